@@ -1,0 +1,121 @@
+# Mahalla — build/run/test entry points.
+#
+# Documented commands:  make run   |   make test
+# Everything else (venv, assets, translations) is built on demand.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Interpreter used to create the virtualenv: python3.11, else python3.
+ifndef PYTHON
+PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3)
+endif
+VENV ?= .venv
+NPM ?= npm
+PORT ?= 5000
+TRANSLATIONS ?= webapp/translations
+VENDOR ?= webapp/static/vendor
+PG_TEST_URL_DEFAULT := postgresql://postgres@127.0.0.1:5432/test
+
+BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: help venv assets translations messages run test lint fmt bench clean distclean
+
+help:
+	@echo "make run     start the demo app on http://127.0.0.1:$(PORT) (PORT=... to change)"
+	@echo "make test    ruff + mypy + pytest on SQLite (and PostgreSQL if TEST_DATABASE_URL is set or CI=true)"
+	@echo "other:       venv assets translations messages lint fmt bench clean distclean"
+
+# --- Python virtualenv (re-installed only when pyproject.toml changes) -------
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): pyproject.toml
+	@if [ ! -x "$(BIN)/python" ]; then \
+		echo "Creating $(VENV) with $(PYTHON)"; \
+		"$(PYTHON)" -m venv "$(VENV)"; \
+	fi
+	"$(BIN)/python" -m pip install --disable-pip-version-check --progress-bar off -e '.[dev]'
+	@touch "$@"
+
+# --- Front-end assets (npm registry -> node_modules -> webapp/static/vendor) --
+
+assets: $(NODE_STAMP)
+	"$(PYTHON)" scripts/copy_assets.py
+
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch "$@"
+
+# --- Translations ------------------------------------------------------------
+
+# pybabel compile fails when there are no catalogs, so only run it if a .po exists.
+translations: $(VENV_STAMP)
+	@if ls $(TRANSLATIONS)/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+		echo "$(BIN)/pybabel compile -d $(TRANSLATIONS) -f"; \
+		"$(BIN)/pybabel" compile -d "$(TRANSLATIONS)" -f; \
+	else \
+		echo "translations: no .po catalogs in $(TRANSLATIONS) yet, skipping compile"; \
+	fi
+
+# Re-extract messages.pot (Python, Jinja2 templates, BPMN) and merge it into existing catalogs.
+# Start a new language with: .venv/bin/pybabel init -i webapp/translations/messages.pot -d webapp/translations -l <lang>
+messages: $(VENV_STAMP)
+	mkdir -p "$(TRANSLATIONS)"
+	"$(BIN)/pybabel" extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 \
+		-o "$(TRANSLATIONS)/messages.pot" .
+	@if ls $(TRANSLATIONS)/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+		"$(BIN)/pybabel" update -i "$(TRANSLATIONS)/messages.pot" -d "$(TRANSLATIONS)"; \
+	fi
+
+# --- Run ---------------------------------------------------------------------
+
+run: venv assets translations
+	MAHALLA_DEMO=1 "$(BIN)/mahalla" db upgrade
+	MAHALLA_DEMO=1 "$(BIN)/mahalla" seed-demo
+	MAHALLA_DEMO=1 "$(BIN)/mahalla" run --host 127.0.0.1 --port $(PORT)
+
+# --- Quality gates -----------------------------------------------------------
+
+# SQLite always (TEST_DATABASE_URL unset, tests marked `postgres` deselected);
+# then the full suite on PostgreSQL when TEST_DATABASE_URL is set or CI=true.
+test: venv assets translations
+	set -e; \
+	"$(BIN)/ruff" check .; \
+	"$(BIN)/ruff" format --check .; \
+	"$(BIN)/mypy"; \
+	echo "=== pytest (SQLite) ==="; \
+	env -u TEST_DATABASE_URL "$(BIN)/python" -m pytest -q -m "not postgres"; \
+	if [ -n "$${TEST_DATABASE_URL:-}" ] || [ "$${CI:-}" = "true" ]; then \
+		echo "=== pytest (PostgreSQL: $${TEST_DATABASE_URL:-$(PG_TEST_URL_DEFAULT)}) ==="; \
+		TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$(PG_TEST_URL_DEFAULT)}" "$(BIN)/python" -m pytest -q; \
+	else \
+		echo "=== PostgreSQL run skipped (set TEST_DATABASE_URL or CI=true) ==="; \
+	fi
+
+lint: venv
+	"$(BIN)/ruff" check .
+	"$(BIN)/ruff" format --check .
+	"$(BIN)/mypy"
+
+fmt: venv
+	"$(BIN)/ruff" format .
+	"$(BIN)/ruff" check --fix .
+
+bench: venv
+	"$(BIN)/python" bench/run_all.py
+
+# --- Cleanup -----------------------------------------------------------------
+
+# Build outputs and caches; keeps .venv and node_modules (see distclean).
+clean:
+	rm -rf "$(VENDOR)" .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info test-artifacts
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
+		\( -name __pycache__ -type d -prune -exec rm -rf {} + \) -o \
+		\( -name '*.mo' -path '*/LC_MESSAGES/*' -exec rm -f {} + \)
+
+distclean: clean
+	rm -rf "$(VENV)" node_modules

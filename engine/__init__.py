@@ -1,0 +1,42 @@
+"""The workflow engine: the only package that imports SpiffWorkflow.
+
+Everything it returns is plain data (dataclasses, dicts, strings); see the names below.
+"""
+
+from engine.errors import (
+    DiagramError,
+    DiagramProblem,
+    EngineError,
+    EngineStepFailed,
+    FieldError,
+    FormInvalid,
+    ScriptRejected,
+    ScriptTimeout,
+    TaskNotReady,
+)
+from engine.forms import FieldOption, FormDefinition, FormField, validate_submission
+from engine.instance import Instance, ReadyTask
+from engine.library import LibraryCache, ProcessLibrary, UserTaskInfo, content_hash, load_library
+
+__all__ = [
+    "DiagramError",
+    "DiagramProblem",
+    "EngineError",
+    "EngineStepFailed",
+    "FieldError",
+    "FieldOption",
+    "FormDefinition",
+    "FormField",
+    "FormInvalid",
+    "Instance",
+    "LibraryCache",
+    "ProcessLibrary",
+    "ReadyTask",
+    "ScriptRejected",
+    "ScriptTimeout",
+    "TaskNotReady",
+    "UserTaskInfo",
+    "content_hash",
+    "load_library",
+    "validate_submission",
+]

@@ -1,0 +1,217 @@
+"""Form definitions read from ``camunda:formData`` and validation of submitted values.
+
+The definitions are plain frozen dataclasses so the web layer can build WTForms classes and
+API schemas from them without touching SpiffWorkflow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import FieldError, FormInvalid
+
+FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
+CONSTRAINTS = ("required", "readonly", "minlength", "maxlength", "min", "max")
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class FieldOption:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    id: str
+    type: str
+    label: str
+    required: bool = False
+    readonly: bool = False
+    default: Any = None
+    options: tuple[FieldOption, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    minlength: int | None = None
+    maxlength: int | None = None
+    properties: Mapping[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "label": self.label,
+            "required": self.required,
+            "readonly": self.readonly,
+            "default": self.default,
+            "options": [{"id": o.id, "label": o.label} for o in self.options],
+            "min": self.min,
+            "max": self.max,
+            "minlength": self.minlength,
+            "maxlength": self.maxlength,
+        }
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    key: str
+    fields: tuple[FormField, ...] = ()
+
+    def field(self, field_id: str) -> FormField | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def _default(field_type: str, raw: Any) -> Any:
+    if raw in (None, ""):
+        return False if field_type == "boolean" else None
+    if field_type == "boolean":
+        return str(raw).strip().lower() == "true"
+    if field_type == "long":
+        try:
+            return int(raw)
+        except ValueError:
+            return None
+    return raw
+
+
+def form_from_spec(form: Any) -> FormDefinition:
+    """Build a FormDefinition from a SpiffWorkflow camunda Form (called inside engine/ only)."""
+    fields = []
+    for spiff_field in form.fields:
+        names = {v.name: v.config for v in spiff_field.validation}
+        fields.append(
+            FormField(
+                id=spiff_field.id,
+                type=spiff_field.type,
+                label=spiff_field.label or spiff_field.id,
+                required="required" in names,
+                readonly="readonly" in names,
+                default=_default(spiff_field.type, spiff_field.default_value),
+                options=tuple(FieldOption(o.id, o.name) for o in getattr(spiff_field, "options", [])),
+                min=_int_or_none(names.get("min")),
+                max=_int_or_none(names.get("max")),
+                minlength=_int_or_none(names.get("minlength")),
+                maxlength=_int_or_none(names.get("maxlength")),
+                properties={p.id: p.value for p in spiff_field.properties},
+            )
+        )
+    return FormDefinition(key=form.key or "", fields=tuple(fields))
+
+
+def form_problems(form: Any) -> list[str]:
+    """Lint a camunda form: field ids, types and numeric constraints."""
+    problems = []
+    for spiff_field in form.fields:
+        if not IDENTIFIER.match(spiff_field.id or ""):
+            problems.append(f"form field id {spiff_field.id!r} is not a valid identifier")
+        if spiff_field.type not in FIELD_TYPES:
+            problems.append(f"form field {spiff_field.id!r} has unsupported type {spiff_field.type!r}")
+        for validation in spiff_field.validation:
+            if validation.name not in CONSTRAINTS:
+                problems.append(f"form field {spiff_field.id!r} has unknown constraint {validation.name!r}")
+            elif validation.name not in ("required", "readonly"):
+                try:
+                    int(validation.config)
+                except (TypeError, ValueError):
+                    problems.append(
+                        f"form field {spiff_field.id!r}: constraint {validation.name} needs a whole number"
+                    )
+        if spiff_field.type == "enum" and not getattr(spiff_field, "options", None):
+            problems.append(f"form field {spiff_field.id!r} is an enum without values")
+    return problems
+
+
+def _coerce(form_field: FormField, value: Any) -> tuple[Any, FieldError | None]:
+    """Turn one submitted value into the stored type, or report why it cannot be."""
+    fid = form_field.id
+    if form_field.type == "boolean":
+        if isinstance(value, bool):
+            return value, None
+        if isinstance(value, str) and value.lower() in ("true", "false", "on", "1", "0"):
+            return value.lower() in ("true", "on", "1"), None
+        return None, FieldError(fid, "not_boolean")
+    if form_field.type == "long":
+        if isinstance(value, bool):
+            return None, FieldError(fid, "not_integer")
+        if isinstance(value, int):
+            return value, None
+        if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", value):
+            return int(value), None
+        return None, FieldError(fid, "not_integer")
+    if form_field.type == "date":
+        if isinstance(value, dt.date):
+            return value.isoformat(), None
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip()).isoformat(), None
+            except ValueError:
+                pass
+        return None, FieldError(fid, "not_date")
+    if form_field.type == "enum":
+        ids = [o.id for o in form_field.options]
+        if isinstance(value, str) and value in ids:
+            return value, None
+        return None, FieldError(fid, "not_a_choice", {"choices": ids})
+    if not isinstance(value, str):
+        return None, FieldError(fid, "not_text")
+    return value.strip(), None
+
+
+def _check_constraints(form_field: FormField, value: Any) -> FieldError | None:
+    fid = form_field.id
+    if isinstance(value, str) and form_field.type == "string":
+        if form_field.minlength is not None and len(value) < form_field.minlength:
+            return FieldError(fid, "too_short", {"min": form_field.minlength})
+        if form_field.maxlength is not None and len(value) > form_field.maxlength:
+            return FieldError(fid, "too_long", {"max": form_field.maxlength})
+    if isinstance(value, int) and form_field.type == "long":
+        if form_field.min is not None and value < form_field.min:
+            return FieldError(fid, "too_small", {"min": form_field.min})
+        if form_field.max is not None and value > form_field.max:
+            return FieldError(fid, "too_large", {"max": form_field.max})
+    return None
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def validate_submission(form: FormDefinition, submitted: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate submitted values against the form; return the clean data or raise FormInvalid.
+
+    Every field of the form gets a value in the result (unchecked booleans become False, empty
+    optional fields None), so gateway conditions never meet an undefined name. Unknown keys are
+    refused: a submission cannot write variables the form does not declare.
+    """
+    errors: list[FieldError] = []
+    known = {f.id for f in form.fields}
+    errors.extend(FieldError(key, "unknown_field") for key in submitted if key not in known)
+    clean: dict[str, Any] = {}
+    for form_field in form.fields:
+        if form_field.readonly:
+            continue
+        raw = submitted.get(form_field.id)
+        if _is_empty(raw):
+            if form_field.required:
+                errors.append(FieldError(form_field.id, "required"))
+            clean[form_field.id] = False if form_field.type == "boolean" else None
+            continue
+        value, error = _coerce(form_field, raw)
+        error = error or _check_constraints(form_field, value)
+        if error:
+            errors.append(error)
+        else:
+            clean[form_field.id] = value
+    if errors:
+        raise FormInvalid(errors)
+    return clean

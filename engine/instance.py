@@ -1,0 +1,176 @@
+"""A running process instance: start, inspect, complete user tasks, fire timers, take messages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException, WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import EngineError, EngineStepFailed, TaskNotReady
+from engine.forms import FormDefinition, validate_submission
+from engine.library import ProcessLibrary
+from engine.scripting import restricted_script_engine
+from engine.serialization import StateSerializer
+
+_SERIALIZER = StateSerializer()
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A user task waiting for a person, as plain data."""
+
+    id: str
+    name: str
+    title: str
+    lane: str | None
+    process_id: str
+    documentation: str
+    form: FormDefinition
+    prefill: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _element_id(task: Any) -> str | None:
+    spec = getattr(task, "task_spec", None)
+    return getattr(spec, "bpmn_id", None) if spec is not None else None
+
+
+def _step_failure(exc: Exception) -> EngineStepFailed:
+    task = getattr(exc, "task", None)
+    element = _element_id(task) if task is not None else None
+    if element is None:
+        element = getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
+    return EngineStepFailed(element, str(exc))
+
+
+class Instance:
+    """Wraps one SpiffWorkflow workflow. Nothing of SpiffWorkflow is visible through it."""
+
+    def __init__(self, library: ProcessLibrary, workflow: BpmnWorkflow) -> None:
+        self.library = library
+        self._workflow = workflow
+
+    @classmethod
+    def start(cls, library: ProcessLibrary, data: Mapping[str, Any]) -> Instance:
+        workflow = BpmnWorkflow(library.spec, library.subprocess_specs, script_engine=restricted_script_engine())
+        workflow.set_data(**dict(data))
+        workflow.task_tree.data.update(dict(data))
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(dict(data))
+        instance = cls(library, workflow)
+        instance.run()
+        return instance
+
+    @classmethod
+    def restore(cls, library: ProcessLibrary, state: str) -> Instance:
+        workflow = _SERIALIZER.loads(state, library.spec, library.subprocess_specs)
+        workflow.script_engine = restricted_script_engine()
+        return cls(library, workflow)
+
+    def serialize(self) -> str:
+        return _SERIALIZER.dumps(self._workflow)
+
+    @property
+    def is_completed(self) -> bool:
+        return bool(self._workflow.is_completed())
+
+    def run(self) -> None:
+        """Run automatic steps (scripts, gateways, call activities) until people are needed."""
+        try:
+            self._workflow.do_engine_steps()
+        except (SpiffWorkflowException, EngineError, ValueError, TypeError, NameError, KeyError) as exc:
+            raise _step_failure(exc) from None
+
+    def _ready_user_tasks(self) -> list[Any]:
+        return [
+            t
+            for t in self._workflow.get_tasks(state=TaskState.READY, manual=True)
+            if isinstance(t.task_spec, CamundaUserTask)
+        ]
+
+    def ready_user_tasks(self) -> list[ReadyTask]:
+        result = []
+        for task in self._ready_user_tasks():
+            info = self.library.user_task(task.task_spec.bpmn_id)
+            if info is None:
+                continue
+            prefill = {f.id: task.data.get(f.id, f.default) for f in info.form.fields}
+            result.append(
+                ReadyTask(
+                    id=str(task.id),
+                    name=info.id,
+                    title=info.title,
+                    lane=info.lane,
+                    process_id=info.process_id,
+                    documentation=info.documentation,
+                    form=info.form,
+                    prefill=prefill,
+                )
+            )
+        return result
+
+    def _ready_task(self, task_id: str) -> Any:
+        try:
+            task = self._workflow.get_task_from_id(UUID(task_id))
+        except (TaskNotFoundException, ValueError, WorkflowException):
+            raise TaskNotReady(f"task {task_id} does not exist in this case") from None
+        if not (task.has_state(TaskState.READY) and isinstance(task.task_spec, CamundaUserTask)):
+            raise TaskNotReady(f"task {task_id} is not waiting for input")
+        return task
+
+    def complete(self, task_id: str, submitted: Mapping[str, Any]) -> dict[str, Any]:
+        """Validate the submission against the task's form, complete it and run on.
+
+        Returns the clean data that was stored. Raises FormInvalid, TaskNotReady or
+        EngineStepFailed; on any of them the caller must discard this instance.
+        """
+        task = self._ready_task(task_id)
+        info = self.library.user_task(task.task_spec.bpmn_id)
+        form = info.form if info else FormDefinition(key="")
+        clean = validate_submission(form, submitted)
+        task.data.update(clean)
+        try:
+            task.run()
+        except (SpiffWorkflowException, ValueError, TypeError, NameError, KeyError) as exc:
+            raise _step_failure(exc) from None
+        self.run()
+        return clean
+
+    def deliver_message(self, name: str, payload: Mapping[str, Any]) -> bool:
+        """Deliver a BPMN message; return False when nothing in the case waits for it."""
+        event = BpmnEvent(MessageEventDefinition(name), dict(payload))
+        try:
+            self._workflow.send_event(event)
+        except WorkflowException:
+            return False
+        self.run()
+        return True
+
+    def fire_due_timers(self) -> None:
+        self._workflow.refresh_timers()
+        self.run()
+
+    def current_data(self) -> dict[str, Any]:
+        """The newest data: that of a waiting user task, or the finished case's final data."""
+        ready = self._ready_user_tasks()
+        if ready:
+            return dict(ready[0].data)
+        if self.is_completed:
+            ends = [t for t in self._workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.name == "End"]
+            if ends:
+                return dict(ends[-1].data)
+        return dict(self._workflow.data)
+
+    def completed_elements(self) -> list[str]:
+        """BPMN ids of completed tasks and events across the case, oldest first."""
+        tasks = [
+            t for t in self._workflow.get_tasks(state=TaskState.COMPLETED) if getattr(t.task_spec, "bpmn_id", None)
+        ]
+        tasks.sort(key=lambda t: t.last_state_change)
+        return [t.task_spec.bpmn_id for t in tasks]

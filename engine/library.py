@@ -1,0 +1,226 @@
+"""Load, validate and cache a process library: a set of BPMN and DMN documents.
+
+A library is identified by the hash of its content. Parsed specs are cached per hash, so a
+running case restores against its own version's spec without storing that spec in its state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ExclusiveGateway, ScriptTask
+from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from engine.errors import DiagramError, DiagramProblem
+from engine.forms import FormDefinition, form_from_spec, form_problems
+from engine.scripting import check_script
+from engine.xml_safety import parse_diagram_xml
+
+DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/", "http://www.omg.org/spec/DMN/")
+
+_VALIDATOR: BpmnValidator | None = None
+
+
+def _xsd_validator() -> BpmnValidator:
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        _VALIDATOR = BpmnValidator()
+    return _VALIDATOR
+
+
+def content_hash(files: Mapping[str, bytes | str]) -> str:
+    """A stable hash of a library's documents (names and contents)."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        content = files[name]
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    """What the application needs to know about one user task of the library."""
+
+    id: str
+    title: str
+    lane: str | None
+    process_id: str
+    documentation: str
+    form: FormDefinition
+    properties: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ProcessLibrary:
+    """A loaded, validated library. Treat as immutable; shared between requests."""
+
+    content_hash: str
+    main_process_id: str
+    process_ids: tuple[str, ...]
+    user_tasks: Mapping[str, UserTaskInfo]
+    warnings: list[DiagramProblem]
+    spec: Any = field(repr=False)
+    subprocess_specs: Mapping[str, Any] = field(repr=False)
+
+    def user_task(self, task_id: str) -> UserTaskInfo | None:
+        return self.user_tasks.get(task_id)
+
+
+def _is_dmn(tree: Any) -> bool:
+    return any(str(tree.getroot().tag).startswith("{" + ns) for ns in DMN_NAMESPACES)
+
+
+def _validation_problem(exc: ValidationException, default_file: str | None) -> DiagramProblem:
+    line = exc.line_number if isinstance(exc.line_number, int) else None
+    return DiagramProblem(str(exc.args[0]) if exc.args else str(exc), exc.id or None, exc.file_name or default_file, line)
+
+
+def _iter_specs(spec: Any, subprocess_specs: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
+    yield spec.name, spec
+    yield from subprocess_specs.items()
+
+
+def _element_id(task_spec: Any) -> str:
+    return getattr(task_spec, "bpmn_id", None) or task_spec.name
+
+
+def _lint(
+    spec: Any, subprocess_specs: Mapping[str, Any], allowed_lanes: Iterable[str] | None
+) -> tuple[list[DiagramProblem], list[DiagramProblem]]:
+    """Our own checks, beyond what the XSD and SpiffWorkflow's parser verify."""
+    errors: list[DiagramProblem] = []
+    warnings: list[DiagramProblem] = []
+    lanes = set(allowed_lanes) if allowed_lanes is not None else None
+    for process_id, process_spec in _iter_specs(spec, subprocess_specs):
+        for task_spec in process_spec.task_specs.values():
+            element = _element_id(task_spec)
+            if isinstance(task_spec, CamundaUserTask):
+                if lanes is not None and task_spec.lane not in lanes:
+                    errors.append(
+                        DiagramProblem(
+                            f"user task must sit in a lane named after a role ({', '.join(sorted(lanes))}); "
+                            f"found {task_spec.lane!r}",
+                            element,
+                            process_id,
+                        )
+                    )
+                if task_spec.form is None or not task_spec.form.fields:
+                    errors.append(DiagramProblem("user task has no form (camunda:formKey and formData)", element, process_id))
+                else:
+                    errors.extend(DiagramProblem(m, element, process_id) for m in form_problems(task_spec.form))
+            if isinstance(task_spec, ScriptTask):
+                message = check_script(task_spec.script or "", "exec")
+                if message:
+                    errors.append(DiagramProblem(f"script refused: {message}", element, process_id))
+            if isinstance(task_spec, ExclusiveGateway):
+                for condition, _target in task_spec.cond_task_specs:
+                    expression = getattr(condition, "args", [None])[0]
+                    if expression is None:
+                        continue
+                    message = check_script(str(expression).strip(), "eval")
+                    if message:
+                        errors.append(DiagramProblem(f"condition {expression!r} refused: {message}", element, process_id))
+                if len(task_spec.outputs) > 1 and task_spec.default_task_spec is None:
+                    warnings.append(
+                        DiagramProblem("exclusive gateway has no default flow", element, process_id, severity="warning")
+                    )
+    return errors, warnings
+
+
+def _collect_user_tasks(spec: Any, subprocess_specs: Mapping[str, Any]) -> dict[str, UserTaskInfo]:
+    tasks: dict[str, UserTaskInfo] = {}
+    for process_id, process_spec in _iter_specs(spec, subprocess_specs):
+        for task_spec in process_spec.task_specs.values():
+            if isinstance(task_spec, CamundaUserTask):
+                element = _element_id(task_spec)
+                tasks[element] = UserTaskInfo(
+                    id=element,
+                    title=task_spec.bpmn_name or element,
+                    lane=task_spec.lane,
+                    process_id=process_id,
+                    documentation=(task_spec.documentation or "").strip(),
+                    form=form_from_spec(task_spec.form) if task_spec.form else FormDefinition(key=""),
+                )
+    return tasks
+
+
+def load_library(
+    files: Mapping[str, bytes | str],
+    main_process_id: str,
+    *,
+    allowed_lanes: Iterable[str] | None = None,
+    validate_xsd: bool = True,
+) -> ProcessLibrary:
+    """Parse and check every document; raise DiagramError listing all problems found."""
+    parser = CamundaParser(validator=_xsd_validator() if validate_xsd else None)
+    problems: list[DiagramProblem] = []
+    for name in sorted(files):
+        try:
+            tree = parse_diagram_xml(files[name], name)
+            if _is_dmn(tree):
+                parser.add_dmn_xml(tree.getroot(), filename=name)
+            else:
+                parser.add_bpmn_xml(tree.getroot(), filename=name)
+        except DiagramError as exc:
+            problems.extend(exc.problems)
+        except ValidationException as exc:
+            problems.append(_validation_problem(exc, name))
+        except (SpiffWorkflowException, ValueError, KeyError, TypeError, AttributeError) as exc:
+            problems.append(DiagramProblem(f"could not read the diagram: {exc}", file=name))
+    if problems:
+        raise DiagramError(problems)
+    try:
+        spec = parser.get_spec(main_process_id)
+        subprocess_specs = parser.get_subprocess_specs(main_process_id)
+    except ValidationException as exc:
+        raise DiagramError([_validation_problem(exc, None)]) from None
+    except (SpiffWorkflowException, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DiagramError([DiagramProblem(f"the process {main_process_id!r} cannot be built: {exc}")]) from None
+    errors, warnings = _lint(spec, subprocess_specs, allowed_lanes)
+    if errors:
+        raise DiagramError(errors + warnings)
+    return ProcessLibrary(
+        content_hash=content_hash(files),
+        main_process_id=main_process_id,
+        process_ids=tuple(sorted(parser.get_process_ids())),
+        user_tasks=_collect_user_tasks(spec, subprocess_specs),
+        warnings=warnings,
+        spec=spec,
+        subprocess_specs=subprocess_specs,
+    )
+
+
+class LibraryCache:
+    """Parsed libraries by content hash, least recently used dropped first. Thread-safe."""
+
+    def __init__(self, capacity: int = 64) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[str, ProcessLibrary] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, load: Callable[[], ProcessLibrary]) -> ProcessLibrary:
+        with self._lock:
+            library = self._items.get(key)
+            if library is not None:
+                self._items.move_to_end(key)
+                return library
+        library = load()
+        with self._lock:
+            self._items[key] = library
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+        return library
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

@@ -1,0 +1,130 @@
+"""Build a Flask-WTF form class from an engine FormDefinition.
+
+Labels and option names come from the diagram (Uzbek) and are passed through the message
+catalogue, so a translated label shows in Russian or English when one exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from engine import FieldError, FormDefinition, FormField
+from forms.messages import field_error_message
+
+LONG_TEXT_THRESHOLD = 300
+
+
+class _Required(InputRequired):
+    def __init__(self) -> None:
+        super().__init__(message=_l("This field is required."))
+
+
+def _length(form_field: FormField) -> Length:
+    minimum = form_field.minlength if form_field.minlength is not None else -1
+    maximum = form_field.maxlength if form_field.maxlength is not None else -1
+    if minimum >= 0 and maximum >= 0:
+        message = _l("Enter between %(min)d and %(max)d characters.")
+    elif minimum >= 0:
+        message = _l("Enter at least %(min)d characters.")
+    else:
+        message = _l("Enter at most %(max)d characters.")
+    return Length(min=minimum, max=maximum, message=message)
+
+
+def _presence(form_field: FormField) -> list[Any]:
+    return [_Required()] if form_field.required else [Optional()]
+
+
+def _field(form_field: FormField) -> Field:
+    label = _(form_field.label)
+    description = form_field.properties.get("description", "")
+    render_kw: dict[str, Any] = {"readonly": True} if form_field.readonly else {}
+    if form_field.type == "boolean":
+        return BooleanField(label, description=description, render_kw=render_kw)
+    if form_field.type == "long":
+        validators = _presence(form_field)
+        if form_field.min is not None or form_field.max is not None:
+            validators.append(
+                NumberRange(form_field.min, form_field.max, message=_l("Enter a number in the allowed range."))
+            )
+        return IntegerField(label, validators=validators, description=description, render_kw=render_kw)
+    if form_field.type == "date":
+        return DateField(label, validators=_presence(form_field), description=description, render_kw=render_kw)
+    if form_field.type == "enum":
+        choices = [("", "—")] + [(o.id, _(o.label)) for o in form_field.options]
+        return SelectField(label, choices=choices, validators=_presence(form_field), description=description,
+                           render_kw=render_kw, validate_choice=False)
+    validators = _presence(form_field)
+    if form_field.minlength is not None or form_field.maxlength is not None:
+        validators.append(_length(form_field))
+    long_text = form_field.maxlength is None or form_field.maxlength > LONG_TEXT_THRESHOLD
+    field_class = TextAreaField if long_text else StringField
+    if long_text:
+        render_kw = {**render_kw, "rows": 4}
+    return field_class(label, validators=validators, description=description, render_kw=render_kw)
+
+
+def _enum_validator(form_field: FormField) -> Any:
+    allowed = {o.id for o in form_field.options}
+
+    def validate(form: FlaskForm, field: Field) -> None:
+        if field.data and field.data not in allowed:
+            raise ValidationError(_("Choose one of the offered options."))
+
+    return validate
+
+
+def build_form_class(definition: FormDefinition) -> type[FlaskForm]:
+    """A FlaskForm subclass with one field per form field of the definition (CSRF included)."""
+    attributes: dict[str, Any] = {}
+    for form_field in definition.fields:
+        attributes[form_field.id] = _field(form_field)
+        if form_field.type == "enum":
+            attributes[f"validate_{form_field.id}"] = staticmethod(
+                lambda form, field, _v=_enum_validator(form_field): _v(form, field)
+            )
+    return type(f"TaskForm_{definition.key or 'anonymous'}", (FlaskForm,), attributes)
+
+
+def engine_values(form: FlaskForm, definition: FormDefinition) -> dict[str, Any]:
+    """The submitted values in the shape the engine validates (dates as ISO strings)."""
+    values: dict[str, Any] = {}
+    for form_field in definition.fields:
+        if form_field.readonly:
+            continue
+        data = form[form_field.id].data
+        if isinstance(data, dt.date):
+            data = data.isoformat()
+        values[form_field.id] = data
+    return values
+
+
+def prefill(definition: FormDefinition, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values from the case data to show in the form (dates parsed back from ISO strings)."""
+    result: dict[str, Any] = {}
+    for form_field in definition.fields:
+        value = values.get(form_field.id)
+        if value is None:
+            continue
+        if form_field.type == "date" and isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                continue
+        result[form_field.id] = value
+    return result
+
+
+def apply_engine_errors(form: FlaskForm, errors: list[FieldError]) -> None:
+    """Show the engine's field errors inline on the form."""
+    for error in errors:
+        if error.field in form:
+            form[error.field].errors = [*form[error.field].errors, field_error_message(error)]

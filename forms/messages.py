@@ -1,0 +1,26 @@
+"""User-facing messages for the engine's field error codes, in the user's language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from engine import FieldError
+
+
+def field_error_message(error: FieldError) -> str:
+    params = error.params
+    messages = {
+        "required": lambda: _("This field is required."),
+        "unknown_field": lambda: _("This form has no such field."),
+        "not_boolean": lambda: _("Choose yes or no."),
+        "not_integer": lambda: _("Enter a whole number."),
+        "not_date": lambda: _("Enter a date as YYYY-MM-DD."),
+        "not_a_choice": lambda: _("Choose one of the offered options."),
+        "not_text": lambda: _("Enter text."),
+        "too_short": lambda: _("Enter at least %(min)s characters.", min=params.get("min")),
+        "too_long": lambda: _("Enter at most %(max)s characters.", max=params.get("max")),
+        "too_small": lambda: _("The value must be at least %(min)s.", min=params.get("min")),
+        "too_large": lambda: _("The value must be at most %(max)s.", max=params.get("max")),
+    }
+    factory = messages.get(error.code)
+    return factory() if factory else _("The value is not valid.")

@@ -1,0 +1,69 @@
+"""Copy vendored front-end files from node_modules/ into webapp/static/vendor/.
+
+Run after ``npm ci`` (``make assets`` does both). Standard library only.
+
+Resulting layout (what templates should reference via ``url_for('static', ...)``)::
+
+    webapp/static/vendor/bootstrap/css/bootstrap.min.css(.map)
+    webapp/static/vendor/bootstrap/js/bootstrap.bundle.min.js(.map)
+    webapp/static/vendor/bootstrap-icons/bootstrap-icons.min.css
+    webapp/static/vendor/bootstrap-icons/fonts/bootstrap-icons.woff(2)
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+VENDOR = ROOT / "webapp" / "static" / "vendor"
+
+# (source relative to node_modules, destination relative to VENDOR)
+FILES: list[tuple[str, str]] = [
+    ("bootstrap/dist/css/bootstrap.min.css", "bootstrap/css/bootstrap.min.css"),
+    ("bootstrap/dist/css/bootstrap.min.css.map", "bootstrap/css/bootstrap.min.css.map"),
+    ("bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/js/bootstrap.bundle.min.js"),
+    ("bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/js/bootstrap.bundle.min.js.map"),
+    ("bootstrap-icons/font/bootstrap-icons.min.css", "bootstrap-icons/bootstrap-icons.min.css"),
+]
+# bootstrap-icons.min.css loads its fonts from "fonts/..." relative to itself.
+DIRS: list[tuple[str, str]] = [
+    ("bootstrap-icons/font/fonts", "bootstrap-icons/fonts"),
+]
+
+
+def fail(message: str) -> NoReturn:
+    print(f"copy_assets: error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def main() -> int:
+    if not NODE_MODULES.is_dir():
+        fail(f"{NODE_MODULES} does not exist. Run `npm ci` (or `make assets`) first.")
+
+    missing = [src for src, _ in FILES if not (NODE_MODULES / src).is_file()]
+    missing += [src for src, _ in DIRS if not (NODE_MODULES / src).is_dir()]
+    if missing:
+        fail("missing in node_modules (stale or partial install? run `npm ci`): " + ", ".join(missing))
+
+    # Start from a clean directory so files removed upstream do not linger.
+    if VENDOR.exists():
+        shutil.rmtree(VENDOR)
+
+    for src, dst in FILES:
+        target = VENDOR / dst
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(NODE_MODULES / src, target)
+    for src, dst in DIRS:
+        shutil.copytree(NODE_MODULES / src, VENDOR / dst)
+
+    count = sum(1 for p in VENDOR.rglob("*") if p.is_file())
+    print(f"copy_assets: copied {count} files into {VENDOR.relative_to(ROOT)}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

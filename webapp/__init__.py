@@ -1,0 +1,105 @@
+"""The Mahalla web application: ``create_app`` is the factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from webapp import config as app_config
+from webapp.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(app_config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set (set it, or MAHALLA_DEMO=1 for the demo)")
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def select_locale() -> str:
+    languages = current_app_languages()
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return str(current_user.language)
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    if request.path.startswith("/api/"):
+        # API clients (the mobile app) say which language they want; people choose in the UI.
+        return request.accept_languages.best_match(languages) or languages[0]
+    return languages[0]
+
+
+def current_app_languages() -> tuple[str, ...]:
+    from flask import current_app
+
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def register_extensions(app: Flask) -> None:
+    from pathlib import Path
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Tashkent")
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to open this page.")
+
+    from webapp.auth.service import user_by_id
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Any:
+        return user_by_id(int(user_id)) if user_id.isdigit() else None
+
+    # Import models so that metadata (and migrations) know every table.
+    from webapp import models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.api.routes import blueprint as api_blueprint
+    from webapp.appeals.routes import blueprint as appeals_blueprint
+    from webapp.auth.routes import blueprint as auth_blueprint
+    from webapp.tasks.routes import blueprint as tasks_blueprint
+
+    app.register_blueprint(auth_blueprint)
+    app.register_blueprint(tasks_blueprint)
+    app.register_blueprint(appeals_blueprint)
+    app.register_blueprint(api_blueprint)
+    csrf.exempt(api_blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from webapp.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from webapp.templating import register
+
+    register(app)
+
+    @app.before_request
+    def remember_locale() -> None:
+        g.languages = app.config["LANGUAGES"]
+
+
+def register_commands(app: Flask) -> None:
+    from webapp.cli import register
+
+    register(app)

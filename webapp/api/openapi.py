@@ -1,0 +1,102 @@
+"""OpenAPI 3.1 document generated from the API's routes and their pydantic schemas.
+
+Each API view declares its contract with ``@operation(...)``; ``build_document`` walks the URL
+map, so the document always matches the code that serves it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import Flask
+from pydantic import BaseModel
+
+F = TypeVar("F", bound=Callable[..., Any])
+_RULE_ARGUMENT = re.compile(r"<(?:[a-z_]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>")
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    tag: str
+    request: type[BaseModel] | None = None
+    request_description: str = ""
+    responses: dict[int, tuple[str, type[BaseModel] | None]] = field(default_factory=dict)
+    public: bool = False
+    free_form_request: bool = False
+
+
+def operation(**kwargs: Any) -> Callable[[F], F]:
+    """Attach an OpenAPI operation description to a view function."""
+
+    def decorator(view: F) -> F:
+        view.__openapi__ = Operation(**kwargs)  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = definition
+    components[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def build_document(app: Flask, *, title: str, version: str, prefix: str) -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith(prefix):
+            continue
+        view = app.view_functions[rule.endpoint]
+        meta: Operation | None = getattr(view, "__openapi__", None)
+        if meta is None:
+            continue
+        path = _RULE_ARGUMENT.sub(r"{\1}", rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            spec: dict[str, Any] = {
+                "summary": meta.summary,
+                "tags": [meta.tag],
+                "operationId": f"{rule.endpoint.split('.')[-1]}_{method.lower()}",
+                "responses": {},
+            }
+            parameters = [
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                for name in _RULE_ARGUMENT.findall(rule.rule)
+            ]
+            if parameters:
+                spec["parameters"] = parameters
+            if meta.request is not None:
+                spec["requestBody"] = {
+                    "required": True,
+                    "description": meta.request_description,
+                    "content": {"application/json": {"schema": _schema_ref(meta.request, components)}},
+                }
+            elif meta.free_form_request:
+                spec["requestBody"] = {
+                    "required": True,
+                    "description": meta.request_description,
+                    "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
+                }
+            for status, (description, model) in sorted(meta.responses.items()):
+                response: dict[str, Any] = {"description": description}
+                if model is not None:
+                    response["content"] = {"application/json": {"schema": _schema_ref(model, components)}}
+                spec["responses"][str(status)] = response
+            if not meta.public:
+                spec["security"] = [{"bearerAuth": []}]
+            paths.setdefault(path, {})[method.lower()] = spec
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,50 @@
+"""Turn models into the API's JSON shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from webapp.appeals.deadlines import days_left
+from webapp.appeals.models import Appeal
+from webapp.timeutil import local_today
+from webapp.workflow.models import PendingTask
+from webapp.workflow.service import task_form
+
+
+def appeal(item: Appeal) -> dict[str, Any]:
+    return {
+        "number": item.number,
+        "status": item.status,
+        "stage": item.stage,
+        "kind": item.kind,
+        "category": item.category,
+        "urgency": item.urgency,
+        "mahalla": item.mahalla.code,
+        "received_at": item.received_at.isoformat(),
+        "deadline": item.deadline.isoformat(),
+        "days_left": days_left(item.deadline, local_today()),
+        "is_open": item.is_open,
+    }
+
+
+def task(item: PendingTask) -> dict[str, Any]:
+    form = task_form(item)
+    fields = []
+    for field in form.fields:
+        data = field.as_dict()
+        data["label"] = _(field.label)
+        data["options"] = [{"id": o.id, "label": _(o.label)} for o in field.options]
+        fields.append(data)
+    return {
+        "id": item.id,
+        "appeal_number": item.appeal.number,
+        "name": item.name,
+        "title": _(item.title),
+        "role": item.role,
+        "mahalla": item.appeal.mahalla.code,
+        "due": item.due_date.isoformat(),
+        "days_left": days_left(item.due_date, local_today()),
+        "form": {"fields": fields},
+    }

@@ -1,0 +1,94 @@
+"""Request and response shapes of the JSON API v1 (pydantic models; also feed OpenAPI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AppealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    applicant_name: str = Field(default="", max_length=200)
+    applicant_phone: str = Field(default="", max_length=40, pattern=r"^(\+?[0-9 ()-]{7,20})?$")
+    text: str = Field(min_length=10, max_length=10000)
+    mahalla: str = Field(min_length=1, max_length=20, description="code of the mahalla")
+    kind: Literal["ariza", "taklif", "shikoyat"]
+    address: str = Field(default="", max_length=300)
+    anonymous: bool = False
+
+
+class AppealOut(BaseModel):
+    number: str
+    status: str
+    stage: int
+    kind: str
+    category: str
+    urgency: str
+    mahalla: str
+    received_at: dt.datetime
+    deadline: dt.date
+    days_left: int
+    is_open: bool
+
+
+class Option(BaseModel):
+    id: str
+    label: str
+
+
+class FormFieldOut(BaseModel):
+    id: str
+    type: Literal["string", "long", "boolean", "date", "enum"]
+    label: str
+    required: bool
+    readonly: bool = False
+    default: Any = None
+    options: list[Option] = []
+    min: int | None = None
+    max: int | None = None
+    minlength: int | None = None
+    maxlength: int | None = None
+
+
+class FormOut(BaseModel):
+    fields: list[FormFieldOut]
+
+
+class TaskOut(BaseModel):
+    id: str
+    appeal_number: str
+    name: str
+    title: str
+    role: str
+    mahalla: str
+    due: dt.date
+    days_left: int
+    form: FormOut
+
+
+class TaskList(BaseModel):
+    tasks: list[TaskOut]
+
+
+class CompletedOut(BaseModel):
+    task_id: str
+    appeal: AppealOut
+
+
+class FieldErrorOut(BaseModel):
+    field: str
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    status: int
+    message: str
+    fields: list[FieldErrorOut] = []
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,73 @@
+"""Register an appeal, list appeals, and the case page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.appeals.forms import RegisterAppealForm
+from webapp.appeals.service import NewAppeal, appeal_for, recent_appeals, register_appeal
+from webapp.auth.access import roles_required
+from webapp.auth.models import Role
+from webapp.tasks.service import tasks_of_appeal
+from webapp.territory.service import mahallas_for_registration
+from webapp.workflow.service import StepFailed, case_events
+
+blueprint = Blueprint("appeals", __name__, url_prefix="/appeals")
+
+CASE_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
+
+
+@blueprint.route("")
+@roles_required(*CASE_ROLES)
+def index() -> Any:
+    return render_template("appeals/index.html", appeals=recent_appeals(current_user, limit=100))
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@roles_required(*CASE_ROLES)
+def register() -> Any:
+    mahallas = mahallas_for_registration(current_user)
+    form = RegisterAppealForm(mahallas=mahallas)
+    if form.validate_on_submit():
+        mahalla = next(m for m in mahallas if m.code == form.mahalla.data)
+        new = NewAppeal(
+            mahalla=mahalla,
+            kind=form.kind.data or "ariza",
+            text=form.text.data or "",
+            channel=form.channel.data or "walk_in",
+            applicant_name=form.applicant_name.data or "",
+            applicant_phone=form.applicant_phone.data or "",
+            address=form.address.data or "",
+            anonymous=bool(form.anonymous.data),
+            category=form.category.data or "other",
+            urgency=form.urgency.data or "normal",
+        )
+        try:
+            appeal = register_appeal(new, current_user)
+        except StepFailed:
+            flash(_("The appeal procedure could not start; nothing was saved. Please tell your methodologist."),
+                  "danger")
+        else:
+            flash(_("Appeal %(number)s registered.", number=appeal.number), "success")
+            return redirect(url_for("appeals.case", number=appeal.number))
+    elif form.is_submitted():
+        flash(_("Please correct the highlighted fields."), "danger")
+    return render_template("appeals/register.html", form=form)
+
+
+@blueprint.route("/<number>")
+@roles_required(*CASE_ROLES)
+def case(number: str) -> Any:
+    appeal = appeal_for(current_user, number)
+    if appeal is None:
+        abort(404)
+    return render_template(
+        "appeals/case.html",
+        appeal=appeal,
+        events=case_events(appeal),
+        tasks=tasks_of_appeal(appeal.id),
+    )

@@ -1,0 +1,115 @@
+"""Registering appeals and reading them within the caller's territory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from webapp.appeals.deadlines import DEFAULT_TERM, add_term
+from webapp.appeals.models import Appeal, AppealKind, AppealNumberCounter, AppealStatus
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.territory.models import Mahalla
+from webapp.territory.service import appeal_scope
+from webapp.timeutil import TASHKENT, utcnow
+from webapp.workflow.service import log_event, start_case
+
+
+@dataclass(frozen=True)
+class NewAppeal:
+    """What intake collects about an appeal (already validated by the route's form or schema)."""
+
+    mahalla: Mahalla
+    kind: str
+    text: str
+    channel: str
+    applicant_name: str = ""
+    applicant_phone: str = ""
+    address: str = ""
+    anonymous: bool = False
+    category: str = "other"
+    urgency: str = "normal"
+
+
+def _next_sequence(year: int) -> int:
+    """Atomically take the next registration number of the year."""
+    counter = AppealNumberCounter.__table__
+    stmt = (
+        update(counter)
+        .where(counter.c.year == year)
+        .values(last_value=counter.c.last_value + 1)
+        .returning(counter.c.last_value)
+    )
+    value = db.session.execute(stmt).scalar_one_or_none()
+    if value is not None:
+        return int(value)
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(counter).values(year=year, last_value=1))
+        return 1
+    except IntegrityError:
+        return int(db.session.execute(stmt).scalar_one())
+
+
+def format_number(year: int, sequence: int) -> str:
+    return f"{year}-{sequence:06d}"
+
+
+def register_appeal(new: NewAppeal, actor: User | None, *, received_at: dt.datetime | None = None) -> Appeal:
+    """Register the appeal and start its lifecycle in one transaction; commit on success."""
+    received = received_at or utcnow()
+    registered_on = received.astimezone(TASHKENT).date()
+    try:
+        year = registered_on.year
+        sequence = _next_sequence(year)
+        appeal = Appeal(
+            number=format_number(year, sequence),
+            year=year,
+            sequence=sequence,
+            channel=new.channel,
+            kind=AppealKind(new.kind).value,
+            category=new.category,
+            urgency=new.urgency,
+            anonymous=new.anonymous,
+            applicant_name="" if new.anonymous else new.applicant_name.strip(),
+            applicant_phone=new.applicant_phone.strip(),
+            address=new.address.strip(),
+            text=new.text.strip(),
+            mahalla_id=new.mahalla.id,
+            district_id=new.mahalla.district_id,
+            mahalla=new.mahalla,
+            status=AppealStatus.REGISTERED.value,
+            stage=1,
+            received_at=received,
+            registered_on=registered_on,
+            deadline=add_term(registered_on, DEFAULT_TERM),
+            registered_by_id=actor.id if actor else None,
+        )
+        db.session.add(appeal)
+        db.session.flush()
+        log_event(appeal, "registered", actor, data={"channel": new.channel, "kind": appeal.kind})
+        start_case(appeal, actor)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return appeal
+
+
+def appeal_for(user: User, number: str) -> Appeal | None:
+    """The appeal with this number if the user may see it; None otherwise (callers answer 404)."""
+    return db.session.scalar(select(Appeal).where(Appeal.number == number, appeal_scope(user)))
+
+
+def recent_appeals(user: User, *, limit: int = 50, open_only: bool = False) -> list[Appeal]:
+    query = select(Appeal).where(appeal_scope(user))
+    if open_only:
+        query = query.where(Appeal.is_open.is_(True))
+    return list(db.session.scalars(query.order_by(Appeal.received_at.desc()).limit(limit)))
+
+
+def visible_appeal(user: User, appeal_id: int) -> Appeal | None:
+    return db.session.scalar(select(Appeal).where(Appeal.id == appeal_id, appeal_scope(user)))

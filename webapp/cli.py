@@ -1,0 +1,97 @@
+"""The ``mahalla`` command: the app's Flask CLI plus the project's own commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, ScriptInfo, run_command, routes_command, shell_command, with_appcontext
+
+
+def _create_app(*_args: Any) -> Flask:
+    from webapp import create_app
+
+    return create_app()
+
+
+@click.command("run", context_settings={"ignore_unknown_options": True})
+@click.option("--host", "-h", default="127.0.0.1", show_default=True)
+@click.option("--port", "-p", default=5000, show_default=True, type=int)
+@click.option("--debug/--no-debug", default=False)
+@click.pass_context
+def run(ctx: click.Context, host: str, port: int, debug: bool) -> None:
+    """Run the development server, printing the URL and (for the demo) the logins."""
+    info = ctx.ensure_object(ScriptInfo)
+    app = info.load_app()
+    with app.app_context():
+        click.echo(f"\n  Mahalla is running at http://{host}:{port}/\n")
+        if app.config.get("MAHALLA_DEMO"):
+            from webapp.demo.seed import DEMO_PASSWORD, demo_logins
+
+            click.echo(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
+            for username, description in demo_logins():
+                click.echo(f"    {username:<15} {description}")
+            click.echo("")
+    ctx.invoke(run_command, host=host, port=port, debugger=debug, reload=debug, with_threads=True)
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Fill an empty database with the demo city, users and appeals (safe to run twice)."""
+    from webapp.demo.seed import seed
+
+    created = seed()
+    click.echo("Demo data created." if created else "Demo data is already there; nothing changed.")
+
+
+@click.command("create-token")
+@click.argument("username")
+@click.option("--name", default="cli", help="A label for the token.")
+@with_appcontext
+def create_token(username: str, name: str) -> None:
+    """Issue an API bearer token for USERNAME and print it (it is shown only once)."""
+    from webapp.auth.service import issue_token, user_by_username
+
+    user = user_by_username(username)
+    if user is None:
+        raise click.ClickException(f"no user named {username!r}")
+    click.echo(issue_token(user, name))
+
+
+@click.command("publish-processes")
+@click.option("--note", default="published from the processes/ folder")
+@with_appcontext
+def publish_processes(note: str) -> None:
+    """Validate the diagrams in processes/ and publish them as a new version if they changed."""
+    from engine import DiagramError
+    from webapp.extensions import db
+    from webapp.workflow.service import APPEAL_PROCESS, publish_files, read_process_directory
+
+    files = read_process_directory(current_app.config["PROCESSES_DIR"])
+    try:
+        version = publish_files(APPEAL_PROCESS, files, note=note)
+    except DiagramError as exc:
+        for problem in exc.problems:
+            click.echo(f"  {problem.file or ''} {problem.element_id or ''}: {problem.message}", err=True)
+        raise click.ClickException("the diagrams have errors; nothing was published") from None
+    db.session.commit()
+    click.echo(f"{APPEAL_PROCESS}: version {version.id} ({version.content_hash[:12]})")
+
+
+def register(app: Flask) -> None:
+    for command in (seed_demo, create_token, publish_processes):
+        app.cli.add_command(command)
+
+
+def _group() -> FlaskGroup:
+    group = FlaskGroup(create_app=_create_app, add_default_commands=False, help="Mahalla case management.")
+    group.add_command(run)
+    group.add_command(shell_command)
+    group.add_command(routes_command)
+    return group
+
+
+def main() -> None:
+    _group().main(prog_name="mahalla")

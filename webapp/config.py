@@ -1,0 +1,42 @@
+"""Configuration read from the environment when the app is created (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = f"sqlite:///{PROJECT_ROOT / 'instance' / 'mahalla.sqlite3'}"
+DEMO_SECRET_KEY = "demo-only-secret-key-change-me"  # noqa: S105 - used only when MAHALLA_DEMO=1
+
+
+def _normalise_database_url(url: str) -> str:
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    env = dict(os.environ if environ is None else environ)
+    demo = env.get("MAHALLA_DEMO", "0") == "1"
+    secret = env.get("SECRET_KEY") or (DEMO_SECRET_KEY if demo else None)
+    database_url = _normalise_database_url(env.get("DATABASE_URL", DEFAULT_SQLITE))
+    config: dict[str, Any] = {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PROCESSES_DIR": env.get("MAHALLA_PROCESSES_DIR", str(PROJECT_ROOT / "processes")),
+        "BABEL_DEFAULT_LOCALE": "uz",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Tashkent",
+        "LANGUAGES": ("uz", "ru", "en"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))),
+        "MAHALLA_DEMO": demo,
+    }
+    return config

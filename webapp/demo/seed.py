@@ -1,0 +1,189 @@
+"""The demo: Tashkent city, two districts, seven mahallas, users of every role, 44 appeals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from webapp.appeals.models import Appeal
+from webapp.appeals.service import NewAppeal, register_appeal
+from webapp.auth.models import Role, User
+from webapp.auth.service import hash_password
+from webapp.demo.texts import APPEALS, NAMES, STREETS
+from webapp.extensions import db
+from webapp.tasks.service import tasks_of_appeal
+from webapp.territory.models import District, Mahalla, Region
+from webapp.timeutil import utcnow
+from webapp.workflow.service import complete_task, current_version
+
+DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password
+
+TERRITORY = {
+    ("TSH", "Toshkent shahri"): {
+        ("TSH-CHL", "Chilonzor tumani"): [
+            ("CHL-01", "Bunyodkor MFY"), ("CHL-02", "Qatortol MFY"), ("CHL-03", "Lutfiy MFY"), ("CHL-04", "Novza MFY"),
+        ],
+        ("TSH-YUN", "Yunusobod tumani"): [
+            ("YUN-01", "Bodomzor MFY"), ("YUN-02", "Minor MFY"), ("YUN-03", "Yangi Shahar MFY"),
+        ],
+    }
+}
+
+USERS: list[dict[str, Any]] = [
+    {"username": "admin", "full_name": "Tizim administratori", "role": Role.ADMIN},
+    {"username": "methodologist", "full_name": "Nilufar Hasanova", "role": Role.METHODOLOGIST},
+    {"username": "supervisor", "full_name": "Anvar Qosimov", "role": Role.SUPERVISOR, "district": "TSH-CHL"},
+    {"username": "supervisor2", "full_name": "Laziz Rahmonov", "role": Role.SUPERVISOR, "district": "TSH-YUN"},
+    {"username": "cityhead", "full_name": "Bahodir Aliyev", "role": Role.SUPERVISOR, "region": "TSH"},
+    {"username": "inspector1", "full_name": "Sardor Umarov", "role": Role.INSPECTOR, "mahallas": ["CHL-01", "CHL-02"]},
+    {"username": "inspector2", "full_name": "Kamola Yo'ldosheva", "role": Role.INSPECTOR, "mahallas": ["CHL-03", "CHL-04"]},
+    {"username": "inspector3", "full_name": "Doniyor Hakimov", "role": Role.INSPECTOR,
+     "mahallas": ["YUN-01", "YUN-02", "YUN-03"]},
+]
+
+DESCRIPTIONS = {
+    "admin": "administrator",
+    "methodologist": "methodologist (process library)",
+    "supervisor": "supervisor, Chilonzor district",
+    "supervisor2": "supervisor, Yunusobod district",
+    "cityhead": "supervisor, Tashkent city (region)",
+    "inspector1": "inspector, Bunyodkor and Qatortol mahallas",
+    "inspector2": "inspector, Lutfiy and Novza mahallas",
+    "inspector3": "inspector, Yunusobod district mahallas",
+}
+
+# How far each demo appeal gets: the tasks completed in order; it stops at the first task not listed.
+SCENARIOS: list[dict[str, Any]] = [
+    {"stop": "check_registration"},
+    {"anonymous": True, "stop": "approve_conclusion"},
+    {"forward": True, "stop": None},
+    {"stop": "analyse_appeal"},
+    {"crime": True, "stop": "refer_law_enforcement"},
+    {"stop": "take_measures"},
+    {"social": True, "stop": "prepare_reply"},
+    {"stop": "approve_reply"},
+    {"stop": "evaluate_effectiveness"},
+    {"stop": None},
+    {"anonymous": True, "stop": None},
+]
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    return [(u["username"], DESCRIPTIONS[u["username"]]) for u in USERS]
+
+
+def _territory() -> dict[str, Mahalla]:
+    mahallas: dict[str, Mahalla] = {}
+    for (region_code, region_name), districts in TERRITORY.items():
+        region = Region(code=region_code, name=region_name)
+        db.session.add(region)
+        for (district_code, district_name), items in districts.items():
+            district = District(code=district_code, name=district_name, region=region)
+            db.session.add(district)
+            for code, name in items:
+                mahallas[code] = Mahalla(code=code, name=name, district=district)
+                db.session.add(mahallas[code])
+    db.session.flush()
+    return mahallas
+
+
+def _users(mahallas: dict[str, Mahalla]) -> dict[str, User]:
+    password = hash_password(DEMO_PASSWORD)
+    users = {}
+    for spec in USERS:
+        user = User(
+            username=spec["username"],
+            full_name=spec["full_name"],
+            role=spec["role"].value,
+            password_hash=password,
+            email=f"{spec['username']}@mahalla.example",
+        )
+        if "district" in spec:
+            user.district = db.session.scalar(select(District).where(District.code == spec["district"]))
+        if "region" in spec:
+            user.region = db.session.scalar(select(Region).where(Region.code == spec["region"]))
+        user.mahallas = [mahallas[c] for c in spec.get("mahallas", [])]
+        db.session.add(user)
+        users[spec["username"]] = user
+    db.session.flush()
+    return users
+
+
+def _answer(task_name: str, appeal: Appeal, scenario: dict[str, Any], day: dt.date) -> dict[str, Any]:
+    iso = day.isoformat()
+    answers: dict[str, dict[str, Any]] = {
+        "check_registration": {
+            "kind": appeal.kind, "category": appeal.category, "urgency": appeal.urgency,
+            "anonymous": bool(scenario.get("anonymous")), "within_competence": not scenario.get("forward"),
+            "registration_note": "",
+        },
+        "write_conclusion": {"conclusion_text": "Murojaatda murojaat etuvchining ismi va yashash joyi ko'rsatilmagan, "
+                                                "Qonunning 29-moddasiga ko'ra ko'rmay qoldiriladi."},
+        "approve_conclusion": {"conclusion_approved": True, "supervisor_comment": "Tasdiqlandi."},
+        "forward_appeal": {"competent_body": "Tuman hokimligi obodonlashtirish bo'limi", "forward_date": iso,
+                           "forward_letter": "Murojaat vakolatga ko'ra ko'rib chiqish uchun yuborildi.",
+                           "applicant_notified": True},
+        "analyse_appeal": {"causes": "Murojaat etuvchi bilan suhbatlashildi, holat joyida o'rganildi.",
+                           "severity": "high" if appeal.urgency == "urgent" else "medium",
+                           "crime_related": bool(scenario.get("crime")), "social_need": bool(scenario.get("social")),
+                           "extra_study_needed": appeal.kind == "taklif", "related_appeals": ""},
+        "refer_law_enforcement": {"law_enforcement_body": "Tuman ichki ishlar bo'limi", "referral_date": iso,
+                                  "referral_number": "12/345"},
+        "refer_social_services": {"social_service": "social_protection",
+                                  "social_referral_note": "Oilaga ijtimoiy yordam ko'rsatish so'raldi."},
+        "evaluate_proposal": {"proposal_accepted": True,
+                              "implementation_plan": "Taklif mahalla yig'inida muhokama qilinib, rejaga kiritildi."},
+        "take_measures": {"measures": "prevention_talk",
+                          "measures_description": "Tomonlar bilan profilaktik suhbat o'tkazildi, tushuntirish berildi.",
+                          "measures_date": iso, "personal_data_protected": True, "problem_resolved": True},
+        "prepare_reply": {"reply_text": f"Hurmatli {appeal.applicant_name or 'fuqaro'}, murojaatingiz ko'rib chiqildi "
+                                        "va tegishli choralar ko'rildi.", "reply_channel": "letter"},
+        "approve_reply": {"reply_approved": True, "reply_comment": ""},
+        "record_result": {"result": "satisfied", "reply_date": iso, "result_note": ""},
+        "evaluate_effectiveness": {"effective": True, "effectiveness_score": 4, "recurring_issue": False,
+                                   "recommendation": "Mahallada profilaktik suhbatlarni davom ettirish."},
+    }
+    return answers[task_name]
+
+
+def _drive(appeal: Appeal, scenario: dict[str, Any], workers: dict[str, User]) -> None:
+    day = appeal.registered_on
+    for _step in range(20):
+        pending = tasks_of_appeal(appeal.id)
+        if not pending or pending[0].name == scenario["stop"]:
+            return
+        task = pending[0]
+        day = min(day + dt.timedelta(days=1), dt.date.today())
+        complete_task(task, workers[task.role], _answer(task.name, appeal, scenario, day))
+
+
+def seed() -> bool:
+    """Create the demo data unless it exists; return whether anything was created."""
+    if db.session.scalar(select(Region).where(Region.code == "TSH")) is not None:
+        return False
+    mahallas = _territory()
+    users = _users(mahallas)
+    current_version()
+    db.session.commit()
+    inspectors = {m.code: u for u in users.values() if u.role == Role.INSPECTOR for m in u.mahallas}
+    supervisors = {u.district.code: u for u in users.values() if u.role == Role.SUPERVISOR and u.district}
+    codes = sorted(mahallas)
+    now = utcnow()
+    for index, (kind, category, urgency, text) in enumerate(APPEALS):
+        scenario = SCENARIOS[index % len(SCENARIOS)]
+        mahalla = mahallas[codes[index % len(codes)]]
+        anonymous = bool(scenario.get("anonymous"))
+        new = NewAppeal(
+            mahalla=mahalla, kind=kind, text=text, channel=("walk_in", "written", "oral", "api", "web")[index % 5],
+            applicant_name="" if anonymous else NAMES[index % len(NAMES)],
+            applicant_phone="" if anonymous else f"+998 90 {100 + index:03d} {10 + index % 90:02d} {20 + index % 80:02d}",
+            address=f"{STREETS[index % len(STREETS)]}, {3 + index}-uy", anonymous=anonymous,
+            category=category, urgency=urgency,
+        )
+        inspector = inspectors[mahalla.code]
+        appeal = register_appeal(new, inspector, received_at=now - dt.timedelta(days=(index * 7) % 40, hours=index % 9))
+        workers = {"inspector": inspector, "supervisor": supervisors[mahalla.district.code]}
+        _drive(appeal, scenario, workers)
+    return True

@@ -1,0 +1,57 @@
+"""Human labels (translatable) for the codes stored in the database."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATUS = {
+    "registered": _l("Registered"),
+    "under_review": _l("Under review"),
+    "forwarded": _l("Forwarded"),
+    "resolved": _l("Resolved"),
+    "answered": _l("Answered"),
+    "rejected": _l("Left unconsidered"),
+    "overdue": _l("Overdue"),
+}
+KIND = {"ariza": _l("Statement"), "taklif": _l("Proposal"), "shikoyat": _l("Complaint")}
+CATEGORY = {
+    "crime_prevention": _l("Crime prevention"),
+    "public_safety": _l("Public safety"),
+    "family_conflict": _l("Family conflicts"),
+    "minors_youth": _l("Minors and youth"),
+    "social_assistance": _l("Social assistance"),
+    "utilities": _l("Utilities and improvement"),
+    "other": _l("Other"),
+}
+URGENCY = {"normal": _l("Normal"), "urgent": _l("Urgent")}
+CHANNEL = {
+    "walk_in": _l("Walk-in"),
+    "written": _l("Written"),
+    "oral": _l("Oral"),
+    "web": _l("Web form"),
+    "api": _l("Mobile app / API"),
+}
+ROLE = {
+    "inspector": _l("Prevention inspector"),
+    "supervisor": _l("Supervisor"),
+    "methodologist": _l("Methodologist"),
+    "admin": _l("Administrator"),
+}
+STAGE = {
+    1: _l("1. Receive and register"),
+    2: _l("2. Analyse"),
+    3: _l("3. Resolve and take measures"),
+    4: _l("4. Reply and record"),
+    5: _l("5. Monitor and analyse"),
+}
+EVENT = {
+    "registered": _l("Appeal registered"),
+    "task_created": _l("Task created"),
+    "task_completed": _l("Task completed"),
+    "case_closed": _l("Case closed"),
+}
+
+
+def label(mapping: dict, code: object) -> str:
+    value = mapping.get(code)
+    return str(value) if value is not None else str(code)

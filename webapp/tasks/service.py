@@ -1,0 +1,34 @@
+"""Inboxes and access to pending tasks."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.territory.service import task_scope
+from webapp.workflow.models import PendingTask
+
+
+def inbox(user: User, *, limit: int = 200) -> list[PendingTask]:
+    """Tasks of the user's role in the user's territory, nearest deadline first."""
+    query = (
+        select(PendingTask)
+        .where(task_scope(user))
+        .options(joinedload(PendingTask.appeal))
+        .order_by(PendingTask.due_date, PendingTask.created_at)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def task_for(user: User, task_id: str) -> PendingTask | None:
+    """The pending task if the user may work on it; None otherwise (callers answer 404)."""
+    if len(task_id) > 36:
+        return None
+    return db.session.scalar(select(PendingTask).where(PendingTask.id == task_id, task_scope(user)))
+
+
+def tasks_of_appeal(appeal_id: int) -> list[PendingTask]:
+    return list(db.session.scalars(select(PendingTask).where(PendingTask.appeal_id == appeal_id)))

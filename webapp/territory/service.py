@@ -1,0 +1,68 @@
+"""Who may see what: territory scopes as SQL conditions, and territory look-ups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from webapp.appeals.models import Appeal
+from webapp.auth.models import Role, User
+from webapp.extensions import db
+from webapp.territory.models import District, Mahalla
+from webapp.workflow.models import PendingTask
+
+
+def served_mahalla_ids(user: User) -> list[int]:
+    return [m.id for m in user.mahallas]
+
+
+def _district_ids_of_region(region_id: int) -> Any:
+    return select(District.id).where(District.region_id == region_id).scalar_subquery()
+
+
+def appeal_scope(user: User) -> ColumnElement[bool]:
+    """Condition on Appeal selecting the cases the user may see."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.INSPECTOR:
+        ids = served_mahalla_ids(user)
+        return Appeal.mahalla_id.in_(ids) if ids else false()
+    if user.role == Role.SUPERVISOR:
+        if user.district_id is not None:
+            return Appeal.district_id == user.district_id
+        if user.region_id is not None:
+            return Appeal.district_id.in_(_district_ids_of_region(user.region_id))
+    return false()
+
+
+def task_scope(user: User) -> ColumnElement[bool]:
+    """Condition on PendingTask selecting the tasks the user may work on: their role, their territory."""
+    if user.role == Role.INSPECTOR:
+        ids = served_mahalla_ids(user)
+        return (PendingTask.role == Role.INSPECTOR.value) & PendingTask.mahalla_id.in_(ids) if ids else false()
+    if user.role == Role.SUPERVISOR:
+        in_role = PendingTask.role == Role.SUPERVISOR.value
+        if user.district_id is not None:
+            return in_role & (PendingTask.district_id == user.district_id)
+        if user.region_id is not None:
+            return in_role & PendingTask.district_id.in_(_district_ids_of_region(user.region_id))
+    return false()
+
+
+def mahalla_by_code(code: str) -> Mahalla | None:
+    return db.session.scalar(select(Mahalla).where(Mahalla.code == code))
+
+
+def mahallas_for_registration(user: User) -> list[Mahalla]:
+    """Mahallas in which the user may register an appeal."""
+    query = select(Mahalla).order_by(Mahalla.name)
+    if user.role == Role.INSPECTOR:
+        return list(user.mahallas)
+    if user.role == Role.SUPERVISOR and user.district_id is not None:
+        query = query.where(Mahalla.district_id == user.district_id)
+    elif user.role == Role.SUPERVISOR and user.region_id is not None:
+        query = query.join(District).where(District.region_id == user.region_id)
+    elif user.role != Role.ADMIN:
+        return []
+    return list(db.session.scalars(query))

@@ -1,0 +1,104 @@
+"""Process versions, instance state, the pending-task projection and the case event log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.timeutil import utcnow
+
+
+class ProcessVersion(db.Model):  # type: ignore[name-defined,misc]
+    """An immutable published set of BPMN/DMN documents, stored once and keyed by content hash."""
+
+    __tablename__ = "process_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProcessInstance(db.Model):  # type: ignore[name-defined,misc]
+    """The live workflow state of one case. ``version`` is an optimistic lock counter."""
+
+    __tablename__ = "process_instances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), unique=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    state: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    is_completed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    process_version: Mapped[ProcessVersion] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class PendingTask(db.Model):  # type: ignore[name-defined,misc]
+    """Projection of READY user tasks, so that every inbox is one indexed query."""
+
+    __tablename__ = "pending_tasks"
+    __table_args__ = (
+        Index("ix_pending_tasks_role_mahalla_due", "role", "mahalla_id", "due_date"),
+        Index("ix_pending_tasks_role_district_due", "role", "district_id", "due_date"),
+        Index("ix_pending_tasks_assignee_due", "assignee_id", "due_date"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    appeal = relationship("Appeal")
+
+
+class CaseEvent(db.Model):  # type: ignore[name-defined,misc]
+    """Append-only log of what happened to a case: who, when, what, with which data."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_appeal_occurred", "appeal_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    task_name: Mapped[str | None] = mapped_column(String(100))
+    task_title: Mapped[str | None] = mapped_column(String(300))
+    stage: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor = relationship("User")
+
+
+class AppendOnlyViolation(RuntimeError):
+    pass
+
+
+@event.listens_for(CaseEvent, "before_update")
+def _refuse_update(*_args: object) -> None:
+    raise AppendOnlyViolation("case events are append-only")
+
+
+@event.listens_for(CaseEvent, "before_delete")
+def _refuse_delete(*_args: object) -> None:
+    raise AppendOnlyViolation("case events are append-only")

@@ -1,0 +1,304 @@
+"""Running cases on the engine: one function per user action, one transaction each.
+
+The flow of every action: load the instance → restore it against its own process version →
+let the engine act → write the new state, the pending-task projection and the event log →
+commit together. A concurrent change of the same instance is detected by the optimistic
+version counter and reported as a conflict; nothing half-done is ever committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import (
+    DiagramError,
+    EngineStepFailed,
+    FormDefinition,
+    Instance,
+    LibraryCache,
+    ProcessLibrary,
+    ReadyTask,
+    TaskNotReady,
+    content_hash,
+    load_library,
+)
+from webapp.appeals.deadlines import DEFAULT_TERM, add_term
+from webapp.appeals.models import Appeal
+from webapp.auth.models import LANE_ROLES, User
+from webapp.extensions import db
+from webapp.timeutil import utcnow
+from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance, ProcessVersion
+
+APPEAL_PROCESS = "appeal_lifecycle"
+DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
+
+_libraries = LibraryCache()
+
+
+class Conflict(Exception):
+    """The case changed meanwhile, or the task was already completed."""
+
+
+class StepFailed(Exception):
+    """The engine could not run the case on (a script or condition failed)."""
+
+    def __init__(self, failure: EngineStepFailed) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+
+
+@dataclass(frozen=True)
+class CompletedTask:
+    appeal: Appeal
+    task_name: str
+    data: dict[str, Any]
+
+
+def library_for(version: ProcessVersion) -> ProcessLibrary:
+    return _libraries.get(
+        version.content_hash,
+        lambda: load_library(version.files, version.process_id, allowed_lanes=LANE_ROLES),
+    )
+
+
+def read_process_directory(directory: str | Path) -> dict[str, str]:
+    folder = Path(directory)
+    return {
+        path.name: path.read_text(encoding="utf-8")
+        for path in sorted(folder.iterdir())
+        if path.suffix in DIAGRAM_SUFFIXES and path.is_file()
+    }
+
+
+def latest_version(process_id: str) -> ProcessVersion | None:
+    return db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id).order_by(ProcessVersion.id.desc())
+    )
+
+
+def publish_files(
+    process_id: str, files: Mapping[str, str], *, actor: User | None = None, note: str = ""
+) -> ProcessVersion:
+    """Validate and store a library version (no-op when identical content is already stored)."""
+    digest = content_hash(files)
+    existing = db.session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == digest))
+    if existing is not None:
+        return existing
+    library = load_library(files, process_id, allowed_lanes=LANE_ROLES)  # raises DiagramError
+    version = ProcessVersion(
+        process_id=process_id,
+        content_hash=library.content_hash,
+        files=dict(files),
+        note=note,
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def current_version(process_id: str = APPEAL_PROCESS) -> ProcessVersion:
+    """The newest published version; on an empty database, publish the bundled diagrams."""
+    version = latest_version(process_id)
+    if version is None:
+        files = read_process_directory(current_app.config["PROCESSES_DIR"])
+        version = publish_files(process_id, files, note="bundled diagrams")
+    return version
+
+
+def log_event(appeal: Appeal, kind: str, actor: User | None, task: ReadyTask | PendingTask | None = None,
+         data: Mapping[str, Any] | None = None) -> None:
+    db.session.add(
+        CaseEvent(
+            appeal_id=appeal.id,
+            occurred_at=utcnow(),
+            actor_id=actor.id if actor else None,
+            kind=kind,
+            task_id=task.id if task else None,
+            task_name=task.name if task else None,
+            task_title=task.title if task else None,
+            stage=appeal.stage,
+            data=dict(data or {}),
+        )
+    )
+
+
+def _apply_case_data(appeal: Appeal, instance: Instance) -> None:
+    """Copy what the diagram decided (stage, status, deadline term, …) onto the appeal row."""
+    data = instance.current_data()
+    for name in ("kind", "category", "urgency"):
+        if isinstance(data.get(name), str) and data[name]:
+            setattr(appeal, name, data[name])
+    if isinstance(data.get("anonymous"), bool):
+        appeal.anonymous = data["anonymous"]
+    if isinstance(data.get("stage"), int):
+        appeal.stage = data["stage"]
+    if isinstance(data.get("status"), str):
+        appeal.status = data["status"]
+    term = data.get("deadline_term")
+    if isinstance(term, str):
+        try:
+            appeal.deadline = add_term(appeal.registered_on, term)
+        except ValueError:
+            current_app.logger.warning("appeal %s: ignoring bad deadline term %r", appeal.number, term)
+    if instance.is_completed and appeal.is_open:
+        appeal.is_open = False
+        appeal.closed_at = utcnow()
+
+
+def _project_tasks(record: ProcessInstance, appeal: Appeal, instance: Instance) -> list[ReadyTask]:
+    """Replace the instance's pending-task rows with its READY user tasks, keeping assignees."""
+    previous = {
+        t.id: t for t in db.session.scalars(select(PendingTask).where(PendingTask.instance_id == record.id))
+    }
+    ready = instance.ready_user_tasks()
+    new_ids = {t.id for t in ready}
+    stale = [task_id for task_id in previous if task_id not in new_ids]
+    if stale:
+        db.session.execute(delete(PendingTask).where(PendingTask.id.in_(stale)))
+    created = []
+    for task in ready:
+        row = previous.get(task.id)
+        if row is None:
+            db.session.add(
+                PendingTask(
+                    id=task.id,
+                    instance_id=record.id,
+                    appeal_id=appeal.id,
+                    name=task.name,
+                    title=task.title,
+                    role=task.lane or "",
+                    mahalla_id=appeal.mahalla_id,
+                    district_id=appeal.district_id,
+                    due_date=appeal.deadline,
+                )
+            )
+            created.append(task)
+        else:
+            row.due_date = appeal.deadline
+    return created
+
+
+def _run_engine(action: Any) -> Any:
+    try:
+        return action()
+    except EngineStepFailed as failure:
+        raise StepFailed(failure) from None
+
+
+def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
+    """Start the appeal lifecycle for a freshly registered appeal (caller commits)."""
+    version = current_version(APPEAL_PROCESS)
+    library = library_for(version)
+    start_data = {
+        "kind": appeal.kind,
+        "category": appeal.category,
+        "urgency": appeal.urgency,
+        "anonymous": appeal.anonymous,
+        "channel": appeal.channel,
+        "mahalla": appeal.mahalla.code,
+        "appeal_number": appeal.number,
+        "deadline_term": DEFAULT_TERM,
+    }
+    instance = _run_engine(lambda: Instance.start(library, start_data))
+    _apply_case_data(appeal, instance)
+    record = ProcessInstance(
+        appeal_id=appeal.id,
+        process_version_id=version.id,
+        state=instance.serialize(),
+        is_completed=instance.is_completed,
+    )
+    db.session.add(record)
+    db.session.flush()
+    for task in _project_tasks(record, appeal, instance):
+        log_event(appeal, "task_created", None, task)
+    return record
+
+
+def ready_task_view(pending: PendingTask) -> ReadyTask:
+    """The live form definition and prefilled values of a pending task."""
+    record = db.session.get(ProcessInstance, pending.instance_id)
+    if record is None:
+        raise TaskNotReady(pending.id)
+    instance = Instance.restore(library_for(record.process_version), record.state)
+    for task in instance.ready_user_tasks():
+        if task.id == pending.id:
+            return task
+    raise TaskNotReady(pending.id)
+
+
+def complete_task(
+    pending: PendingTask, actor: User, submitted: Mapping[str, Any], *, expected_version: int | None = None
+) -> CompletedTask:
+    """Complete one task for the actor and commit, or raise without changing anything.
+
+    Raises engine.FormInvalid (bad data), Conflict (completed or changed meanwhile) or
+    StepFailed (the diagram failed after the task). The caller has checked role and territory.
+    """
+    try:
+        record = db.session.get(ProcessInstance, pending.instance_id)
+        appeal = db.session.get(Appeal, pending.appeal_id)
+        if record is None or appeal is None:
+            raise Conflict("the case no longer exists")
+        if expected_version is not None and record.version != expected_version:
+            raise Conflict("the case was changed by someone else")
+        instance = Instance.restore(library_for(record.process_version), record.state)
+        try:
+            clean = _run_engine(lambda: instance.complete(pending.id, submitted))
+        except TaskNotReady:
+            raise Conflict("the task was already completed") from None
+        task_name = pending.name
+        log_event(appeal, "task_completed", actor, pending, clean)
+        _apply_case_data(appeal, instance)
+        record.state = instance.serialize()
+        record.is_completed = instance.is_completed
+        for task in _project_tasks(record, appeal, instance):
+            log_event(appeal, "task_created", None, task)
+        if instance.is_completed:
+            log_event(appeal, "case_closed", actor, data={"status": appeal.status})
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("the case was changed by someone else") from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return CompletedTask(appeal=appeal, task_name=task_name, data=clean)
+
+
+def was_completed(task_id: str) -> CaseEvent | None:
+    return db.session.scalar(
+        select(CaseEvent).where(CaseEvent.task_id == task_id, CaseEvent.kind == "task_completed")
+    )
+
+
+def case_events(appeal: Appeal) -> list[CaseEvent]:
+    return list(
+        db.session.scalars(
+            select(CaseEvent).where(CaseEvent.appeal_id == appeal.id).order_by(CaseEvent.occurred_at, CaseEvent.id)
+        )
+    )
+
+
+def instance_record(appeal: Appeal) -> ProcessInstance | None:
+    return db.session.scalar(select(ProcessInstance).where(ProcessInstance.appeal_id == appeal.id))
+
+
+def diagram_error_messages(error: DiagramError) -> list[dict[str, object]]:
+    return [p.as_dict() for p in error.problems]
+
+
+def task_form(pending: PendingTask) -> FormDefinition:
+    """The form definition of a pending task, from its case's own process version."""
+    version = db.session.scalar(
+        select(ProcessVersion).join(ProcessInstance).where(ProcessInstance.id == pending.instance_id)
+    )
+    info = library_for(version).user_task(pending.name) if version is not None else None
+    return info.form if info is not None else FormDefinition(key="")
