@@ -13,6 +13,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine.compaction import compact
 from engine.errors import EngineError, EngineStepFailed, TaskNotReady
 from engine.forms import FormDefinition, validate_submission
 from engine.library import ProcessLibrary
@@ -55,6 +56,7 @@ class Instance:
     def __init__(self, library: ProcessLibrary, workflow: BpmnWorkflow) -> None:
         self.library = library
         self._workflow = workflow
+        self._completed_before = self._completed_task_ids()
 
     @classmethod
     def start(cls, library: ProcessLibrary, data: Mapping[str, Any]) -> Instance:
@@ -74,6 +76,8 @@ class Instance:
         return cls(library, workflow)
 
     def serialize(self) -> str:
+        """The live state, without finished history (see engine.compaction)."""
+        compact(self._workflow)
         return _SERIALIZER.dumps(self._workflow)
 
     @property
@@ -167,10 +171,18 @@ class Instance:
                 return dict(ends[-1].data)
         return dict(self._workflow.data)
 
-    def completed_elements(self) -> list[str]:
-        """BPMN ids of completed tasks and events across the case, oldest first."""
+    def _completed_task_ids(self) -> set[Any]:
+        return {t.id for t in self._workflow.get_tasks(state=TaskState.COMPLETED)}
+
+    def elements_completed(self) -> list[str]:
+        """BPMN ids of the tasks, events and gateways completed since this object was started or
+        restored, oldest first. The live state forgets finished history (engine.compaction), so the
+        application keeps this path in its own event log.
+        """
         tasks = [
-            t for t in self._workflow.get_tasks(state=TaskState.COMPLETED) if getattr(t.task_spec, "bpmn_id", None)
+            t
+            for t in self._workflow.get_tasks(state=TaskState.COMPLETED)
+            if t.id not in self._completed_before and getattr(t.task_spec, "bpmn_id", None)
         ]
         tasks.sort(key=lambda t: t.last_state_change)
         return [t.task_spec.bpmn_id for t in tasks]

@@ -13,7 +13,16 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from engine import FieldError, FormDefinition, FormField
@@ -59,7 +68,7 @@ def _field(form_field: FormField) -> Field:
     if form_field.type == "date":
         return DateField(label, validators=_presence(form_field), description=description, render_kw=render_kw)
     if form_field.type == "enum":
-        choices = [("", "—")] + [(o.id, _(o.label)) for o in form_field.options]
+        choices = [SelectChoice("", "—")] + [SelectChoice(o.id, _(o.label)) for o in form_field.options]
         return SelectField(label, choices=choices, validators=_presence(form_field), description=description,
                            render_kw=render_kw, validate_choice=False)
     validators = _presence(form_field)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, g, request, session
 from flask_login import current_user
+from sqlalchemy import event
 
 from webapp import config as app_config
 from webapp.extensions import babel, csrf, db, login_manager, migrate
@@ -49,6 +50,9 @@ def register_extensions(app: Flask) -> None:
     from pathlib import Path
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Tashkent")
@@ -68,6 +72,16 @@ def register_extensions(app: Flask) -> None:
 
     # Import models so that metadata (and migrations) know every table.
     from webapp import models  # noqa: F401
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """The embedded database: write-ahead log (readers never wait), enforced foreign keys."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -46,6 +46,7 @@ STAGE = {
 }
 EVENT = {
     "registered": _l("Appeal registered"),
+    "process_started": _l("Procedure started"),
     "task_created": _l("Task created"),
     "task_completed": _l("Task completed"),
     "case_closed": _l("Case closed"),

@@ -128,8 +128,7 @@ def test_form_field_lookup_missing(library):
 def test_readonly_constraint_is_read(load_modified):
     lib = load_modified(
         "appeal_registration.bpmn",
-        '<camunda:formField id="registration_note" label="Izoh" type="string">\n'
-        "            <camunda:validation>\n",
+        '<camunda:formField id="registration_note" label="Izoh" type="string">\n            <camunda:validation>\n',
         '<camunda:formField id="registration_note" label="Izoh" type="string">\n'
         "            <camunda:validation>\n"
         '              <camunda:constraint name="readonly"/>\n',
@@ -253,7 +252,16 @@ def test_enum_not_a_choice():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("on", True), ("true", True), ("True", True), ("1", True), (True, True), ("false", False), ("0", False), (False, False)],
+    [
+        ("on", True),
+        ("true", True),
+        ("True", True),
+        ("1", True),
+        (True, True),
+        ("false", False),
+        ("0", False),
+        (False, False),
+    ],
 )
 def test_boolean_values(value, expected):
     result = validate_submission(form(FLAG), {"flag": value})

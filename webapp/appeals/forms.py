@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from webapp import labels
@@ -9,8 +9,8 @@ from webapp.appeals.models import CATEGORIES, URGENCIES
 PHONE_PATTERN = r"^\+?[0-9 ()-]{7,20}$"
 
 
-def _choices(mapping: dict) -> list[tuple[str, object]]:
-    return list(mapping.items())
+def _choices(mapping: dict, codes: tuple[str, ...] | None = None) -> list[SelectChoice]:
+    return [SelectChoice(code, str(mapping[code])) for code in (codes or tuple(mapping))]
 
 
 class RegisterAppealForm(FlaskForm):
@@ -39,11 +39,11 @@ class RegisterAppealForm(FlaskForm):
 
     def __init__(self, *args: object, mahallas: list | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.channel.choices = [(c, labels.CHANNEL[c]) for c in ("walk_in", "written", "oral")]
-        self.mahalla.choices = [(m.code, m.name) for m in (mahallas or [])]
+        self.channel.choices = _choices(labels.CHANNEL, ("walk_in", "written", "oral"))
+        self.mahalla.choices = [SelectChoice(m.code, m.name) for m in (mahallas or [])]
         self.kind.choices = _choices(labels.KIND)
-        self.category.choices = [(c, labels.CATEGORY[c]) for c in CATEGORIES]
-        self.urgency.choices = [(u, labels.URGENCY[u]) for u in URGENCIES]
+        self.category.choices = _choices(labels.CATEGORY, CATEGORIES)
+        self.urgency.choices = _choices(labels.URGENCY, URGENCIES)
 
     def validate_applicant_name(self, field: StringField) -> None:
         if not self.anonymous.data and not (field.data or "").strip():

@@ -20,7 +20,8 @@ class ProcessVersion(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(100), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    # The documents are read only when a version's library is not cached yet.
+    files: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -86,6 +87,8 @@ class CaseEvent(db.Model):  # type: ignore[name-defined,misc]
     task_title: Mapped[str | None] = mapped_column(String(300))
     stage: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # BPMN elements the engine completed during this action: the path drawn on the case diagram.
+    elements: Mapped[list[str] | None] = mapped_column(JSON)
 
     actor = relationship("User")
 

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import (
-    DiagramError,
     EngineStepFailed,
     FormDefinition,
     Instance,
@@ -33,6 +32,7 @@ from webapp.appeals.deadlines import DEFAULT_TERM, add_term
 from webapp.appeals.models import Appeal
 from webapp.auth.models import LANE_ROLES, User
 from webapp.extensions import db
+from webapp.territory.models import Mahalla
 from webapp.timeutil import utcnow
 from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance, ProcessVersion
 
@@ -62,10 +62,21 @@ class CompletedTask:
 
 
 def library_for(version: ProcessVersion) -> ProcessLibrary:
-    return _libraries.get(
-        version.content_hash,
-        lambda: load_library(version.files, version.process_id, allowed_lanes=LANE_ROLES),
-    )
+    return library_by_hash(version.content_hash, version.id)
+
+
+def library_by_hash(digest: str, version_id: int) -> ProcessLibrary:
+    """The parsed library of a version; its documents are read from the database only on a cache miss."""
+
+    def load() -> ProcessLibrary:
+        files = db.session.scalar(select(ProcessVersion.files).where(ProcessVersion.id == version_id))
+        return load_library(files or {}, _process_id_of(version_id), allowed_lanes=LANE_ROLES)
+
+    return _libraries.get(digest, load)
+
+
+def _process_id_of(version_id: int) -> str:
+    return str(db.session.scalar(select(ProcessVersion.process_id).where(ProcessVersion.id == version_id)))
 
 
 def read_process_directory(directory: str | Path) -> dict[str, str]:
@@ -113,8 +124,14 @@ def current_version(process_id: str = APPEAL_PROCESS) -> ProcessVersion:
     return version
 
 
-def log_event(appeal: Appeal, kind: str, actor: User | None, task: ReadyTask | PendingTask | None = None,
-         data: Mapping[str, Any] | None = None) -> None:
+def log_event(
+    appeal: Appeal,
+    kind: str,
+    actor: User | None,
+    task: ReadyTask | PendingTask | None = None,
+    data: Mapping[str, Any] | None = None,
+    elements: list[str] | None = None,
+) -> None:
     db.session.add(
         CaseEvent(
             appeal_id=appeal.id,
@@ -126,6 +143,7 @@ def log_event(appeal: Appeal, kind: str, actor: User | None, task: ReadyTask | P
             task_title=task.title if task else None,
             stage=appeal.stage,
             data=dict(data or {}),
+            elements=elements,
         )
     )
 
@@ -153,36 +171,37 @@ def _apply_case_data(appeal: Appeal, instance: Instance) -> None:
         appeal.closed_at = utcnow()
 
 
-def _project_tasks(record: ProcessInstance, appeal: Appeal, instance: Instance) -> list[ReadyTask]:
-    """Replace the instance's pending-task rows with its READY user tasks, keeping assignees."""
-    previous = {
-        t.id: t for t in db.session.scalars(select(PendingTask).where(PendingTask.instance_id == record.id))
-    }
+def _project_tasks(
+    record: ProcessInstance, appeal: Appeal, instance: Instance, before: set[str], deadline_changed: bool
+) -> list[ReadyTask]:
+    """Bring the pending-task rows in line with the READY user tasks: drop finished ones, add new ones.
+
+    ``before`` holds the ids of the READY tasks before the engine acted, which are exactly the
+    rows in the projection; unchanged rows keep their assignee.
+    """
     ready = instance.ready_user_tasks()
-    new_ids = {t.id for t in ready}
-    stale = [task_id for task_id in previous if task_id not in new_ids]
-    if stale:
-        db.session.execute(delete(PendingTask).where(PendingTask.id.in_(stale)))
-    created = []
-    for task in ready:
-        row = previous.get(task.id)
-        if row is None:
-            db.session.add(
-                PendingTask(
-                    id=task.id,
-                    instance_id=record.id,
-                    appeal_id=appeal.id,
-                    name=task.name,
-                    title=task.title,
-                    role=task.lane or "",
-                    mahalla_id=appeal.mahalla_id,
-                    district_id=appeal.district_id,
-                    due_date=appeal.deadline,
-                )
-            )
-            created.append(task)
-        else:
-            row.due_date = appeal.deadline
+    after = {task.id for task in ready}
+    finished = before - after
+    if finished:
+        db.session.execute(delete(PendingTask).where(PendingTask.id.in_(finished)))
+    kept = before & after
+    if kept and deadline_changed:
+        db.session.execute(update(PendingTask).where(PendingTask.id.in_(kept)).values(due_date=appeal.deadline))
+    created = [task for task in ready if task.id not in before]
+    db.session.add_all(
+        PendingTask(
+            id=task.id,
+            instance_id=record.id,
+            appeal_id=appeal.id,
+            name=task.name,
+            title=task.title,
+            role=task.lane or "",
+            mahalla_id=appeal.mahalla_id,
+            district_id=appeal.district_id,
+            due_date=appeal.deadline,
+        )
+        for task in created
+    )
     return created
 
 
@@ -217,18 +236,35 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
     )
     db.session.add(record)
     db.session.flush()
-    for task in _project_tasks(record, appeal, instance):
+    log_event(appeal, "process_started", actor, data={"process_version": version.id},
+              elements=instance.elements_completed())
+    for task in _project_tasks(record, appeal, instance, set(), False):
         log_event(appeal, "task_created", None, task)
     return record
 
 
+def _load_case(instance_id: int) -> tuple[ProcessInstance, Appeal, ProcessLibrary]:
+    """The instance, its appeal (with mahalla) and its version's library, in one query."""
+    row = db.session.execute(
+        select(ProcessInstance, Appeal, Mahalla, ProcessVersion.content_hash)
+        .join(Appeal, Appeal.id == ProcessInstance.appeal_id)
+        .join(Mahalla, Mahalla.id == Appeal.mahalla_id)
+        .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+        .where(ProcessInstance.id == instance_id)
+    ).one_or_none()
+    if row is None:
+        raise Conflict("the case no longer exists")
+    record, appeal, _mahalla, digest = row
+    return record, appeal, library_by_hash(digest, record.process_version_id)
+
+
 def ready_task_view(pending: PendingTask) -> ReadyTask:
     """The live form definition and prefilled values of a pending task."""
-    record = db.session.get(ProcessInstance, pending.instance_id)
-    if record is None:
-        raise TaskNotReady(pending.id)
-    instance = Instance.restore(library_for(record.process_version), record.state)
-    for task in instance.ready_user_tasks():
+    try:
+        record, _appeal, library = _load_case(pending.instance_id)
+    except Conflict:
+        raise TaskNotReady(pending.id) from None
+    for task in Instance.restore(library, record.state).ready_user_tasks():
         if task.id == pending.id:
             return task
     raise TaskNotReady(pending.id)
@@ -242,24 +278,27 @@ def complete_task(
     Raises engine.FormInvalid (bad data), Conflict (completed or changed meanwhile) or
     StepFailed (the diagram failed after the task). The caller has checked role and territory.
     """
+    task_id, task_name, task_title = pending.id, pending.name, pending.title
     try:
-        record = db.session.get(ProcessInstance, pending.instance_id)
-        appeal = db.session.get(Appeal, pending.appeal_id)
-        if record is None or appeal is None:
-            raise Conflict("the case no longer exists")
+        record, appeal, library = _load_case(pending.instance_id)
         if expected_version is not None and record.version != expected_version:
             raise Conflict("the case was changed by someone else")
-        instance = Instance.restore(library_for(record.process_version), record.state)
+        instance = Instance.restore(library, record.state)
+        before = {task.id for task in instance.ready_user_tasks()}
         try:
-            clean = _run_engine(lambda: instance.complete(pending.id, submitted))
+            clean = _run_engine(lambda: instance.complete(task_id, submitted))
         except TaskNotReady:
             raise Conflict("the task was already completed") from None
-        task_name = pending.name
-        log_event(appeal, "task_completed", actor, pending, clean)
+        db.session.add(
+            CaseEvent(appeal_id=appeal.id, occurred_at=utcnow(), actor_id=actor.id, kind="task_completed",
+                      task_id=task_id, task_name=task_name, task_title=task_title, stage=appeal.stage, data=clean,
+                      elements=instance.elements_completed())
+        )
+        deadline = appeal.deadline
         _apply_case_data(appeal, instance)
         record.state = instance.serialize()
         record.is_completed = instance.is_completed
-        for task in _project_tasks(record, appeal, instance):
+        for task in _project_tasks(record, appeal, instance, before, appeal.deadline != deadline):
             log_event(appeal, "task_created", None, task)
         if instance.is_completed:
             log_event(appeal, "case_closed", actor, data={"status": appeal.status})
@@ -287,18 +326,12 @@ def case_events(appeal: Appeal) -> list[CaseEvent]:
     )
 
 
-def instance_record(appeal: Appeal) -> ProcessInstance | None:
-    return db.session.scalar(select(ProcessInstance).where(ProcessInstance.appeal_id == appeal.id))
-
-
-def diagram_error_messages(error: DiagramError) -> list[dict[str, object]]:
-    return [p.as_dict() for p in error.problems]
-
-
 def task_form(pending: PendingTask) -> FormDefinition:
     """The form definition of a pending task, from its case's own process version."""
-    version = db.session.scalar(
-        select(ProcessVersion).join(ProcessInstance).where(ProcessInstance.id == pending.instance_id)
-    )
-    info = library_for(version).user_task(pending.name) if version is not None else None
+    row = db.session.execute(
+        select(ProcessVersion.content_hash, ProcessVersion.id)
+        .join(ProcessInstance, ProcessInstance.process_version_id == ProcessVersion.id)
+        .where(ProcessInstance.id == pending.instance_id)
+    ).one_or_none()
+    info = library_by_hash(row[0], row[1]).user_task(pending.name) if row is not None else None
     return info.form if info is not None else FormDefinition(key="")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: cd17dcc583a3
+Revision ID: 874df535efcc
 Revises: 
-Create Date: 2026-11-22 01:26:16.575756
+Create Date: 2026-11-22 01:33:20.535022
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cd17dcc583a3'
+revision = '874df535efcc'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -161,6 +161,7 @@ def upgrade():
     sa.Column('task_title', sa.String(length=300), nullable=True),
     sa.Column('stage', sa.Integer(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('elements', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_case_events_actor_id_users')),
     sa.ForeignKeyConstraint(['appeal_id'], ['appeals.id'], name=op.f('fk_case_events_appeal_id_appeals')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_events'))

@@ -1,0 +1,155 @@
+"""Cost of one task completion: through the service layer vs. SpiffWorkflow alone in memory.
+
+Service layer = load the instance row, restore it against the cached spec, validate and complete
+the task, run engine steps, save state + task projection + event log, commit (what a request does
+after authentication). SpiffWorkflow alone = the same task completed on a workflow that is already
+in memory (``task.data.update``, ``task.run()``, ``do_engine_steps()``): nothing loaded or saved.
+
+Two cases: a new case (its first task) and a case with 200 completed tasks (a complaint whose reply
+the supervisor sent back 98 times; the
+measured step is the supervisor sending it back once more). Usage:
+
+    .venv/bin/python bench/completion_cost.py [--database-url postgresql://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import scenario  # noqa: E402
+
+
+def _native(files: dict[str, str]) -> tuple[Any, Any, Any]:
+    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: TID251 - the baseline
+    from SpiffWorkflow.camunda.parser import CamundaParser  # noqa: TID251
+    from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG  # noqa: TID251
+
+    parser = CamundaParser()
+    for name, text in files.items():
+        parser.add_bpmn_str(text.encode("utf-8"), filename=name)
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG))
+    return parser.get_spec("appeal_lifecycle"), parser.get_subprocess_specs("appeal_lifecycle"), serializer
+
+
+def _ready(workflow: Any, task_name: str) -> Any:
+    from SpiffWorkflow.util.task import TaskState  # noqa: TID251
+
+    return next(t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == task_name)
+
+
+def native_state(files: dict[str, str], completed: list[str]) -> str:
+    """A workflow driven by SpiffWorkflow alone (its own default script engine and serializer)."""
+    from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: TID251
+
+    spec, subprocess_specs, serializer = _native(files)
+    workflow = BpmnWorkflow(spec, subprocess_specs)
+    workflow.set_data(**scenario.START_DATA)
+    workflow.do_engine_steps()
+    for name in completed:
+        task = _ready(workflow, name)
+        task.data.update(scenario.ANSWERS[name])
+        task.run()
+        workflow.do_engine_steps()
+    return str(serializer.serialize_json(workflow))
+
+
+def spiff_alone(files: dict[str, str], state: str, task_name: str, repeat: int) -> list[float]:
+    """Time only the completion itself, on a workflow already in memory."""
+    _spec, _subprocess_specs, serializer = _native(files)
+    timings = []
+    for _ in range(repeat):
+        workflow = serializer.deserialize_json(state)  # untimed: the workflow is "in memory"
+        task = _ready(workflow, task_name)
+        start = time.perf_counter()
+        task.data.update(scenario.ANSWERS[task_name])
+        task.run()
+        workflow.do_engine_steps()
+        timings.append(time.perf_counter() - start)
+    return timings
+
+
+def through_service(appeal_ids: list[int], task_name: str, reset_state: str | None = None) -> list[float]:
+    from webapp.extensions import db
+    from webapp.tasks.service import tasks_of_appeal
+    from webapp.workflow.service import complete_task
+
+    inspector, supervisor = scenario.users()
+    timings = []
+    for appeal_id in appeal_ids:
+        if reset_state is not None:
+            scenario.restore_snapshot(appeal_id, reset_state)
+        pending = next(t for t in tasks_of_appeal(appeal_id) if t.name == task_name)
+        actor = supervisor if pending.role == "supervisor" else inspector
+        db.session.expire_all()
+        start = time.perf_counter()
+        complete_task(pending, actor, scenario.ANSWERS[task_name])
+        timings.append(time.perf_counter() - start)
+    return timings
+
+
+def summary(label: str, seconds: list[float]) -> dict[str, Any]:
+    ms = sorted(t * 1000 for t in seconds)
+    return {"case": label, "n": len(ms), "median_ms": round(statistics.median(ms), 3),
+            "p90_ms": round(ms[max(0, int(len(ms) * 0.9) - 1)], 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--repeat", type=int, default=200)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    app = scenario.build_world(url)
+    with app.app_context():
+        from webapp.workflow.service import current_version
+
+        files = dict(current_version().files)
+        new_ids = scenario.new_cases(args.repeat)
+        first_state, _ = scenario.instance_snapshot(new_ids[0])
+        long_id = scenario.long_case()
+        long_state, _ = scenario.instance_snapshot(long_id)
+        native_new = native_state(files, [])
+        native_long = native_state(files, scenario.LONG_CASE_TASKS)
+
+        rows = [
+            summary("new case: SpiffWorkflow alone, in memory", spiff_alone(files, native_new, "check_registration", args.repeat)),
+            summary("new case: service layer (load, complete, save, commit)", through_service(new_ids, "check_registration")),
+            summary("200 completed: SpiffWorkflow alone, in memory", spiff_alone(files, native_long, "approve_reply", args.repeat)),
+            summary("200 completed: service layer", through_service([long_id] * args.repeat, "approve_reply", long_state)),
+        ]
+    result = {
+        "database": url.split(":", 1)[0],
+        "rows": rows,
+        "ratio_new_case": round(rows[1]["median_ms"] / rows[0]["median_ms"], 2),
+        "ratio_200_completed": round(rows[3]["median_ms"] / rows[2]["median_ms"], 2),
+        "state_bytes_new_case": len(first_state),
+        "state_bytes_200_completed": len(long_state),
+        "spiffworkflow_state_bytes_new_case": len(native_new),
+        "spiffworkflow_state_bytes_200_completed": len(native_long),
+    }
+    print(f"database: {result['database']}")
+    for row in rows:
+        print(f"  {row['case']:<56} median {row['median_ms']:8.3f} ms  p90 {row['p90_ms']:8.3f} ms  (n={row['n']})")
+    print(f"  service / SpiffWorkflow alone: new case {result['ratio_new_case']}x, "
+          f"200 completed {result['ratio_200_completed']}x")
+    print(f"  our live state: {result['state_bytes_new_case']} B (new), {result['state_bytes_200_completed']} B (200 completed); "
+          f"SpiffWorkflow's own serialization: {result['spiffworkflow_state_bytes_new_case']} B, "
+          f"{result['spiffworkflow_state_bytes_200_completed']} B")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"completion_cost_{result['database']}.json").write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
