@@ -100,8 +100,12 @@ def through_service(appeal_ids: list[int], task_name: str, reset_state: str | No
 
 def summary(label: str, seconds: list[float]) -> dict[str, Any]:
     ms = sorted(t * 1000 for t in seconds)
-    return {"case": label, "n": len(ms), "median_ms": round(statistics.median(ms), 3),
-            "p90_ms": round(ms[max(0, int(len(ms) * 0.9) - 1)], 3)}
+    return {
+        "case": label,
+        "n": len(ms),
+        "median_ms": round(statistics.median(ms), 3),
+        "p90_ms": round(ms[max(0, int(len(ms) * 0.9) - 1)], 3),
+    }
 
 
 def main() -> None:
@@ -123,10 +127,20 @@ def main() -> None:
         native_long = native_state(files, scenario.LONG_CASE_TASKS)
 
         rows = [
-            summary("new case: SpiffWorkflow alone, in memory", spiff_alone(files, native_new, "check_registration", args.repeat)),
-            summary("new case: service layer (load, complete, save, commit)", through_service(new_ids, "check_registration")),
-            summary("200 completed: SpiffWorkflow alone, in memory", spiff_alone(files, native_long, "approve_reply", args.repeat)),
-            summary("200 completed: service layer", through_service([long_id] * args.repeat, "approve_reply", long_state)),
+            summary(
+                "new case: SpiffWorkflow alone, in memory",
+                spiff_alone(files, native_new, "check_registration", args.repeat),
+            ),
+            summary(
+                "new case: service layer (load, complete, save, commit)", through_service(new_ids, "check_registration")
+            ),
+            summary(
+                "200 completed: SpiffWorkflow alone, in memory",
+                spiff_alone(files, native_long, "approve_reply", args.repeat),
+            ),
+            summary(
+                "200 completed: service layer", through_service([long_id] * args.repeat, "approve_reply", long_state)
+            ),
         ]
     result = {
         "database": url.split(":", 1)[0],
@@ -141,11 +155,16 @@ def main() -> None:
     print(f"database: {result['database']}")
     for row in rows:
         print(f"  {row['case']:<56} median {row['median_ms']:8.3f} ms  p90 {row['p90_ms']:8.3f} ms  (n={row['n']})")
-    print(f"  service / SpiffWorkflow alone: new case {result['ratio_new_case']}x, "
-          f"200 completed {result['ratio_200_completed']}x")
-    print(f"  our live state: {result['state_bytes_new_case']} B (new), {result['state_bytes_200_completed']} B (200 completed); "
-          f"SpiffWorkflow's own serialization: {result['spiffworkflow_state_bytes_new_case']} B, "
-          f"{result['spiffworkflow_state_bytes_200_completed']} B")
+    print(
+        f"  service / SpiffWorkflow alone: new case {result['ratio_new_case']}x, "
+        f"200 completed {result['ratio_200_completed']}x"
+    )
+    print(
+        f"  our live state: {result['state_bytes_new_case']} B (new), "
+        f"{result['state_bytes_200_completed']} B (200 completed); "
+        f"SpiffWorkflow's own serialization: {result['spiffworkflow_state_bytes_new_case']} B, "
+        f"{result['spiffworkflow_state_bytes_200_completed']} B"
+    )
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"completion_cost_{result['database']}.json").write_text(json.dumps(result, indent=2))

@@ -9,22 +9,48 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 ANSWERS: dict[str, dict[str, Any]] = {
-    "check_registration": {"kind": "shikoyat", "category": "public_safety", "urgency": "normal",
-                           "anonymous": False, "within_competence": True},
-    "analyse_appeal": {"causes": "Joyida o'rganildi, sabablari aniqlandi.", "severity": "medium",
-                       "crime_related": False, "social_need": False, "extra_study_needed": False},
-    "take_measures": {"measures": "prevention_talk", "measures_description": "Profilaktik suhbat o'tkazildi.",
-                      "measures_date": "2026-11-20", "problem_resolved": True},
+    "check_registration": {
+        "kind": "shikoyat",
+        "category": "public_safety",
+        "urgency": "normal",
+        "anonymous": False,
+        "within_competence": True,
+    },
+    "analyse_appeal": {
+        "causes": "Joyida o'rganildi, sabablari aniqlandi.",
+        "severity": "medium",
+        "crime_related": False,
+        "social_need": False,
+        "extra_study_needed": False,
+    },
+    "take_measures": {
+        "measures": "prevention_talk",
+        "measures_description": "Profilaktik suhbat o'tkazildi.",
+        "measures_date": "2026-11-20",
+        "problem_resolved": True,
+    },
     "prepare_reply": {"reply_text": "Hurmatli fuqaro, murojaatingiz ko'rib chiqildi.", "reply_channel": "letter"},
     "approve_reply": {"reply_approved": False, "reply_comment": "Qayta ko'rib chiqing."},
 }
 
-START_DATA = {"kind": "shikoyat", "category": "other", "urgency": "normal", "anonymous": False,
-              "channel": "api", "mahalla": "BM", "appeal_number": "2026-000001", "deadline_term": "P15D"}
+START_DATA = {
+    "kind": "shikoyat",
+    "category": "other",
+    "urgency": "normal",
+    "anonymous": False,
+    "channel": "api",
+    "mahalla": "BM",
+    "appeal_number": "2026-000001",
+    "deadline_term": "P15D",
+}
 # 200 completed user tasks: three to reach the reply, the reply sent back 98 times, then drafted again;
 # the case then waits at approve_reply.
 LONG_CASE_TASKS = [
-    "check_registration", "analyse_appeal", "take_measures", *["prepare_reply", "approve_reply"] * 98, "prepare_reply"
+    "check_registration",
+    "analyse_appeal",
+    "take_measures",
+    *["prepare_reply", "approve_reply"] * 98,
+    "prepare_reply",
 ]
 
 TEXT = "Ko'chamizdagi chiroqlar yonmaydi, kechqurun yurish xavfli bo'lib qoldi."
@@ -50,13 +76,27 @@ def build_world(database_url: str) -> Flask:
         district = District(code="BD", name="Bench district", region=region)
         mahalla = Mahalla(code="BM", name="Bench MFY", district=district)
         password = hash_password("bench")
-        db.session.add_all([
-            region, district, mahalla,
-            User(username="bench_inspector", full_name="Bench Inspector", role=Role.INSPECTOR.value,
-                 password_hash=password, mahallas=[mahalla]),
-            User(username="bench_supervisor", full_name="Bench Supervisor", role=Role.SUPERVISOR.value,
-                 password_hash=password, district=district),
-        ])
+        db.session.add_all(
+            [
+                region,
+                district,
+                mahalla,
+                User(
+                    username="bench_inspector",
+                    full_name="Bench Inspector",
+                    role=Role.INSPECTOR.value,
+                    password_hash=password,
+                    mahallas=[mahalla],
+                ),
+                User(
+                    username="bench_supervisor",
+                    full_name="Bench Supervisor",
+                    role=Role.SUPERVISOR.value,
+                    password_hash=password,
+                    district=district,
+                ),
+            ]
+        )
         db.session.commit()
     return app
 
@@ -131,7 +171,17 @@ def restore_snapshot(appeal_id: int, state: str) -> None:
     db.session.execute(delete(PendingTask).where(PendingTask.instance_id == record.id))
     instance = Instance.restore(library_for(record.process_version), state)
     for task in instance.ready_user_tasks():
-        db.session.add(PendingTask(id=task.id, instance_id=record.id, appeal_id=appeal_id, name=task.name,
-                                   title=task.title, role=task.lane or "", mahalla_id=appeal.mahalla_id,
-                                   district_id=appeal.district_id, due_date=dt.date.today()))
+        db.session.add(
+            PendingTask(
+                id=task.id,
+                instance_id=record.id,
+                appeal_id=appeal_id,
+                name=task.name,
+                title=task.title,
+                role=task.lane or "",
+                mahalla_id=appeal.mahalla_id,
+                district_id=appeal.district_id,
+                due_date=dt.date.today(),
+            )
+        )
     db.session.commit()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 
 class EngineError(Exception):
@@ -41,7 +42,7 @@ class DiagramProblem:
 class DiagramError(EngineError):
     """A process library that cannot be loaded; ``problems`` says why, element by element."""
 
-    problems: list[DiagramProblem] = field(default_factory=list)
+    problems: list[DiagramProblem] = dataclasses.field(default_factory=list)
 
     def __str__(self) -> str:
         return "; ".join(
@@ -55,7 +56,7 @@ class FieldError:
 
     field: str
     code: str
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
 
 
 @dataclass

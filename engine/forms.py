@@ -123,9 +123,7 @@ def form_problems(form: Any) -> list[str]:
                 try:
                     int(validation.config)
                 except (TypeError, ValueError):
-                    problems.append(
-                        f"form field {spiff_field.id!r}: constraint {validation.name} needs a whole number"
-                    )
+                    problems.append(f"form field {spiff_field.id!r}: constraint {validation.name} needs a whole number")
         if spiff_field.type == "enum" and not getattr(spiff_field, "options", None):
             problems.append(f"form field {spiff_field.id!r} is an enum without values")
     return problems

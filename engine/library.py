@@ -15,7 +15,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.defaults import CallActivity, ExclusiveGateway, ScriptTask
+from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, ScriptTask
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -25,6 +25,7 @@ from engine.forms import FormDefinition, form_from_spec, form_problems
 from engine.scripting import check_script
 from engine.xml_safety import parse_diagram_xml
 
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/", "http://www.omg.org/spec/DMN/")
 
 _VALIDATOR: BpmnValidator | None = None
@@ -82,7 +83,9 @@ def _is_dmn(tree: Any) -> bool:
 
 def _validation_problem(exc: ValidationException, default_file: str | None) -> DiagramProblem:
     line = exc.line_number if isinstance(exc.line_number, int) else None
-    return DiagramProblem(str(exc.args[0]) if exc.args else str(exc), exc.id or None, exc.file_name or default_file, line)
+    return DiagramProblem(
+        str(exc.args[0]) if exc.args else str(exc), exc.id or None, exc.file_name or default_file, line
+    )
 
 
 def _iter_specs(spec: Any, subprocess_specs: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
@@ -102,6 +105,7 @@ def _lint(
     warnings: list[DiagramProblem] = []
     lanes = set(allowed_lanes) if allowed_lanes is not None else None
     for process_id, process_spec in _iter_specs(spec, subprocess_specs):
+        file = getattr(process_spec, "file", None) or process_id
         for task_spec in process_spec.task_specs.values():
             element = _element_id(task_spec)
             if isinstance(task_spec, CamundaUserTask):
@@ -111,17 +115,19 @@ def _lint(
                             f"user task must sit in a lane named after a role ({', '.join(sorted(lanes))}); "
                             f"found {task_spec.lane!r}",
                             element,
-                            process_id,
+                            file,
                         )
                     )
                 if task_spec.form is None or not task_spec.form.fields:
-                    errors.append(DiagramProblem("user task has no form (camunda:formKey and formData)", element, process_id))
+                    errors.append(
+                        DiagramProblem("user task has no form (camunda:formKey and formData)", element, file)
+                    )
                 else:
-                    errors.extend(DiagramProblem(m, element, process_id) for m in form_problems(task_spec.form))
+                    errors.extend(DiagramProblem(m, element, file) for m in form_problems(task_spec.form))
             if isinstance(task_spec, ScriptTask):
                 message = check_script(task_spec.script or "", "exec")
                 if message:
-                    errors.append(DiagramProblem(f"script refused: {message}", element, process_id))
+                    errors.append(DiagramProblem(f"script refused: {message}", element, file))
             if isinstance(task_spec, ExclusiveGateway):
                 for condition, _target in task_spec.cond_task_specs:
                     expression = getattr(condition, "args", [None])[0]
@@ -129,12 +135,33 @@ def _lint(
                         continue
                     message = check_script(str(expression).strip(), "eval")
                     if message:
-                        errors.append(DiagramProblem(f"condition {expression!r} refused: {message}", element, process_id))
+                        errors.append(
+                            DiagramProblem(f"condition {expression!r} refused: {message}", element, file)
+                        )
                 if len(task_spec.outputs) > 1 and task_spec.default_task_spec is None:
                     warnings.append(
-                        DiagramProblem("exclusive gateway has no default flow", element, process_id, severity="warning")
+                        DiagramProblem("exclusive gateway has no default flow", element, file, severity="warning")
                     )
     return errors, warnings
+
+
+def _missing_called_processes(parser: CamundaParser) -> list[DiagramProblem]:
+    """Call activities whose called process is in none of the library's documents."""
+    known = set(parser.process_parsers)
+    problems = []
+    for process_parser in parser.process_parsers.values():
+        for node in process_parser.node.iter(f"{{{BPMN_NS}}}callActivity"):
+            called = node.get("calledElement")
+            if called not in known:
+                problems.append(
+                    DiagramProblem(
+                        f"the called process {called!r} is not in the process library",
+                        node.get("id"),
+                        process_parser.filename,
+                        node.sourceline,
+                    )
+                )
+    return problems
 
 
 def _collect_user_tasks(spec: Any, subprocess_specs: Mapping[str, Any]) -> dict[str, UserTaskInfo]:
@@ -177,6 +204,9 @@ def load_library(
             problems.append(_validation_problem(exc, name))
         except (SpiffWorkflowException, ValueError, KeyError, TypeError, AttributeError) as exc:
             problems.append(DiagramProblem(f"could not read the diagram: {exc}", file=name))
+    if problems:
+        raise DiagramError(problems)
+    problems.extend(_missing_called_processes(parser))
     if problems:
         raise DiagramError(problems)
     try:

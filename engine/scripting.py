@@ -36,6 +36,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from engine.errors import ScriptRejected, ScriptTimeout
 
+DIAGRAM_FILENAME = "<diagram>"
 DEFAULT_TIME_LIMIT_SECONDS = 1.0
 MAX_SEQUENCE_LENGTH = 100_000
 MAX_POWER_EXPONENT = 1_000
@@ -57,6 +58,9 @@ class _ScriptPolicy(RestrictingNodeTransformer):
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
         self.error(node, "function definitions are not allowed in diagram scripts.")
 
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.error(node, "lambda functions are not allowed in diagram scripts.")
+
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.error(node, "class definitions are not allowed in diagram scripts.")
 
@@ -65,33 +69,122 @@ class _ScriptPolicy(RestrictingNodeTransformer):
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         node = self.node_contents_visit(node)
-        guard = {ast.Mult: "_guarded_mul_", ast.Pow: "_guarded_pow_", ast.LShift: "_guarded_lshift_"}
+        guard = {
+            ast.Add: "_guarded_add_",
+            ast.Mult: "_guarded_mul_",
+            ast.Pow: "_guarded_pow_",
+            ast.LShift: "_guarded_lshift_",
+        }
         name = guard.get(type(node.op))
         if name is None:
             return node
         call = ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=[node.left, node.right], keywords=[])
         return ast.fix_missing_locations(ast.copy_location(call, node))
 
-    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        node = self.node_contents_visit(node)
+        guarded = ast.Call(func=ast.Name(id="_guarded_format_value_", ctx=ast.Load()), args=[node.value], keywords=[])
+        node.value = ast.fix_missing_locations(ast.copy_location(guarded, node.value))
+        return node
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         if isinstance(node.op, (ast.Mult, ast.Pow, ast.LShift)):
             self.error(node, "augmented *=, **= and <<= are not allowed in diagram scripts.")
+            return node
+        if isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
+            # x += y becomes x = _guarded_add_(x, y), so the size guard applies.
+            value = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=ast.Add(), right=node.value)
+            assign = ast.Assign(targets=[node.target], value=ast.copy_location(value, node))
+            return self.visit(ast.fix_missing_locations(ast.copy_location(assign, node)))
             return node
         return super().visit_AugAssign(node)
 
 
-def _sized(value: Any) -> int:
-    try:
-        return len(value)
-    except TypeError:
-        return 1
+def _weight(value: Any, budget: int = MAX_SEQUENCE_LENGTH) -> int:
+    """How many characters and items a value holds, nested; stops counting past ``budget``."""
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (str, bytes)):
+            total += len(item)
+        elif isinstance(item, dict):
+            total += len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            total += len(item)
+            stack.extend(item)
+        else:
+            total += 1
+        if total > budget:
+            return total
+    return total
+
+
+def _check_weight(value: Any, what: str) -> None:
+    if _weight(value) > MAX_SEQUENCE_LENGTH:
+        raise ValueError(f"{what} would be too large (more than {MAX_SEQUENCE_LENGTH} items or characters)")
 
 
 def _guarded_mul(left: Any, right: Any) -> Any:
     if isinstance(left, int) and not isinstance(right, int) and hasattr(right, "__len__"):
         left, right = right, left
-    if isinstance(right, int) and hasattr(left, "__len__") and _sized(left) * right > MAX_SEQUENCE_LENGTH:
+    if isinstance(right, int) and hasattr(left, "__len__") and _weight(left) * max(right, 0) > MAX_SEQUENCE_LENGTH:
         raise ValueError("the result of * would be too large")
     return left * right
+
+
+def _guarded_add(left: Any, right: Any) -> Any:
+    if hasattr(left, "__len__") and hasattr(right, "__len__") and len(left) + len(right) > MAX_SEQUENCE_LENGTH:
+        raise ValueError("the result of + would be too large")
+    return left + right
+
+
+def _guarded_str(value: Any = "") -> str:
+    _check_weight(value, "str()")
+    return str(value)
+
+
+def _guarded_repr(value: Any) -> str:
+    _check_weight(value, "repr()")
+    return repr(value)
+
+
+def _guarded_join(separator: str) -> Callable[[Any], str]:
+    def join(items: Any) -> str:
+        items = list(items)
+        _check_weight(items, "join()")
+        if len(separator) * len(items) > MAX_SEQUENCE_LENGTH:
+            raise ValueError("join() would be too large")
+        return separator.join(items)
+
+    return join
+
+
+def _guarded_getattr(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, str) and name == "join":
+        return _guarded_join(obj)
+    return safer_getattr(obj, name, default)
+
+
+def _guarded_format_value(value: Any) -> Any:
+    _check_weight(value, "an f-string value")
+    return value
+
+
+_TIME_MODULES = frozenset({"time", "_strptime"})
+
+
+def _internal_import(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Only for C code inside the allowed helpers (``date.today()`` imports ``time``).
+
+    Diagram code itself can never reach this: import statements and underscore names are
+    refused at compile time.
+    """
+    if name not in _TIME_MODULES:
+        raise ImportError(f"importing {name!r} is not allowed in diagram scripts")
+    return builtins.__import__(name, *args, **kwargs)
 
 
 def _guarded_pow(base: Any, exponent: Any) -> Any:
@@ -115,23 +208,28 @@ def _limited_range(*args: int) -> range:
 
 def _builtins() -> dict[str, Any]:
     names = (
-        "abs all any bool dict divmod enumerate filter float frozenset int isinstance len list "
-        "map max min reversed round set sorted str sum tuple zip None True False "
+        "abs all any bool dict divmod enumerate filter float frozenset int isinstance len list map max min "
+        "reversed round set sorted str sum tuple zip None True False "
         "ValueError TypeError KeyError IndexError ZeroDivisionError"
-    ).split()
-    allowed = {name: getattr(builtins, name) for name in names}
+    )
+    allowed = {name: getattr(builtins, name) for name in names.split()}
     allowed["range"] = _limited_range
+    allowed["str"] = _guarded_str
+    allowed["repr"] = _guarded_repr
+    allowed["__import__"] = _internal_import
     return allowed
 
 
 _SAFE_GLOBALS: dict[str, Any] = {
     "__builtins__": _builtins(),
-    "_getattr_": safer_getattr,
+    "_getattr_": _guarded_getattr,
+    "_guarded_format_value_": _guarded_format_value,
     "_getitem_": default_guarded_getitem,
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
+    "_guarded_add_": _guarded_add,
     "_guarded_mul_": _guarded_mul,
     "_guarded_pow_": _guarded_pow,
     "_guarded_lshift_": _guarded_lshift,
@@ -148,7 +246,7 @@ HELPER_NAMES = frozenset(_SAFE_GLOBALS)
 def compile_script(source: str, mode: str) -> CodeType:
     """Compile diagram code under the policy; raise ScriptRejected listing every problem."""
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compiler(source, filename="<diagram>", policy=_ScriptPolicy)
+    result = compiler(source, filename=DIAGRAM_FILENAME, policy=_ScriptPolicy)
     if result.errors or result.code is None:
         raise ScriptRejected("; ".join(result.errors) or "the code could not be compiled")
     return result.code
@@ -164,12 +262,20 @@ def check_script(source: str, mode: str = "exec") -> str | None:
 
 
 class _Deadline:
-    """A trace function that stops Python code running past its time limit."""
+    """A trace function that stops diagram code running past its time limit.
+
+    Diagram frames are traced per opcode, not per line: a one-line ``while True: pass`` is a
+    single jump to itself and emits no line events.
+    """
 
     def __init__(self, seconds: float) -> None:
         self.until = time.monotonic() + seconds
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
+        if event == "call":
+            if frame.f_code.co_filename != DIAGRAM_FILENAME:
+                return None
+            frame.f_trace_opcodes = True
         if time.monotonic() > self.until:
             raise ScriptTimeout("the script ran longer than its time limit")
         return self

@@ -37,17 +37,11 @@ def parse_diagram_xml(content: bytes | str, filename: str) -> etree._ElementTree
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DiagramError(
-            [DiagramProblem(f"the file is not valid UTF-8 (byte {exc.start})", file=filename)]
-        ) from None
+        raise DiagramError([DiagramProblem(f"the file is not valid UTF-8 (byte {exc.start})", file=filename)]) from None
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser=_parser()))
     except etree.XMLSyntaxError as exc:
-        raise DiagramError(
-            [DiagramProblem(f"malformed XML: {exc.msg}", file=filename, line=exc.lineno)]
-        ) from None
+        raise DiagramError([DiagramProblem(f"malformed XML: {exc.msg}", file=filename, line=exc.lineno)]) from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        raise DiagramError(
-            [DiagramProblem("document type declarations are not allowed in diagrams", file=filename)]
-        )
+        raise DiagramError([DiagramProblem("document type declarations are not allowed in diagrams", file=filename)])
     return tree

@@ -69,8 +69,14 @@ def _field(form_field: FormField) -> Field:
         return DateField(label, validators=_presence(form_field), description=description, render_kw=render_kw)
     if form_field.type == "enum":
         choices = [SelectChoice("", "—")] + [SelectChoice(o.id, _(o.label)) for o in form_field.options]
-        return SelectField(label, choices=choices, validators=_presence(form_field), description=description,
-                           render_kw=render_kw, validate_choice=False)
+        return SelectField(
+            label,
+            choices=choices,
+            validators=_presence(form_field),
+            description=description,
+            render_kw=render_kw,
+            validate_choice=False,
+        )
     validators = _presence(form_field)
     if form_field.minlength is not None or form_field.maxlength is not None:
         validators.append(_length(form_field))
@@ -97,9 +103,8 @@ def build_form_class(definition: FormDefinition) -> type[FlaskForm]:
     for form_field in definition.fields:
         attributes[form_field.id] = _field(form_field)
         if form_field.type == "enum":
-            attributes[f"validate_{form_field.id}"] = staticmethod(
-                lambda form, field, _v=_enum_validator(form_field): _v(form, field)
-            )
+            # WTForms calls class attributes named validate_<field> with (form, field).
+            attributes[f"validate_{form_field.id}"] = _enum_validator(form_field)
     return type(f"TaskForm_{definition.key or 'anonymous'}", (FlaskForm,), attributes)
 
 

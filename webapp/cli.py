@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, ScriptInfo, run_command, routes_command, shell_command, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, run_command, shell_command, with_appcontext
 
 
 def _create_app(*_args: Any) -> Flask:

@@ -275,6 +275,18 @@ def test_ariza_standard_path_through_all_stages(library, start_data):
     assert data["mahalla"] == "m1"
     assert data["channel"] == "walk_in"
     assert run.called() == CALL_ACTIVITIES
+    assert run.elements == [
+        *("start_event", "start_event", "init_registration", "check_registration", "gw_registration_route"),
+        *("mark_accepted", "end_accepted", "call_registration", "gw_registration_outcome"),
+        *("start_event", "start_analysis", "analyse_appeal", "set_deadline", "gw_crime", "gw_crime_join"),
+        *("gw_social", "gw_social_join", "end_event", "call_analysis"),
+        *("start_event", "start_resolution", "gw_kind", "take_measures", "gw_kind_join", "mark_resolved"),
+        *("end_event", "call_resolution"),
+        *("start_event", "start_reply", "prepare_reply", "gw_needs_approval", "gw_reply_join", "record_result"),
+        *("mark_answered", "end_event", "call_reply"),
+        *("start_event", "start_monitoring", "evaluate_effectiveness", "mark_closed", "end_event", "call_monitoring"),
+        "end_closed",
+    ]
     elements = run.elements
     for skipped in ("evaluate_proposal", "approve_reply", "refer_law_enforcement", "refer_social_services"):
         assert skipped not in elements
@@ -389,11 +401,6 @@ def test_ariza_with_extra_study_gets_one_month(library, start_data):
     assert run.called() == CALL_ACTIVITIES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="appeal_registration.bpmn: init_registration computes deadline_term from the kind known at start, "
-    "before check_registration lets the inspector set the kind; a reclassified taklif keeps P15D",
-)
 def test_reclassified_taklif_gets_one_month(library, start_data):
     run = drive(
         library,

@@ -110,11 +110,22 @@ def test_deleted_names_leave_the_context(env):
     assert context == {"x": 1}
 
 
-def test_lambda_results_are_data_but_the_lambda_is_not_kept(env):
-    # RestrictedPython accepts lambda; the function object itself must never reach the task data.
-    context: dict = {}
-    env.execute("f = lambda v: v + 1\nz = f(1)", context)
-    assert context == {"z": 2}
+def test_lambda_is_refused(env):
+    # A lambda is a function definition; recursion through one would end in RecursionError.
+    with pytest.raises(ScriptRejected, match="lambda"):
+        env.execute("f = lambda v: v + 1\nz = f(1)", {})
+
+
+def test_growing_a_string_by_doubling_is_stopped(env):
+    with pytest.raises(ValueError, match="too large"):
+        env.execute("s = 'ab'\nfor i in range(40):\n    s = s + s", {})
+    with pytest.raises(ValueError, match="too large"):
+        env.execute("s = 'ab'\nfor i in range(40):\n    s += s", {})
+
+
+def test_fstring_of_a_huge_value_is_stopped(env):
+    with pytest.raises(ValueError, match="too large"):
+        env.execute("x = [[0] * 99999] * 99\ny = f'{x}'", {})
 
 
 # --- refused at compile time --------------------------------------------------------------------
@@ -238,11 +249,6 @@ def _run_isolated(body: str, timeout: float) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/scripting.py _Deadline relies on 'line' trace events; on CPython 3.11 a one-line "
-    "`while True: pass` is a single JUMP_BACKWARD to itself that emits none, so it never times out",
-)
 def test_one_line_endless_loop_times_out():
     result = _run_isolated(
         """
@@ -262,11 +268,6 @@ def test_one_line_endless_loop_times_out():
     assert result["seconds"] < 1.5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/scripting.py guards each * separately: ''.join(['ab' * 50000] * 99999) builds a 10 GB string "
-    "(MemoryError under a 1 GB address-space limit) instead of being refused by a guard",
-)
 def test_chained_multiplication_cannot_allocate_gigabytes():
     result = _run_isolated(
         """
@@ -287,12 +288,6 @@ def test_chained_multiplication_cannot_allocate_gigabytes():
     assert result["outcome"] in ("ValueError", "ScriptRejected")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="engine/scripting.py: the restricted __builtins__ has no __import__, which C code of "
-    "date.today() needs (PyImport_Import), so the advertised date helper fails with KeyError '__import__'",
-)
 def test_date_today_helper_works(env):
     context: dict = {}
     env.execute("today = date.today().isoformat()", context)
@@ -306,7 +301,7 @@ def test_diagram_script_importing_os_is_refused(load_modified):
     with pytest.raises(DiagramError) as info:
         load_modified("appeal_registration.bpmn", "<bpmn:script>stage = 1", "<bpmn:script>import os\nstage = 1")
     errors = [p for p in info.value.problems if p.severity == "error"]
-    assert [(p.element_id, p.file) for p in errors] == [("init_registration", "appeal_registration")]
+    assert [(p.element_id, p.file) for p in errors] == [("init_registration", "appeal_registration.bpmn")]
     assert errors[0].message.startswith("script refused:")
     assert "import statements are not allowed" in errors[0].message
     assert "#init_registration" in str(info.value)
@@ -320,7 +315,7 @@ def test_diagram_condition_using_dunder_is_refused(load_modified):
             ">anonymous.__class__ == bool</bpmn:conditionExpression>",
         )
     errors = [p for p in info.value.problems if p.severity == "error"]
-    assert [(p.element_id, p.file) for p in errors] == [("gw_registration_route", "appeal_registration")]
+    assert [(p.element_id, p.file) for p in errors] == [("gw_registration_route", "appeal_registration.bpmn")]
     assert "__class__" in errors[0].message
     assert errors[0].message.startswith("condition 'anonymous.__class__ == bool' refused:")
 

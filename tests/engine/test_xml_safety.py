@@ -170,14 +170,18 @@ def test_call_activity_naming_a_missing_process(process_files):
     )
     with pytest.raises(DiagramError) as info:
         load_library({**process_files, "appeal_lifecycle.bpmn": lifecycle}, "appeal_lifecycle", allowed_lanes=LANES)
-    assert "'appeal_missing' was not found" in single_problem(info.value).message
+    problem = single_problem(info.value)
+    assert "'appeal_missing' is not in the process library" in problem.message
+    assert (problem.element_id, problem.file) == ("call_reply", "appeal_lifecycle.bpmn")
 
 
 def test_library_missing_a_called_file(process_files):
     files = {k: v for k, v in process_files.items() if k != "appeal_monitoring.bpmn"}
     with pytest.raises(DiagramError) as info:
         load_library(files, "appeal_lifecycle", allowed_lanes=LANES)
-    assert "'appeal_monitoring' was not found" in single_problem(info.value).message
+    problem = single_problem(info.value)
+    assert "'appeal_monitoring' is not in the process library" in problem.message
+    assert problem.element_id == "call_monitoring"
 
 
 def test_unknown_main_process(process_files):

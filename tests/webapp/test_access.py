@@ -65,17 +65,19 @@ def test_anonymous_home_is_sent_to_login(client: FlaskClient, world: World) -> N
 
 
 @pytest.mark.parametrize(("page", "status"), [(p, 403) for p in PAGES])
-def test_methodologist_may_not_use_case_pages(as_user: AsUser, world: World, cases: Cases, page: str,
-                                              status: int) -> None:
+def test_methodologist_may_not_use_case_pages(
+    as_user: AsUser, world: World, cases: Cases, page: str, status: int
+) -> None:
     client = as_user(world.methodologist)
 
     assert client.get(cases.url(page)).status_code == status
 
 
-@pytest.mark.parametrize(("page", "status"), [("/tasks", 403), ("/tasks/{task}", 403), ("/appeals", 200),
-                                              ("/appeals/new", 200), ("/appeals/{number}", 200)])
-def test_admin_sees_cases_but_has_no_inbox(as_user: AsUser, world: World, cases: Cases, page: str,
-                                           status: int) -> None:
+@pytest.mark.parametrize(
+    ("page", "status"),
+    [("/tasks", 403), ("/tasks/{task}", 403), ("/appeals", 200), ("/appeals/new", 200), ("/appeals/{number}", 200)],
+)
+def test_admin_sees_cases_but_has_no_inbox(as_user: AsUser, world: World, cases: Cases, page: str, status: int) -> None:
     client = as_user(world.admin)
 
     assert client.get(cases.url(page)).status_code == status
@@ -110,8 +112,9 @@ CASE_ACCESS = [
 
 
 @pytest.mark.parametrize(("user", "page", "status"), CASE_ACCESS)
-def test_case_and_task_access_follows_territory(as_user: AsUser, world: World, cases: Cases, user: str,
-                                                page: str, status: int) -> None:
+def test_case_and_task_access_follows_territory(
+    as_user: AsUser, world: World, cases: Cases, user: str, page: str, status: int
+) -> None:
     client = as_user(getattr(world, user))
 
     response = client.get(cases.url(page))
@@ -134,8 +137,9 @@ LANE_ACCESS = [
 
 
 @pytest.mark.parametrize(("user", "lane", "status"), LANE_ACCESS)
-def test_task_access_follows_the_lane(as_user: AsUser, world: World, cases: Cases, user: str, lane: str,
-                                      status: int) -> None:
+def test_task_access_follows_the_lane(
+    as_user: AsUser, world: World, cases: Cases, user: str, lane: str, status: int
+) -> None:
     client = as_user(getattr(world, user))
     task = cases.inspector_task if lane == "inspector" else cases.supervisor_task
 
@@ -179,8 +183,9 @@ def inbox_task_ids(html: str) -> set[str]:
         ("foreign_supervisor", set()),
     ],
 )
-def test_inbox_lists_only_own_lane_and_territory(as_user: AsUser, world: World, cases: Cases, user: str,
-                                                 expected: set[str]) -> None:
+def test_inbox_lists_only_own_lane_and_territory(
+    as_user: AsUser, world: World, cases: Cases, user: str, expected: set[str]
+) -> None:
     client = as_user(getattr(world, user))
 
     response = client.get("/tasks")
@@ -191,11 +196,19 @@ def test_inbox_lists_only_own_lane_and_territory(as_user: AsUser, world: World, 
 
 @pytest.mark.parametrize(
     ("user", "visible"),
-    [("inspector", True), ("inspector2", False), ("foreign_inspector", False), ("supervisor", True),
-     ("foreign_supervisor", False), ("region_supervisor", True), ("admin", True)],
+    [
+        ("inspector", True),
+        ("inspector2", False),
+        ("foreign_inspector", False),
+        ("supervisor", True),
+        ("foreign_supervisor", False),
+        ("region_supervisor", True),
+        ("admin", True),
+    ],
 )
-def test_appeal_list_shows_only_visible_appeals(as_user: AsUser, world: World, cases: Cases, user: str,
-                                                visible: bool) -> None:
+def test_appeal_list_shows_only_visible_appeals(
+    as_user: AsUser, world: World, cases: Cases, user: str, visible: bool
+) -> None:
     other = register(world, mahalla=world.foreign_mahalla, actor=world.foreign_inspector)
     client = as_user(getattr(world, user))
 
@@ -203,5 +216,4 @@ def test_appeal_list_shows_only_visible_appeals(as_user: AsUser, world: World, c
 
     assert (cases.appeal.number in html) is visible
     assert (cases.supervised.number in html) is visible
-    assert (other.number in html) is (user in ("foreign_inspector", "foreign_supervisor", "region_supervisor",
-                                               "admin"))
+    assert (other.number in html) is (user in ("foreign_inspector", "foreign_supervisor", "region_supervisor", "admin"))

@@ -122,16 +122,18 @@ def test_logout_without_csrf_token_changes_nothing(client: FlaskClient, world: W
     ["//evil.example", "//evil.example/tasks", "https://evil.example/", "http:evil.example", "evil.example"],
 )
 def test_login_never_redirects_off_site(client: FlaskClient, world: World, target: str) -> None:
-    response = submit_form(client, f"/login?next={target}", {"username": "inspector1", "password": PASSWORD,
-                                                              "next": target})
+    response = submit_form(
+        client, f"/login?next={target}", {"username": "inspector1", "password": PASSWORD, "next": target}
+    )
 
     assert response.status_code == 302
     assert path_of(response.location) == "/tasks"
 
 
 def test_login_backslash_next_stays_on_site(client: FlaskClient, world: World) -> None:
-    response = submit_form(client, "/login", {"username": "inspector1", "password": PASSWORD,
-                                              "next": "/\\evil.example"})
+    response = submit_form(
+        client, "/login", {"username": "inspector1", "password": PASSWORD, "next": "/\\evil.example"}
+    )
 
     assert response.status_code == 302
     location = response.location
@@ -144,8 +146,9 @@ def test_login_follows_a_local_next(client: FlaskClient, world: World) -> None:
     hidden_next = [e.get("value") for e in parse(page) if e.tag == "input" and e.get("id") == "next"]
     assert hidden_next == ["/appeals"]
 
-    response = submit_form(client, "/login?next=/appeals", {"username": "inspector1", "password": PASSWORD,
-                                                            "next": "/appeals"})
+    response = submit_form(
+        client, "/login?next=/appeals", {"username": "inspector1", "password": PASSWORD, "next": "/appeals"}
+    )
 
     assert response.status_code == 302
     assert path_of(response.location) == "/appeals"

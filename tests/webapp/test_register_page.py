@@ -59,10 +59,21 @@ def test_register_form_offers_only_served_mahallas(as_user: AsUser, world: World
     html = as_user(world.inspector).get("/appeals/new").get_data(as_text=True)
 
     fields = controls(html)
-    assert set(fields) == {"channel", "mahalla", "kind", "anonymous", "applicant_name", "applicant_phone",
-                           "address", "category", "urgency", "text"}
-    mahalla_options = [e.get("value") for e in parse(html) if e.tag == "option" and e.get("value") in
-                       ("M1", "M2", "M3")]
+    assert set(fields) == {
+        "channel",
+        "mahalla",
+        "kind",
+        "anonymous",
+        "applicant_name",
+        "applicant_phone",
+        "address",
+        "category",
+        "urgency",
+        "text",
+    }
+    mahalla_options = [
+        e.get("value") for e in parse(html) if e.tag == "option" and e.get("value") in ("M1", "M2", "M3")
+    ]
     assert mahalla_options == ["M1"]
     assert fields["text"].tag == "textarea"
     assert fields["anonymous"].get("type") == "checkbox"
@@ -78,9 +89,16 @@ def test_inspector_registers_a_walk_in_appeal(as_user: AsUser, world: World) -> 
     assert number.startswith(f"{today.year}-")
     appeal = appeal_by_number(number)
     assert (appeal.channel, appeal.kind, appeal.category, appeal.urgency) == (
-        "walk_in", "ariza", "family_conflict", "urgent")
+        "walk_in",
+        "ariza",
+        "family_conflict",
+        "urgent",
+    )
     assert (appeal.applicant_name, appeal.applicant_phone, appeal.address) == (
-        "Karimova Dilnoza", "+998 90 123 45 67", "Bunyodkor ko'chasi, 12-uy")
+        "Karimova Dilnoza",
+        "+998 90 123 45 67",
+        "Bunyodkor ko'chasi, 12-uy",
+    )
     assert appeal.anonymous is False
     assert appeal.mahalla_id == world.mahalla.id
     assert appeal.district_id == world.district.id
@@ -95,11 +113,17 @@ def test_inspector_registers_a_walk_in_appeal(as_user: AsUser, world: World) -> 
 
     [task] = pending_tasks(appeal)
     assert (task.name, task.role, task.mahalla_id, task.due_date) == (
-        "check_registration", "inspector", world.mahalla.id, appeal.deadline)
+        "check_registration",
+        "inspector",
+        world.mahalla.id,
+        appeal.deadline,
+    )
     inbox = client.get("/tasks").get_data(as_text=True)
     assert f'href="/tasks/{task.id}"' in inbox
     assert [e for e in event_kinds(appeal) if e[0] in ("registered", "task_created", "task_completed")] == [
-        ("registered", None), ("task_created", "check_registration")]
+        ("registered", None),
+        ("task_created", "check_registration"),
+    ]
 
 
 def test_taklif_gets_a_one_month_deadline(as_user: AsUser, world: World) -> None:

@@ -27,6 +27,7 @@ from tests.webapp.cases import (
     pending_names,
     register,
     required_marked,
+    the_task,
     worker_for,
 )
 from webapp.appeals.deadlines import add_term
@@ -42,20 +43,36 @@ AsUser = Callable[[User], FlaskClient]
 # characters (or unbounded), text = short string.
 FORMS: dict[str, tuple[dict[str, str], set[str]]] = {
     "check_registration": (
-        {"kind": "select", "category": "select", "urgency": "select", "anonymous": "checkbox",
-         "within_competence": "checkbox", "registration_note": "textarea"},
+        {
+            "kind": "select",
+            "category": "select",
+            "urgency": "select",
+            "anonymous": "checkbox",
+            "within_competence": "checkbox",
+            "registration_note": "textarea",
+        },
         {"kind", "category", "urgency"},
     ),
     "write_conclusion": ({"conclusion_text": "textarea"}, {"conclusion_text"}),
     "approve_conclusion": ({"conclusion_approved": "checkbox", "supervisor_comment": "textarea"}, set()),
     "forward_appeal": (
-        {"competent_body": "text", "forward_date": "date", "forward_letter": "textarea",
-         "applicant_notified": "checkbox"},
+        {
+            "competent_body": "text",
+            "forward_date": "date",
+            "forward_letter": "textarea",
+            "applicant_notified": "checkbox",
+        },
         {"competent_body", "forward_date", "forward_letter"},
     ),
     "analyse_appeal": (
-        {"causes": "textarea", "severity": "select", "crime_related": "checkbox", "social_need": "checkbox",
-         "extra_study_needed": "checkbox", "related_appeals": "textarea"},
+        {
+            "causes": "textarea",
+            "severity": "select",
+            "crime_related": "checkbox",
+            "social_need": "checkbox",
+            "extra_study_needed": "checkbox",
+            "related_appeals": "textarea",
+        },
         {"causes", "severity"},
     ),
     "refer_law_enforcement": (
@@ -63,20 +80,30 @@ FORMS: dict[str, tuple[dict[str, str], set[str]]] = {
         {"law_enforcement_body", "referral_date"},
     ),
     "refer_social_services": ({"social_service": "select", "social_referral_note": "textarea"}, {"social_service"}),
-    "evaluate_proposal": ({"proposal_accepted": "checkbox", "implementation_plan": "textarea"},
-                          {"implementation_plan"}),
+    "evaluate_proposal": (
+        {"proposal_accepted": "checkbox", "implementation_plan": "textarea"},
+        {"implementation_plan"},
+    ),
     "take_measures": (
-        {"measures": "select", "measures_description": "textarea", "measures_date": "date",
-         "personal_data_protected": "checkbox", "problem_resolved": "checkbox"},
+        {
+            "measures": "select",
+            "measures_description": "textarea",
+            "measures_date": "date",
+            "personal_data_protected": "checkbox",
+            "problem_resolved": "checkbox",
+        },
         {"measures", "measures_description", "measures_date"},
     ),
     "prepare_reply": ({"reply_text": "textarea", "reply_channel": "select"}, {"reply_text", "reply_channel"}),
     "approve_reply": ({"reply_approved": "checkbox", "reply_comment": "textarea"}, set()),
-    "record_result": ({"result": "select", "reply_date": "date", "result_note": "textarea"},
-                      {"result", "reply_date"}),
+    "record_result": ({"result": "select", "reply_date": "date", "result_note": "textarea"}, {"result", "reply_date"}),
     "evaluate_effectiveness": (
-        {"effective": "checkbox", "effectiveness_score": "number", "recurring_issue": "checkbox",
-         "recommendation": "textarea"},
+        {
+            "effective": "checkbox",
+            "effectiveness_score": "number",
+            "recurring_issue": "checkbox",
+            "recommendation": "textarea",
+        },
         {"effectiveness_score"},
     ),
 }
@@ -85,10 +112,21 @@ ENUM_OPTIONS = {
     ("check_registration", "kind"): ["ariza", "taklif", "shikoyat"],
     ("check_registration", "urgency"): ["normal", "urgent"],
     ("analyse_appeal", "severity"): ["low", "medium", "high"],
-    ("refer_social_services", "social_service"): ["mahalla_assembly", "social_protection", "youth_affairs",
-                                                  "womens_affairs", "health"],
-    ("take_measures", "measures"): ["prevention_talk", "official_warning", "legal_advice", "mediation", "referral",
-                                    "other"],
+    ("refer_social_services", "social_service"): [
+        "mahalla_assembly",
+        "social_protection",
+        "youth_affairs",
+        "womens_affairs",
+        "health",
+    ],
+    ("take_measures", "measures"): [
+        "prevention_talk",
+        "official_warning",
+        "legal_advice",
+        "mediation",
+        "referral",
+        "other",
+    ],
     ("prepare_reply", "reply_channel"): ["letter", "email", "sms", "in_person"],
     ("record_result", "result"): ["satisfied", "partially_satisfied", "explained", "rejected"],
 }
@@ -112,9 +150,7 @@ def test_every_user_task_of_the_diagrams_is_covered() -> None:
 
 
 @pytest.mark.parametrize("task_name", sorted(FORMS))
-def test_task_page_renders_every_field_with_the_right_control(
-    as_user: AsUser, world: World, task_name: str
-) -> None:
+def test_task_page_renders_every_field_with_the_right_control(as_user: AsUser, world: World, task_name: str) -> None:
     expected, required = FORMS[task_name]
     _appeal, pending, client = open_task(world, as_user, task_name)
 
@@ -162,19 +198,25 @@ def test_task_page_prefills_values_from_the_case(as_user: AsUser, world: World) 
 INVALID = [
     pytest.param("check_registration", {"kind": ""}, {"kind"}, id="missing-enum"),
     pytest.param("check_registration", {"kind": "petition"}, {"kind"}, id="enum-not-a-choice"),
-    pytest.param("check_registration", {"kind": "", "category": "", "urgency": ""}, {"kind", "category", "urgency"},
-                 id="three-missing-enums"),
+    pytest.param(
+        "check_registration",
+        {"kind": "", "category": "", "urgency": ""},
+        {"kind", "category", "urgency"},
+        id="three-missing-enums",
+    ),
     pytest.param("check_registration", {"registration_note": "x" * 1001}, {"registration_note"}, id="too-long"),
     pytest.param("analyse_appeal", {"causes": "Qisqa"}, {"causes"}, id="too-short-text"),
-    pytest.param("analyse_appeal", {"causes": "Qisqa", "severity": ""}, {"causes", "severity"},
-                 id="short-text-and-missing-enum"),
+    pytest.param(
+        "analyse_appeal", {"causes": "Qisqa", "severity": ""}, {"causes", "severity"}, id="short-text-and-missing-enum"
+    ),
     # passes the browser-side length check, but the engine strips it to one character
     pytest.param("analyse_appeal", {"causes": " " * 12 + "x"}, {"causes"}, id="engine-strips-to-too-short"),
     pytest.param("evaluate_effectiveness", {"effectiveness_score": "9"}, {"effectiveness_score"}, id="long-above-max"),
     pytest.param("evaluate_effectiveness", {"effectiveness_score": "0"}, {"effectiveness_score"}, id="long-below-min"),
     # "not a whole number" and "not in the allowed range": two messages on the one field
-    pytest.param("evaluate_effectiveness", {"effectiveness_score": "four"}, {"effectiveness_score"}, 2,
-                 id="long-not-a-number"),
+    pytest.param(
+        "evaluate_effectiveness", {"effectiveness_score": "four"}, {"effectiveness_score"}, 2, id="long-not-a-number"
+    ),
     pytest.param("evaluate_effectiveness", {"effectiveness_score": ""}, {"effectiveness_score"}, id="long-missing"),
     pytest.param("forward_appeal", {"forward_date": "2026-13-45"}, {"forward_date"}, id="bad-date"),
     pytest.param("forward_appeal", {"forward_date": "12.01.2026"}, {"forward_date"}, id="date-wrong-format"),
@@ -184,8 +226,10 @@ INVALID = [
 ]
 
 
-@pytest.mark.parametrize(("task_name", "changes", "expected", "messages"),
-                         [p if len(p.values) == 4 else pytest.param(*p.values, None, id=p.id) for p in INVALID])
+@pytest.mark.parametrize(
+    ("task_name", "changes", "expected", "messages"),
+    [p if len(p.values) == 4 else pytest.param(*p.values, None, id=p.id) for p in INVALID],
+)
 def test_invalid_submission_shows_inline_errors_and_changes_nothing(
     as_user: AsUser, world: World, task_name: str, changes: dict[str, Any], expected: set[str], messages: int | None
 ) -> None:
@@ -229,14 +273,22 @@ def test_valid_submission_completes_the_task_and_creates_the_next(as_user: AsUse
     assert (appeal.status, appeal.stage, appeal.is_open) == ("under_review", 2, True)
     assert (appeal.category, appeal.urgency) == ("minors_youth", "urgent")
     assert pending_names(appeal) == ["analyse_appeal"]
-    assert event_kinds(appeal)[events_before:] == [("task_completed", "check_registration"),
-                                                   ("task_created", "analyse_appeal")]
+    assert event_kinds(appeal)[events_before:] == [
+        ("task_completed", "check_registration"),
+        ("task_created", "analyse_appeal"),
+    ]
     completed = db.session.scalars(
         select(CaseEvent).where(CaseEvent.appeal_id == appeal.id, CaseEvent.kind == "task_completed")
     ).one()
     assert completed.actor_id == world.inspector.id
-    assert completed.data == {"kind": "ariza", "category": "minors_youth", "urgency": "urgent", "anonymous": False,
-                              "within_competence": True, "registration_note": None}
+    assert completed.data == {
+        "kind": "ariza",
+        "category": "minors_youth",
+        "urgency": "urgent",
+        "anonymous": False,
+        "within_competence": True,
+        "registration_note": None,
+    }
     inbox = client.get("/tasks").get_data(as_text=True)
     assert alerts(inbox, "success")
     next_task = drive_to(world, appeal, "analyse_appeal")
@@ -258,8 +310,9 @@ def test_supervisor_completes_the_last_task_and_closes_the_case(as_user: AsUser,
     appeal, pending, client = open_task(world, as_user, "evaluate_effectiveness")
     page = client.get(f"/tasks/{pending.id}").get_data(as_text=True)
 
-    response = client.post(f"/tasks/{pending.id}", data={"csrf_token": csrf_token(page),
-                                                        **browser_form(answers("evaluate_effectiveness"))})
+    response = client.post(
+        f"/tasks/{pending.id}", data={"csrf_token": csrf_token(page), **browser_form(answers("evaluate_effectiveness"))}
+    )
 
     assert response.status_code == 302
     appeal = appeal_by_number(appeal.number)
@@ -275,17 +328,14 @@ def test_supervisor_approving_a_conclusion_leaves_the_appeal_unconsidered(as_use
     client = as_user(world.supervisor)
     page = client.get(f"/tasks/{pending.id}").get_data(as_text=True)
 
-    response = client.post(f"/tasks/{pending.id}", data={"csrf_token": csrf_token(page),
-                                                        "conclusion_approved": "y"})
+    response = client.post(f"/tasks/{pending.id}", data={"csrf_token": csrf_token(page), "conclusion_approved": "y"})
 
     assert response.status_code == 302
     appeal = appeal_by_number(appeal.number)
     assert (appeal.status, appeal.is_open) == ("rejected", False)
 
 
-def test_reposting_a_completed_task_redirects_to_the_case_and_changes_nothing(
-    as_user: AsUser, world: World
-) -> None:
+def test_reposting_a_completed_task_redirects_to_the_case_and_changes_nothing(as_user: AsUser, world: World) -> None:
     appeal, pending, client = open_task(world, as_user, "check_registration")
     token = csrf_token(client.get(f"/tasks/{pending.id}").get_data(as_text=True))
     data = {"csrf_token": token, **browser_form(answers("check_registration"))}
@@ -331,41 +381,70 @@ def test_case_page_shows_the_timeline_in_order(as_user: AsUser, world: World) ->
     assert shown == [kind for kind, _task in event_kinds(appeal)]
     assert [kind for kind in shown if kind in ("registered", "task_created", "task_completed")] == [
         "registered",
-        "task_created", "task_completed",  # check_registration
-        "task_created", "task_completed",  # analyse_appeal
-        "task_created", "task_completed",  # refer_law_enforcement
+        "task_created",
+        "task_completed",  # check_registration
+        "task_created",
+        "task_completed",  # analyse_appeal
+        "task_created",
+        "task_completed",  # refer_law_enforcement
         "task_created",  # take_measures
     ]
-    titled = [e.task_name for e in db.session.scalars(
-        select(CaseEvent).where(CaseEvent.appeal_id == appeal.id, CaseEvent.task_name.is_not(None))
-        .order_by(CaseEvent.occurred_at, CaseEvent.id))]
-    assert titled == ["check_registration", "check_registration", "analyse_appeal", "analyse_appeal",
-                      "refer_law_enforcement", "refer_law_enforcement", "take_measures"]
-    data_keys = [[d.text for d in item.inner if d.tag == "dt"] for item in items if "timeline-task_completed"
-                 in item.classes]
-    assert data_keys == [
-        ["kind", "category", "urgency", "anonymous", "within_competence"],  # empty values are left out
-        ["causes", "severity", "crime_related", "social_need", "extra_study_needed"],
-        ["law_enforcement_body", "referral_date", "referral_number"],
+    titled = [
+        e.task_name
+        for e in db.session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.appeal_id == appeal.id, CaseEvent.task_name.is_not(None))
+            .order_by(CaseEvent.occurred_at, CaseEvent.id)
+        )
     ]
+    assert titled == [
+        "check_registration",
+        "check_registration",
+        "analyse_appeal",
+        "analyse_appeal",
+        "refer_law_enforcement",
+        "refer_law_enforcement",
+        "take_measures",
+    ]
+    completed = [item for item in items if "timeline-task_completed" in item.classes]
+    shown_values = [[d.text.strip() for d in item.inner if d.tag == "dd"] for item in completed]
+    # one row per non-empty field; values of free fields are shown as entered
+    assert [len(values) for values in shown_values] == [5, 5, 3]
+    assert shown_values[2] == ["Tuman IIB", "2026-01-13", "12/345"]
+    assert "Ko'cha chiroqlari uch oydan beri ishlamaydi." in shown_values[1]
     waiting = [e.get("href") for e in parse(html) if e.tag == "a" and str(e.get("href") or "").startswith("/tasks/")]
     assert waiting == [f"/tasks/{drive_to(world, appeal, 'take_measures').id}"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: init_registration (processes/appeal_registration.bpmn) sets deadline_term from the kind "
-    "given at intake, before check_registration lets the inspector reclassify the kind, so an ariza "
-    "reclassified as taklif keeps the 15-day deadline (and a taklif reclassified as ariza keeps 1 month)",
-)
-def test_reclassifying_as_taklif_extends_the_deadline(as_user: AsUser, world: World) -> None:
-    appeal, pending, client = open_task(world, as_user, "check_registration")
+def submit_check_registration(as_user: AsUser, world: World, registered_as: str, classified_as: str) -> Appeal:
+    appeal = register(world, kind=registered_as)
+    pending = drive_to(world, appeal, "check_registration")
+    client = as_user(world.inspector)
     page = client.get(f"/tasks/{pending.id}").get_data(as_text=True)
-    data = browser_form(answers("check_registration", kind="taklif"))
+    data = browser_form(answers("check_registration", kind=classified_as))
 
     assert client.post(f"/tasks/{pending.id}", data={"csrf_token": csrf_token(page), **data}).status_code == 302
 
     appeal = appeal_by_number(appeal.number)
-    assert appeal.kind == "taklif"
+    assert appeal.kind == classified_as
     assert pending_names(appeal) == ["analyse_appeal"]
+    return appeal
+
+
+def test_reclassifying_as_taklif_extends_the_deadline(as_user: AsUser, world: World) -> None:
+    appeal = submit_check_registration(as_user, world, "ariza", "taklif")
+
     assert appeal.deadline == add_term(appeal.registered_on, "P1M")
+    assert the_task(appeal, "analyse_appeal").due_date == appeal.deadline
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: processes/appeal_registration.bpmn mark_accepted only ever raises deadline_term to P1M for a "
+    "taklif ('... else deadline_term'), so a taklif reclassified as ariza keeps the one-month term that "
+    "init_registration set from the intake kind instead of 15 days",
+)
+def test_reclassifying_a_taklif_as_ariza_shortens_the_deadline(as_user: AsUser, world: World) -> None:
+    appeal = submit_check_registration(as_user, world, "taklif", "ariza")
+
+    assert appeal.deadline == add_term(appeal.registered_on, "P15D")

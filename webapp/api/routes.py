@@ -21,7 +21,8 @@ from webapp.tasks.service import inbox, task_for
 from webapp.territory.service import mahallas_for_registration
 from webapp.workflow.service import Conflict, StepFailed, complete_task, was_completed
 
-blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+API_PREFIX = "/api/v1"
+blueprint = Blueprint("api", __name__, url_prefix=API_PREFIX)
 
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
 REGISTERING_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
@@ -74,7 +75,7 @@ def authenticate() -> Any:
 @blueprint.route("/openapi.json")
 @operation(summary="This OpenAPI document", tag="meta", public=True, responses={200: ("OpenAPI 3.1", None)})
 def openapi_document() -> Any:
-    return jsonify(build_document(current_app, title="Mahalla API", version="1.0.0", prefix=blueprint.url_prefix))
+    return jsonify(build_document(current_app, title="Mahalla API", version="1.0.0", prefix=API_PREFIX))
 
 
 @blueprint.route("/appeals", methods=["POST"])
@@ -101,14 +102,24 @@ def create_appeal() -> Any:
     except ValidationError as exc:
         return error(422, _("Some fields are not valid."), _pydantic_errors(exc))
     if not data.anonymous and not data.applicant_name:
-        return error(422, _("Some fields are not valid."), [
-            {"field": "applicant_name", "code": "required", "message": _("Give the applicant's name or set anonymous.")}
-        ])
+        return error(
+            422,
+            _("Some fields are not valid."),
+            [
+                {
+                    "field": "applicant_name",
+                    "code": "required",
+                    "message": _("Give the applicant's name or set anonymous."),
+                }
+            ],
+        )
     mahalla = next((m for m in mahallas_for_registration(user) if m.code == data.mahalla), None)
     if mahalla is None:
-        return error(422, _("Some fields are not valid."), [
-            {"field": "mahalla", "code": "unknown", "message": _("Unknown mahalla code, or outside your territory.")}
-        ])
+        return error(
+            422,
+            _("Some fields are not valid."),
+            [{"field": "mahalla", "code": "unknown", "message": _("Unknown mahalla code, or outside your territory.")}],
+        )
     new = NewAppeal(
         mahalla=mahalla,
         kind=data.kind,
@@ -125,7 +136,7 @@ def create_appeal() -> Any:
         return error(503, _("The appeal procedure could not start; nothing was saved."))
     response = jsonify(presenters.appeal(appeal))
     response.status_code = 201
-    response.headers["Location"] = f"{blueprint.url_prefix}/appeals/{appeal.number}"
+    response.headers["Location"] = f"{API_PREFIX}/appeals/{appeal.number}"
     return response
 
 
@@ -180,6 +191,9 @@ def complete(task_id: str) -> Any:
     except (Conflict, TaskNotReady):
         return error(409, _("The task was completed or the case changed meanwhile. Reload and try again."))
     except StepFailed as failed:
-        return error(503, _("The procedure could not continue after this step; nothing was saved."),
-                     [{"field": "", "code": "engine_step_failed", "message": str(failed)}])
+        return error(
+            503,
+            _("The procedure could not continue after this step; nothing was saved."),
+            [{"field": "", "code": "engine_step_failed", "message": str(failed)}],
+        )
     return jsonify({"task_id": task_id, "appeal": presenters.appeal(result.appeal)})

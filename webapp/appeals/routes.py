@@ -14,7 +14,7 @@ from webapp.auth.access import roles_required
 from webapp.auth.models import Role
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.service import mahallas_for_registration
-from webapp.workflow.service import StepFailed, case_events
+from webapp.workflow.service import StepFailed, case_events, case_forms
 
 blueprint = Blueprint("appeals", __name__, url_prefix="/appeals")
 
@@ -49,8 +49,9 @@ def register() -> Any:
         try:
             appeal = register_appeal(new, current_user)
         except StepFailed:
-            flash(_("The appeal procedure could not start; nothing was saved. Please tell your methodologist."),
-                  "danger")
+            flash(
+                _("The appeal procedure could not start; nothing was saved. Please tell your methodologist."), "danger"
+            )
         else:
             flash(_("Appeal %(number)s registered.", number=appeal.number), "success")
             return redirect(url_for("appeals.case", number=appeal.number))
@@ -69,5 +70,6 @@ def case(number: str) -> Any:
         "appeals/case.html",
         appeal=appeal,
         events=case_events(appeal),
+        forms=case_forms(appeal),
         tasks=tasks_of_appeal(appeal.id),
     )

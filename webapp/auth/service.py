@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from webapp.auth.models import ApiToken, User
 from webapp.extensions import db
 
-TOKEN_PREFIX = "mht_"
+TOKEN_PREFIX = "mht_"  # noqa: S105 - a public prefix, not a secret
 # Verifying a password for an unknown user costs the same as for a known one.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 

@@ -23,10 +23,15 @@ DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password
 TERRITORY = {
     ("TSH", "Toshkent shahri"): {
         ("TSH-CHL", "Chilonzor tumani"): [
-            ("CHL-01", "Bunyodkor MFY"), ("CHL-02", "Qatortol MFY"), ("CHL-03", "Lutfiy MFY"), ("CHL-04", "Novza MFY"),
+            ("CHL-01", "Bunyodkor MFY"),
+            ("CHL-02", "Qatortol MFY"),
+            ("CHL-03", "Lutfiy MFY"),
+            ("CHL-04", "Novza MFY"),
         ],
         ("TSH-YUN", "Yunusobod tumani"): [
-            ("YUN-01", "Bodomzor MFY"), ("YUN-02", "Minor MFY"), ("YUN-03", "Yangi Shahar MFY"),
+            ("YUN-01", "Bodomzor MFY"),
+            ("YUN-02", "Minor MFY"),
+            ("YUN-03", "Yangi Shahar MFY"),
         ],
     }
 }
@@ -38,9 +43,18 @@ USERS: list[dict[str, Any]] = [
     {"username": "supervisor2", "full_name": "Laziz Rahmonov", "role": Role.SUPERVISOR, "district": "TSH-YUN"},
     {"username": "cityhead", "full_name": "Bahodir Aliyev", "role": Role.SUPERVISOR, "region": "TSH"},
     {"username": "inspector1", "full_name": "Sardor Umarov", "role": Role.INSPECTOR, "mahallas": ["CHL-01", "CHL-02"]},
-    {"username": "inspector2", "full_name": "Kamola Yo'ldosheva", "role": Role.INSPECTOR, "mahallas": ["CHL-03", "CHL-04"]},
-    {"username": "inspector3", "full_name": "Doniyor Hakimov", "role": Role.INSPECTOR,
-     "mahallas": ["YUN-01", "YUN-02", "YUN-03"]},
+    {
+        "username": "inspector2",
+        "full_name": "Kamola Yo'ldosheva",
+        "role": Role.INSPECTOR,
+        "mahallas": ["CHL-03", "CHL-04"],
+    },
+    {
+        "username": "inspector3",
+        "full_name": "Doniyor Hakimov",
+        "role": Role.INSPECTOR,
+        "mahallas": ["YUN-01", "YUN-02", "YUN-03"],
+    },
 ]
 
 DESCRIPTIONS = {
@@ -115,35 +129,65 @@ def _answer(task_name: str, appeal: Appeal, scenario: dict[str, Any], day: dt.da
     iso = day.isoformat()
     answers: dict[str, dict[str, Any]] = {
         "check_registration": {
-            "kind": appeal.kind, "category": appeal.category, "urgency": appeal.urgency,
-            "anonymous": bool(scenario.get("anonymous")), "within_competence": not scenario.get("forward"),
+            "kind": appeal.kind,
+            "category": appeal.category,
+            "urgency": appeal.urgency,
+            "anonymous": bool(scenario.get("anonymous")),
+            "within_competence": not scenario.get("forward"),
             "registration_note": "",
         },
-        "write_conclusion": {"conclusion_text": "Murojaatda murojaat etuvchining ismi va yashash joyi ko'rsatilmagan, "
-                                                "Qonunning 29-moddasiga ko'ra ko'rmay qoldiriladi."},
+        "write_conclusion": {
+            "conclusion_text": "Murojaatda murojaat etuvchining ismi va yashash joyi ko'rsatilmagan, "
+            "Qonunning 29-moddasiga ko'ra ko'rmay qoldiriladi."
+        },
         "approve_conclusion": {"conclusion_approved": True, "supervisor_comment": "Tasdiqlandi."},
-        "forward_appeal": {"competent_body": "Tuman hokimligi obodonlashtirish bo'limi", "forward_date": iso,
-                           "forward_letter": "Murojaat vakolatga ko'ra ko'rib chiqish uchun yuborildi.",
-                           "applicant_notified": True},
-        "analyse_appeal": {"causes": "Murojaat etuvchi bilan suhbatlashildi, holat joyida o'rganildi.",
-                           "severity": "high" if appeal.urgency == "urgent" else "medium",
-                           "crime_related": bool(scenario.get("crime")), "social_need": bool(scenario.get("social")),
-                           "extra_study_needed": appeal.kind == "taklif", "related_appeals": ""},
-        "refer_law_enforcement": {"law_enforcement_body": "Tuman ichki ishlar bo'limi", "referral_date": iso,
-                                  "referral_number": "12/345"},
-        "refer_social_services": {"social_service": "social_protection",
-                                  "social_referral_note": "Oilaga ijtimoiy yordam ko'rsatish so'raldi."},
-        "evaluate_proposal": {"proposal_accepted": True,
-                              "implementation_plan": "Taklif mahalla yig'inida muhokama qilinib, rejaga kiritildi."},
-        "take_measures": {"measures": "prevention_talk",
-                          "measures_description": "Tomonlar bilan profilaktik suhbat o'tkazildi, tushuntirish berildi.",
-                          "measures_date": iso, "personal_data_protected": True, "problem_resolved": True},
-        "prepare_reply": {"reply_text": f"Hurmatli {appeal.applicant_name or 'fuqaro'}, murojaatingiz ko'rib chiqildi "
-                                        "va tegishli choralar ko'rildi.", "reply_channel": "letter"},
+        "forward_appeal": {
+            "competent_body": "Tuman hokimligi obodonlashtirish bo'limi",
+            "forward_date": iso,
+            "forward_letter": "Murojaat vakolatga ko'ra ko'rib chiqish uchun yuborildi.",
+            "applicant_notified": True,
+        },
+        "analyse_appeal": {
+            "causes": "Murojaat etuvchi bilan suhbatlashildi, holat joyida o'rganildi.",
+            "severity": "high" if appeal.urgency == "urgent" else "medium",
+            "crime_related": bool(scenario.get("crime")),
+            "social_need": bool(scenario.get("social")),
+            "extra_study_needed": appeal.kind == "taklif",
+            "related_appeals": "",
+        },
+        "refer_law_enforcement": {
+            "law_enforcement_body": "Tuman ichki ishlar bo'limi",
+            "referral_date": iso,
+            "referral_number": "12/345",
+        },
+        "refer_social_services": {
+            "social_service": "social_protection",
+            "social_referral_note": "Oilaga ijtimoiy yordam ko'rsatish so'raldi.",
+        },
+        "evaluate_proposal": {
+            "proposal_accepted": True,
+            "implementation_plan": "Taklif mahalla yig'inida muhokama qilinib, rejaga kiritildi.",
+        },
+        "take_measures": {
+            "measures": "prevention_talk",
+            "measures_description": "Tomonlar bilan profilaktik suhbat o'tkazildi, tushuntirish berildi.",
+            "measures_date": iso,
+            "personal_data_protected": True,
+            "problem_resolved": True,
+        },
+        "prepare_reply": {
+            "reply_text": f"Hurmatli {appeal.applicant_name or 'fuqaro'}, murojaatingiz ko'rib chiqildi "
+            "va tegishli choralar ko'rildi.",
+            "reply_channel": "letter",
+        },
         "approve_reply": {"reply_approved": True, "reply_comment": ""},
         "record_result": {"result": "satisfied", "reply_date": iso, "result_note": ""},
-        "evaluate_effectiveness": {"effective": True, "effectiveness_score": 4, "recurring_issue": False,
-                                   "recommendation": "Mahallada profilaktik suhbatlarni davom ettirish."},
+        "evaluate_effectiveness": {
+            "effective": True,
+            "effectiveness_score": 4,
+            "recurring_issue": False,
+            "recommendation": "Mahallada profilaktik suhbatlarni davom ettirish.",
+        },
     }
     return answers[task_name]
 
@@ -176,11 +220,18 @@ def seed() -> bool:
         mahalla = mahallas[codes[index % len(codes)]]
         anonymous = bool(scenario.get("anonymous"))
         new = NewAppeal(
-            mahalla=mahalla, kind=kind, text=text, channel=("walk_in", "written", "oral", "api", "web")[index % 5],
+            mahalla=mahalla,
+            kind=kind,
+            text=text,
+            channel=("walk_in", "written", "oral", "api", "web")[index % 5],
             applicant_name="" if anonymous else NAMES[index % len(NAMES)],
-            applicant_phone="" if anonymous else f"+998 90 {100 + index:03d} {10 + index % 90:02d} {20 + index % 80:02d}",
-            address=f"{STREETS[index % len(STREETS)]}, {3 + index}-uy", anonymous=anonymous,
-            category=category, urgency=urgency,
+            applicant_phone=""
+            if anonymous
+            else f"+998 90 {100 + index:03d} {10 + index % 90:02d} {20 + index % 80:02d}",
+            address=f"{STREETS[index % len(STREETS)]}, {3 + index}-uy",
+            anonymous=anonymous,
+            category=category,
+            urgency=urgency,
         )
         inspector = inspectors[mahalla.code]
         appeal = register_appeal(new, inspector, received_at=now - dt.timedelta(days=(index * 7) % 40, hours=index % 9))

@@ -62,12 +62,17 @@ def task(task_id: str) -> Any:
             flash(_("Someone else completed or changed this case meanwhile. Here is its current state."), "warning")
             return redirect(url_for("appeals.case", number=pending.appeal.number))
         except StepFailed as failed:
-            flash(_("The procedure could not continue after this step (%(element)s). Nothing was saved; "
-                    "please tell your methodologist.", element=failed.failure.element_id or "?"), "danger")
+            flash(
+                _(
+                    "The procedure could not continue after this step (%(element)s). Nothing was saved; "
+                    "please tell your methodologist.",
+                    element=failed.failure.element_id or "?",
+                ),
+                "danger",
+            )
         else:
             flash(_("Task \u201c%(title)s\u201d completed.", title=_(pending.title)), "success")
             return redirect(url_for("tasks.inbox"))
     elif form.is_submitted():
         flash(_("Please correct the highlighted fields."), "danger")
     return render_template("tasks/task.html", task=pending, view=view, form=form, appeal=pending.appeal)
-

@@ -236,8 +236,9 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
     )
     db.session.add(record)
     db.session.flush()
-    log_event(appeal, "process_started", actor, data={"process_version": version.id},
-              elements=instance.elements_completed())
+    log_event(
+        appeal, "process_started", actor, data={"process_version": version.id}, elements=instance.elements_completed()
+    )
     for task in _project_tasks(record, appeal, instance, set(), False):
         log_event(appeal, "task_created", None, task)
     return record
@@ -290,9 +291,18 @@ def complete_task(
         except TaskNotReady:
             raise Conflict("the task was already completed") from None
         db.session.add(
-            CaseEvent(appeal_id=appeal.id, occurred_at=utcnow(), actor_id=actor.id, kind="task_completed",
-                      task_id=task_id, task_name=task_name, task_title=task_title, stage=appeal.stage, data=clean,
-                      elements=instance.elements_completed())
+            CaseEvent(
+                appeal_id=appeal.id,
+                occurred_at=utcnow(),
+                actor_id=actor.id,
+                kind="task_completed",
+                task_id=task_id,
+                task_name=task_name,
+                task_title=task_title,
+                stage=appeal.stage,
+                data=clean,
+                elements=instance.elements_completed(),
+            )
         )
         deadline = appeal.deadline
         _apply_case_data(appeal, instance)
@@ -313,9 +323,7 @@ def complete_task(
 
 
 def was_completed(task_id: str) -> CaseEvent | None:
-    return db.session.scalar(
-        select(CaseEvent).where(CaseEvent.task_id == task_id, CaseEvent.kind == "task_completed")
-    )
+    return db.session.scalar(select(CaseEvent).where(CaseEvent.task_id == task_id, CaseEvent.kind == "task_completed"))
 
 
 def case_events(appeal: Appeal) -> list[CaseEvent]:
@@ -335,3 +343,15 @@ def task_form(pending: PendingTask) -> FormDefinition:
     ).one_or_none()
     info = library_by_hash(row[0], row[1]).user_task(pending.name) if row is not None else None
     return info.form if info is not None else FormDefinition(key="")
+
+
+def case_forms(appeal: Appeal) -> dict[str, FormDefinition]:
+    """The form of every user task in the case's own process version, by task name."""
+    row = db.session.execute(
+        select(ProcessVersion.content_hash, ProcessVersion.id)
+        .join(ProcessInstance, ProcessInstance.process_version_id == ProcessVersion.id)
+        .where(ProcessInstance.appeal_id == appeal.id)
+    ).one_or_none()
+    if row is None:
+        return {}
+    return {name: info.form for name, info in library_by_hash(row[0], row[1]).user_tasks.items()}
