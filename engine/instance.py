@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,7 +57,9 @@ class Instance:
     def __init__(self, library: ProcessLibrary, workflow: BpmnWorkflow) -> None:
         self.library = library
         self._workflow = workflow
-        self._completed_before = self._completed_task_ids()
+        # Tasks completed from now on form the path taken by this action (see elements_completed).
+        self._since = time.time()
+        self._ready_cache: list[Any] | None = None
 
     @classmethod
     def start(cls, library: ProcessLibrary, data: Mapping[str, Any]) -> Instance:
@@ -86,17 +89,20 @@ class Instance:
 
     def run(self) -> None:
         """Run automatic steps (scripts, gateways, call activities) until people are needed."""
+        self._ready_cache = None
         try:
             self._workflow.do_engine_steps()
         except (SpiffWorkflowException, EngineError, ValueError, TypeError, NameError, KeyError) as exc:
             raise _step_failure(exc) from None
 
     def _ready_user_tasks(self) -> list[Any]:
-        return [
-            t
-            for t in self._workflow.get_tasks(state=TaskState.READY, manual=True)
-            if isinstance(t.task_spec, CamundaUserTask)
-        ]
+        if self._ready_cache is None:
+            self._ready_cache = [
+                t
+                for t in self._workflow.get_tasks(state=TaskState.READY, manual=True)
+                if isinstance(t.task_spec, CamundaUserTask)
+            ]
+        return self._ready_cache
 
     def ready_user_tasks(self) -> list[ReadyTask]:
         result = []
@@ -139,6 +145,7 @@ class Instance:
         form = info.form if info else FormDefinition(key="")
         clean = validate_submission(form, submitted)
         task.data.update(clean)
+        self._ready_cache = None
         try:
             task.run()
         except (SpiffWorkflowException, ValueError, TypeError, NameError, KeyError) as exc:
@@ -171,9 +178,6 @@ class Instance:
                 return dict(ends[-1].data)
         return dict(self._workflow.data)
 
-    def _completed_task_ids(self) -> set[Any]:
-        return {t.id for t in self._workflow.get_tasks(state=TaskState.COMPLETED)}
-
     def elements_completed(self) -> list[str]:
         """BPMN ids of the tasks, events and gateways completed since this object was started or
         restored, oldest first. The live state forgets finished history (engine.compaction), so the
@@ -182,7 +186,7 @@ class Instance:
         tasks = [
             t
             for t in self._workflow.get_tasks(state=TaskState.COMPLETED)
-            if t.id not in self._completed_before and getattr(t.task_spec, "bpmn_id", None)
+            if t.last_state_change >= self._since and getattr(t.task_spec, "bpmn_id", None)
         ]
         tasks.sort(key=lambda t: t.last_state_change)
         return [t.task_spec.bpmn_id for t in tasks]

@@ -119,9 +119,7 @@ def _lint(
                         )
                     )
                 if task_spec.form is None or not task_spec.form.fields:
-                    errors.append(
-                        DiagramProblem("user task has no form (camunda:formKey and formData)", element, file)
-                    )
+                    errors.append(DiagramProblem("user task has no form (camunda:formKey and formData)", element, file))
                 else:
                     errors.extend(DiagramProblem(m, element, file) for m in form_problems(task_spec.form))
             if isinstance(task_spec, ScriptTask):
@@ -135,9 +133,7 @@ def _lint(
                         continue
                     message = check_script(str(expression).strip(), "eval")
                     if message:
-                        errors.append(
-                            DiagramProblem(f"condition {expression!r} refused: {message}", element, file)
-                        )
+                        errors.append(DiagramProblem(f"condition {expression!r} refused: {message}", element, file))
                 if len(task_spec.outputs) > 1 and task_spec.default_task_spec is None:
                     warnings.append(
                         DiagramProblem("exclusive gateway has no default flow", element, file, severity="warning")

@@ -27,7 +27,12 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Pre-ping costs a round trip per request; recycle connections instead (PostgreSQL drops
+        # idle ones only after hours). Set DATABASE_PRE_PING=1 behind a proxy that kills idle links.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": env.get("DATABASE_PRE_PING", "0") == "1",
+            "pool_recycle": 3600,
+        },
         "PROCESSES_DIR": env.get("MAHALLA_PROCESSES_DIR", str(PROJECT_ROOT / "processes")),
         "BABEL_DEFAULT_LOCALE": "uz",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Tashkent",

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 
 from webapp import labels
@@ -33,10 +33,10 @@ def days_left_text(deadline: dt.date | None) -> str:
         return ""
     left = days_left(deadline, local_today())
     if left < 0:
-        return _("%(days)d days overdue", days=-left)
+        return ngettext("%(num)d day overdue", "%(num)d days overdue", -left)
     if left == 0:
         return _("due today")
-    return _("%(days)d days left", days=left)
+    return ngettext("%(num)d day left", "%(num)d days left", left)
 
 
 def register(app: Flask) -> None:

@@ -11,20 +11,40 @@ from tests.e2e.conftest import screenshot
 TEXT = "Ko'chamizda kechqurun mast yoshlar to'planib, o'tkinchilarga tegajoqlik qilishmoqda."
 
 ANSWERS: dict[str, dict[str, Any]] = {
-    "check_registration": {"kind": "shikoyat", "category": "crime_prevention", "urgency": "urgent",
-                           "within_competence": True},
-    "analyse_appeal": {"causes": "Joyida o'rganildi, guvohlar bilan suhbat qilindi.", "severity": "high",
-                       "crime_related": True, "social_need": False},
-    "refer_law_enforcement": {"law_enforcement_body": "Tuman IIB", "referral_date": "2026-11-20",
-                              "referral_number": "45/12"},
-    "take_measures": {"measures": "official_warning", "measures_description": "Yoshlarga rasmiy ogohlantirish berildi.",
-                      "measures_date": "2026-11-21", "problem_resolved": True},
-    "prepare_reply": {"reply_text": "Hurmatli fuqaro, murojaatingiz bo'yicha choralar ko'rildi.",
-                      "reply_channel": "letter"},
+    "check_registration": {
+        "kind": "shikoyat",
+        "category": "crime_prevention",
+        "urgency": "urgent",
+        "within_competence": True,
+    },
+    "analyse_appeal": {
+        "causes": "Joyida o'rganildi, guvohlar bilan suhbat qilindi.",
+        "severity": "high",
+        "crime_related": True,
+        "social_need": False,
+    },
+    "refer_law_enforcement": {
+        "law_enforcement_body": "Tuman IIB",
+        "referral_date": "2026-11-20",
+        "referral_number": "45/12",
+    },
+    "take_measures": {
+        "measures": "official_warning",
+        "measures_description": "Yoshlarga rasmiy ogohlantirish berildi.",
+        "measures_date": "2026-11-21",
+        "problem_resolved": True,
+    },
+    "prepare_reply": {
+        "reply_text": "Hurmatli fuqaro, murojaatingiz bo'yicha choralar ko'rildi.",
+        "reply_channel": "letter",
+    },
     "approve_reply": {"reply_approved": True},
     "record_result": {"result": "satisfied", "reply_date": "2026-11-22"},
-    "evaluate_effectiveness": {"effective": True, "effectiveness_score": "5",
-                               "recommendation": "Kechki reydlarni davom ettirish."},
+    "evaluate_effectiveness": {
+        "effective": True,
+        "effectiveness_score": "5",
+        "recommendation": "Kechki reydlarni davom ettirish.",
+    },
 }
 
 
@@ -64,8 +84,18 @@ def test_complaint_through_all_five_stages(new_page: Any, world: World) -> None:
     inspector = new_page()
     log_in(inspector, world.inspector.username)
     inspector.click("text=" + inspector.locator("nav a[href='/appeals/new']").inner_text().strip())
-    fill(inspector, {"channel": "walk_in", "mahalla": "M1", "kind": "shikoyat", "applicant_name": "Dilnoza Karimova",
-                     "applicant_phone": "+998 90 123 45 67", "address": "Bunyodkor ko'chasi, 5-uy", "text": TEXT})
+    fill(
+        inspector,
+        {
+            "channel": "walk_in",
+            "mahalla": "M1",
+            "kind": "shikoyat",
+            "applicant_name": "Dilnoza Karimova",
+            "applicant_phone": "+998 90 123 45 67",
+            "address": "Bunyodkor ko'chasi, 5-uy",
+            "text": TEXT,
+        },
+    )
     inspector.click("main form button[type=submit]")
     inspector.wait_for_url(re.compile(r"/appeals/\d{4}-\d{6}$"))
     number = inspector.url.rsplit("/", 1)[-1]

@@ -20,6 +20,7 @@ from webapp.tasks.service import tasks_of_appeal
 from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance
 from webapp.workflow.service import complete_task
 
+UNKNOWN_TASK_ID = "3f1c2a9e-7b4d-4e8f-9a61-0c5d2e7b8f10"  # a well-formed id no task has
 APPEAL_TEXT = "Ko'chadagi chiroqlar yonmayapti, kechqurun xavfli bo'lib qoldi."
 
 # Valid answers for every user task of the diagrams (values as an API client sends them).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -11,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import World
-from tests.webapp.cases import drive_to, parse, path_of, register
+from tests.webapp.cases import UNKNOWN_TASK_ID, drive_to, parse, path_of, register
 from webapp.appeals.models import Appeal
 from webapp.auth.models import User
 from webapp.workflow.models import PendingTask
@@ -149,7 +148,7 @@ def test_task_access_follows_the_lane(
 
 @pytest.mark.parametrize(
     "task_id",
-    [str(uuid.uuid4()), "x" * 37, "0" * 36 + "1", "not-a-task", "a" * 2000],
+    [UNKNOWN_TASK_ID, "x" * 37, "0" * 36 + "1", "not-a-task", "a" * 2000],
     ids=["unknown-uuid", "37-chars", "37-digits", "garbage", "very-long"],
 )
 def test_unknown_or_overlong_task_id_is_404(as_user: AsUser, world: World, cases: Cases, task_id: str) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import World
 from tests.webapp.cases import (
+    UNKNOWN_TASK_ID,
     answers,
     appeal_by_number,
     appeal_count,
@@ -553,7 +553,9 @@ def test_completed_task_of_another_territory_is_404_not_409(api: Callable[[User]
     )
 
 
-@pytest.mark.parametrize("task_id", [str(uuid.uuid4()), "x" * 37, "a" * 2000])
+@pytest.mark.parametrize(
+    "task_id", [UNKNOWN_TASK_ID, "x" * 37, "a" * 2000], ids=["unknown-uuid", "37-chars", "very-long"]
+)
 def test_complete_an_unknown_task_is_404(api: Callable[[User], Api], world: World, task_id: str) -> None:
     error_of(api(world.inspector)("POST", f"/tasks/{task_id}/complete", json={}), 404)
 

@@ -206,11 +206,6 @@ def test_language_switch_redirect_stays_on_site(client: FlaskClient, world: Worl
     assert path_of(response.location) == "/tasks"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: login() calls session.clear() (webapp/auth/routes.py), dropping the language chosen on the "
-    "login page, so a user without a saved language is switched back to Uzbek after logging in",
-)
 def test_language_chosen_before_login_survives_login(client: FlaskClient, world: World) -> None:
     token = csrf_token(client.get("/login").get_data(as_text=True))
     client.post("/language", data={"csrf_token": token, "language": "ru", "next": "/login"})

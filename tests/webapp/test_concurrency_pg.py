@@ -22,8 +22,13 @@ ANSWER = {"kind": "ariza", "category": "other", "urgency": "normal", "anonymous"
 def test_simultaneous_completions_one_wins(app: Flask, world: World) -> None:
     require_postgres(app)
     appeal = register_appeal(
-        NewAppeal(mahalla=world.mahalla, kind="ariza", text="Ko'chada chiroq yo'q, iltimos yordam bering.",
-                  channel="walk_in", applicant_name="Test"),
+        NewAppeal(
+            mahalla=world.mahalla,
+            kind="ariza",
+            text="Ko'chada chiroq yo'q, iltimos yordam bering.",
+            channel="walk_in",
+            applicant_name="Test",
+        ),
         world.inspector,
     )
     task_id = tasks_of_appeal(appeal.id)[0].id
@@ -60,7 +65,9 @@ def test_simultaneous_completions_one_wins(app: Flask, world: World) -> None:
     record = db.session.scalar(select(ProcessInstance).where(ProcessInstance.appeal_id == appeal.id))
     assert record.version == version_before + 1
     completed = db.session.scalar(
-        select(func.count()).select_from(CaseEvent).where(CaseEvent.kind == "task_completed", CaseEvent.task_id == task_id)
+        select(func.count())
+        .select_from(CaseEvent)
+        .where(CaseEvent.kind == "task_completed", CaseEvent.task_id == task_id)
     )
     assert completed == 1
     pending = list(db.session.scalars(select(PendingTask.name).where(PendingTask.appeal_id == appeal.id)))

@@ -151,18 +151,11 @@ INVALID = [
         {"applicant_name": ""},
         {"applicant_name"},
         id="no-name-not-anonymous",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="BUG: applicant_name has Optional() (webapp/appeals/forms.py), which stops the validation "
-            "chain on an empty field, so validate_applicant_name never runs and a non-anonymous appeal "
-            "without a name is registered",
-        ),
     ),
     pytest.param(
         {"applicant_name": "   "},
         {"applicant_name"},
         id="blank-name-not-anonymous",
-        marks=pytest.mark.xfail(strict=True, reason="BUG: same as no-name-not-anonymous (Optional() stops the chain)"),
     ),
 ]
 

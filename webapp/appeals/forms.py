@@ -20,7 +20,7 @@ class RegisterAppealForm(FlaskForm):
     mahalla = SelectField(_l("Mahalla"), validators=[InputRequired(_l("Choose the mahalla."))])
     kind = SelectField(_l("Kind of appeal"), validators=[InputRequired()])
     anonymous = BooleanField(_l("Anonymous (no name or residence given)"))
-    applicant_name = StringField(_l("Applicant's full name"), validators=[Optional(), Length(max=200)])
+    applicant_name = StringField(_l("Applicant's full name"), validators=[Length(max=200)])
     applicant_phone = StringField(
         _l("Phone"),
         validators=[Optional(), Regexp(PHONE_PATTERN, message=_l("Enter a phone number such as +998 90 123 45 67."))],
@@ -46,5 +46,6 @@ class RegisterAppealForm(FlaskForm):
         self.urgency.choices = _choices(labels.URGENCY, URGENCIES)
 
     def validate_applicant_name(self, field: StringField) -> None:
+        # Anonymous appeals are registered too (Art. 29 decides later); otherwise a name is needed.
         if not self.anonymous.data and not (field.data or "").strip():
             raise ValidationError(_l("Enter the applicant's name, or mark the appeal as anonymous."))

@@ -32,8 +32,12 @@ def login() -> Any:
         if user is None:
             form.password.errors = [_("Wrong username or password.")]
         else:
-            session.clear()
+            language = str(session.get("lang", ""))
+            session.clear()  # a fresh session at log-in (no session fixation)
             login_user(user)
+            if language in current_app.config["LANGUAGES"]:
+                session["lang"] = language
+                set_language(user, language)  # chosen on the log-in page: remember it
             return redirect(safe_next(form.next.data, url_for("tasks.inbox")))
     return render_template("auth/login.html", form=form)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import (
@@ -32,7 +33,6 @@ from webapp.appeals.deadlines import DEFAULT_TERM, add_term
 from webapp.appeals.models import Appeal
 from webapp.auth.models import LANE_ROLES, User
 from webapp.extensions import db
-from webapp.territory.models import Mahalla
 from webapp.timeutil import utcnow
 from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance, ProcessVersion
 
@@ -247,15 +247,16 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
 def _load_case(instance_id: int) -> tuple[ProcessInstance, Appeal, ProcessLibrary]:
     """The instance, its appeal (with mahalla) and its version's library, in one query."""
     row = db.session.execute(
-        select(ProcessInstance, Appeal, Mahalla, ProcessVersion.content_hash)
+        select(ProcessInstance, Appeal, ProcessVersion.content_hash)
         .join(Appeal, Appeal.id == ProcessInstance.appeal_id)
-        .join(Mahalla, Mahalla.id == Appeal.mahalla_id)
+        .join(Appeal.mahalla)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+        .options(contains_eager(Appeal.mahalla))
         .where(ProcessInstance.id == instance_id)
     ).one_or_none()
     if row is None:
         raise Conflict("the case no longer exists")
-    record, appeal, _mahalla, digest = row
+    record, appeal, digest = row
     return record, appeal, library_by_hash(digest, record.process_version_id)
 
 
@@ -308,8 +309,9 @@ def complete_task(
         _apply_case_data(appeal, instance)
         record.state = instance.serialize()
         record.is_completed = instance.is_completed
-        for task in _project_tasks(record, appeal, instance, before, appeal.deadline != deadline):
-            log_event(appeal, "task_created", None, task)
+        with db.session.no_autoflush:  # one flush at commit, so each table gets one statement
+            for task in _project_tasks(record, appeal, instance, before, appeal.deadline != deadline):
+                log_event(appeal, "task_created", None, task)
         if instance.is_completed:
             log_event(appeal, "case_closed", actor, data={"status": appeal.status})
         db.session.commit()
