@@ -507,11 +507,12 @@ def test_complete_with_invalid_data_is_422_and_changes_nothing(
 def test_completing_twice_is_409(api: Callable[[User], Api], world: World) -> None:
     appeal = register(world)
     [pending] = pending_tasks(appeal)
+    task_id = pending.id
     call = api(world.inspector)
-    assert call("POST", f"/tasks/{pending.id}/complete", json=answers("check_registration")).status_code == 200
+    assert call("POST", f"/tasks/{task_id}/complete", json=answers("check_registration")).status_code == 200
     after_first = case_state(appeal)
 
-    response = call("POST", f"/tasks/{pending.id}/complete", json=answers("check_registration"))
+    response = call("POST", f"/tasks/{task_id}/complete", json=answers("check_registration"))
 
     error_of(response, 409)
     assert case_state(appeal) == after_first

@@ -342,12 +342,13 @@ def test_supervisor_approving_a_conclusion_leaves_the_appeal_unconsidered(as_use
 
 def test_reposting_a_completed_task_redirects_to_the_case_and_changes_nothing(as_user: AsUser, world: World) -> None:
     appeal, pending, client = open_task(world, as_user, "check_registration")
-    token = csrf_token(client.get(f"/tasks/{pending.id}").get_data(as_text=True))
+    url = f"/tasks/{pending.id}"
+    token = csrf_token(client.get(url).get_data(as_text=True))
     data = {"csrf_token": token, **browser_form(answers("check_registration"))}
-    assert client.post(f"/tasks/{pending.id}", data=data).status_code == 302
+    assert client.post(url, data=data).status_code == 302
     after_first = case_state(appeal)
 
-    response = client.post(f"/tasks/{pending.id}", data=data)
+    response = client.post(url, data=data)
 
     assert response.status_code == 302
     assert path_of(response.location) == f"/appeals/{appeal.number}"

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import contains_eager
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine import (
     EngineStepFailed,
@@ -124,55 +123,73 @@ def current_version(process_id: str = APPEAL_PROCESS) -> ProcessVersion:
     return version
 
 
-def log_event(
+def _event_row(
     appeal: Appeal,
     kind: str,
     actor: User | None,
     task: ReadyTask | PendingTask | None = None,
     data: Mapping[str, Any] | None = None,
     elements: list[str] | None = None,
-) -> None:
-    db.session.add(
-        CaseEvent(
-            appeal_id=appeal.id,
-            occurred_at=utcnow(),
-            actor_id=actor.id if actor else None,
-            kind=kind,
-            task_id=task.id if task else None,
-            task_name=task.name if task else None,
-            task_title=task.title if task else None,
-            stage=appeal.stage,
-            data=dict(data or {}),
-            elements=elements,
-        )
-    )
+) -> dict[str, Any]:
+    return {
+        "appeal_id": appeal.id,
+        "occurred_at": utcnow(),
+        "actor_id": actor.id if actor else None,
+        "kind": kind,
+        "task_id": task.id if task else None,
+        "task_name": task.name if task else None,
+        "task_title": task.title if task else None,
+        "stage": appeal.stage,
+        "data": dict(data or {}),
+        "elements": elements,
+    }
 
 
-def _apply_case_data(appeal: Appeal, instance: Instance) -> None:
-    """Copy what the diagram decided (stage, status, deadline term, …) onto the appeal row."""
+class EventLog:
+    """The case events of one action, appended to the log in one statement."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, appeal: Appeal, kind: str, actor: User | None, **details: Any) -> None:
+        self.rows.append(_event_row(appeal, kind, actor, **details))
+
+    def write(self) -> None:
+        if self.rows:
+            db.session.execute(insert(CaseEvent.__table__), self.rows)
+            self.rows = []
+
+
+def log_event(appeal: Appeal, kind: str, actor: User | None, **details: Any) -> None:
+    """Append one event to the case's log (within the caller's transaction)."""
+    db.session.execute(insert(CaseEvent.__table__), [_event_row(appeal, kind, actor, **details)])
+
+
+def _case_changes(appeal: Appeal, instance: Instance) -> dict[str, Any]:
+    """What the diagram decided (stage, status, deadline term, …) that differs from the appeal row."""
     data = instance.current_data()
-    for name in ("kind", "category", "urgency"):
+    wanted: dict[str, Any] = {}
+    for name in ("kind", "category", "urgency", "status"):
         if isinstance(data.get(name), str) and data[name]:
-            setattr(appeal, name, data[name])
+            wanted[name] = data[name]
     if isinstance(data.get("anonymous"), bool):
-        appeal.anonymous = data["anonymous"]
+        wanted["anonymous"] = data["anonymous"]
     if isinstance(data.get("stage"), int):
-        appeal.stage = data["stage"]
-    if isinstance(data.get("status"), str):
-        appeal.status = data["status"]
+        wanted["stage"] = data["stage"]
     term = data.get("deadline_term")
     if isinstance(term, str):
         try:
-            appeal.deadline = add_term(appeal.registered_on, term)
+            wanted["deadline"] = add_term(appeal.registered_on, term)
         except ValueError:
             current_app.logger.warning("appeal %s: ignoring bad deadline term %r", appeal.number, term)
     if instance.is_completed and appeal.is_open:
-        appeal.is_open = False
-        appeal.closed_at = utcnow()
+        wanted["is_open"] = False
+        wanted["closed_at"] = utcnow()
+    return {name: value for name, value in wanted.items() if getattr(appeal, name) != value}
 
 
 def _project_tasks(
-    record: ProcessInstance, appeal: Appeal, instance: Instance, before: set[str], deadline_changed: bool
+    record_id: int, appeal: Appeal, instance: Instance, before: set[str], deadline_changed: bool
 ) -> list[ReadyTask]:
     """Bring the pending-task rows in line with the READY user tasks: drop finished ones, add new ones.
 
@@ -183,25 +200,32 @@ def _project_tasks(
     after = {task.id for task in ready}
     finished = before - after
     if finished:
-        db.session.execute(delete(PendingTask).where(PendingTask.id.in_(finished)))
+        db.session.execute(delete(PendingTask.__table__).where(PendingTask.id.in_(finished)))
     kept = before & after
     if kept and deadline_changed:
-        db.session.execute(update(PendingTask).where(PendingTask.id.in_(kept)).values(due_date=appeal.deadline))
-    created = [task for task in ready if task.id not in before]
-    db.session.add_all(
-        PendingTask(
-            id=task.id,
-            instance_id=record.id,
-            appeal_id=appeal.id,
-            name=task.name,
-            title=task.title,
-            role=task.lane or "",
-            mahalla_id=appeal.mahalla_id,
-            district_id=appeal.district_id,
-            due_date=appeal.deadline,
+        db.session.execute(
+            update(PendingTask.__table__).where(PendingTask.id.in_(kept)).values(due_date=appeal.deadline)
         )
-        for task in created
-    )
+    created = [task for task in ready if task.id not in before]
+    if created:
+        now = utcnow()
+        rows = [
+            {
+                "id": task.id,
+                "instance_id": record_id,
+                "appeal_id": appeal.id,
+                "name": task.name,
+                "title": task.title,
+                "role": task.lane or "",
+                "mahalla_id": appeal.mahalla_id,
+                "district_id": appeal.district_id,
+                "assignee_id": None,
+                "due_date": appeal.deadline,
+                "created_at": now,
+            }
+            for task in created
+        ]
+        db.session.execute(insert(PendingTask.__table__), rows)
     return created
 
 
@@ -227,7 +251,8 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
         "deadline_term": DEFAULT_TERM,
     }
     instance = _run_engine(lambda: Instance.start(library, start_data))
-    _apply_case_data(appeal, instance)
+    for name, value in _case_changes(appeal, instance).items():
+        setattr(appeal, name, value)
     record = ProcessInstance(
         appeal_id=appeal.id,
         process_version_id=version.id,
@@ -236,18 +261,35 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
     )
     db.session.add(record)
     db.session.flush()
-    log_event(
+    events = EventLog()
+    events.add(
         appeal, "process_started", actor, data={"process_version": version.id}, elements=instance.elements_completed()
     )
-    for task in _project_tasks(record, appeal, instance, set(), False):
-        log_event(appeal, "task_created", None, task)
+    for task in _project_tasks(record.id, appeal, instance, set(), False):
+        events.add(appeal, "task_created", None, task=task)
+    events.write()
     return record
 
 
-def _load_case(instance_id: int) -> tuple[ProcessInstance, Appeal, ProcessLibrary]:
-    """The instance, its appeal (with mahalla) and its version's library, in one query."""
+@dataclass(frozen=True)
+class _CaseRow:
+    id: int
+    state: str
+    version: int
+    process_version_id: int
+
+
+def _load_case(instance_id: int) -> tuple[_CaseRow, Appeal, ProcessLibrary]:
+    """The instance's live state, its appeal (with mahalla) and its version's library, in one query."""
     row = db.session.execute(
-        select(ProcessInstance, Appeal, ProcessVersion.content_hash)
+        select(
+            Appeal,
+            ProcessInstance.id,
+            ProcessInstance.state,
+            ProcessInstance.version,
+            ProcessInstance.process_version_id,
+            ProcessVersion.content_hash,
+        )
         .join(Appeal, Appeal.id == ProcessInstance.appeal_id)
         .join(Appeal.mahalla)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
@@ -256,8 +298,8 @@ def _load_case(instance_id: int) -> tuple[ProcessInstance, Appeal, ProcessLibrar
     ).one_or_none()
     if row is None:
         raise Conflict("the case no longer exists")
-    record, appeal, digest = row
-    return record, appeal, library_by_hash(digest, record.process_version_id)
+    appeal, record_id, state, version, version_id, digest = row
+    return _CaseRow(record_id, state, version, version_id), appeal, library_by_hash(digest, version_id)
 
 
 def ready_task_view(pending: PendingTask) -> ReadyTask:
@@ -272,6 +314,22 @@ def ready_task_view(pending: PendingTask) -> ReadyTask:
     raise TaskNotReady(pending.id)
 
 
+def _save_state(record: _CaseRow, instance: Instance) -> None:
+    """Write the new state if nobody else has since we read it (optimistic lock), else Conflict."""
+    result = db.session.execute(
+        update(ProcessInstance.__table__)
+        .where(ProcessInstance.id == record.id, ProcessInstance.version == record.version)
+        .values(
+            state=instance.serialize(),
+            version=record.version + 1,
+            is_completed=instance.is_completed,
+            updated_at=utcnow(),
+        )
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("the case was changed by someone else")
+
+
 def complete_task(
     pending: PendingTask, actor: User, submitted: Mapping[str, Any], *, expected_version: int | None = None
 ) -> CompletedTask:
@@ -279,8 +337,10 @@ def complete_task(
 
     Raises engine.FormInvalid (bad data), Conflict (completed or changed meanwhile) or
     StepFailed (the diagram failed after the task). The caller has checked role and territory.
+    The writes are plain statements (no ORM unit of work): the state guarded by its version,
+    the appeal's changed columns, the task projection and the events.
     """
-    task_id, task_name, task_title = pending.id, pending.name, pending.title
+    task_id, task_name = pending.id, pending.name
     try:
         record, appeal, library = _load_case(pending.instance_id)
         if expected_version is not None and record.version != expected_version:
@@ -291,33 +351,22 @@ def complete_task(
             clean = _run_engine(lambda: instance.complete(task_id, submitted))
         except TaskNotReady:
             raise Conflict("the task was already completed") from None
-        db.session.add(
-            CaseEvent(
-                appeal_id=appeal.id,
-                occurred_at=utcnow(),
-                actor_id=actor.id,
-                kind="task_completed",
-                task_id=task_id,
-                task_name=task_name,
-                task_title=task_title,
-                stage=appeal.stage,
-                data=clean,
-                elements=instance.elements_completed(),
-            )
-        )
-        deadline = appeal.deadline
-        _apply_case_data(appeal, instance)
-        record.state = instance.serialize()
-        record.is_completed = instance.is_completed
-        with db.session.no_autoflush:  # one flush at commit, so each table gets one statement
-            for task in _project_tasks(record, appeal, instance, before, appeal.deadline != deadline):
-                log_event(appeal, "task_created", None, task)
+        events = EventLog()
+        events.add(appeal, "task_completed", actor, task=pending, data=clean, elements=instance.elements_completed())
+        changes = _case_changes(appeal, instance)
+        _save_state(record, instance)
+        db.session.expunge(appeal)  # written below as a statement; the object only shows the result
+        if changes:
+            changes["updated_at"] = utcnow()
+            db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(**changes))
+            for name, value in changes.items():
+                setattr(appeal, name, value)
+        for task in _project_tasks(record.id, appeal, instance, before, "deadline" in changes):
+            events.add(appeal, "task_created", None, task=task)
         if instance.is_completed:
-            log_event(appeal, "case_closed", actor, data={"status": appeal.status})
+            events.add(appeal, "case_closed", actor, data={"status": appeal.status})
+        events.write()
         db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict("the case was changed by someone else") from None
     except BaseException:
         db.session.rollback()
         raise
