@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,25 +47,45 @@ def require_postgres(app: Flask) -> None:
     pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test")
 
 
+def _private_schema(url: str) -> Iterator[dict[str, Any]]:
+    """On PostgreSQL, a schema of this test run's own, so concurrent runs never meet."""
+    if not url.startswith("postgresql"):
+        yield {}
+        return
+    import psycopg
+
+    schema = f"test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield {"SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}}
+    finally:
+        with psycopg.connect(plain, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     url = database_url(tmp_path_factory.mktemp("db"))
+    schema = _private_schema(url)
+    engine_config = next(schema)
     application = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
             "SERVER_NAME": "localhost",
+            **engine_config,
         }
     )
     with application.app_context():
-        db.drop_all()
         db.create_all()
     yield application
     with application.app_context():
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
+    next(schema, None)
 
 
 def _empty_tables() -> None:

@@ -1,0 +1,228 @@
+"""Architecture guards.
+
+* Only engine/ imports SpiffWorkflow: checked here by reading the source with ``ast`` and, as the
+  day-to-day guard, by ruff's banned-api rule (TID251), which must really fire.
+* SQL lives in the service modules: routes, template helpers, API presenters and forms/ neither
+  touch ``db.session`` nor build statements with SQLAlchemy's select/insert/update/delete.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BANNED_PACKAGE = "SpiffWorkflow"
+NOT_ENGINE_DIRS = ("webapp", "forms", "scripts")
+STATEMENT_BUILDERS = {"select", "insert", "update", "delete"}
+
+
+def python_files(*relative: str) -> Iterator[Path]:
+    for name in relative:
+        path = ROOT / name
+        if path.is_file():
+            yield path
+        else:
+            yield from sorted(p for p in path.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def where(path: Path, node: ast.AST) -> str:
+    return f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}"
+
+
+def parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+# --- SpiffWorkflow stays inside engine/ ----------------------------------------------------------
+
+
+def _is_banned(module: str | None) -> bool:
+    return module is not None and (module == BANNED_PACKAGE or module.startswith(BANNED_PACKAGE + "."))
+
+
+def imported_modules(node: ast.AST) -> list[str]:
+    """Modules an import statement, importlib.import_module("...") or __import__("...") loads."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [node.module] if node.level == 0 and node.module else []
+    if isinstance(node, ast.Call) and node.args:
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        first = node.args[0]
+        if name in ("import_module", "__import__") and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return [first.value]
+    return []
+
+
+def spiff_imports(tree: ast.AST) -> Iterator[ast.AST]:
+    for node in ast.walk(tree):
+        if any(_is_banned(module) for module in imported_modules(node)):
+            yield node
+
+
+def spiff_offenders(paths: Iterable[Path]) -> list[str]:
+    return [where(path, node) for path in paths for node in spiff_imports(parse(path))]
+
+
+def test_only_engine_imports_spiffworkflow() -> None:
+    paths = list(python_files(*NOT_ENGINE_DIRS))
+    assert any(p.parts[-2] == "webapp" for p in paths), "found no webapp modules to check"
+    offenders = spiff_offenders(paths)
+    assert offenders == [], "SpiffWorkflow imported outside engine/:\n" + "\n".join(offenders)
+
+
+def test_the_import_check_finds_the_engines_own_imports() -> None:
+    """Positive control: the same walk does see SpiffWorkflow in engine/."""
+    assert any(o.startswith("engine/instance.py:") for o in spiff_offenders(python_files("engine")))
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("import SpiffWorkflow\n", True),
+        ("import os, SpiffWorkflow.bpmn as b\n", True),
+        ("from SpiffWorkflow.bpmn import BpmnWorkflow\n", True),
+        ("def f():\n    from SpiffWorkflow import task\n", True),
+        ("import importlib\nimportlib.import_module('SpiffWorkflow.bpmn')\n", True),
+        ("__import__('SpiffWorkflow')\n", True),
+        ("import SpiffWorkflowExtras\n", False),
+        ("from engine import Instance\n", False),
+        ("from .SpiffWorkflow import x\n", False),
+    ],
+)
+def test_the_import_check_recognises(source: str, found: bool) -> None:
+    assert bool(list(spiff_imports(ast.parse(source)))) is found
+
+
+# --- ruff's banned-api rule ----------------------------------------------------------------------
+
+
+def ruff_on_stdin(filename: str, source: str) -> subprocess.CompletedProcess[str]:
+    ruff = Path(sys.executable).with_name("ruff")
+    if not ruff.exists():
+        pytest.skip("ruff is not installed in this environment")
+    return subprocess.run(
+        [str(ruff), "check", "--no-cache", "--config", "pyproject.toml", "--stdin-filename", filename, "-"],
+        input=source,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+# The import is used, so nothing but TID251 can fire.
+PROBES = [
+    "import SpiffWorkflow\n\nVERSION = SpiffWorkflow\n",
+    "from SpiffWorkflow.bpmn import BpmnWorkflow\n\nWORKFLOW = BpmnWorkflow\n",
+]
+
+
+@pytest.mark.parametrize("source", PROBES, ids=["import", "from-import"])
+@pytest.mark.parametrize("filename", ["webapp/probe.py", "forms/probe.py", "webapp/tasks/routes_probe.py"])
+def test_ruff_bans_spiffworkflow_outside_engine(filename: str, source: str) -> None:
+    result = ruff_on_stdin(filename, source)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "TID251" in output, output
+    assert "Only engine/ may import SpiffWorkflow" in output, output
+
+
+@pytest.mark.parametrize("source", PROBES, ids=["import", "from-import"])
+def test_ruff_allows_spiffworkflow_in_engine(source: str) -> None:
+    result = ruff_on_stdin("engine/probe.py", source)
+    output = result.stdout + result.stderr
+    assert "TID251" not in output, output
+    assert result.returncode == 0, output
+
+
+# --- SQL only in service modules -----------------------------------------------------------------
+
+NO_SQL_FILES = ("webapp/templating.py", "webapp/api/presenters.py")
+
+
+def no_sql_paths() -> list[Path]:
+    return sorted(ROOT.glob("webapp/**/routes.py")) + [ROOT / f for f in NO_SQL_FILES] + list(python_files("forms"))
+
+
+def sql_usage(tree: ast.AST) -> Iterator[tuple[ast.AST, str]]:
+    """``db.session`` / ``db.<select|insert|update|delete|engine>`` and SQLAlchemy statement builders
+    (``from sqlalchemy import select [as s]``; ``import sqlalchemy [as sa]`` then ``sa.select``)."""
+    builders: dict[str, str] = {}
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "sqlalchemy":
+            for alias in node.names:
+                if alias.name in STATEMENT_BUILDERS:
+                    builders[alias.asname or alias.name] = alias.name
+                elif alias.name in ("sql", "future", "expression"):
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "sqlalchemy":
+                    modules.add(alias.asname or alias.name.split(".")[0])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "db":
+            if node.attr in {"session", "engine"} | STATEMENT_BUILDERS:
+                yield node, f"db.{node.attr}"
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in builders:
+                yield node, f"{builders[func.id]}("
+            elif (
+                isinstance(func, ast.Attribute)
+                and func.attr in STATEMENT_BUILDERS
+                and isinstance(func.value, ast.Name)
+                and func.value.id in modules
+            ):
+                yield node, f"{func.value.id}.{func.attr}("
+
+
+def sql_offenders(paths: Iterable[Path]) -> list[str]:
+    return [f"{where(path, node)} {what}" for path in paths for node, what in sql_usage(parse(path))]
+
+
+def test_the_no_sql_modules_exist() -> None:
+    for name in NO_SQL_FILES:
+        assert (ROOT / name).is_file(), f"{name} moved: update this guard"
+    assert len(list(ROOT.glob("webapp/**/routes.py"))) >= 3
+
+
+def test_routes_presenters_templating_and_forms_do_not_touch_the_database() -> None:
+    offenders = sql_offenders(no_sql_paths())
+    assert offenders == [], "database access outside the service modules:\n" + "\n".join(offenders)
+
+
+def test_the_sql_check_finds_the_service_modules_queries() -> None:
+    """Positive control: the same check does see the services' SQL."""
+    found = sql_offenders(python_files("webapp/appeals/service.py", "webapp/tasks/service.py"))
+    assert any("db.session" in f for f in found), found
+    assert any("select(" in f for f in found), found
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("from webapp.extensions import db\ndb.session.add(x)\n", ["db.session"]),
+        ("from webapp.extensions import db\ns = db.session\n", ["db.session"]),
+        ("from sqlalchemy import select\nselect(User)\n", ["select("]),
+        ("from sqlalchemy import delete as remove\nremove(User)\n", ["delete("]),
+        ("from sqlalchemy.sql import update\nupdate(User)\n", ["update("]),
+        ("import sqlalchemy as sa\nsa.insert(User)\n", ["sa.insert("]),
+        ("import sqlalchemy\nsqlalchemy.select(User)\n", ["sqlalchemy.select("]),
+        ("db.select(User)\n", ["db.select"]),
+        ("from sqlalchemy import select\n", []),
+        ("items.update(other)\nselect = 1\nd.delete()\n", []),
+        ("from engine import FormDefinition\nform.data\n", []),
+    ],
+)
+def test_the_sql_check_recognises(source: str, found: list[str]) -> None:
+    assert [what for _node, what in sql_usage(ast.parse(source))] == found
