@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessageEventDefinition
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -154,8 +154,12 @@ class Instance:
         return clean
 
     def deliver_message(self, name: str, payload: Mapping[str, Any]) -> bool:
-        """Deliver a BPMN message; return False when nothing in the case waits for it."""
-        event = BpmnEvent(MessageEventDefinition(name), dict(payload))
+        """Deliver a BPMN message; return False when nothing in the case waits for it.
+
+        The diagram reads the payload as ``<catch event id>_Response`` (SpiffWorkflow's Camunda
+        convention when the catch event names no result variable).
+        """
+        event = BpmnEvent(CamundaMessageEventDefinition(name), {"payload": dict(payload), "result_var": None})
         try:
             self._workflow.send_event(event)
         except WorkflowException:

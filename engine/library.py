@@ -98,7 +98,10 @@ def _element_id(task_spec: Any) -> str:
 
 
 def _lint(
-    spec: Any, subprocess_specs: Mapping[str, Any], allowed_lanes: Iterable[str] | None
+    spec: Any,
+    subprocess_specs: Mapping[str, Any],
+    allowed_lanes: Iterable[str] | None,
+    reserved_field_ids: frozenset[str],
 ) -> tuple[list[DiagramProblem], list[DiagramProblem]]:
     """Our own checks, beyond what the XSD and SpiffWorkflow's parser verify."""
     errors: list[DiagramProblem] = []
@@ -122,6 +125,11 @@ def _lint(
                     errors.append(DiagramProblem("user task has no form (camunda:formKey and formData)", element, file))
                 else:
                     errors.extend(DiagramProblem(m, element, file) for m in form_problems(task_spec.form))
+                    errors.extend(
+                        DiagramProblem(f"form field id {f.id!r} is reserved; choose another name", element, file)
+                        for f in task_spec.form.fields
+                        if f.id in reserved_field_ids
+                    )
             if isinstance(task_spec, ScriptTask):
                 message = check_script(task_spec.script or "", "exec")
                 if message:
@@ -182,6 +190,7 @@ def load_library(
     main_process_id: str,
     *,
     allowed_lanes: Iterable[str] | None = None,
+    reserved_field_ids: Iterable[str] = (),
     validate_xsd: bool = True,
 ) -> ProcessLibrary:
     """Parse and check every document; raise DiagramError listing all problems found."""
@@ -212,7 +221,7 @@ def load_library(
         raise DiagramError([_validation_problem(exc, None)]) from None
     except (SpiffWorkflowException, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DiagramError([DiagramProblem(f"the process {main_process_id!r} cannot be built: {exc}")]) from None
-    errors, warnings = _lint(spec, subprocess_specs, allowed_lanes)
+    errors, warnings = _lint(spec, subprocess_specs, allowed_lanes, frozenset(reserved_field_ids))
     if errors:
         raise DiagramError(errors + warnings)
     return ProcessLibrary(

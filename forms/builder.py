@@ -31,6 +31,22 @@ from forms.messages import field_error_message
 LONG_TEXT_THRESHOLD = 300
 
 
+def _reserved_field_ids() -> frozenset[str]:
+    """Field ids that would collide with a form's own attributes (``meta``, ``validate``, …)."""
+    names = {name for name in dir(FlaskForm) if not name.startswith("_")}
+    names |= {"meta", "csrf_token"}  # set on each form instance
+    names |= {name.removeprefix("validate_") for name in names if name.startswith("validate_")}
+    return frozenset(names | {name.lower() for name in names})
+
+
+# Diagrams are refused when a form field uses one of these ids (the library lint checks it).
+RESERVED_FIELD_IDS = _reserved_field_ids()
+
+
+class ReservedFieldId(ValueError):
+    """A form field id that collides with the form class's own attributes."""
+
+
 class _Required(InputRequired):
     def __init__(self) -> None:
         super().__init__(message=_l("This field is required."))
@@ -49,7 +65,8 @@ def _length(form_field: FormField) -> Length:
 
 
 def _presence(form_field: FormField) -> list[Any]:
-    return [_Required()] if form_field.required else [Optional()]
+    # A readonly field cannot be typed into, so it is never required from the user.
+    return [_Required()] if form_field.required and not form_field.readonly else [Optional()]
 
 
 def _field(form_field: FormField) -> Field:
@@ -101,6 +118,8 @@ def build_form_class(definition: FormDefinition) -> type[FlaskForm]:
     """A FlaskForm subclass with one field per form field of the definition (CSRF included)."""
     attributes: dict[str, Any] = {}
     for form_field in definition.fields:
+        if form_field.id in RESERVED_FIELD_IDS:
+            raise ReservedFieldId(f"form field id {form_field.id!r} is reserved")
         attributes[form_field.id] = _field(form_field)
         if form_field.type == "enum":
             # WTForms calls class attributes named validate_<field> with (form, field).

@@ -159,16 +159,6 @@ def payload_reached(data: dict[str, Any], payload: dict[str, Any]) -> bool:
     return merged or payload in data.values()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: Instance.deliver_message builds the base bpmn MessageEventDefinition, but a Camunda "
-        "diagram's catch event holds SpiffWorkflow.camunda's MessageEventDefinition subclass; "
-        "EventDefinition.__eq__ compares classes exactly (self.__class__ is other.__class__), so "
-        "no catch event ever matches and deliver_message returns False for a message the case "
-        "is waiting for"
-    ),
-)
 def test_the_awaited_message_is_delivered_with_its_payload(
     events_library: ProcessLibrary, escalated_state: str
 ) -> None:

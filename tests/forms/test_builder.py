@@ -23,7 +23,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 import engine.forms
 from engine import FieldError, FieldOption, FormDefinition, FormField, FormInvalid, validate_submission
 from forms import apply_engine_errors, build_form_class, engine_values, field_error_message, prefill
-from forms.builder import LONG_TEXT_THRESHOLD
+from forms.builder import LONG_TEXT_THRESHOLD, RESERVED_FIELD_IDS, ReservedFieldId
 
 REQUIRED_MESSAGE = "This field is required."
 CHOICE_MESSAGE = "Choose one of the offered options."
@@ -339,14 +339,6 @@ def test_readonly_fields_render_readonly_and_stay_out_of_engine_values(app: Flas
     assert validate_submission(form_definition, values) == {"note": "hello"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a readonly field that is also required gets InputRequired, so when the case data has "
-        "no value for it the form can never be submitted (the user cannot type into it), although "
-        "the engine ignores readonly fields and would accept the submission"
-    ),
-)
 def test_an_empty_readonly_required_field_does_not_block_the_form(app: Flask) -> None:
     form_definition = definition(
         FormField("shown", "string", "Shown", required=True, readonly=True, maxlength=50),
@@ -579,23 +571,25 @@ def test_messages_are_distinct_per_code(app: Flask) -> None:
 # --- field ids that clash with FlaskForm's own attributes ---------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: build_form_class uses the diagram's field ids as class attributes, so ids that the "
-        "engine's lint accepts but that are FlaskForm/BaseForm attributes (meta, process, validate, "
-        "or an enum named on_submit -> validate_on_submit) break the form (AttributeError/TypeError "
-        "-> HTTP 500 on the task page)"
-    ),
-)
 @pytest.mark.parametrize(
     ("field_id", "field_type"),
     [("meta", "string"), ("process", "string"), ("validate", "string"), ("on_submit", "enum")],
 )
-def test_field_ids_that_are_form_attribute_names_still_work(app: Flask, field_id: str, field_type: str) -> None:
+def test_field_ids_that_are_form_attribute_names_are_refused(app: Flask, field_id: str, field_type: str) -> None:
     form_field = FormField(field_id, field_type, "F", maxlength=20, options=CHANNELS)
-    form_definition = definition(form_field)
-    with posted(app, {field_id: "letter"}):
-        form = bind(form_definition)
-        assert form.validate_on_submit() is True
-        assert engine_values(form, form_definition) == {field_id: "letter"}
+    assert field_id in RESERVED_FIELD_IDS
+    with app.test_request_context(), pytest.raises(ReservedFieldId, match=field_id):
+        build_form_class(definition(form_field))
+
+
+def test_a_diagram_using_a_reserved_field_id_is_refused_naming_the_task() -> None:
+    from pathlib import Path
+
+    from engine import DiagramError, load_library
+
+    processes = Path(__file__).resolve().parents[2] / "processes"
+    files = {p.name: p.read_text(encoding="utf-8") for p in processes.glob("*.bpmn")}
+    files["appeal_monitoring.bpmn"] = files["appeal_monitoring.bpmn"].replace('id="recommendation"', 'id="meta"')
+    with pytest.raises(DiagramError) as info:
+        load_library(files, "appeal_lifecycle", reserved_field_ids=RESERVED_FIELD_IDS)
+    assert [(p.element_id, "reserved" in p.message) for p in info.value.problems] == [("evaluate_effectiveness", True)]

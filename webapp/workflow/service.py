@@ -28,6 +28,7 @@ from engine import (
     content_hash,
     load_library,
 )
+from forms.builder import RESERVED_FIELD_IDS
 from webapp.appeals.deadlines import DEFAULT_TERM, add_term
 from webapp.appeals.models import Appeal
 from webapp.auth.models import LANE_ROLES, User
@@ -37,6 +38,9 @@ from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance, Proc
 
 APPEAL_PROCESS = "appeal_lifecycle"
 DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
+
+# What our application needs of every diagram: lanes named after roles, form ids a form can carry.
+LIBRARY_RULES: dict[str, Any] = {"allowed_lanes": LANE_ROLES, "reserved_field_ids": RESERVED_FIELD_IDS}
 
 _libraries = LibraryCache()
 
@@ -69,7 +73,7 @@ def library_by_hash(digest: str, version_id: int) -> ProcessLibrary:
 
     def load() -> ProcessLibrary:
         files = db.session.scalar(select(ProcessVersion.files).where(ProcessVersion.id == version_id))
-        return load_library(files or {}, _process_id_of(version_id), allowed_lanes=LANE_ROLES)
+        return load_library(files or {}, _process_id_of(version_id), **LIBRARY_RULES)
 
     return _libraries.get(digest, load)
 
@@ -101,7 +105,7 @@ def publish_files(
     existing = db.session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == digest))
     if existing is not None:
         return existing
-    library = load_library(files, process_id, allowed_lanes=LANE_ROLES)  # raises DiagramError
+    library = load_library(files, process_id, **LIBRARY_RULES)  # raises DiagramError
     version = ProcessVersion(
         process_id=process_id,
         content_hash=library.content_hash,
