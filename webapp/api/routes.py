@@ -17,9 +17,9 @@ from webapp.appeals.models import Channel
 from webapp.appeals.service import NewAppeal, appeal_for, register_appeal, visible_appeal
 from webapp.auth.models import Role
 from webapp.auth.service import user_for_token
-from webapp.tasks.service import inbox, task_for
-from webapp.territory.service import mahallas_for_registration
-from webapp.workflow.service import Conflict, StepFailed, complete_task, was_completed
+from webapp.tasks.service import inbox
+from webapp.territory.service import mahallas_for_registration, task_scope
+from webapp.workflow.service import Conflict, StepFailed, complete_task_in_scope, was_completed
 
 API_PREFIX = "/api/v1"
 blueprint = Blueprint("api", __name__, url_prefix=API_PREFIX)
@@ -175,17 +175,11 @@ def list_tasks() -> Any:
 )
 def complete(task_id: str) -> Any:
     user = g.api_user
-    pending = task_for(user, task_id)
-    if pending is None:
-        done = was_completed(task_id)
-        if done is not None and visible_appeal(user, done.appeal_id) is not None:
-            return error(409, _("This task has already been completed."))
-        return error(404, _("Not found, or you do not have access to it."))
     body = _json_body()
     if not isinstance(body, dict):
         return body
     try:
-        result = complete_task(pending, user, body)
+        result = complete_task_in_scope(user, task_id, body, task_scope(user))
     except FormInvalid as invalid:
         return error(422, _("Some fields are not valid."), _field_errors(invalid.errors))
     except (Conflict, TaskNotReady):
@@ -196,4 +190,9 @@ def complete(task_id: str) -> Any:
             _("The procedure could not continue after this step; nothing was saved."),
             [{"field": "", "code": "engine_step_failed", "message": str(failed)}],
         )
+    if result is None:
+        done = was_completed(task_id)
+        if done is not None and visible_appeal(user, done.appeal_id) is not None:
+            return error(409, _("This task has already been completed."))
+        return error(404, _("Not found, or you do not have access to it."))
     return jsonify({"task_id": task_id, "appeal": presenters.appeal(result.appeal)})

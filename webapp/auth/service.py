@@ -6,7 +6,6 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.auth.models import ApiToken, User
@@ -54,14 +53,11 @@ def issue_token(user: User, name: str = "") -> str:
 def user_for_token(token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = db.session.scalar(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))
-        .where(ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_(None))
+    return db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
     )
-    if row is None or not row.user.active:
-        return None
-    return row.user
 
 
 def set_language(user: User, language: str) -> None:

@@ -131,7 +131,7 @@ def _event_row(
     appeal: Appeal,
     kind: str,
     actor: User | None,
-    task: ReadyTask | PendingTask | None = None,
+    task: ReadyTask | PendingTask | _TaskRef | None = None,
     data: Mapping[str, Any] | None = None,
     elements: list[str] | None = None,
 ) -> dict[str, Any]:
@@ -283,9 +283,9 @@ class _CaseRow:
     process_version_id: int
 
 
-def _load_case(instance_id: int) -> tuple[_CaseRow, Appeal, ProcessLibrary]:
-    """The instance's live state, its appeal (with mahalla) and its version's library, in one query."""
-    row = db.session.execute(
+def _case_query() -> Any:
+    """The live state, the appeal (with its mahalla) and the version's hash of a case, in one query."""
+    return (
         select(
             Appeal,
             ProcessInstance.id,
@@ -298,12 +298,19 @@ def _load_case(instance_id: int) -> tuple[_CaseRow, Appeal, ProcessLibrary]:
         .join(Appeal.mahalla)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
         .options(contains_eager(Appeal.mahalla))
-        .where(ProcessInstance.id == instance_id)
-    ).one_or_none()
-    if row is None:
-        raise Conflict("the case no longer exists")
+    )
+
+
+def _case_from_row(row: Any) -> tuple[_CaseRow, Appeal, ProcessLibrary]:
     appeal, record_id, state, version, version_id, digest = row
     return _CaseRow(record_id, state, version, version_id), appeal, library_by_hash(digest, version_id)
+
+
+def _load_case(instance_id: int) -> tuple[_CaseRow, Appeal, ProcessLibrary]:
+    row = db.session.execute(_case_query().where(ProcessInstance.id == instance_id)).one_or_none()
+    if row is None:
+        raise Conflict("the case no longer exists")
+    return _case_from_row(row)
 
 
 def ready_task_view(pending: PendingTask) -> ReadyTask:
@@ -341,22 +348,66 @@ def complete_task(
 
     Raises engine.FormInvalid (bad data), Conflict (completed or changed meanwhile) or
     StepFailed (the diagram failed after the task). The caller has checked role and territory.
-    The writes are plain statements (no ORM unit of work): the state guarded by its version,
-    the appeal's changed columns, the task projection and the events.
     """
-    task_id, task_name = pending.id, pending.name
     try:
-        record, appeal, library = _load_case(pending.instance_id)
+        case = _load_case(pending.instance_id)
+    except BaseException:
+        db.session.rollback()
+        raise
+    return _complete(_TaskRef(pending.id, pending.name, pending.title), case, actor, submitted, expected_version)
+
+
+def complete_task_in_scope(actor: User, task_id: str, submitted: Mapping[str, Any], scope: Any) -> CompletedTask | None:
+    """Like complete_task, for a task id the actor may work on (``scope``); None when there is none.
+
+    The task, its case and its version are read in one query: the API's hot path.
+    """
+    if len(task_id) > 36:
+        return None
+    try:
+        row = db.session.execute(
+            _case_query()
+            .add_columns(PendingTask.name, PendingTask.title)
+            .join(PendingTask, PendingTask.instance_id == ProcessInstance.id)
+            .where(PendingTask.id == task_id, scope)
+        ).one_or_none()
+    except BaseException:
+        db.session.rollback()
+        raise
+    if row is None:
+        return None
+    *case_columns, name, title = row
+    return _complete(_TaskRef(task_id, name, title), _case_from_row(case_columns), actor, submitted, None)
+
+
+@dataclass(frozen=True)
+class _TaskRef:
+    id: str
+    name: str
+    title: str
+
+
+def _complete(
+    task: _TaskRef,
+    case: tuple[_CaseRow, Appeal, ProcessLibrary],
+    actor: User,
+    submitted: Mapping[str, Any],
+    expected_version: int | None,
+) -> CompletedTask:
+    """The writes are plain statements (no ORM unit of work): the state guarded by its version,
+    the appeal's changed columns, the task projection and the events, committed together."""
+    record, appeal, library = case
+    try:
         if expected_version is not None and record.version != expected_version:
             raise Conflict("the case was changed by someone else")
         instance = Instance.restore(library, record.state)
-        before = {task.id for task in instance.ready_user_tasks()}
+        before = {ready.id for ready in instance.ready_user_tasks()}
         try:
-            clean = _run_engine(lambda: instance.complete(task_id, submitted))
+            clean = _run_engine(lambda: instance.complete(task.id, submitted))
         except TaskNotReady:
             raise Conflict("the task was already completed") from None
         events = EventLog()
-        events.add(appeal, "task_completed", actor, task=pending, data=clean, elements=instance.elements_completed())
+        events.add(appeal, "task_completed", actor, task=task, data=clean, elements=instance.elements_completed())
         changes = _case_changes(appeal, instance)
         _save_state(record, instance)
         db.session.expunge(appeal)  # written below as a statement; the object only shows the result
@@ -365,8 +416,8 @@ def complete_task(
             db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(**changes))
             for name, value in changes.items():
                 setattr(appeal, name, value)
-        for task in _project_tasks(record.id, appeal, instance, before, "deadline" in changes):
-            events.add(appeal, "task_created", None, task=task)
+        for created in _project_tasks(record.id, appeal, instance, before, "deadline" in changes):
+            events.add(appeal, "task_created", None, task=created)
         if instance.is_completed:
             events.add(appeal, "case_closed", actor, data={"status": appeal.status})
         events.write()
@@ -374,7 +425,7 @@ def complete_task(
     except BaseException:
         db.session.rollback()
         raise
-    return CompletedTask(appeal=appeal, task_name=task_name, data=clean)
+    return CompletedTask(appeal=appeal, task_name=task.name, data=clean)
 
 
 def was_completed(task_id: str) -> CaseEvent | None:
