@@ -53,8 +53,11 @@ def native_state(files: dict[str, str], completed: list[str]) -> str:
     from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: TID251
 
     spec, subprocess_specs, serializer = _native(files)
+    from SpiffWorkflow.util.task import TaskState  # noqa: TID251
+
     workflow = BpmnWorkflow(spec, subprocess_specs)
-    workflow.set_data(**scenario.START_DATA)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(scenario.START_DATA)
     workflow.do_engine_steps()
     for name in completed:
         task = _ready(workflow, name)

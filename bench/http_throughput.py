@@ -5,7 +5,7 @@ a few concurrent clients complete distinct tasks through ``POST /api/v1/tasks/<i
 Reports completions per second, latency percentiles and the server CPU time per completion
 (from /proc, summed over gunicorn's worker processes).
 
-    .venv/bin/python bench/http_throughput.py [--cases 3000] [--clients 4] [--workers 3]
+    .venv/bin/python bench/http_throughput.py [--cases 3000] [--clients 6] [--workers 3]
 """
 
 from __future__ import annotations
@@ -54,6 +54,28 @@ def free_port() -> int:
 def process_cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+def postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip().startswith("postgres"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def cpu_of(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            total += process_cpu_seconds(pid)
+        except OSError:
+            continue  # a short-lived backend ended meanwhile
+    return total
 
 
 def worker_pids(master: int) -> list[int]:
@@ -114,7 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--cases", type=int, default=3000)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=200)
     args = parser.parse_args()
@@ -152,9 +174,10 @@ def main() -> None:
         run_clients(port, token, task_ids[: args.warmup], args.clients)
         measured = task_ids[args.warmup :]
         workers = worker_pids(server.pid)
-        cpu_before = sum(process_cpu_seconds(pid) for pid in workers)
+        databases = postgres_pids()
+        cpu_before, db_before, client_before = cpu_of(workers), cpu_of(databases), time.process_time()
         latencies, statuses, elapsed = run_clients(port, token, measured, args.clients)
-        cpu_after = sum(process_cpu_seconds(pid) for pid in workers)
+        cpu_after, db_after, client_after = cpu_of(workers), cpu_of(databases), time.process_time()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
@@ -168,6 +191,8 @@ def main() -> None:
         "latency_median_ms": round(statistics.median(ms), 2),
         "latency_p90_ms": round(ms[int(len(ms) * 0.9) - 1], 2),
         "server_cpu_ms_per_completion": round((cpu_after - cpu_before) * 1000 / len(measured), 2),
+        "postgres_cpu_ms_per_completion": round((db_after - db_before) * 1000 / len(measured), 2),
+        "client_cpu_ms_per_completion": round((client_after - client_before) * 1000 / len(measured), 2),
         "gunicorn_workers": args.workers,
         "clients": args.clients,
         "cpus": os.cpu_count(),
