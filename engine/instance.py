@@ -182,10 +182,11 @@ class Instance:
                 return dict(ends[-1].data)
         return dict(self._workflow.data)
 
-    def elements_completed(self) -> list[str]:
+    def elements_completed(self, *, qualified: bool = False) -> list[str]:
         """BPMN ids of the tasks, events and gateways completed since this object was started or
         restored, oldest first. The live state forgets finished history (engine.compaction), so the
-        application keeps this path in its own event log.
+        application keeps this path in its own event log. ``qualified`` prefixes each id with its
+        process id (``appeal_analysis:analyse_appeal``): ids repeat across a library's processes.
         """
         tasks = [
             t
@@ -193,4 +194,6 @@ class Instance:
             if t.last_state_change >= self._since and getattr(t.task_spec, "bpmn_id", None)
         ]
         tasks.sort(key=lambda t: t.last_state_change)
+        if qualified:
+            return [f"{t.workflow.spec.name}:{t.task_spec.bpmn_id}" for t in tasks]
         return [t.task_spec.bpmn_id for t in tasks]

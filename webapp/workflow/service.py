@@ -267,7 +267,11 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
     db.session.flush()
     events = EventLog()
     events.add(
-        appeal, "process_started", actor, data={"process_version": version.id}, elements=instance.elements_completed()
+        appeal,
+        "process_started",
+        actor,
+        data={"process_version": version.id},
+        elements=instance.elements_completed(qualified=True),
     )
     for task in _project_tasks(record.id, appeal, instance, set(), False):
         events.add(appeal, "task_created", None, task=task)
@@ -407,7 +411,9 @@ def _complete(
         except TaskNotReady:
             raise Conflict("the task was already completed") from None
         events = EventLog()
-        events.add(appeal, "task_completed", actor, task=task, data=clean, elements=instance.elements_completed())
+        events.add(
+            appeal, "task_completed", actor, task=task, data=clean, elements=instance.elements_completed(qualified=True)
+        )
         changes = _case_changes(appeal, instance)
         _save_state(record, instance)
         db.session.expunge(appeal)  # written below as a statement; the object only shows the result
