@@ -1,20 +1,39 @@
 """All models, imported in one place so that Alembic and create_all see every table."""
 
-from webapp.appeals.models import Appeal, AppealNumberCounter
+from webapp.appeals.models import (
+    Appeal,
+    AppealLink,
+    AppealNumberCounter,
+    AppealRating,
+    Attachment,
+    CoApplicant,
+    Document,
+    ReceptionRecord,
+)
 from webapp.auth.models import ApiToken, User, user_mahallas
+from webapp.notifications.models import OutboxMessage
+from webapp.open311.models import Open311Client
 from webapp.territory.models import District, Mahalla, Region
 from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance, ProcessVersion
 
 __all__ = [
     "ApiToken",
     "Appeal",
+    "AppealLink",
     "AppealNumberCounter",
+    "AppealRating",
+    "Attachment",
     "CaseEvent",
+    "CoApplicant",
     "District",
+    "Document",
     "Mahalla",
+    "Open311Client",
+    "OutboxMessage",
     "PendingTask",
     "ProcessInstance",
     "ProcessVersion",
+    "ReceptionRecord",
     "Region",
     "User",
     "user_mahallas",
