@@ -34,6 +34,7 @@ from webapp.appeals.models import Appeal
 from webapp.auth.models import LANE_ROLES, User
 from webapp.extensions import db
 from webapp.timeutil import utcnow
+from webapp.workflow.hooks import TaskCompletion, run_hooks
 from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance, ProcessVersion
 
 APPEAL_PROCESS = "appeal_lifecycle"
@@ -424,6 +425,7 @@ def _complete(
                 setattr(appeal, name, value)
         for created in _project_tasks(record.id, appeal, instance, before, "deadline" in changes):
             events.add(appeal, "task_created", None, task=created)
+        run_hooks(TaskCompletion(appeal, task.name, actor, clean, instance.current_data()))
         if instance.is_completed:
             events.add(appeal, "case_closed", actor, data={"status": appeal.status})
         events.write()
