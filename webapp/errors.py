@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
             405: _("This method is not allowed here."),
             409: _("The case was changed meanwhile. Reload and try again."),
             413: _("The request is too large."),
+            429: _("Too many requests. Please wait a minute and try again."),
         }
         message = messages.get(status, error.description or _("Something went wrong."))
         if wants_json():

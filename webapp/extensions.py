@@ -1,6 +1,8 @@
 """Flask extension objects, created unbound here and bound to the app in the factory."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Rate limits for public endpoints; storage from RATELIMIT_STORAGE_URI (memory:// on the embedded
+# default, redis://… when several nodes serve the app).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

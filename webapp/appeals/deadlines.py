@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 import re
 
+from webapp.timeutil import TASHKENT
+
 DEFAULT_TERM = "P15D"
 _TERM = re.compile(r"^P(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?$")
 
@@ -30,3 +32,8 @@ def add_term(start: dt.date, term: str) -> dt.date:
 
 def days_left(deadline: dt.date, today: dt.date) -> int:
     return (deadline - today).days
+
+
+def registration_date(received_at: dt.datetime) -> dt.date:
+    """The day an appeal is registered: the day it is received, in Tashkent (Art. 23)."""
+    return received_at.astimezone(TASHKENT).date()

@@ -110,6 +110,9 @@ class Appeal(db.Model):  # type: ignore[name-defined,misc]
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)
     open311_client_id: Mapped[int | None] = mapped_column(ForeignKey("open311_clients.id"))
 
+    # Set only on the object returned by registration: the tracking code to show the citizen once.
+    issued_access_code = None
+
     mahalla: Mapped[Mahalla] = relationship()
     co_applicants: Mapped[list[CoApplicant]] = relationship(
         back_populates="appeal", order_by="CoApplicant.id", cascade="all, delete-orphan"

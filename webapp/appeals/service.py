@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from webapp.appeals.deadlines import DEFAULT_TERM, add_term
-from webapp.appeals.models import Appeal, AppealKind, AppealNumberCounter, AppealStatus
+from webapp.appeals.deadlines import DEFAULT_TERM, add_term, registration_date
+from webapp.appeals.models import Appeal, AppealKind, AppealNumberCounter, AppealStatus, CoApplicant
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.territory.models import Mahalla
 from webapp.territory.service import appeal_scope
-from webapp.timeutil import TASHKENT, utcnow
+from webapp.timeutil import utcnow
 from webapp.workflow.service import log_event, start_case
 
 
@@ -32,6 +34,30 @@ class NewAppeal:
     anonymous: bool = False
     category: str = "other"
     urgency: str = "normal"
+    applicant_email: str = ""
+    applicant_passport: str = ""
+    # Further signatories of a collective appeal: (name, phone, address).
+    co_applicants: tuple[tuple[str, str, str], ...] = ()
+    applicant_is_minor: bool = False
+    legal_representative: str = ""
+    representative_name: str = ""
+    power_of_attorney: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    open311_client_id: int | None = None
+
+
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+
+
+def new_access_code() -> str:
+    """The code a citizen uses with the registration number to follow the appeal (8 characters)."""
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(8))
+
+
+def access_code_digest(number: str, code: str) -> str:
+    normalised = code.strip().upper().replace("-", "").replace(" ", "")
+    return hashlib.sha256(f"{number}:{normalised}".encode()).hexdigest()
 
 
 def _next_sequence(year: int) -> int:
@@ -59,9 +85,14 @@ def format_number(year: int, sequence: int) -> str:
 
 
 def register_appeal(new: NewAppeal, actor: User | None, *, received_at: dt.datetime | None = None) -> Appeal:
-    """Register the appeal and start its lifecycle in one transaction; commit on success."""
+    """Register the appeal and start its lifecycle in one transaction; commit on success.
+
+    The returned appeal carries ``issued_access_code``: the citizen's tracking code, shown to them
+    once (only its hash is stored).
+    """
     received = received_at or utcnow()
-    registered_on = received.astimezone(TASHKENT).date()
+    registered_on = registration_date(received)
+    access_code = new_access_code()
     try:
         year = registered_on.year
         sequence = _next_sequence(year)
@@ -87,7 +118,21 @@ def register_appeal(new: NewAppeal, actor: User | None, *, received_at: dt.datet
             registered_on=registered_on,
             deadline=add_term(registered_on, DEFAULT_TERM),
             registered_by_id=actor.id if actor else None,
+            applicant_email=new.applicant_email.strip(),
+            applicant_passport=new.applicant_passport.strip().upper(),
+            is_collective=bool(new.co_applicants),
+            applicant_is_minor=new.applicant_is_minor,
+            legal_representative=new.legal_representative.strip(),
+            representative_name=new.representative_name.strip(),
+            power_of_attorney=new.power_of_attorney.strip(),
+            latitude=new.latitude,
+            longitude=new.longitude,
+            open311_client_id=new.open311_client_id,
+            co_applicants=[
+                CoApplicant(name=n.strip(), phone=p.strip(), address=a.strip()) for n, p, a in new.co_applicants
+            ],
         )
+        appeal.access_code_hash = access_code_digest(appeal.number, access_code)
         db.session.add(appeal)
         db.session.flush()
         log_event(appeal, "registered", actor, data={"channel": new.channel, "kind": appeal.kind})
@@ -96,6 +141,7 @@ def register_appeal(new: NewAppeal, actor: User | None, *, received_at: dt.datet
     except BaseException:
         db.session.rollback()
         raise
+    appeal.issued_access_code = access_code  # type: ignore[assignment]
     return appeal
 
 
