@@ -8,6 +8,9 @@ Resulting layout (what templates should reference via ``url_for('static', ...)``
     webapp/static/vendor/bootstrap/js/bootstrap.bundle.min.js(.map)
     webapp/static/vendor/bootstrap-icons/bootstrap-icons.min.css
     webapp/static/vendor/bootstrap-icons/fonts/bootstrap-icons.woff(2)
+    webapp/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js
+    webapp/static/vendor/bpmn-js/css/diagram-js.css, bpmn-js.css, bpmn-embedded.css
+    webapp/static/vendor/bpmn-js/LICENSE  (keep the bpmn.io watermark visible: licence terms)
 """
 
 from __future__ import annotations
@@ -28,6 +31,16 @@ FILES: list[tuple[str, str]] = [
     ("bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/js/bootstrap.bundle.min.js"),
     ("bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/js/bootstrap.bundle.min.js.map"),
     ("bootstrap-icons/font/bootstrap-icons.min.css", "bootstrap-icons/bootstrap-icons.min.css"),
+    # The case diagram (webapp/templates/appeals/_diagram.html): viewer with zoom and pan.
+    (
+        "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
+        "bpmn-js/bpmn-navigated-viewer.production.min.js",
+    ),
+    ("bpmn-js/dist/assets/diagram-js.css", "bpmn-js/css/diagram-js.css"),
+    ("bpmn-js/dist/assets/bpmn-js.css", "bpmn-js/css/bpmn-js.css"),
+    # The BPMN icon font, embedded as a data: URI (no font files to serve).
+    ("bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css", "bpmn-js/css/bpmn-embedded.css"),
+    ("bpmn-js/LICENSE", "bpmn-js/LICENSE"),
 ]
 # bootstrap-icons.min.css loads its fonts from "fonts/..." relative to itself.
 DIRS: list[tuple[str, str]] = [

@@ -1,0 +1,1 @@
+"""The case page's process diagram: the BPMN documents of a case's own version and its progress."""
