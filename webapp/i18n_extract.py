@@ -18,10 +18,11 @@ from typing import IO, Any
 
 from lxml import etree
 
+from engine import DiagramError
+from engine.xml_safety import MAX_DIAGRAM_BYTES, parse_diagram_xml
+
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-
-MAX_BYTES = 2 * 1024 * 1024
 
 # BPMN elements whose ``name`` is shown to people (or drawn on the diagram).
 _NAMED_SUFFIXES = ("Task", "Gateway", "Event")
@@ -31,18 +32,6 @@ _NAMED_ELEMENTS = frozenset(
 _SKIPPED_ELEMENTS = frozenset({"lane", "laneSet", "definitions", "collaboration"})
 
 ExtractResult = tuple[int, str | None, str, list[str]]
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_pis=True,
-        remove_comments=True,
-    )
 
 
 def _is_named_bpmn_element(local: str) -> bool:
@@ -56,20 +45,11 @@ class DiagramRefused(ValueError):
 
 
 def _parse(data: bytes, filename: str) -> etree._Element:
-    """Parse untrusted diagram bytes, or raise DiagramRefused without resolving anything."""
-    if len(data) > MAX_BYTES:
-        raise DiagramRefused(f"{filename}: larger than {MAX_BYTES // (1024 * 1024)} MB")
-    upper = data.upper()
-    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        raise DiagramRefused(f"{filename}: document type declarations and entities are not allowed in diagrams")
+    """Parse untrusted diagram bytes with the engine's hardened parser, or raise DiagramRefused."""
     try:
-        root = etree.fromstring(data, parser=_parser())
-    except etree.XMLSyntaxError as exc:
-        raise DiagramRefused(f"{filename}: malformed XML: {exc.msg}") from None
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise DiagramRefused(f"{filename}: document type declarations are not allowed in diagrams")
-    return root
+        return parse_diagram_xml(data, filename).getroot()
+    except DiagramError as exc:
+        raise DiagramRefused("; ".join(f"{filename}: {p.message}" for p in exc.problems)) from None
 
 
 def extract_bpmn(
@@ -79,7 +59,7 @@ def extract_bpmn(
     options: Mapping[str, Any],
 ) -> Iterator[ExtractResult]:
     """Yield ``(lineno, funcname, message, comments)`` for every user-visible text of a BPMN file."""
-    root = _parse(fileobj.read(MAX_BYTES + 1), str(getattr(fileobj, "name", "<diagram>")))
+    root = _parse(fileobj.read(MAX_DIAGRAM_BYTES + 1), str(getattr(fileobj, "name", "<diagram>")))
     for element in root.iter(etree.Element):
         qname = etree.QName(element)
         line = element.sourceline or 0

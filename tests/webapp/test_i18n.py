@@ -27,9 +27,10 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from lxml import etree
 
+from engine.xml_safety import _parser
 from tests.conftest import World, csrf_token
 from webapp.extensions import babel
-from webapp.i18n_extract import _parser, extract_bpmn
+from webapp.i18n_extract import extract_bpmn
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "webapp" / "translations"
