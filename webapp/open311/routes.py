@@ -4,6 +4,10 @@ Errors always come in the spec's error list, in the format of the URL's suffix. 
 403 for a missing, unknown or revoked ``api_key``; 400 for any missing or invalid parameter of a
 call, including an unknown ``service_code`` in a POST or filter (the description names the
 parameter); 404 for an unknown service, request or token in the URL path; 405 and 429 as usual.
+
+Reading needs no key (as in the spec), so it is conservative about personal data: GET requests
+shows only appeals filed through Open311, and of those only what the submitting client itself
+published (see ``presenters.request``); appeals registered at the desk or via API v1 are 404.
 """
 
 from __future__ import annotations
