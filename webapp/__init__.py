@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.appeals.routes import blueprint as appeals_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
+    from webapp.open311.routes import blueprint as open311_blueprint
     from webapp.tasks.routes import blueprint as tasks_blueprint
 
     app.register_blueprint(auth_blueprint)
@@ -98,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(diagrams_blueprint)
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)
+    app.register_blueprint(open311_blueprint)
+    csrf.exempt(open311_blueprint)  # an API with keys, no cookies
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -81,7 +81,9 @@ def publish_processes(note: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (seed_demo, create_token, publish_processes):
+    from webapp.open311.cli import COMMANDS as OPEN311_COMMANDS
+
+    for command in (seed_demo, create_token, publish_processes, *OPEN311_COMMANDS):
         app.cli.add_command(command)
 
 

@@ -14,6 +14,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def is_open311() -> bool:
+    return request.path.startswith("/open311/")
+
+
+def open311_error(status: int, message: str) -> Any:
+    """Open311 clients get the GeoReport error list, as JSON or XML by the URL's suffix."""
+    from webapp.open311.formats import error_response, format_of_path
+
+    return error_response(format_of_path(request.path), status, message)
+
+
 def _json_error(status: int, message: str, **extra: Any) -> Any:
     response = jsonify({"error": {"status": status, "message": message, **extra}})
     response.status_code = status
@@ -39,6 +50,8 @@ def register(app: Flask) -> None:
             429: _("Too many requests. Please wait a minute and try again."),
         }
         message = messages.get(status, error.description or _("Something went wrong."))
+        if is_open311():
+            return open311_error(status, str(message))
         if wants_json():
             return _json_error(status, str(message))
         return render_template("error.html", status=status, message=message), status
@@ -47,6 +60,8 @@ def register(app: Flask) -> None:
     def unexpected_error(error: Exception) -> Any:
         app.logger.exception("unhandled error on %s", request.path)
         message = _("Something went wrong on our side. The error has been recorded.")
+        if is_open311():
+            return open311_error(500, message)
         if wants_json():
             return _json_error(500, message)
         return render_template("error.html", status=500, message=message), 500

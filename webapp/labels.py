@@ -30,6 +30,7 @@ CHANNEL = {
     "oral": _l("Oral"),
     "web": _l("Web form"),
     "api": _l("Mobile app / API"),
+    "open311": _l("Open311"),
 }
 ROLE = {
     "inspector": _l("Prevention inspector"),
