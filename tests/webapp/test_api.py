@@ -54,6 +54,7 @@ APPEAL_KEYS = {
     "deadline",
     "days_left",
     "is_open",
+    "extended_until",
 }
 
 
