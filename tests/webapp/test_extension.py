@@ -252,7 +252,7 @@ def test_a_task_completed_on_a_stale_read_after_an_extension_is_a_conflict(world
 # --- notices on completing tasks ---------------------------------------------------------------
 
 
-def test_forwarding_is_due_in_five_days_and_the_applicant_is_told(world: World) -> None:
+def test_forwarding_is_due_in_five_days_and_the_applicant_is_told(as_user: AsUser, world: World) -> None:
     appeal = registered(world)
     pending = drive_to(world, appeal, "forward_appeal")
     assert pending.due_date == D("2026-01-19")
@@ -266,6 +266,9 @@ def test_forwarding_is_due_in_five_days_and_the_applicant_is_told(world: World) 
     [event] = events_of(appeal, "forwarding_notice")
     assert event.data == {"competent_body": "Tuman hokimligi", "notified": ["email", "sms"]}
     assert event.actor_id == world.inspector.id
+    page = as_user(world.inspector).get(f"/appeals/{appeal.number}").get_data(as_text=True)
+    [shown] = [e.text for e in parse(page) if e.tag == "li" and "timeline-forwarding_notice" in e.classes]
+    assert "Tuman hokimligi" in shown and "email, sms" in shown
 
 
 def test_a_proposal_needing_study_gets_a_one_month_notice(world: World) -> None:
@@ -357,6 +360,8 @@ def test_supervisor_extends_on_the_case_page(as_user: AsUser, world: World) -> N
     assert any("deadline-extended-badge" in e.classes and e.get("title") == REASON for e in elements)
     assert _extension_form(page) is None
     assert len(outbox(appeal)) == 2
+    timeline = [e.text for e in elements if e.tag == "li" and "timeline-deadline_extended" in e.classes]
+    assert len(timeline) == 1 and "2026-01-29 → 2026-02-20" in timeline[0] and REASON in timeline[0]
 
 
 @pytest.mark.parametrize(
