@@ -90,6 +90,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.appeals.routes import blueprint as appeals_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
+    from webapp.legal_terms import hooks as legal_terms_hooks  # noqa: F401  (registers task hooks)
+    from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
     from webapp.open311.routes import blueprint as open311_blueprint
     from webapp.tasks.routes import blueprint as tasks_blueprint
 
@@ -97,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tasks_blueprint)
     app.register_blueprint(appeals_blueprint)
     app.register_blueprint(diagrams_blueprint)
+    app.register_blueprint(legal_terms_blueprint)
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)
     app.register_blueprint(open311_blueprint)

@@ -45,5 +45,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "MAHALLA_DEMO": demo,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Legal time (webapp/appeals/deadlines.py): office hours in Tashkent, movable holidays (hayit).
+        "WORKING_HOURS": env.get("MAHALLA_WORKING_HOURS", "09:00-18:00"),
+        "HOLIDAYS": env.get("MAHALLA_HOLIDAYS", ""),
     }
     return config

@@ -51,6 +51,9 @@ EVENT = {
     "task_created": _l("Task created"),
     "task_completed": _l("Task completed"),
     "case_closed": _l("Case closed"),
+    "deadline_extended": _l("Deadline extended"),
+    "proposal_study_notice": _l("Applicant told: the proposal needs more study"),
+    "forwarding_notice": _l("Applicant told: forwarded to the competent body"),
 }
 
 

@@ -27,6 +27,7 @@ from tests.webapp.cases import (
     register,
 )
 from webapp.api.schemas import AppealOut, CompletedOut, ErrorOut, TaskList
+from webapp.appeals.deadlines import registration_date
 from webapp.auth.models import ApiToken, User
 from webapp.auth.service import issue_token
 from webapp.extensions import db
@@ -53,6 +54,7 @@ APPEAL_KEYS = {
     "deadline",
     "days_left",
     "is_open",
+    "extended_until",
 }
 
 
@@ -162,7 +164,7 @@ def test_register_appeal(api: Callable[[User], Api], world: World) -> None:
     body = response.get_json()
     AppealOut.model_validate(body)
     assert set(body) == APPEAL_KEYS
-    assert re.fullmatch(rf"{local_today().year}-\d{{6}}", body["number"])
+    assert re.fullmatch(rf"{registration_date(utcnow()).year}-\d{{6}}", body["number"])
     assert (body["status"], body["stage"], body["kind"], body["mahalla"], body["is_open"]) == (
         "registered",
         1,
@@ -170,8 +172,9 @@ def test_register_appeal(api: Callable[[User], Api], world: World) -> None:
         "M1",
         True,
     )
-    assert body["deadline"] == (local_today() + dt.timedelta(days=15)).isoformat()
-    assert body["days_left"] == 15
+    registered_on = registration_date(utcnow())  # today, or the next working day after hours
+    assert body["deadline"] == (registered_on + dt.timedelta(days=15)).isoformat()
+    assert body["days_left"] == (registered_on - local_today()).days + 15
     assert response.headers["Location"] == f"/api/v1/appeals/{body['number']}"
 
     appeal = appeal_by_number(body["number"])

@@ -26,6 +26,7 @@ def appeal(item: Appeal) -> dict[str, Any]:
         "deadline": item.deadline.isoformat(),
         "days_left": days_left(item.deadline, local_today()),
         "is_open": item.is_open,
+        "extended_until": item.extended_until.isoformat() if item.extended_until else None,
     }
 
 

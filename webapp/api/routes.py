@@ -12,11 +12,14 @@ from engine import FieldError, FormInvalid, TaskNotReady
 from forms import field_error_message
 from webapp.api import presenters
 from webapp.api.openapi import build_document, operation
-from webapp.api.schemas import AppealIn, AppealOut, CompletedOut, ErrorOut, TaskList
+from webapp.api.schemas import AppealIn, AppealOut, CompletedOut, ErrorOut, ExtensionIn, TaskList
+from webapp.appeals.deadlines import ExtensionRefused
 from webapp.appeals.models import Channel
 from webapp.appeals.service import NewAppeal, appeal_for, register_appeal, visible_appeal
 from webapp.auth.models import Role
 from webapp.auth.service import user_for_token
+from webapp.legal_terms.forms import refusal_message
+from webapp.legal_terms.service import CONFLICTS, NotPermitted, extend_deadline
 from webapp.tasks.service import inbox
 from webapp.territory.service import mahallas_for_registration, task_scope
 from webapp.workflow.service import Conflict, StepFailed, complete_task_in_scope, was_completed
@@ -150,6 +153,47 @@ def get_appeal(number: str) -> Any:
     appeal = appeal_for(g.api_user, number)
     if appeal is None:
         return error(404, _("Not found, or you do not have access to it."))
+    return jsonify(presenters.appeal(appeal))
+
+
+@blueprint.route("/appeals/<number>/extend", methods=["POST"])
+@operation(
+    summary="Extend the deadline once, by at most a month (supervisors)",
+    tag="appeals",
+    request=ExtensionIn,
+    responses={
+        200: ("Extended; the applicant is notified", AppealOut),
+        400: ("Malformed JSON", ErrorOut),
+        403: ("The caller is not a supervisor", ErrorOut),
+        404: ("Unknown, or outside your territory", ErrorOut),
+        409: ("Already extended, or the case is closed", ErrorOut),
+        422: ("Invalid date or reason, per field", ErrorOut),
+    },
+)
+def extend_appeal(number: str) -> Any:
+    user = g.api_user
+    if not user.has_role(Role.SUPERVISOR.value):
+        return error(403, _("Only a supervisor may extend a deadline."))
+    appeal = appeal_for(user, number)
+    if appeal is None:
+        return error(404, _("Not found, or you do not have access to it."))
+    body = _json_body()
+    if not isinstance(body, dict):
+        return body
+    try:
+        data = ExtensionIn.model_validate(body)
+        extend_deadline(appeal, user, until=data.until, reason=data.reason)
+    except ValidationError as exc:
+        return error(422, _("Some fields are not valid."), _pydantic_errors(exc))
+    except NotPermitted:
+        return error(404, _("Not found, or you do not have access to it."))
+    except ExtensionRefused as refused:
+        message = refusal_message(refused.code, appeal)
+        if refused.code in CONFLICTS:
+            return error(409, message)
+        return error(
+            422, _("Some fields are not valid."), [{"field": refused.field, "code": refused.code, "message": message}]
+        )
     return jsonify(presenters.appeal(appeal))
 
 

@@ -32,6 +32,16 @@ class AppealOut(BaseModel):
     deadline: dt.date
     days_left: int
     is_open: bool
+    extended_until: dt.date | None = None
+
+
+class ExtensionIn(BaseModel):
+    """A supervisor's one extension of the deadline (Law on Appeals, Art. 28)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    until: dt.date = Field(description="the new deadline, YYYY-MM-DD")
+    reason: str = Field(min_length=10, max_length=1000)
 
 
 class Option(BaseModel):

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.appeals.forms import RegisterAppealForm
+from webapp.appeals.models import Appeal
 from webapp.appeals.service import NewAppeal, appeal_for, recent_appeals, register_appeal
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
@@ -66,10 +67,16 @@ def case(number: str) -> Any:
     appeal = appeal_for(current_user, number)
     if appeal is None:
         abort(404)
+    return render_case(appeal)
+
+
+def render_case(appeal: Appeal, **extra: Any) -> str:
+    """The case page; ``extra`` lets other actions show it again with their form's errors."""
     return render_template(
         "appeals/case.html",
         appeal=appeal,
         events=case_events(appeal),
         forms=case_forms(appeal),
         tasks=tasks_of_appeal(appeal.id),
+        **extra,
     )

@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import (
     EngineStepFailed,
@@ -29,7 +30,7 @@ from engine import (
     load_library,
 )
 from forms.builder import RESERVED_FIELD_IDS
-from webapp.appeals.deadlines import DEFAULT_TERM, add_term
+from webapp.appeals.deadlines import DEFAULT_TERM, add_term, effective_deadline, task_due_date
 from webapp.appeals.models import Appeal
 from webapp.auth.models import LANE_ROLES, User
 from webapp.extensions import db
@@ -184,7 +185,7 @@ def _case_changes(appeal: Appeal, instance: Instance) -> dict[str, Any]:
     term = data.get("deadline_term")
     if isinstance(term, str):
         try:
-            wanted["deadline"] = add_term(appeal.registered_on, term)
+            wanted["deadline"] = effective_deadline(add_term(appeal.registered_on, term), appeal.extended_until)
         except ValueError:
             current_app.logger.warning("appeal %s: ignoring bad deadline term %r", appeal.number, term)
     if instance.is_completed and appeal.is_open:
@@ -208,9 +209,12 @@ def _project_tasks(
         db.session.execute(delete(PendingTask.__table__).where(PendingTask.id.in_(finished)))
     kept = before & after
     if kept and deadline_changed:
-        db.session.execute(
-            update(PendingTask.__table__).where(PendingTask.id.in_(kept)).values(due_date=appeal.deadline)
-        )
+        by_due: dict[Any, list[str]] = {}
+        for task in ready:
+            if task.id in kept:
+                by_due.setdefault(task_due_date(task.name, appeal), []).append(task.id)
+        for due, ids in by_due.items():
+            db.session.execute(update(PendingTask.__table__).where(PendingTask.id.in_(ids)).values(due_date=due))
     created = [task for task in ready if task.id not in before]
     if created:
         now = utcnow()
@@ -225,7 +229,7 @@ def _project_tasks(
                 "mahalla_id": appeal.mahalla_id,
                 "district_id": appeal.district_id,
                 "assignee_id": None,
-                "due_date": appeal.deadline,
+                "due_date": task_due_date(task.name, appeal),
                 "created_at": now,
             }
             for task in created
@@ -417,12 +421,11 @@ def _complete(
         )
         changes = _case_changes(appeal, instance)
         _save_state(record, instance)
-        db.session.expunge(appeal)  # written below as a statement; the object only shows the result
         if changes:
             changes["updated_at"] = utcnow()
             db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(**changes))
             for name, value in changes.items():
-                setattr(appeal, name, value)
+                set_committed_value(appeal, name, value)  # written above; the object just shows it
         for created in _project_tasks(record.id, appeal, instance, before, "deadline" in changes):
             events.add(appeal, "task_created", None, task=created)
         run_hooks(TaskCompletion(appeal, task.name, actor, clean, instance.current_data()))
