@@ -90,12 +90,15 @@ def register_blueprints(app: Flask) -> None:
     from webapp.appeals.routes import blueprint as appeals_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
+    from webapp.replies import hooks as _reply_hooks  # noqa: F401 - registers the record_result hook
+    from webapp.replies.routes import blueprint as replies_blueprint
     from webapp.tasks.routes import blueprint as tasks_blueprint
 
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(tasks_blueprint)
     app.register_blueprint(appeals_blueprint)
     app.register_blueprint(diagrams_blueprint)
+    app.register_blueprint(replies_blueprint)
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)
 

@@ -12,6 +12,7 @@ from webapp.appeals.forms import RegisterAppealForm
 from webapp.appeals.service import NewAppeal, appeal_for, recent_appeals, register_appeal
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
+from webapp.replies.service import documents_of
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.service import mahallas_for_registration
 from webapp.workflow.service import StepFailed, case_events, case_forms
@@ -72,4 +73,5 @@ def case(number: str) -> Any:
         events=case_events(appeal),
         forms=case_forms(appeal),
         tasks=tasks_of_appeal(appeal.id),
+        documents=documents_of(appeal),
     )
