@@ -33,5 +33,5 @@ def render_pdf(text: str, *, title: str, font_path: str = DEFAULT_FONT_PATH) -> 
     pdf.add_font(_FONT, fname=font_path)
     pdf.add_page()
     pdf.set_font(_FONT, size=12)
-    pdf.multi_cell(w=0, h=6.5, text=text.replace("\r\n", "\n"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(w=0, h=6.5, text=text.replace("\r\n", "\n"), align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -20,6 +20,7 @@ from webapp.replies.pdf import render_pdf
 from webapp.territory.models import District, Mahalla, Region
 from webapp.territory.service import appeal_scope
 from webapp.timeutil import as_utc, local_today
+from webapp.workflow.models import CaseEvent
 
 REPLY_LETTER = "reply_letter"
 
@@ -54,8 +55,21 @@ def letter_data(appeal: Appeal, inspector: User, case_data: Mapping[str, Any]) -
     )
 
 
-def draft_reply(appeal: Appeal, inspector: User, case_data: Mapping[str, Any]) -> str:
-    """The reply letter from the template, in the language the applicant wrote in."""
+def submitted_data(appeal: Appeal) -> dict[str, Any]:
+    """Everything entered on the case's completed tasks, later answers overriding earlier ones."""
+    merged: dict[str, Any] = {}
+    for data in db.session.scalars(
+        select(CaseEvent.data)
+        .where(CaseEvent.appeal_id == appeal.id, CaseEvent.kind == "task_completed")
+        .order_by(CaseEvent.occurred_at, CaseEvent.id)
+    ):
+        merged.update(data or {})
+    return merged
+
+
+def draft_reply(appeal: Appeal, inspector: User, values: Mapping[str, Any]) -> str:
+    """The reply letter from the template filled with the case's data, in the applicant's language."""
+    case_data = {**submitted_data(appeal), **{k: v for k, v in values.items() if v not in (None, "")}}
     return render_letter(letter_data(appeal, inspector, case_data), detect_language(appeal.text))
 
 
