@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from webapp.replies.letters import LetterData, case_fields, detect_language, render_letter, render_notice
+from webapp.replies.pdf import PdfFontMissing, render_pdf
 
 
 def letter(**case_data: object) -> LetterData:
@@ -100,3 +102,9 @@ def test_notice_subject_and_text() -> None:
     subject, text = render_notice("2026-000123", "ru", attached=False)
     assert subject == "Ответ на Ваше обращение № 2026-000123"
     assert "ответное письмо подготовлено." in text
+
+
+def test_missing_font_is_a_clear_error(tmp_path: Path) -> None:
+    missing = str(tmp_path / "NoSuchFont.ttf")
+    with pytest.raises(PdfFontMissing, match=r"install the Debian package fonts-dejavu-core or set PDF_FONT_PATH"):
+        render_pdf("Salom", title="x", font_path=missing)
