@@ -80,10 +80,21 @@ def publish_processes(note: str) -> None:
     click.echo(f"{APPEAL_PROCESS}: version {version.id} ({version.content_hash[:12]})")
 
 
+@click.command("send-notifications")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1), help="At most this many.")
+@with_appcontext
+def send_notifications(limit: int) -> None:
+    """Send the due e-mails and SMS of the notification outbox (retries failed ones with backoff)."""
+    from webapp.notifications.sender import send_due_messages
+
+    report = send_due_messages(limit=limit)
+    click.echo(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+
+
 def register(app: Flask) -> None:
     from webapp.open311.cli import COMMANDS as OPEN311_COMMANDS
 
-    for command in (seed_demo, create_token, publish_processes, *OPEN311_COMMANDS):
+    for command in (seed_demo, create_token, publish_processes, send_notifications, *OPEN311_COMMANDS):
         app.cli.add_command(command)
 
 

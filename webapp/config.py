@@ -48,5 +48,15 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # Legal time (webapp/appeals/deadlines.py): office hours in Tashkent, movable holidays (hayit).
         "WORKING_HOURS": env.get("MAHALLA_WORKING_HOURS", "09:00-18:00"),
         "HOLIDAYS": env.get("MAHALLA_HOLIDAYS", ""),
+        # Reply letters (webapp/replies) and the notification outbox (webapp/notifications/sender.py).
+        "PDF_FONT_PATH": env.get("PDF_FONT_PATH", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_USER": env.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "0") == "1",
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10")),
+        "MAIL_FROM": env.get("MAIL_FROM", "noreply@mahalla.uz"),
+        "SMS_GATEWAY": env.get("SMS_GATEWAY", "log"),
     }
     return config

@@ -13,6 +13,7 @@ from webapp.appeals.models import Appeal
 from webapp.appeals.service import NewAppeal, appeal_for, recent_appeals, register_appeal
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
+from webapp.replies.service import documents_of
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.service import mahallas_for_registration
 from webapp.workflow.service import StepFailed, case_events, case_forms
@@ -79,4 +80,5 @@ def render_case(appeal: Appeal, **extra: Any) -> str:
         forms=case_forms(appeal),
         tasks=tasks_of_appeal(appeal.id),
         **extra,
+        documents=documents_of(appeal),
     )

@@ -13,6 +13,7 @@ from forms import apply_engine_errors, build_form_class, engine_values, prefill
 from webapp.appeals.service import visible_appeal
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
+from webapp.replies.prefill import task_prefill
 from webapp.tasks.service import inbox as inbox_query
 from webapp.tasks.service import task_for
 from webapp.workflow.service import Conflict, StepFailed, complete_task, ready_task_view, was_completed
@@ -52,7 +53,7 @@ def task(task_id: str) -> Any:
     except TaskNotReady:
         abort(409)
     form_class = build_form_class(view.form)
-    form = form_class(data=prefill(view.form, view.prefill))
+    form = form_class(data=prefill(view.form, task_prefill(pending.appeal, pending.name, current_user, view.prefill)))
     if form.validate_on_submit():
         try:
             complete_task(pending, current_user, engine_values(form, view.form))

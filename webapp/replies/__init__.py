@@ -1,0 +1,1 @@
+"""Reply letters to the applicant: templates, PDF rendering, the stored document and its delivery."""
