@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.appeals.routes import blueprint as appeals_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
+    from webapp.public.routes import blueprint as public_blueprint
     from webapp.tasks.routes import blueprint as tasks_blueprint
 
     app.register_blueprint(auth_blueprint)
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appeals_blueprint)
     app.register_blueprint(diagrams_blueprint)
     app.register_blueprint(api_blueprint)
+    app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)
 
 

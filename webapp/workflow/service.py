@@ -8,7 +8,7 @@ version counter and reported as a conflict; nothing half-done is ever committed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -469,3 +469,59 @@ def case_forms(appeal: Appeal) -> dict[str, FormDefinition]:
     if row is None:
         return {}
     return {name: info.form for name, info in library_by_hash(row[0], row[1]).user_tasks.items()}
+
+
+def deliver_case_message(
+    appeal: Appeal,
+    name: str,
+    payload: Mapping[str, Any],
+    actor: User | None = None,
+    *,
+    also: Callable[[Appeal], None] | None = None,
+) -> bool:
+    """Deliver a BPMN message to the appeal's running case and commit, with whatever the caller
+    has added to the session: one transaction for the whole action.
+
+    Returns False, changing and committing nothing, when the case does not wait for the message
+    (finished, or not at the catching element). A delivered message reopens work on the case,
+    so it counts in ``appeal.reopened_count``. ``also`` runs after a delivery, before the commit.
+    Raises Conflict or StepFailed (rolled back).
+    """
+    try:
+        row = db.session.execute(_case_query().where(ProcessInstance.appeal_id == appeal.id)).one_or_none()
+        if row is None:
+            return False
+        record, case_appeal, library = _case_from_row(row)
+        instance = Instance.restore(library, record.state)
+        before = {ready.id for ready in instance.ready_user_tasks()}
+        if not _run_engine(lambda: instance.deliver_message(name, payload)):
+            return False
+        events = EventLog()
+        events.add(
+            case_appeal,
+            "message_received",
+            actor,
+            data={"message": name},
+            elements=instance.elements_completed(qualified=True),
+        )
+        changes = _case_changes(case_appeal, instance)
+        changes["reopened_count"] = case_appeal.reopened_count + 1
+        _save_state(record, instance)
+        db.session.expunge(case_appeal)  # written below as a statement; the object only shows the result
+        changes["updated_at"] = utcnow()
+        db.session.execute(update(Appeal.__table__).where(Appeal.id == case_appeal.id).values(**changes))
+        for column, value in changes.items():
+            setattr(case_appeal, column, value)
+            setattr(appeal, column, value)
+        for created in _project_tasks(record.id, case_appeal, instance, before, "deadline" in changes):
+            events.add(case_appeal, "task_created", None, task=created)
+        if instance.is_completed:
+            events.add(case_appeal, "case_closed", actor, data={"status": case_appeal.status})
+        events.write()
+        if also is not None:
+            also(appeal)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return True
