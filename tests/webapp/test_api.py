@@ -26,7 +26,8 @@ from tests.webapp.cases import (
     pending_tasks,
     register,
 )
-from webapp.api.schemas import AppealOut, CompletedOut, ErrorOut, TaskList
+from webapp.api.schemas import AppealOut, CompletedOut, ErrorOut, RegisteredAppealOut, TaskList
+from webapp.appeals.service import access_code_digest
 from webapp.auth.models import ApiToken, User
 from webapp.auth.service import issue_token
 from webapp.extensions import db
@@ -160,9 +161,10 @@ def test_register_appeal(api: Callable[[User], Api], world: World) -> None:
 
     assert response.status_code == 201, response.get_data(as_text=True)
     body = response.get_json()
-    AppealOut.model_validate(body)
-    assert set(body) == APPEAL_KEYS
+    RegisteredAppealOut.model_validate(body)
+    assert set(body) == APPEAL_KEYS | {"access_code"}
     assert re.fullmatch(rf"{local_today().year}-\d{{6}}", body["number"])
+    assert re.fullmatch(r"[A-Z2-9]{8}", body["access_code"])
     assert (body["status"], body["stage"], body["kind"], body["mahalla"], body["is_open"]) == (
         "registered",
         1,
@@ -182,6 +184,7 @@ def test_register_appeal(api: Callable[[User], Api], world: World) -> None:
         "Qatortol ko'chasi 5",
     )
     assert appeal.registered_by_id == world.inspector.id
+    assert appeal.access_code_hash == access_code_digest(appeal.number, body["access_code"])
     assert pending_names(appeal) == ["check_registration"]
 
 
@@ -642,7 +645,7 @@ def test_openapi_document(app: Flask, client: FlaskClient, world: World) -> None
                 assert {"name": parameter, "in": "path", "required": True, "schema": {"type": "string"}} in operation[
                     "parameters"
                 ]
-            if path == "/api/v1/openapi.json":
+            if path == "/api/v1/openapi.json" or path.startswith("/api/v1/public/"):
                 assert "security" not in operation
             else:
                 assert operation["security"] == [{"bearerAuth": []}], (path, method)
@@ -650,7 +653,7 @@ def test_openapi_document(app: Flask, client: FlaskClient, world: World) -> None
     create = document["paths"]["/api/v1/appeals"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/AppealIn"}
     assert create["responses"]["201"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/AppealOut"
+        "$ref": "#/components/schemas/RegisteredAppealOut"
     }
     assert set(document["components"]["schemas"]["AppealIn"]["required"]) == {"text", "mahalla", "kind"}
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from webapp import labels
@@ -59,7 +59,7 @@ class PublicAppealForm(FlaskForm):
     def __init__(self, *args: Any, mahallas: dict[str, list[tuple[str, str]]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.mahalla.choices = mahallas or {}  # type: ignore[assignment]
-        self.kind.choices = [(code, str(name)) for code, name in labels.KIND.items()]
+        self.kind.choices = [SelectChoice(code, str(name)) for code, name in labels.KIND.items()]
 
     def validate_applicant_name(self, field: StringField) -> None:
         if not self.anonymous.data and not (field.data or "").strip():
@@ -97,12 +97,12 @@ class TrackForm(FlaskForm):
 class RatingForm(FlaskForm):
     score = RadioField(
         _l("Your rating of the answer"),
-        choices=[(str(n), str(n)) for n in range(5, 0, -1)],
+        choices=[SelectChoice(str(n), str(n)) for n in range(5, 0, -1)],
         validators=[InputRequired(_l("Choose a rating from 1 to 5."))],
     )
     resolved = RadioField(
         _l("Was your problem resolved?"),
-        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
         validators=[InputRequired(_l("Tell us whether your problem was resolved."))],
     )
     comment = TextAreaField(

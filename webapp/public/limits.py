@@ -39,11 +39,11 @@ appeal_form_limit = limiter.limit(_setting("PUBLIC_APPEAL_LIMIT"), methods=["POS
 
 
 def tracking_limits(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Both limits on wrong codes: per IP address and per appeal number."""
-    per_ip = limiter.limit(
-        _setting("TRACKING_IP_LIMIT"), key_func=get_remote_address, deduct_when=_was_not_found, scope="tracking-ip"
+    """Both limits on wrong codes: per IP address and per appeal number, shared by the page and the API."""
+    per_ip = limiter.shared_limit(
+        _setting("TRACKING_IP_LIMIT"), "tracking-ip", key_func=get_remote_address, deduct_when=_was_not_found
     )
-    per_number = limiter.limit(
-        _setting("TRACKING_NUMBER_LIMIT"), key_func=_number_key, deduct_when=_was_not_found, scope="tracking-number"
+    per_number = limiter.shared_limit(
+        _setting("TRACKING_NUMBER_LIMIT"), "tracking-number", key_func=_number_key, deduct_when=_was_not_found
     )
     return per_ip(per_number(view))
