@@ -50,6 +50,11 @@ EVENT = {
     "task_created": _l("Task created"),
     "task_completed": _l("Task completed"),
     "case_closed": _l("Case closed"),
+    "rated": _l("Rated by the citizen"),
+    "message_received": _l("Message received"),
+    "supervisor_notified": _l("Supervisor notified"),
+    "linked": _l("Linked to an earlier appeal"),
+    "reopened_as": _l("Reopened as a new appeal"),
 }
 
 

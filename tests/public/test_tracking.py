@@ -186,3 +186,16 @@ def test_answered_appeal_offers_rating(client: FlaskClient, world: World) -> Non
     html = client.get(f"/kuzatish/{appeal.number}").get_data(as_text=True)
     assert 'id="rating"' in html
     assert "5. " in re.search(r'id="stage">([^<]*)<', html).group(1)  # type: ignore[union-attr]
+
+
+def test_api_takes_the_code_in_a_header_too(client: FlaskClient, world: World) -> None:
+    appeal, code = registered(world)
+    assert client.get(f"{API}/{appeal.number}", headers={"X-Access-Code": code}).get_json()["number"] == appeal.number
+    assert client.get(f"{API}/{appeal.number}", headers={"X-Access-Code": "WRONGCODE"}).status_code == 404
+    document = client.get("/api/v1/openapi.json").get_json()
+    parameters = document["paths"]["/api/v1/public/appeals/{number}"]["get"]["parameters"]
+    assert [(p["name"], p["in"]) for p in parameters] == [
+        ("number", "path"),
+        ("code", "query"),
+        ("X-Access-Code", "header"),
+    ]

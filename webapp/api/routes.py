@@ -209,12 +209,23 @@ def complete(task_id: str) -> Any:
     return jsonify({"task_id": task_id, "appeal": presenters.appeal(result.appeal)})
 
 
+ACCESS_CODE_PARAMETERS = {
+    "code": ("the access code given at registration (or send it in X-Access-Code)", False),
+    "X-Access-Code": ("the access code, kept out of URLs and access logs (preferred)", False),
+}
+
+
+def _access_code() -> str:
+    return request.headers.get("X-Access-Code") or request.args.get("code", "")
+
+
 @blueprint.route("/public/appeals/<number>")
 @tracking_limits
 @operation(
     summary="A citizen follows their appeal with its access code (?code=); no personal data",
     tag="public",
     public=True,
+    query=ACCESS_CODE_PARAMETERS,
     responses={
         200: ("Status, stage and deadline", PublicAppealOut),
         404: ("Unknown number or wrong code (the same answer)", ErrorOut),
@@ -222,7 +233,7 @@ def complete(task_id: str) -> Any:
     },
 )
 def public_appeal(number: str) -> Any:
-    appeal = tracked_appeal(number, request.args.get("code", ""))
+    appeal = tracked_appeal(number, _access_code())
     if appeal is None:
         return error(404, _("Not found, or you do not have access to it."))
     view = tracking_view(appeal)
@@ -236,10 +247,11 @@ def public_appeal(number: str) -> Any:
     summary="The reply letter (PDF) of a citizen's appeal, with its access code (?code=)",
     tag="public",
     public=True,
+    query=ACCESS_CODE_PARAMETERS,
     responses={200: ("application/pdf", None), 404: ("No letter, unknown number or wrong code", ErrorOut)},
 )
 def public_reply_letter(number: str) -> Any:
-    appeal = tracked_appeal(number, request.args.get("code", ""))
+    appeal = tracked_appeal(number, _access_code())
     pdf = reply_letter_pdf(appeal) if appeal is not None else None
     if appeal is None or pdf is None:
         return error(404, _("Not found, or you do not have access to it."))
