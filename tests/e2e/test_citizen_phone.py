@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import World
 from tests.e2e.conftest import screenshot
-from tests.webapp.cases import appeal_by_number
+from tests.webapp.cases import appeal_by_number, drive_to
 
 PHONE = {"width": 390, "height": 844}
 
@@ -71,5 +71,18 @@ def test_citizen_files_and_tracks_an_appeal_on_a_phone(phone: Any, world: World)
         assert other.inner_text("#stage").startswith("1.")
         assert fits_the_screen(other)
         screenshot(other, "public-tracking-phone")
+
+        drive_to(world, appeal_by_number(number), "evaluate_effectiveness")  # answered, stage 5
+        other.reload()
+        assert other.inner_text("#stage").startswith("5.")
+        other.click("label[for=score-4]")  # the buttons read 5, 4, 3, 2, 1: the fifth is "1"
+        other.check("#resolved-1")  # "no"
+        other.fill("textarea[name=comment]", "Chiroqlar hali ham yonmayapti.")
+        screenshot(other, "public-rating-phone")
+        other.click("main button[type=submit]")
+        other.wait_for_selector(".alert-success")
+        assert other.inner_text("#stage").startswith("3.")
+        assert other.locator("#rating").count() == 0
+        assert appeal_by_number(number).reopened_count == 1
     finally:
         tracker.close()
