@@ -5,6 +5,7 @@ district's supervisors."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -14,6 +15,7 @@ from tests.conftest import World, csrf_token
 from tests.webapp.cases import appeal_by_number, appeal_count, complete, drive_to, event_kinds, pending_names, register
 from webapp.appeals.models import Appeal, AppealLink, AppealRating
 from webapp.appeals.service import access_code_digest
+from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.notifications.models import OutboxMessage
 
@@ -46,7 +48,9 @@ def outbox() -> list[tuple[str, str]]:
     return [(m.recipient, m.subject) for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
 
 
-def test_low_rating_in_stage_five_reopens_the_case(client: FlaskClient, world: World) -> None:
+def test_low_rating_in_stage_five_reopens_the_case(
+    client: FlaskClient, world: World, as_user: Callable[[User], FlaskClient]
+) -> None:
     appeal, code = answered(world)
     response = rate(client, appeal, code, score="2", resolved="yes", comment="Chiroqlar hali ham yonmayapti.")
     assert response.status_code == 302
@@ -67,6 +71,14 @@ def test_low_rating_in_stage_five_reopens_the_case(client: FlaskClient, world: W
         ("task_created", "take_measures"),
         ("supervisor_notified", None),
     ]
+    # the inspector's case page shows the reopened case with its new events
+    world.inspector.language = "en"
+    db.session.commit()
+    case_page = as_user(world.inspector).get(f"/appeals/{appeal.number}")
+    assert case_page.status_code == 200
+    page = case_page.get_data(as_text=True)
+    assert "Rated by the citizen" in page
+    assert "Supervisor notified" in page
     # the rating form is gone until the case is answered again
     assert 'id="rating"' not in client.get(f"/kuzatish/{appeal.number}").get_data(as_text=True)
 

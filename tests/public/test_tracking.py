@@ -199,3 +199,16 @@ def test_api_takes_the_code_in_a_header_too(client: FlaskClient, world: World) -
         ("code", "query"),
         ("X-Access-Code", "header"),
     ]
+
+
+def test_the_browser_keeps_neither_the_code_nor_its_digest(client: FlaskClient, world: World) -> None:
+    appeal, code = registered(world)
+    lookup(client, appeal.number, code)
+    with client.session_transaction() as session:
+        kept = dict(session["tracked"])
+    assert list(kept) == [appeal.number]
+    assert kept[appeal.number] not in (code, appeal.access_code_hash)
+    assert len(kept[appeal.number]) == 64
+    with client.session_transaction() as session:  # a forged value opens nothing
+        session["tracked"] = {appeal.number: appeal.access_code_hash}
+    assert client.get(f"/kuzatish/{appeal.number}").status_code == 302

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext as _
 
 from webapp.appeals.models import Appeal
-from webapp.appeals.service import access_code_digest
 from webapp.public.forms import PublicAppealForm, RatingForm, TrackForm
 from webapp.public.limits import appeal_form_limit, tracking_limits
 from webapp.public.service import (
@@ -19,8 +18,9 @@ from webapp.public.service import (
     may_rate,
     normalise_number,
     reply_letter_pdf,
+    session_token,
     tracked_appeal,
-    tracked_by_digest,
+    tracked_by_session_token,
     tracking_view,
 )
 from webapp.ratings.service import Outcome, Rating, rate_appeal
@@ -29,7 +29,7 @@ from webapp.workflow.service import Conflict, StepFailed
 blueprint = Blueprint("public", __name__)
 
 ISSUED_KEY = "issued_appeal"  # number and code, shown once on the confirmation page
-TRACKED_KEY = "tracked"  # number → digest of the code the citizen entered (never the code)
+TRACKED_KEY = "tracked"  # number → session_token after a successful look-up (never the code)
 
 
 @blueprint.route("/murojaat", methods=["GET", "POST"])
@@ -61,7 +61,7 @@ def appeal_form() -> Any:
                 form.mahalla.errors = [_("Choose your mahalla.")]
             else:
                 session[ISSUED_KEY] = {"number": appeal.number, "code": appeal.issued_access_code}
-                _remember(appeal.number, access_code_digest(appeal.number, str(appeal.issued_access_code)))
+                _remember(appeal)
                 return redirect(url_for("public.appeal_sent"))
     elif form.is_submitted():
         flash(_("Please correct the highlighted fields."), "danger")
@@ -76,9 +76,9 @@ def appeal_sent() -> Any:
     return render_template("public/appeal_sent.html", number=issued["number"], code=issued["code"])
 
 
-def _remember(number: str, digest: str) -> None:
+def _remember(appeal: Appeal) -> None:
     tracked = dict(session.get(TRACKED_KEY) or {})
-    tracked[number] = digest
+    tracked[appeal.number] = session_token(appeal)
     session[TRACKED_KEY] = dict(list(tracked.items())[-10:])  # a few appeals per browser
 
 
@@ -104,13 +104,13 @@ def lookup() -> Any:
     appeal = tracked_appeal(number, form.code.data or "")
     if appeal is None:
         return _not_found(form)
-    _remember(appeal.number, appeal.access_code_hash)
+    _remember(appeal)
     return redirect(url_for("public.status", number=appeal.number))
 
 
 def _tracked_or_none(number: str) -> Appeal | None:
-    digest = (session.get(TRACKED_KEY) or {}).get(number)
-    return tracked_by_digest(number, digest) if isinstance(digest, str) else None
+    token = (session.get(TRACKED_KEY) or {}).get(number)
+    return tracked_by_session_token(number, token) if isinstance(token, str) else None
 
 
 @blueprint.route("/kuzatish/<number>")
@@ -163,7 +163,7 @@ def rate(number: str) -> Any:
     flash(messages[result.outcome], "success")
     if result.new_appeal is not None:
         new = result.new_appeal
-        _remember(new.number, new.access_code_hash)
+        _remember(new)
         return render_template(
             "public/appeal_sent.html", number=result.new_appeal.number, code=result.new_appeal.issued_access_code
         )

@@ -7,9 +7,11 @@ personal data; a wrong code and an unknown number look exactly the same to the c
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from webapp.appeals.deadlines import days_left
@@ -79,14 +81,29 @@ def tracked_appeal(number: str, code: str) -> Appeal | None:
     return tracked_by_digest(number, access_code_digest(normalise_number(number), code))
 
 
-def tracked_by_digest(number: str, digest: str) -> Appeal | None:
-    """Like tracked_appeal, with the code's digest (what the tracking page keeps in the session)."""
+def _by_number(number: str) -> Appeal | None:
     appeal = db.session.scalar(select(Appeal).where(Appeal.number == normalise_number(number)))
-    if appeal is None or not appeal.access_code_hash:
-        # compare anyway, so that an unknown number takes as long as a wrong code
-        hmac.compare_digest(digest, "0" * 64)
-        return None
-    return appeal if hmac.compare_digest(digest, appeal.access_code_hash) else None
+    return appeal if appeal is not None and appeal.access_code_hash else None
+
+
+def tracked_by_digest(number: str, digest: str) -> Appeal | None:
+    """Like tracked_appeal, with the digest of the code."""
+    appeal = _by_number(number)
+    # compare even for an unknown number, so that it takes as long as a wrong code
+    return appeal if hmac.compare_digest(digest, appeal.access_code_hash if appeal else "0" * 64) and appeal else None
+
+
+def session_token(appeal: Appeal) -> str:
+    """What a browser keeps after a successful look-up: neither the code nor its digest (a keyed
+    hash of the digest, so a copied cookie gives nothing to brute-force offline)."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, appeal.access_code_hash.encode(), hashlib.sha256).hexdigest()
+
+
+def tracked_by_session_token(number: str, token: str) -> Appeal | None:
+    appeal = _by_number(number)
+    expected = session_token(appeal) if appeal is not None else "0" * 64
+    return appeal if hmac.compare_digest(token, expected) and appeal else None
 
 
 def reply_letter(appeal: Appeal) -> Document | None:
