@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.legal_terms import hooks as legal_terms_hooks  # noqa: F401  (registers task hooks)
     from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
     from webapp.open311.routes import blueprint as open311_blueprint
+    from webapp.public.routes import blueprint as public_blueprint
     from webapp.replies import hooks as _reply_hooks  # noqa: F401 - registers the record_result hook
     from webapp.replies.routes import blueprint as replies_blueprint
     from webapp.tasks.routes import blueprint as tasks_blueprint
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(legal_terms_blueprint)
     app.register_blueprint(replies_blueprint)
     app.register_blueprint(api_blueprint)
+    app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)
     app.register_blueprint(open311_blueprint)
     csrf.exempt(open311_blueprint)  # an API with keys, no cookies

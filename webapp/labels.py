@@ -54,6 +54,11 @@ EVENT = {
     "deadline_extended": _l("Deadline extended"),
     "proposal_study_notice": _l("Applicant told: the proposal needs more study"),
     "forwarding_notice": _l("Applicant told: forwarded to the competent body"),
+    "rated": _l("Rated by the citizen"),
+    "message_received": _l("Message received"),
+    "supervisor_notified": _l("Supervisor notified"),
+    "linked": _l("Linked to an earlier appeal"),
+    "reopened_as": _l("Reopened as a new appeal"),
 }
 
 

@@ -285,7 +285,7 @@ def test_ariza_standard_path_through_all_stages(library, start_data):
         *("start_event", "start_reply", "prepare_reply", "gw_needs_approval", "gw_reply_join", "record_result"),
         *("mark_answered", "end_event", "call_reply"),
         *("start_event", "start_monitoring", "evaluate_effectiveness", "mark_closed", "end_event", "call_monitoring"),
-        "end_closed",
+        *("gw_reopened", "end_closed"),
     ]
     elements = run.elements
     for skipped in ("evaluate_proposal", "approve_reply", "refer_law_enforcement", "refer_social_services"):

@@ -26,8 +26,9 @@ from tests.webapp.cases import (
     pending_tasks,
     register,
 )
-from webapp.api.schemas import AppealOut, CompletedOut, ErrorOut, TaskList
+from webapp.api.schemas import AppealOut, CompletedOut, ErrorOut, RegisteredAppealOut, TaskList
 from webapp.appeals.deadlines import registration_date
+from webapp.appeals.service import access_code_digest
 from webapp.auth.models import ApiToken, User
 from webapp.auth.service import issue_token
 from webapp.extensions import db
@@ -162,9 +163,10 @@ def test_register_appeal(api: Callable[[User], Api], world: World) -> None:
 
     assert response.status_code == 201, response.get_data(as_text=True)
     body = response.get_json()
-    AppealOut.model_validate(body)
-    assert set(body) == APPEAL_KEYS
+    RegisteredAppealOut.model_validate(body)
+    assert set(body) == APPEAL_KEYS | {"access_code"}
     assert re.fullmatch(rf"{registration_date(utcnow()).year}-\d{{6}}", body["number"])
+    assert re.fullmatch(r"[A-Z2-9]{8}", body["access_code"])
     assert (body["status"], body["stage"], body["kind"], body["mahalla"], body["is_open"]) == (
         "registered",
         1,
@@ -185,6 +187,7 @@ def test_register_appeal(api: Callable[[User], Api], world: World) -> None:
         "Qatortol ko'chasi 5",
     )
     assert appeal.registered_by_id == world.inspector.id
+    assert appeal.access_code_hash == access_code_digest(appeal.number, body["access_code"])
     assert pending_names(appeal) == ["check_registration"]
 
 
@@ -645,7 +648,7 @@ def test_openapi_document(app: Flask, client: FlaskClient, world: World) -> None
                 assert {"name": parameter, "in": "path", "required": True, "schema": {"type": "string"}} in operation[
                     "parameters"
                 ]
-            if path == "/api/v1/openapi.json":
+            if path == "/api/v1/openapi.json" or path.startswith("/api/v1/public/"):
                 assert "security" not in operation
             else:
                 assert operation["security"] == [{"bearerAuth": []}], (path, method)
@@ -653,7 +656,7 @@ def test_openapi_document(app: Flask, client: FlaskClient, world: World) -> None
     create = document["paths"]["/api/v1/appeals"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/AppealIn"}
     assert create["responses"]["201"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/AppealOut"
+        "$ref": "#/components/schemas/RegisteredAppealOut"
     }
     assert set(document["components"]["schemas"]["AppealIn"]["required"]) == {"text", "mahalla", "kind"}
 

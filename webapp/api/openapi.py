@@ -27,6 +27,8 @@ class Operation:
     responses: dict[int, tuple[str, type[BaseModel] | None]] = field(default_factory=dict)
     public: bool = False
     free_form_request: bool = False
+    # Query parameters: name → (description, required); or as a header when named like X-….
+    query: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
@@ -68,6 +70,16 @@ def build_document(app: Flask, *, title: str, version: str, prefix: str) -> dict
             parameters = [
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                 for name in _RULE_ARGUMENT.findall(rule.rule)
+            ]
+            parameters += [
+                {
+                    "name": name,
+                    "in": "header" if name.startswith("X-") else "query",
+                    "required": required,
+                    "description": description,
+                    "schema": {"type": "string"},
+                }
+                for name, (description, required) in meta.query.items()
             ]
             if parameters:
                 spec["parameters"] = parameters

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from webapp.appeals.deadlines import days_left
 from webapp.appeals.models import Appeal
+from webapp.public.service import TrackingView
 from webapp.timeutil import local_today
 from webapp.workflow.models import PendingTask
 from webapp.workflow.service import task_form
@@ -48,4 +49,17 @@ def task(item: PendingTask) -> dict[str, Any]:
         "due": item.due_date.isoformat(),
         "days_left": days_left(item.due_date, local_today()),
         "form": {"fields": fields},
+    }
+
+
+def public_appeal(view: TrackingView, reply_letter_url: str | None) -> dict[str, Any]:
+    """A citizen's view of their appeal: no name, phone, address or text."""
+    return {
+        "number": view.number,
+        "status": view.status,
+        "stage": view.stage,
+        "deadline": view.deadline.isoformat(),
+        "days_left": view.days_left,
+        "is_open": view.is_open,
+        "reply_letter_url": reply_letter_url,
     }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
@@ -12,7 +13,16 @@ from engine import FieldError, FormInvalid, TaskNotReady
 from forms import field_error_message
 from webapp.api import presenters
 from webapp.api.openapi import build_document, operation
-from webapp.api.schemas import AppealIn, AppealOut, CompletedOut, ErrorOut, ExtensionIn, TaskList
+from webapp.api.schemas import (
+    AppealIn,
+    AppealOut,
+    CompletedOut,
+    ErrorOut,
+    ExtensionIn,
+    PublicAppealOut,
+    RegisteredAppealOut,
+    TaskList,
+)
 from webapp.appeals.deadlines import ExtensionRefused
 from webapp.appeals.models import Channel
 from webapp.appeals.service import NewAppeal, appeal_for, register_appeal, visible_appeal
@@ -20,6 +30,8 @@ from webapp.auth.models import Role
 from webapp.auth.service import user_for_token
 from webapp.legal_terms.forms import refusal_message
 from webapp.legal_terms.service import CONFLICTS, NotPermitted, extend_deadline
+from webapp.public.limits import tracking_limits
+from webapp.public.service import reply_letter_pdf, tracked_appeal, tracking_view
 from webapp.tasks.service import inbox
 from webapp.territory.service import mahallas_for_registration, task_scope
 from webapp.workflow.service import Conflict, StepFailed, complete_task_in_scope, was_completed
@@ -27,7 +39,7 @@ from webapp.workflow.service import Conflict, StepFailed, complete_task_in_scope
 API_PREFIX = "/api/v1"
 blueprint = Blueprint("api", __name__, url_prefix=API_PREFIX)
 
-PUBLIC_ENDPOINTS = {"api.openapi_document"}
+PUBLIC_ENDPOINTS = {"api.openapi_document", "api.public_appeal", "api.public_reply_letter"}
 REGISTERING_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
 
 
@@ -87,7 +99,7 @@ def openapi_document() -> Any:
     tag="appeals",
     request=AppealIn,
     responses={
-        201: ("Registered", AppealOut),
+        201: ("Registered; the body carries the citizen's access code", RegisteredAppealOut),
         400: ("Malformed JSON", ErrorOut),
         403: ("The caller may not register appeals", ErrorOut),
         422: ("Invalid fields", ErrorOut),
@@ -137,7 +149,7 @@ def create_appeal() -> Any:
         appeal = register_appeal(new, user)
     except StepFailed:
         return error(503, _("The appeal procedure could not start; nothing was saved."))
-    response = jsonify(presenters.appeal(appeal))
+    response = jsonify({**presenters.appeal(appeal), "access_code": appeal.issued_access_code})
     response.status_code = 201
     response.headers["Location"] = f"{API_PREFIX}/appeals/{appeal.number}"
     return response
@@ -240,3 +252,54 @@ def complete(task_id: str) -> Any:
             return error(409, _("This task has already been completed."))
         return error(404, _("Not found, or you do not have access to it."))
     return jsonify({"task_id": task_id, "appeal": presenters.appeal(result.appeal)})
+
+
+ACCESS_CODE_PARAMETERS = {
+    "code": ("the access code given at registration (or send it in X-Access-Code)", False),
+    "X-Access-Code": ("the access code, kept out of URLs and access logs (preferred)", False),
+}
+
+
+def _access_code() -> str:
+    return request.headers.get("X-Access-Code") or request.args.get("code", "")
+
+
+@blueprint.route("/public/appeals/<number>")
+@tracking_limits
+@operation(
+    summary="A citizen follows their appeal with its access code (?code=); no personal data",
+    tag="public",
+    public=True,
+    query=ACCESS_CODE_PARAMETERS,
+    responses={
+        200: ("Status, stage and deadline", PublicAppealOut),
+        404: ("Unknown number or wrong code (the same answer)", ErrorOut),
+        429: ("Too many wrong codes", ErrorOut),
+    },
+)
+def public_appeal(number: str) -> Any:
+    appeal = tracked_appeal(number, _access_code())
+    if appeal is None:
+        return error(404, _("Not found, or you do not have access to it."))
+    view = tracking_view(appeal)
+    letter = f"{API_PREFIX}/public/appeals/{appeal.number}/reply-letter" if view.has_reply_letter else None
+    return jsonify(presenters.public_appeal(view, letter))
+
+
+@blueprint.route("/public/appeals/<number>/reply-letter")
+@tracking_limits
+@operation(
+    summary="The reply letter (PDF) of a citizen's appeal, with its access code (?code=)",
+    tag="public",
+    public=True,
+    query=ACCESS_CODE_PARAMETERS,
+    responses={200: ("application/pdf", None), 404: ("No letter, unknown number or wrong code", ErrorOut)},
+)
+def public_reply_letter(number: str) -> Any:
+    appeal = tracked_appeal(number, _access_code())
+    pdf = reply_letter_pdf(appeal) if appeal is not None else None
+    if appeal is None or pdf is None:
+        return error(404, _("Not found, or you do not have access to it."))
+    response = send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"javob-{appeal.number}.pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -44,6 +44,22 @@ class ExtensionIn(BaseModel):
     reason: str = Field(min_length=10, max_length=1000)
 
 
+class RegisteredAppealOut(AppealOut):
+    access_code: str = Field(description="the citizen's tracking code; shown once, only its hash is stored")
+
+
+class PublicAppealOut(BaseModel):
+    """What a citizen sees of their appeal: no personal data."""
+
+    number: str
+    status: str
+    stage: int
+    deadline: dt.date
+    days_left: int
+    is_open: bool
+    reply_letter_url: str | None = Field(description="the reply letter PDF; send the access code as ?code= too")
+
+
 class Option(BaseModel):
     id: str
     label: str

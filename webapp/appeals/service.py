@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
@@ -84,11 +85,17 @@ def format_number(year: int, sequence: int) -> str:
     return f"{year}-{sequence:06d}"
 
 
-def register_appeal(new: NewAppeal, actor: User | None, *, received_at: dt.datetime | None = None) -> Appeal:
+def register_appeal(
+    new: NewAppeal,
+    actor: User | None,
+    *,
+    received_at: dt.datetime | None = None,
+    also: Callable[[Appeal], None] | None = None,
+) -> Appeal:
     """Register the appeal and start its lifecycle in one transaction; commit on success.
 
     The returned appeal carries ``issued_access_code``: the citizen's tracking code, shown to them
-    once (only its hash is stored).
+    once (only its hash is stored). ``also`` adds the caller's own writes to the same transaction.
     """
     received = received_at or utcnow()
     registered_on = registration_date(received)
@@ -137,6 +144,8 @@ def register_appeal(new: NewAppeal, actor: User | None, *, received_at: dt.datet
         db.session.flush()
         log_event(appeal, "registered", actor, data={"channel": new.channel, "kind": appeal.kind})
         start_case(appeal, actor)
+        if also is not None:
+            also(appeal)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -8,7 +8,7 @@ version counter and reported as a conflict; nothing half-done is ever committed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -350,6 +350,33 @@ def _save_state(record: _CaseRow, instance: Instance) -> None:
         raise Conflict("the case was changed by someone else")
 
 
+def _write_case(
+    record: _CaseRow,
+    appeal: Appeal,
+    instance: Instance,
+    before: set[str],
+    events: EventLog,
+    actor: User | None,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Write what the engine did to a case: the state (guarded by its version), the appeal's
+    changed columns, the task projection, and the resulting events (added to ``events``).
+
+    Plain statements, no ORM unit of work; the appeal object is updated to show the result.
+    """
+    changes = {**_case_changes(appeal, instance), **(extra or {})}
+    _save_state(record, instance)
+    if changes:
+        changes["updated_at"] = utcnow()
+        db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(**changes))
+        for name, value in changes.items():
+            set_committed_value(appeal, name, value)
+    for created in _project_tasks(record.id, appeal, instance, before, "deadline" in changes):
+        events.add(appeal, "task_created", None, task=created)
+    if instance.is_completed:
+        events.add(appeal, "case_closed", actor, data={"status": appeal.status})
+
+
 def complete_task(
     pending: PendingTask, actor: User, submitted: Mapping[str, Any], *, expected_version: int | None = None
 ) -> CompletedTask:
@@ -419,18 +446,8 @@ def _complete(
         events.add(
             appeal, "task_completed", actor, task=task, data=clean, elements=instance.elements_completed(qualified=True)
         )
-        changes = _case_changes(appeal, instance)
-        _save_state(record, instance)
-        if changes:
-            changes["updated_at"] = utcnow()
-            db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(**changes))
-            for name, value in changes.items():
-                set_committed_value(appeal, name, value)  # written above; the object just shows it
-        for created in _project_tasks(record.id, appeal, instance, before, "deadline" in changes):
-            events.add(appeal, "task_created", None, task=created)
+        _write_case(record, appeal, instance, before, events, actor)
         run_hooks(TaskCompletion(appeal, task.name, actor, clean, instance.current_data()))
-        if instance.is_completed:
-            events.add(appeal, "case_closed", actor, data={"status": appeal.status})
         events.write()
         db.session.commit()
     except BaseException:
@@ -472,3 +489,57 @@ def case_forms(appeal: Appeal) -> dict[str, FormDefinition]:
     if row is None:
         return {}
     return {name: info.form for name, info in library_by_hash(row[0], row[1]).user_tasks.items()}
+
+
+def deliver_case_message(
+    appeal: Appeal,
+    name: str,
+    payload: Mapping[str, Any],
+    actor: User | None = None,
+    *,
+    also: Callable[[Appeal], None] | None = None,
+) -> bool:
+    """Deliver a BPMN message to the appeal's running case and commit, with whatever the caller
+    has added to the session: one transaction for the whole action.
+
+    Returns False, changing and committing nothing, when the case does not wait for the message
+    (finished, or not at the catching element). A delivered message reopens work on the case,
+    so it counts in ``appeal.reopened_count``. ``also`` runs after a delivery, before the commit.
+    Raises Conflict or StepFailed (rolled back).
+    """
+    try:
+        row = db.session.execute(_case_query().where(ProcessInstance.appeal_id == appeal.id)).one_or_none()
+        if row is None:
+            return False
+        record, case_appeal, library = _case_from_row(row)
+        instance = Instance.restore(library, record.state)
+        before = {ready.id for ready in instance.ready_user_tasks()}
+        if not _run_engine(lambda: instance.deliver_message(name, payload)):
+            return False
+        events = EventLog()
+        events.add(
+            case_appeal,
+            "message_received",
+            actor,
+            data={"message": name},
+            elements=instance.elements_completed(qualified=True),
+        )
+        _write_case(
+            record,
+            case_appeal,
+            instance,
+            before,
+            events,
+            actor,
+            extra={"reopened_count": case_appeal.reopened_count + 1},
+        )
+        for column in ("stage", "status", "reopened_count", "deadline", "is_open"):
+            set_committed_value(appeal, column, getattr(case_appeal, column))
+        events.write()
+        if also is not None:
+            also(appeal)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return True

@@ -1,0 +1,1 @@
+"""Citizens rate the answer to their appeal; dissatisfaction reopens the case."""
