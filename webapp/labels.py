@@ -50,6 +50,7 @@ EVENT = {
     "task_created": _l("Task created"),
     "task_completed": _l("Task completed"),
     "case_closed": _l("Case closed"),
+    "categorisation_overridden": _l("Suggested category overridden"),
 }
 
 
