@@ -9,8 +9,8 @@ Appeals arrive in Uzbek Latin, Uzbek Cyrillic and Russian. To let one keyword li
 * Russian stays Cyrillic, so a methodologist writes Russian keywords as Russian words.
 
 Features of a text are its words, their stems (common Uzbek suffixes and Russian endings removed),
-word beginnings of four letters or more (so a keyword ``o'g'irla`` matches ``o'g'irlangan``) and
-pairs of neighbouring stems joined by a space (``ichimlik suv``).
+word beginnings of four letters or more marked with ``*`` (so a keyword ``o'g'irla*`` matches
+``o'g'irlangan``) and pairs of neighbouring words (``ichimlik suv``, ``kam ta'minlan*``).
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ _UZ_CYRILLIC = {
 }
 _VOWELS = set("аеёиоуэюяўaeiou")
 _UZBEK_ONLY_LETTERS = set("ўқғҳ")
-_UZBEK_CYRILLIC_ENDINGS = ("нинг", "лар", "ларни", "ларга", "япти", "моқда", "ган")
+_UZBEK_CYRILLIC_ENDINGS = ("нинг", "лар", "ни", "га", "да", "дан", "миз", "ман", "япти", "ган", "ди", "ингиз")
+_UZBEK_CYRILLIC_WORDS = frozenset({"ва", "учун", "билан", "бери", "бу", "ҳам", "эмас", "йўқ", "бор", "керак"})
+_RUSSIAN_WORDS = frozenset({"и", "в", "на", "не", "что", "с", "по", "у", "из", "за", "от", "для", "уже", "как", "это"})
 
 _WORD = re.compile(r"[0-9a-zа-яёўқғҳ']+")
 
@@ -105,6 +107,7 @@ UZBEK_SUFFIXES = tuple(
             "gan",
             "di",
             "di'",
+            "i",
         },
         key=len,
         reverse=True,
@@ -171,13 +174,14 @@ def unify_apostrophes(text: str) -> str:
 
 
 def looks_uzbek_cyrillic(text: str) -> bool:
-    """True for Uzbek written in Cyrillic; Russian has none of ў қ ғ ҳ and rarely Uzbek endings."""
+    """True for Uzbek written in Cyrillic: it has one of ў қ ғ ҳ, or more Uzbek than Russian word forms."""
     lowered = text.lower()
     if any(ch in _UZBEK_ONLY_LETTERS for ch in lowered):
         return True
     words = re.findall(r"[а-яё]+", lowered)
-    hits = sum(1 for word in words if word.endswith(_UZBEK_CYRILLIC_ENDINGS))
-    return bool(words) and hits * 4 >= len(words)
+    uzbek = sum(1 for w in words if w in _UZBEK_CYRILLIC_WORDS or (len(w) > 4 and w.endswith(_UZBEK_CYRILLIC_ENDINGS)))
+    russian = sum(1 for w in words if w in _RUSSIAN_WORDS or any(ch in "ыщь" for ch in w))
+    return uzbek > russian
 
 
 def transliterate_uzbek(text: str) -> str:
@@ -228,12 +232,27 @@ def stem(word: str) -> str:
     return word
 
 
+def _prefixes(word: str) -> list[str]:
+    """Beginnings of a word (four letters or more, the whole word included), each marked with ``*``."""
+    return [word[:end].rstrip(APOSTROPHE) + "*" for end in range(MIN_PREFIX, len(word) + 1)]
+
+
 def features(text: str) -> frozenset[str]:
-    """Words, stems, word beginnings (≥ 4 letters) and neighbouring stem pairs of a text."""
+    """What a keyword can match in a text.
+
+    * ``word``: a word as written or without its endings (``suv`` matches ``suvi``, ``suvlar``);
+    * ``beginning*``: a word starting with it (``o'g'irla*`` matches ``o'g'irlangan``);
+    * ``two words``: neighbouring words, the first as written or without endings, the second
+      likewise or as a beginning (``kam ta'minlan*``, ``ichimlik suv``).
+    """
     words = tokens(normalise(text))
     stems = [stem(word) for word in words]
     found: set[str] = set(words) | set(stems)
     for word in words:
-        found.update(word[:end].rstrip(APOSTROPHE) for end in range(MIN_PREFIX, len(word)))
-    found.update(f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False))
+        found.update(_prefixes(word))
+    for index in range(len(words) - 1):
+        second, second_stem = words[index + 1], stems[index + 1]
+        for first in {words[index], stems[index]}:
+            found.update({f"{first} {second}", f"{first} {second_stem}"})
+            found.update(f"{first} {prefix}" for prefix in _prefixes(second))
     return frozenset(found)
