@@ -93,7 +93,10 @@ def metrics(rows: list[dict[str, Any]], predictions: list[Suggestion]) -> dict[s
 
 
 def render(title: str, result: dict[str, Any]) -> str:
-    lines = [f"== {title} ({result['count']} appeals)", f"{'category':<18} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>4}"]
+    lines = [
+        f"== {title} ({result['count']} appeals)",
+        f"{'category':<18} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>4}",
+    ]
     for category, m in result["per_category"].items():
         lines.append(
             f"{category:<18} {m['precision']:>6.2f} {m['recall']:>6.2f} {m['f1']:>6.2f} {int(m['support']):>4}"

@@ -28,9 +28,9 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.errors import DiagramError, DiagramProblem, EngineError
 from engine.library import _is_dmn, _xsd_validator, content_hash
-from engine.xml_safety import parse_diagram_xml
 from engine.scripting import check_script, restricted_script_engine
 from engine.text_features import features
+from engine.xml_safety import parse_diagram_xml
 
 CATEGORISATION_DECISION = "appeal_categorisation"
 ROUTING_DECISION = "appeal_routing"
@@ -55,13 +55,25 @@ class Suggestion:
     matched_rules: tuple[str, ...] = ()
 
 
+class _Spec:
+    """What SpiffWorkflow's error reporting reads from a task spec and a workflow spec."""
+
+    def __init__(self, name: str) -> None:
+        self.name = self.bpmn_name = self.bpmn_id = name
+        self.file = name
+
+
 class _Workflow:
     def __init__(self, script_engine: Any) -> None:
         self.script_engine = script_engine
+        self.spec = _Spec("categorisation")
+        self.top_workflow = self
 
 
 class _Task:
-    """The little of a SpiffWorkflow task that DMNEngine uses: data and the script engine."""
+    """The little of a SpiffWorkflow task that DMNEngine uses: data, the script engine, names for errors."""
+
+    task_spec = _Spec("categorisation")
 
     def __init__(self, data: dict[str, Any], script_engine: Any) -> None:
         self.data = data
@@ -119,7 +131,9 @@ def _parse_tables(files: Mapping[str, bytes | str]) -> dict[str, Any]:
         try:
             dmn_parser.parse()
         except (ValidationException, SpiffWorkflowException, KeyError, IndexError, SyntaxError) as exc:
-            raise DiagramError([DiagramProblem(f"could not read the decision: {exc}", decision_id, dmn_parser.filename)]) from None
+            raise DiagramError(
+                [DiagramProblem(f"could not read the decision: {exc}", decision_id, dmn_parser.filename)]
+            ) from None
         table = dmn_parser.decision.decisionTables[0]
         problems.extend(_entry_problems(table, dmn_parser.filename))
         tables[decision_id] = table
@@ -140,7 +154,7 @@ class Categoriser:
         task = _Task(data, self._script_engine)
         try:
             return [(_rule_name(rule), dict(rule.output_as_dict(task))) for rule in engine.decide(task)]
-        except (SpiffWorkflowException, EngineError, ValueError, TypeError) as exc:
+        except (SpiffWorkflowException, EngineError, ValueError, TypeError, AttributeError) as exc:
             raise CategorisationFailed(f"the decision table could not be evaluated: {exc}") from None
 
     def suggest(self, text: str, channel: str) -> Suggestion:

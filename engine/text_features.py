@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 APOSTROPHE = "'"
-_APOSTROPHES = "ʻʼ'`‘’´ʹ′"  # noqa: RUF001 - these look-alikes are exactly what we unify
+_APOSTROPHES = "ʻʼ'`‘’´ʹ′"
 _APOSTROPHE_TABLE = str.maketrans({ch: APOSTROPHE for ch in _APOSTROPHES})
 
 _UZ_CYRILLIC = {
