@@ -3,7 +3,7 @@
 Everything it returns is plain data (dataclasses, dicts, strings); see the names below.
 """
 
-from engine.categorisation import Suggestion
+from engine.categorisation import Suggestion, check_decisions
 from engine.categorisation import suggest as suggest_categorisation
 from engine.errors import (
     DiagramError,
@@ -39,6 +39,7 @@ __all__ = [
     "Suggestion",
     "TaskNotReady",
     "UserTaskInfo",
+    "check_decisions",
     "content_hash",
     "load_library",
     "suggest_categorisation",

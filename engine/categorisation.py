@@ -175,6 +175,11 @@ class Categoriser:
         return Suggestion(category, urgency, route, tuple(name for name, _ in fired))
 
 
+def check_decisions(files: Mapping[str, bytes | str]) -> None:
+    """Refuse a library whose DMN documents are malformed or hold expressions the policy refuses."""
+    _parse_tables({name: content for name, content in files.items() if name.endswith(".dmn")})
+
+
 def load_categoriser(files: Mapping[str, bytes | str]) -> Categoriser:
     """Parse and check the DMN documents among ``files``; raise DiagramError when unusable."""
     tables = _parse_tables(files)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine import DiagramError
 from tests.conftest import World, csrf_token, submit_form
 from tests.webapp.cases import (
     answers,
@@ -23,8 +26,10 @@ from webapp.appeals.models import Appeal
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.workflow.models import CaseEvent
+from webapp.workflow.service import APPEAL_PROCESS, publish_files, read_process_directory
 
 AsUser = Callable[[User], FlaskClient]
+PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 FAMILY_TEXT = "Erim har kuni ichib kelib uyda janjal qiladi, bolalar qo'rqib qolgan."
 URGENT_CRIME_TEXT = "Прямо сейчас неизвестные вскрывают соседний гараж, срочно приезжайте!"
 
@@ -147,3 +152,16 @@ def test_confirming_the_suggestion_records_nothing(as_user: AsUser, world: World
     assert appeal.categorisation_overridden is False
     assert override_events(appeal) == []
     assert ("task_completed", "check_registration") in event_kinds(appeal)
+
+
+def test_publishing_a_version_with_a_hostile_decision_table_is_refused(world: World) -> None:
+    files = read_process_directory(PROCESSES_DIR)
+    marker = '<outputEntry id="rule_1_weight"><text>3</text>'
+    assert marker in files["appeal_categorisation.dmn"]
+    files["appeal_categorisation.dmn"] = files["appeal_categorisation.dmn"].replace(
+        marker, "<outputEntry id=\"rule_1_weight\"><text>__import__('os').getpid()</text>"
+    )
+
+    with pytest.raises(DiagramError) as caught:
+        publish_files(APPEAL_PROCESS, files)
+    assert [p.element_id for p in caught.value.problems] == ["rule_1_weight"]
