@@ -3,6 +3,8 @@
 Everything it returns is plain data (dataclasses, dicts, strings); see the names below.
 """
 
+from engine.categorisation import Suggestion, check_decisions
+from engine.categorisation import suggest as suggest_categorisation
 from engine.errors import (
     DiagramError,
     DiagramProblem,
@@ -34,9 +36,12 @@ __all__ = [
     "ReadyTask",
     "ScriptRejected",
     "ScriptTimeout",
+    "Suggestion",
     "TaskNotReady",
     "UserTaskInfo",
+    "check_decisions",
     "content_hash",
     "load_library",
+    "suggest_categorisation",
     "validate_submission",
 ]

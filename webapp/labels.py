@@ -59,6 +59,7 @@ EVENT = {
     "supervisor_notified": _l("Supervisor notified"),
     "linked": _l("Linked to an earlier appeal"),
     "reopened_as": _l("Reopened as a new appeal"),
+    "categorisation_overridden": _l("Suggested category overridden"),
 }
 
 

@@ -281,6 +281,7 @@ def test_valid_submission_completes_the_task_and_creates_the_next(as_user: AsUse
     assert event_kinds(appeal)[events_before:] == [
         ("task_completed", "check_registration"),
         ("task_created", "analyse_appeal"),
+        ("categorisation_overridden", None),  # the text suggests utilities
     ]
     completed = db.session.scalars(
         select(CaseEvent).where(CaseEvent.appeal_id == appeal.id, CaseEvent.kind == "task_completed")

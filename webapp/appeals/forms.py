@@ -26,8 +26,8 @@ class RegisterAppealForm(FlaskForm):
         validators=[Optional(), Regexp(PHONE_PATTERN, message=_l("Enter a phone number such as +998 90 123 45 67."))],
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
-    category = SelectField(_l("Category"), validators=[InputRequired()])
-    urgency = SelectField(_l("Urgency"), validators=[InputRequired()])
+    category = SelectField(_l("Category"), validators=[Optional()], default="")
+    urgency = SelectField(_l("Urgency"), validators=[Optional()], default="")
     text = TextAreaField(
         _l("Text of the appeal"),
         validators=[
@@ -42,8 +42,10 @@ class RegisterAppealForm(FlaskForm):
         self.channel.choices = _choices(labels.CHANNEL, ("walk_in", "written", "oral"))
         self.mahalla.choices = [SelectChoice(m.code, m.name) for m in (mahallas or [])]
         self.kind.choices = _choices(labels.KIND)
-        self.category.choices = _choices(labels.CATEGORY, CATEGORIES)
-        self.urgency.choices = _choices(labels.URGENCY, URGENCIES)
+        # "Automatic": the DMN suggestion decides; the inspector confirms it at check_registration.
+        automatic = SelectChoice("", str(_l("Automatic")))
+        self.category.choices = [automatic, *_choices(labels.CATEGORY, CATEGORIES)]
+        self.urgency.choices = [automatic, *_choices(labels.URGENCY, URGENCIES)]
 
     def validate_applicant_name(self, field: StringField) -> None:
         # Anonymous appeals are registered too (Art. 29 decides later); otherwise a name is needed.

@@ -45,8 +45,8 @@ def register() -> Any:
             applicant_phone=form.applicant_phone.data or "",
             address=form.address.data or "",
             anonymous=bool(form.anonymous.data),
-            category=form.category.data or "other",
-            urgency=form.urgency.data or "normal",
+            category=form.category.data or "",
+            urgency=form.urgency.data or "",
         )
         try:
             appeal = register_appeal(new, current_user)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from webapp.appeals.categorisation import chosen_or_suggested, suggestion_for
 from webapp.appeals.deadlines import DEFAULT_TERM, add_term, registration_date
 from webapp.appeals.models import Appeal, AppealKind, AppealNumberCounter, AppealStatus, CoApplicant
 from webapp.auth.models import User
@@ -33,8 +34,8 @@ class NewAppeal:
     applicant_phone: str = ""
     address: str = ""
     anonymous: bool = False
-    category: str = "other"
-    urgency: str = "normal"
+    category: str = ""  # empty: take the DMN suggestion
+    urgency: str = ""
     applicant_email: str = ""
     applicant_passport: str = ""
     # Further signatories of a collective appeal: (name, phone, address).
@@ -101,6 +102,7 @@ def register_appeal(
     registered_on = registration_date(received)
     access_code = new_access_code()
     try:
+        suggestion = suggestion_for(new.text, new.channel)
         year = registered_on.year
         sequence = _next_sequence(year)
         appeal = Appeal(
@@ -109,8 +111,11 @@ def register_appeal(
             sequence=sequence,
             channel=new.channel,
             kind=AppealKind(new.kind).value,
-            category=new.category,
-            urgency=new.urgency,
+            category=chosen_or_suggested(new.category, suggestion.category, "other"),
+            urgency=chosen_or_suggested(new.urgency, suggestion.urgency, "normal"),
+            suggested_category=suggestion.category,
+            suggested_urgency=suggestion.urgency,
+            suggested_route=suggestion.route,
             anonymous=new.anonymous,
             applicant_name="" if new.anonymous else new.applicant_name.strip(),
             applicant_phone=new.applicant_phone.strip(),

@@ -26,6 +26,7 @@ from engine import (
     ProcessLibrary,
     ReadyTask,
     TaskNotReady,
+    check_decisions,
     content_hash,
     load_library,
 )
@@ -108,6 +109,7 @@ def publish_files(
     if existing is not None:
         return existing
     library = load_library(files, process_id, **LIBRARY_RULES)  # raises DiagramError
+    check_decisions(files)  # DMN expressions are untrusted too (raises DiagramError)
     version = ProcessVersion(
         process_id=process_id,
         content_hash=library.content_hash,
