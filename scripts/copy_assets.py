@@ -41,6 +41,10 @@ FILES: list[tuple[str, str]] = [
     # The BPMN icon font, embedded as a data: URI (no font files to serve).
     ("bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css", "bpmn-js/css/bpmn-embedded.css"),
     ("bpmn-js/LICENSE", "bpmn-js/LICENSE"),
+    # The font embedded in reply-letter PDFs (Uzbek oʻ/gʻ, Cyrillic): no system font needed.
+    ("dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "fonts/DejaVuSans.ttf"),
+    ("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf", "fonts/DejaVuSans-Bold.ttf"),
+    ("dejavu-fonts-ttf/LICENSE", "fonts/LICENSE-DejaVu"),
 ]
 # bootstrap-icons.min.css loads its fonts from "fonts/..." relative to itself.
 DIRS: list[tuple[str, str]] = [

@@ -11,6 +11,12 @@ DEFAULT_SQLITE = f"sqlite:///{PROJECT_ROOT / 'instance' / 'mahalla.sqlite3'}"
 DEMO_SECRET_KEY = "demo-only-secret-key-change-me"  # noqa: S105 - used only when MAHALLA_DEMO=1
 
 
+def _default_pdf_font() -> Path:
+    """DejaVu Sans from the npm package copied by `make assets`; Debian's copy when that is absent."""
+    bundled = PROJECT_ROOT / "webapp" / "static" / "vendor" / "fonts" / "DejaVuSans.ttf"
+    return bundled if bundled.exists() else Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
 def _normalise_database_url(url: str) -> str:
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
@@ -49,7 +55,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "WORKING_HOURS": env.get("MAHALLA_WORKING_HOURS", "09:00-18:00"),
         "HOLIDAYS": env.get("MAHALLA_HOLIDAYS", ""),
         # Reply letters (webapp/replies) and the notification outbox (webapp/notifications/sender.py).
-        "PDF_FONT_PATH": env.get("PDF_FONT_PATH", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+        "PDF_FONT_PATH": env.get("PDF_FONT_PATH", str(_default_pdf_font())),
         "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
         "SMTP_USER": env.get("SMTP_USER", ""),
