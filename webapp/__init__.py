@@ -88,6 +88,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 def register_blueprints(app: Flask) -> None:
     from webapp.api.routes import blueprint as api_blueprint
     from webapp.appeals.routes import blueprint as appeals_blueprint
+    from webapp.attachments.routes import blueprint as attachments_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
     from webapp.tasks.routes import blueprint as tasks_blueprint
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(tasks_blueprint)
     app.register_blueprint(appeals_blueprint)
+    app.register_blueprint(attachments_blueprint)
     app.register_blueprint(diagrams_blueprint)
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)

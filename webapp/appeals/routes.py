@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.appeals.forms import RegisterAppealForm
+from webapp.attachments.routes import checked_uploads
 from webapp.appeals.service import NewAppeal, appeal_for, recent_appeals, register_appeal
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
@@ -32,7 +33,8 @@ def index() -> Any:
 def register() -> Any:
     mahallas = mahallas_for_registration(current_user)
     form = RegisterAppealForm(mahallas=mahallas)
-    if form.validate_on_submit():
+    uploads = checked_uploads(form) if form.validate_on_submit() else None
+    if uploads is not None:
         mahalla = next(m for m in mahallas if m.code == form.mahalla.data)
         new = NewAppeal(
             mahalla=mahalla,
@@ -45,6 +47,8 @@ def register() -> Any:
             anonymous=bool(form.anonymous.data),
             category=form.category.data or "other",
             urgency=form.urgency.data or "normal",
+            attachments=tuple(uploads),
+            **form.applicant_details(),
         )
         try:
             appeal = register_appeal(new, current_user)

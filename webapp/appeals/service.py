@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.appeals.deadlines import DEFAULT_TERM, add_term, registration_date
 from webapp.appeals.models import Appeal, AppealKind, AppealNumberCounter, AppealStatus, CoApplicant
+from webapp.attachments.files import Upload
+from webapp.attachments.service import store_uploads
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.territory.models import Mahalla
@@ -45,6 +47,8 @@ class NewAppeal:
     latitude: float | None = None
     longitude: float | None = None
     open311_client_id: int | None = None
+    # Checked files (webapp.attachments.files.check_upload), stored in the registration transaction.
+    attachments: tuple[Upload, ...] = ()
 
 
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -137,6 +141,7 @@ def register_appeal(new: NewAppeal, actor: User | None, *, received_at: dt.datet
         db.session.flush()
         log_event(appeal, "registered", actor, data={"channel": new.channel, "kind": appeal.kind})
         start_case(appeal, actor)
+        store_uploads(appeal, new.attachments, actor)
         db.session.commit()
     except BaseException:
         db.session.rollback()
