@@ -91,12 +91,16 @@ def register_blueprints(app: Flask) -> None:
     from webapp.attachments.routes import blueprint as attachments_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
+    from webapp.reception.routes import blueprint as reception_blueprint
+    from webapp.related.routes import blueprint as related_blueprint
     from webapp.tasks.routes import blueprint as tasks_blueprint
 
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(tasks_blueprint)
     app.register_blueprint(appeals_blueprint)
     app.register_blueprint(attachments_blueprint)
+    app.register_blueprint(related_blueprint)
+    app.register_blueprint(reception_blueprint)
     app.register_blueprint(diagrams_blueprint)
     app.register_blueprint(api_blueprint)
     csrf.exempt(api_blueprint)

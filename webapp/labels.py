@@ -50,6 +50,14 @@ EVENT = {
     "task_created": _l("Task created"),
     "task_completed": _l("Task completed"),
     "case_closed": _l("Case closed"),
+    "appeal_linked": _l("Related appeal linked"),
+    "appeal_unlinked": _l("Related appeal unlinked"),
+    "attachments_added": _l("Files attached"),
+}
+LINK_REASON = {
+    "same_applicant": _l("same applicant"),
+    "same_address": _l("same address"),
+    "similar_text": _l("similar text"),
 }
 
 

@@ -37,7 +37,8 @@ class ApplicantDetailsMixin:
     """Fields mixed into the register form; ``applicant_details()`` gives them to NewAppeal."""
 
     applicant_email = StringField(
-        _l("E-mail"), validators=[
+        _l("E-mail"),
+        validators=[
             Optional(),
             Regexp(EMAIL_PATTERN, message=_l("Enter an e-mail address such as name@example.uz.")),
             Length(max=200),

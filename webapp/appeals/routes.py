@@ -8,9 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.appeals.extras import case_extras
 from webapp.appeals.forms import RegisterAppealForm
-from webapp.attachments.routes import checked_uploads
 from webapp.appeals.service import NewAppeal, appeal_for, recent_appeals, register_appeal
+from webapp.attachments.routes import checked_uploads
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
 from webapp.tasks.service import tasks_of_appeal
@@ -76,4 +77,5 @@ def case(number: str) -> Any:
         events=case_events(appeal),
         forms=case_forms(appeal),
         tasks=tasks_of_appeal(appeal.id),
+        extras=case_extras(appeal),
     )
