@@ -27,6 +27,7 @@ class Operation:
     responses: dict[int, tuple[str, type[BaseModel] | None]] = field(default_factory=dict)
     public: bool = False
     free_form_request: bool = False
+    multipart_files: str = ""  # the form field carrying files in a multipart/form-data request
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
@@ -76,6 +77,17 @@ def build_document(app: Flask, *, title: str, version: str, prefix: str) -> dict
                     "required": True,
                     "description": meta.request_description,
                     "content": {"application/json": {"schema": _schema_ref(meta.request, components)}},
+                }
+            elif meta.multipart_files:
+                files = {"type": "array", "items": {"type": "string", "format": "binary"}}
+                spec["requestBody"] = {
+                    "required": True,
+                    "description": meta.request_description,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {"type": "object", "properties": {meta.multipart_files: files}}
+                        }
+                    },
                 }
             elif meta.free_form_request:
                 spec["requestBody"] = {
