@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
@@ -58,7 +59,7 @@ def download(number: str, attachment_id: int) -> Any:
     if not path.is_file():
         abort(404)
     response = send_file(
-        path,
+        io.BytesIO(path.read_bytes()),  # at most 5 MB; no file handle left to the WSGI server
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=attachment.filename,
