@@ -87,7 +87,7 @@ def related_appeals(appeal: Appeal) -> list[Related]:
         matched = match(appeal, other)
         if matched is not None:
             found.append(Related(other, matched[0], matched[1], other.id in linked))
-    found.sort(key=lambda r: (-r.score, -r.appeal.received_at.timestamp()))
+    found.sort(key=lambda r: -r.score)  # stable: the newest first among equal scores (SQL order)
     return found[:LIMIT]
 
 
@@ -114,8 +114,10 @@ class NotRelated(ValueError):
 
 def link_appeal(actor: User, appeal: Appeal, related_id: int) -> AppealLink:
     """Link an earlier related appeal (one transaction); a shared applicant or address flags a repeat."""
-    other = db.session.scalar(select(Appeal).where(Appeal.id == related_id, appeal_scope(actor)))
-    matched = match(appeal, other) if other is not None and other.received_at <= appeal.received_at else None
+    other = db.session.scalar(
+        select(Appeal).where(Appeal.id == related_id, Appeal.received_at <= appeal.received_at, appeal_scope(actor))
+    )
+    matched = match(appeal, other) if other is not None else None
     if other is None or other.id == appeal.id or matched is None:
         raise NotRelated(related_id)
     existing = db.session.scalar(
