@@ -86,14 +86,18 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from webapp.api import attachments as _api_attachments  # noqa: F401 - adds its route to the API blueprint
     from webapp.api.routes import blueprint as api_blueprint
     from webapp.appeals.routes import blueprint as appeals_blueprint
+    from webapp.attachments.routes import blueprint as attachments_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
     from webapp.legal_terms import hooks as legal_terms_hooks  # noqa: F401  (registers task hooks)
     from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
     from webapp.open311.routes import blueprint as open311_blueprint
     from webapp.public.routes import blueprint as public_blueprint
+    from webapp.reception.routes import blueprint as reception_blueprint
+    from webapp.related.routes import blueprint as related_blueprint
     from webapp.replies import hooks as _reply_hooks  # noqa: F401 - registers the record_result hook
     from webapp.replies.routes import blueprint as replies_blueprint
     from webapp.tasks.routes import blueprint as tasks_blueprint
@@ -101,6 +105,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(tasks_blueprint)
     app.register_blueprint(appeals_blueprint)
+    app.register_blueprint(attachments_blueprint)
+    app.register_blueprint(related_blueprint)
+    app.register_blueprint(reception_blueprint)
     app.register_blueprint(diagrams_blueprint)
     app.register_blueprint(legal_terms_blueprint)
     app.register_blueprint(replies_blueprint)

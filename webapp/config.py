@@ -47,7 +47,9 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
-        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))),
+        # Attachments: up to 25 MB per appeal (webapp.attachments.files), plus the form fields.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(26 * 1024 * 1024))),
+        "ATTACHMENTS_DIR": env.get("ATTACHMENTS_DIR", str(PROJECT_ROOT / "instance" / "attachments")),
         "MAHALLA_DEMO": demo,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

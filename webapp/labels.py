@@ -60,6 +60,14 @@ EVENT = {
     "linked": _l("Linked to an earlier appeal"),
     "reopened_as": _l("Reopened as a new appeal"),
     "categorisation_overridden": _l("Suggested category overridden"),
+    "appeal_linked": _l("Related appeal linked"),
+    "appeal_unlinked": _l("Related appeal unlinked"),
+    "attachments_added": _l("Files attached"),
+}
+LINK_REASON = {
+    "same_applicant": _l("same applicant"),
+    "same_address": _l("same address"),
+    "similar_text": _l("similar text"),
 }
 
 

@@ -49,6 +49,7 @@ def register(app: Flask) -> None:
         role_label=lambda code: labels.label(labels.ROLE, code),
         stage_label=lambda code: labels.label(labels.STAGE, code),
         event_label=lambda code: labels.label(labels.EVENT, code),
+        link_reason_label=lambda code: labels.label(labels.LINK_REASON, code),
         deadline_state=deadline_state,
         days_left=days_left_text,
         date=lambda value: format_date(value, "medium") if value else "",

@@ -42,6 +42,7 @@ def start_data() -> dict[str, Any]:
     return {
         "kind": "ariza",
         "anonymous": False,
+        "representative_without_poa": False,
         "category": "other",
         "urgency": "normal",
         "channel": "walk_in",

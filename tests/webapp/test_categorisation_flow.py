@@ -104,7 +104,7 @@ def test_check_registration_shows_the_suggestion_prefilled(as_user: AsUser, worl
 
     assert 'data-testid="categorisation-suggestion"' in html
     panel = html.split('data-testid="categorisation-suggestion"', 1)[1].split("</div>\n</div>", 1)[0]
-    assert "System suggestion" in panel
+    assert "Tizim tavsiyasi" in panel
     assert "Prevention inspector" in panel or "inspektor" in panel.lower()
     assert selected(html, "category") == ["family_conflict"]
     assert selected(html, "urgency") == ["normal"]

@@ -70,6 +70,19 @@ def test_register_form_offers_only_served_mahallas(as_user: AsUser, world: World
         "category",
         "urgency",
         "text",
+        "applicant_email",
+        "applicant_passport",
+        "applicant_is_minor",
+        "legal_representative",
+        "by_representative",
+        "representative_name",
+        "poa_number",
+        "poa_date",
+        "attachments",
+        # the co-applicant row template the page's script clones
+        "co_applicants-__i__-name",
+        "co_applicants-__i__-phone",
+        "co_applicants-__i__-address",
     }
     mahalla_options = [
         e.get("value") for e in parse(html) if e.tag == "option" and e.get("value") in ("M1", "M2", "M3")

@@ -29,6 +29,7 @@ class Operation:
     free_form_request: bool = False
     # Query parameters: name → (description, required); or as a header when named like X-….
     query: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    multipart_files: str = ""  # the form field carrying files in a multipart/form-data request
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
@@ -88,6 +89,17 @@ def build_document(app: Flask, *, title: str, version: str, prefix: str) -> dict
                     "required": True,
                     "description": meta.request_description,
                     "content": {"application/json": {"schema": _schema_ref(meta.request, components)}},
+                }
+            elif meta.multipart_files:
+                files = {"type": "array", "items": {"type": "string", "format": "binary"}}
+                spec["requestBody"] = {
+                    "required": True,
+                    "description": meta.request_description,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {"type": "object", "properties": {meta.multipart_files: files}}
+                        }
+                    },
                 }
             elif meta.free_form_request:
                 spec["requestBody"] = {

@@ -13,6 +13,7 @@ from engine import FieldError, FormInvalid, TaskNotReady
 from forms import field_error_message
 from webapp.api import presenters
 from webapp.api.openapi import build_document, operation
+from webapp.api.registration_rules import applicant_details, rule_errors
 from webapp.api.schemas import (
     AppealIn,
     AppealOut,
@@ -128,6 +129,9 @@ def create_appeal() -> Any:
                 }
             ],
         )
+    problems = rule_errors(data)
+    if problems:
+        return error(422, _("Some fields are not valid."), problems)
     mahalla = next((m for m in mahallas_for_registration(user) if m.code == data.mahalla), None)
     if mahalla is None:
         return error(
@@ -144,6 +148,7 @@ def create_appeal() -> Any:
         applicant_phone=data.applicant_phone,
         address=data.address,
         anonymous=data.anonymous,
+        **applicant_details(data),
     )
     try:
         appeal = register_appeal(new, user)

@@ -8,6 +8,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class CoApplicantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    phone: str = Field(default="", max_length=40, pattern=r"^(\+?[0-9 ()-]{7,20})?$")
+    address: str = Field(default="", max_length=300)
+
+
 class AppealIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -18,6 +26,27 @@ class AppealIn(BaseModel):
     kind: Literal["ariza", "taklif", "shikoyat"]
     address: str = Field(default="", max_length=300)
     anonymous: bool = False
+    applicant_email: str = Field(default="", max_length=200, pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$")
+    applicant_passport: str = Field(default="", pattern=r"^([A-Za-z]{2}[0-9]{7})?$", description="e.g. AA1234567")
+    co_applicants: list[CoApplicantIn] = Field(default=[], max_length=50, description="collective appeal")
+    applicant_is_minor: bool = False
+    legal_representative: str = Field(default="", max_length=200, description="required for a minor")
+    representative_name: str = Field(default="", max_length=200)
+    power_of_attorney: str = Field(
+        default="", max_length=200, description="number and date; without it the appeal is left unconsidered"
+    )
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class AttachmentList(BaseModel):
+    attachments: list[AttachmentOut]
 
 
 class AppealOut(BaseModel):

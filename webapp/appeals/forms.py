@@ -4,6 +4,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from webapp import labels
+from webapp.appeals.intake_form import ApplicantDetailsMixin
 from webapp.appeals.models import CATEGORIES, URGENCIES
 
 PHONE_PATTERN = r"^\+?[0-9 ()-]{7,20}$"
@@ -13,7 +14,7 @@ def _choices(mapping: dict, codes: tuple[str, ...] | None = None) -> list[Select
     return [SelectChoice(code, str(mapping[code])) for code in (codes or tuple(mapping))]
 
 
-class RegisterAppealForm(FlaskForm):
+class RegisterAppealForm(ApplicantDetailsMixin, FlaskForm):
     """Inspector entry of a walk-in, written or oral appeal."""
 
     channel = SelectField(_l("How the appeal arrived"), validators=[InputRequired()])

@@ -8,9 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.appeals.extras import case_extras
 from webapp.appeals.forms import RegisterAppealForm
 from webapp.appeals.models import Appeal
 from webapp.appeals.service import NewAppeal, appeal_for, recent_appeals, register_appeal
+from webapp.attachments.routes import checked_uploads
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
 from webapp.replies.service import documents_of
@@ -34,7 +36,8 @@ def index() -> Any:
 def register() -> Any:
     mahallas = mahallas_for_registration(current_user)
     form = RegisterAppealForm(mahallas=mahallas)
-    if form.validate_on_submit():
+    uploads = checked_uploads(form) if form.validate_on_submit() else None
+    if uploads is not None:
         mahalla = next(m for m in mahallas if m.code == form.mahalla.data)
         new = NewAppeal(
             mahalla=mahalla,
@@ -47,6 +50,8 @@ def register() -> Any:
             anonymous=bool(form.anonymous.data),
             category=form.category.data or "",
             urgency=form.urgency.data or "",
+            attachments=tuple(uploads),
+            **form.applicant_details(),
         )
         try:
             appeal = register_appeal(new, current_user)
@@ -81,4 +86,5 @@ def render_case(appeal: Appeal, **extra: Any) -> str:
         tasks=tasks_of_appeal(appeal.id),
         **extra,
         documents=documents_of(appeal),
+        extras=case_extras(appeal),
     )

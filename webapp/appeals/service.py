@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from webapp.appeals.categorisation import chosen_or_suggested, suggestion_for
 from webapp.appeals.deadlines import DEFAULT_TERM, add_term, registration_date
 from webapp.appeals.models import Appeal, AppealKind, AppealNumberCounter, AppealStatus, CoApplicant
+from webapp.attachments.files import Upload
+from webapp.attachments.service import store_uploads
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.territory.models import Mahalla
@@ -47,6 +49,8 @@ class NewAppeal:
     latitude: float | None = None
     longitude: float | None = None
     open311_client_id: int | None = None
+    # Checked files (webapp.attachments.files.check_upload), stored in the registration transaction.
+    attachments: tuple[Upload, ...] = ()
 
 
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -151,6 +155,7 @@ def register_appeal(
         start_case(appeal, actor)
         if also is not None:
             also(appeal)
+        store_uploads(appeal, new.attachments, actor)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -14,6 +14,7 @@ from webapp.appeals.service import visible_appeal
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
 from webapp.replies.prefill import task_prefill
+from webapp.tasks.panels import panel_for
 from webapp.tasks.service import inbox as inbox_query
 from webapp.tasks.service import task_for
 from webapp.workflow.service import Conflict, StepFailed, complete_task, ready_task_view, was_completed
@@ -76,4 +77,5 @@ def task(task_id: str) -> Any:
             return redirect(url_for("tasks.inbox"))
     elif form.is_submitted():
         flash(_("Please correct the highlighted fields."), "danger")
-    return render_template("tasks/task.html", task=pending, view=view, form=form, appeal=pending.appeal)
+    panel = panel_for(pending, current_user)
+    return render_template("tasks/task.html", task=pending, view=view, form=form, appeal=pending.appeal, panel=panel)

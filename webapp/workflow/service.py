@@ -256,6 +256,8 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
         "category": appeal.category,
         "urgency": appeal.urgency,
         "anonymous": appeal.anonymous,
+        # A representative without a power of attorney is left unconsidered like an anonymous appeal (Art. 29).
+        "representative_without_poa": bool(appeal.representative_name) and not appeal.power_of_attorney,
         "channel": appeal.channel,
         "mahalla": appeal.mahalla.code,
         "appeal_number": appeal.number,
