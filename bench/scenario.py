@@ -38,6 +38,7 @@ START_DATA = {
     "category": "other",
     "urgency": "normal",
     "anonymous": False,
+    "representative_without_poa": False,
     "channel": "api",
     "mahalla": "BM",
     "appeal_number": "2026-000001",
