@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
     from webapp.legal_terms import hooks as legal_terms_hooks  # noqa: F401  (registers task hooks)
     from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
+    from webapp.monitoring import panel as _monitoring_panel  # noqa: F401 - registers the stage-5 panel
     from webapp.open311.routes import blueprint as open311_blueprint
     from webapp.public.routes import blueprint as public_blueprint
     from webapp.reception.routes import blueprint as reception_blueprint
