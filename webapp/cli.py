@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from typing import Any
 
 import click
@@ -19,11 +21,22 @@ def _create_app(*_args: Any) -> Flask:
 @click.option("--host", "-h", default="127.0.0.1", show_default=True)
 @click.option("--port", "-p", default=5000, show_default=True, type=int)
 @click.option("--debug/--no-debug", default=False)
+@click.option(
+    "--jobs/--no-jobs",
+    default=True,
+    show_default=True,
+    help="Run the background jobs (notifications) in this process; use --no-jobs with a separate worker.",
+)
 @click.pass_context
-def run(ctx: click.Context, host: str, port: int, debug: bool) -> None:
+def run(ctx: click.Context, host: str, port: int, debug: bool, jobs: bool) -> None:
     """Run the development server, printing the URL and (for the demo) the logins."""
     info = ctx.ensure_object(ScriptInfo)
     app = info.load_app()
+    # With the reloader, only the child process that serves requests runs the jobs.
+    if jobs and (not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"):
+        from webapp.jobs.scheduler import Scheduler
+
+        Scheduler(app).start()
     with app.app_context():
         click.echo(f"\n  Mahalla is running at http://{host}:{port}/\n")
         if app.config.get("MAHALLA_DEMO"):
@@ -34,6 +47,24 @@ def run(ctx: click.Context, host: str, port: int, debug: bool) -> None:
                 click.echo(f"    {username:<15} {description}")
             click.echo("")
     ctx.invoke(run_command, host=host, port=port, debugger=debug, reload=debug, with_threads=True)
+
+
+@click.command("worker")
+@click.option("--tick", default=1.0, show_default=True, help="Seconds between looks for due jobs.")
+@click.pass_context
+def worker(ctx: click.Context, tick: float) -> None:
+    """Run the background jobs in the foreground (for deployments that serve with gunicorn)."""
+    from webapp.jobs.registry import JOBS
+    from webapp.jobs.scheduler import Scheduler
+
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    scheduler = Scheduler(app)
+    click.echo("Mahalla worker: " + ", ".join(f"{job.name} every {job.every_seconds:g} s" for job in JOBS))
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.stop(0))
+    try:
+        scheduler.run_forever(tick)
+    except KeyboardInterrupt:
+        scheduler.stop(0)
 
 
 @click.command("seed-demo")
@@ -101,6 +132,7 @@ def register(app: Flask) -> None:
 def _group() -> FlaskGroup:
     group = FlaskGroup(create_app=_create_app, add_default_commands=False, help="Mahalla case management.")
     group.add_command(run)
+    group.add_command(worker)
     group.add_command(shell_command)
     group.add_command(routes_command)
     return group

@@ -1,0 +1,1 @@
+"""Background work as idempotent job functions; the trigger (in-process scheduler, worker) is separate."""
