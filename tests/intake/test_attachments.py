@@ -102,6 +102,8 @@ def test_bad_file_refuses_the_whole_registration(
     as_user: AsUser, world: World, attachments_dir: Path, content: bytes, name: str, message: str
 ) -> None:
     before = (appeal_count(), attachment_count())
+    world.inspector.language = "en"  # the messages below are the English originals
+    db.session.commit()
     response = register_with_files(as_user(world.inspector), [(PDF, "ok.pdf"), (content, name)])
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -159,6 +161,8 @@ def test_committed_files_stay(world: World, attachments_dir: Path) -> None:
 
 def test_inspector_attaches_more_files_on_the_case_page(as_user: AsUser, world: World) -> None:
     appeal = register(world)
+    world.inspector.language = "en"  # the refusal below is checked in English
+    db.session.commit()
     client = as_user(world.inspector)
     page = client.get(f"/appeals/{appeal.number}").get_data(as_text=True)
     data = {"csrf_token": csrf_token(page), "attachments": [(io.BytesIO(PNG), "joy.png")]}
