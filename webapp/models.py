@@ -14,7 +14,14 @@ from webapp.auth.models import ApiToken, User, user_mahallas
 from webapp.notifications.models import OutboxMessage
 from webapp.open311.models import Open311Client
 from webapp.territory.models import District, Mahalla, Region
-from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance, ProcessVersion
+from webapp.workflow.models import (
+    CaseEvent,
+    Notification,
+    PendingTask,
+    ProcessInstance,
+    ProcessVersion,
+    UserAbsence,
+)
 
 __all__ = [
     "ApiToken",
@@ -28,6 +35,7 @@ __all__ = [
     "District",
     "Document",
     "Mahalla",
+    "Notification",
     "Open311Client",
     "OutboxMessage",
     "PendingTask",
@@ -36,5 +44,6 @@ __all__ = [
     "ReceptionRecord",
     "Region",
     "User",
+    "UserAbsence",
     "user_mahallas",
 ]

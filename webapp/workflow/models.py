@@ -38,6 +38,15 @@ class ProcessInstance(db.Model):  # type: ignore[name-defined,misc]
     state: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     is_completed: Mapped[bool] = mapped_column(default=False)
+    # running | suspended | cancelled | incident (an engine step failed; retry once fixed)
+    status: Mapped[str] = mapped_column(String(20), default="running", index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    incident_element: Mapped[str | None] = mapped_column(String(100))
+    incident_error: Mapped[str] = mapped_column(Text, default="")
+    # The earliest waiting BPMN timer, so the timer job finds due cases with one indexed query.
+    next_timer_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # The last time the case moved (a task completed, a timer fired, a message arrived).
+    last_progress_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -67,6 +76,11 @@ class PendingTask(db.Model):  # type: ignore[name-defined,misc]
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_date: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    follow_up_date: Mapped[dt.date | None] = mapped_column(Date)
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set by the overdue job: the task is past due, or its assignee is absent (flag for reassignment).
+    is_overdue: Mapped[bool] = mapped_column(default=False)
+    needs_reassignment: Mapped[bool] = mapped_column(default=False)
 
     appeal = relationship("Appeal")
 
@@ -105,3 +119,33 @@ def _refuse_update(*_args: object) -> None:
 @event.listens_for(CaseEvent, "before_delete")
 def _refuse_delete(*_args: object) -> None:
     raise AppendOnlyViolation("case events are append-only")
+
+
+class UserAbsence(db.Model):  # type: ignore[name-defined,misc]
+    """A period a user is away (leave, illness); their tasks are flagged for reassignment."""
+
+    __tablename__ = "user_absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Notification(db.Model):  # type: ignore[name-defined,misc]
+    """An in-app notification (a task assigned to you, a reminder, an escalation)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(300), default="")
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
