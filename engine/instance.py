@@ -134,9 +134,12 @@ class Instance:
             raise TaskNotReady(f"task {task_id} is not waiting for input")
         return task
 
-    def complete(self, task_id: str, submitted: Mapping[str, Any]) -> dict[str, Any]:
+    def complete(
+        self, task_id: str, submitted: Mapping[str, Any], extra_data: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Validate the submission against the task's form, complete it and run on.
 
+        ``extra_data`` adds case variables besides the form (a supervised retry with corrected data).
         Returns the clean data that was stored. Raises FormInvalid, TaskNotReady or
         EngineStepFailed; on any of them the caller must discard this instance.
         """
@@ -144,7 +147,7 @@ class Instance:
         info = self.library.user_task(task.task_spec.bpmn_id)
         form = info.form if info else FormDefinition(key="")
         clean = validate_submission(form, submitted)
-        task.data.update(clean)
+        task.data.update({**dict(extra_data or {}), **clean})
         self._ready_cache = None
         try:
             task.run()

@@ -87,6 +87,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from webapp.api import attachments as _api_attachments  # noqa: F401 - adds its route to the API blueprint
+    from webapp.api import supervision as _api_supervision  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api.routes import blueprint as api_blueprint
     from webapp.appeals.routes import blueprint as appeals_blueprint
     from webapp.attachments.routes import blueprint as attachments_blueprint
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.related.routes import blueprint as related_blueprint
     from webapp.replies import hooks as _reply_hooks  # noqa: F401 - registers the record_result hook
     from webapp.replies.routes import blueprint as replies_blueprint
+    from webapp.supervision.routes import blueprint as supervision_blueprint
     from webapp.tasks.routes import blueprint as tasks_blueprint
 
     app.register_blueprint(auth_blueprint)
@@ -112,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(diagrams_blueprint)
     app.register_blueprint(legal_terms_blueprint)
     app.register_blueprint(replies_blueprint)
+    app.register_blueprint(supervision_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)

@@ -12,6 +12,7 @@ STATUS = {
     "answered": _l("Answered"),
     "rejected": _l("Left unconsidered"),
     "overdue": _l("Overdue"),
+    "cancelled": _l("Cancelled"),
 }
 KIND = {"ariza": _l("Statement"), "taklif": _l("Proposal"), "shikoyat": _l("Complaint")}
 CATEGORY = {
@@ -63,6 +64,19 @@ EVENT = {
     "appeal_linked": _l("Related appeal linked"),
     "appeal_unlinked": _l("Related appeal unlinked"),
     "attachments_added": _l("Files attached"),
+    "suspended": _l("Case suspended"),
+    "resumed": _l("Case resumed"),
+    "cancelled": _l("Case cancelled"),
+    "incident": _l("Procedure step failed (incident)"),
+    "reassigned": _l("Task reassigned"),
+}
+# The state of a case's procedure (ProcessInstance.status).
+CASE_STATUS = {
+    "running": _l("Running"),
+    "suspended": _l("Suspended"),
+    "cancelled": _l("Cancelled"),
+    "incident": _l("Incident"),
+    "closed": _l("Closed"),
 }
 LINK_REASON = {
     "same_applicant": _l("same applicant"),

@@ -33,9 +33,10 @@ from webapp.legal_terms.forms import refusal_message
 from webapp.legal_terms.service import CONFLICTS, NotPermitted, extend_deadline
 from webapp.public.limits import tracking_limits
 from webapp.public.service import reply_letter_pdf, tracked_appeal, tracking_view
+from webapp.supervision.messages import not_running_message
 from webapp.tasks.service import inbox
 from webapp.territory.service import mahallas_for_registration, task_scope
-from webapp.workflow.service import Conflict, StepFailed, complete_task_in_scope, was_completed
+from webapp.workflow.service import CaseNotRunning, Conflict, StepFailed, complete_task_in_scope, was_completed
 
 API_PREFIX = "/api/v1"
 blueprint = Blueprint("api", __name__, url_prefix=API_PREFIX)
@@ -230,7 +231,7 @@ def list_tasks() -> Any:
         200: ("Completed", CompletedOut),
         400: ("Malformed JSON", ErrorOut),
         404: ("Unknown task, or not yours to complete", ErrorOut),
-        409: ("Already completed, or the case changed meanwhile", ErrorOut),
+        409: ("Already completed, the case changed meanwhile, or it is suspended or cancelled", ErrorOut),
         422: ("Invalid form data, per field", ErrorOut),
     },
 )
@@ -243,6 +244,8 @@ def complete(task_id: str) -> Any:
         result = complete_task_in_scope(user, task_id, body, task_scope(user))
     except FormInvalid as invalid:
         return error(422, _("Some fields are not valid."), _field_errors(invalid.errors))
+    except CaseNotRunning as stopped:
+        return error(409, not_running_message(stopped.status))
     except (Conflict, TaskNotReady):
         return error(409, _("The task was completed or the case changed meanwhile. Reload and try again."))
     except StepFailed as failed:

@@ -14,10 +14,18 @@ from webapp.appeals.service import visible_appeal
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
 from webapp.replies.prefill import task_prefill
+from webapp.supervision.messages import not_running_message
 from webapp.tasks.panels import panel_for
 from webapp.tasks.service import inbox as inbox_query
 from webapp.tasks.service import task_for
-from webapp.workflow.service import Conflict, StepFailed, complete_task, ready_task_view, was_completed
+from webapp.workflow.service import (
+    CaseNotRunning,
+    Conflict,
+    StepFailed,
+    complete_task,
+    ready_task_view,
+    was_completed,
+)
 
 blueprint = Blueprint("tasks", __name__)
 
@@ -60,6 +68,11 @@ def task(task_id: str) -> Any:
             complete_task(pending, current_user, engine_values(form, view.form))
         except FormInvalid as invalid:
             apply_engine_errors(form, invalid.errors)
+        except CaseNotRunning as stopped:
+            flash(not_running_message(stopped.status), "warning")
+            return render_template(
+                "tasks/task.html", task=pending, view=view, form=form, appeal=pending.appeal, panel=None
+            ), 409
         except Conflict:
             flash(_("Someone else completed or changed this case meanwhile. Here is its current state."), "warning")
             return redirect(url_for("appeals.case", number=pending.appeal.number))

@@ -37,6 +37,7 @@ from webapp.auth.models import LANE_ROLES, User
 from webapp.extensions import db
 from webapp.timeutil import utcnow
 from webapp.workflow.hooks import TaskCompletion, run_hooks
+from webapp.workflow.incidents import BLOCKED, INCIDENT, clear_incident, record_incident
 from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance, ProcessVersion
 
 APPEAL_PROCESS = "appeal_lifecycle"
@@ -50,6 +51,14 @@ _libraries = LibraryCache()
 
 class Conflict(Exception):
     """The case changed meanwhile, or the task was already completed."""
+
+
+class CaseNotRunning(Conflict):
+    """The case is suspended or cancelled: its tasks cannot be completed (``status`` says which)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"the case is {status}")
+        self.status = status
 
 
 class StepFailed(Exception):
@@ -294,6 +303,7 @@ class _CaseRow:
     state: str
     version: int
     process_version_id: int
+    status: str = "running"
 
 
 def _case_query() -> Any:
@@ -306,6 +316,7 @@ def _case_query() -> Any:
             ProcessInstance.version,
             ProcessInstance.process_version_id,
             ProcessVersion.content_hash,
+            ProcessInstance.status,
         )
         .join(Appeal, Appeal.id == ProcessInstance.appeal_id)
         .join(Appeal.mahalla)
@@ -315,8 +326,8 @@ def _case_query() -> Any:
 
 
 def _case_from_row(row: Any) -> tuple[_CaseRow, Appeal, ProcessLibrary]:
-    appeal, record_id, state, version, version_id, digest = row
-    return _CaseRow(record_id, state, version, version_id), appeal, library_by_hash(digest, version_id)
+    appeal, record_id, state, version, version_id, digest, status = row
+    return _CaseRow(record_id, state, version, version_id, status), appeal, library_by_hash(digest, version_id)
 
 
 def _load_case(instance_id: int) -> tuple[_CaseRow, Appeal, ProcessLibrary]:
@@ -348,6 +359,7 @@ def _save_state(record: _CaseRow, instance: Instance) -> None:
             version=record.version + 1,
             is_completed=instance.is_completed,
             updated_at=utcnow(),
+            last_progress_at=utcnow(),
         )
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -382,19 +394,26 @@ def _write_case(
 
 
 def complete_task(
-    pending: PendingTask, actor: User, submitted: Mapping[str, Any], *, expected_version: int | None = None
+    pending: PendingTask,
+    actor: User,
+    submitted: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    extra_data: Mapping[str, Any] | None = None,
 ) -> CompletedTask:
     """Complete one task for the actor and commit, or raise without changing anything.
 
     Raises engine.FormInvalid (bad data), Conflict (completed or changed meanwhile) or
-    StepFailed (the diagram failed after the task). The caller has checked role and territory.
+    StepFailed (the diagram failed after the task; the case is marked as an incident). The caller
+    has checked role and territory. ``extra_data``: case data a retry supplies besides the form.
     """
     try:
         case = _load_case(pending.instance_id)
     except BaseException:
         db.session.rollback()
         raise
-    return _complete(_TaskRef(pending.id, pending.name, pending.title), case, actor, submitted, expected_version)
+    task = _TaskRef(pending.id, pending.name, pending.title)
+    return _complete(task, case, actor, submitted, expected_version, extra_data)
 
 
 def complete_task_in_scope(actor: User, task_id: str, submitted: Mapping[str, Any], scope: Any) -> CompletedTask | None:
@@ -433,6 +452,7 @@ def _complete(
     actor: User,
     submitted: Mapping[str, Any],
     expected_version: int | None,
+    extra_data: Mapping[str, Any] | None = None,
 ) -> CompletedTask:
     """The writes are plain statements (no ORM unit of work): the state guarded by its version,
     the appeal's changed columns, the task projection and the events, committed together."""
@@ -440,10 +460,12 @@ def _complete(
     try:
         if expected_version is not None and record.version != expected_version:
             raise Conflict("the case was changed by someone else")
+        if record.status in BLOCKED:
+            raise CaseNotRunning(record.status)
         instance = Instance.restore(library, record.state)
         before = {ready.id for ready in instance.ready_user_tasks()}
         try:
-            clean = _run_engine(lambda: instance.complete(task.id, submitted))
+            clean = _run_engine(lambda: instance.complete(task.id, submitted, extra_data))
         except TaskNotReady:
             raise Conflict("the task was already completed") from None
         events = EventLog()
@@ -451,9 +473,15 @@ def _complete(
             appeal, "task_completed", actor, task=task, data=clean, elements=instance.elements_completed(qualified=True)
         )
         _write_case(record, appeal, instance, before, events, actor)
+        if record.status == INCIDENT:
+            clear_incident(record.id)
         run_hooks(TaskCompletion(appeal, task.name, actor, clean, instance.current_data()))
         events.write()
         db.session.commit()
+    except StepFailed as failed:
+        db.session.rollback()
+        record_incident(record.id, appeal, actor, task, submitted, failed.failure.element_id, failed.failure.message)
+        raise
     except BaseException:
         db.session.rollback()
         raise

@@ -1,0 +1,1 @@
+"""Suspending, resuming and cancelling a case, and retrying an incident."""
