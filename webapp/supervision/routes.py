@@ -14,6 +14,7 @@ from webapp.appeals.service import appeal_for
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
 from webapp.case_control.service import ControlRefused, allowed_actions, case_status, change_status, retry_incident
+from webapp.labels import CASE_STATUS, label
 from webapp.supervision import service
 from webapp.supervision.forms import ReasonForm, ReassignForm, RetryForm
 from webapp.supervision.messages import control_message, reassign_message
@@ -25,6 +26,11 @@ CONSOLE_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value, Role.METHODOLOGIST.val
 CONTROL_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)
 DATA_FIXERS = (Role.METHODOLOGIST.value, Role.ADMIN.value)
 TABS = ("stuck", "overdue", "due_soon", "workload", "incidents")
+
+
+@blueprint.app_template_filter("case_status_label")
+def case_status_label(code: str) -> str:
+    return label(CASE_STATUS, code)
 
 
 @blueprint.app_context_processor

@@ -321,7 +321,7 @@ def workload(user: User, filters: Filters | None = None) -> list[Workload]:
     if not people:
         return []
     ids = [inspector.id for inspector, _m in people]
-    names = dict(db.session.execute(select(Mahalla.id, Mahalla.name)).tuples().all())
+    names = dict(db.session.execute(select(Mahalla.id, Mahalla.name)).all())
     tasks = db.session.execute(
         select(PendingTask.assignee_id, PendingTask.mahalla_id, PendingTask.due_date).where(
             PendingTask.role == Role.INSPECTOR.value
@@ -336,9 +336,7 @@ def workload(user: User, filters: Filters | None = None) -> list[Workload]:
                 CaseEvent.occurred_at >= month_start,
             )
             .group_by(CaseEvent.actor_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     result = []
     for inspector, mahallas in people:
@@ -483,4 +481,4 @@ def case_statuses(appeal_ids: Sequence[int]) -> dict[int, str]:
     rows = db.session.execute(
         select(ProcessInstance.appeal_id, ProcessInstance.status).where(ProcessInstance.appeal_id.in_(list(appeal_ids)))
     )
-    return {appeal_id: status for appeal_id, status in rows.tuples()}
+    return {appeal_id: status for appeal_id, status in rows}
