@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 
 from webapp.appeals.models import CATEGORIES, Appeal, AppealKind
@@ -454,19 +457,19 @@ def bulk_reassign(user: User, numbers: Sequence[str], inspector_id: int, reason:
 
 
 def _tell_assignee(inspector: User, appeal: Appeal, reason: str) -> None:
-    from flask import url_for
-    from flask_babel import gettext as _
-
-    text = _("Appeal %(number)s was assigned to you: %(reason)s", number=appeal.number, reason=reason)
+    """An email (outbox) and an in-app notification, in the inspector's language."""
+    with force_locale(inspector.language or current_app.config["LANGUAGES"][0]):
+        text = _("Appeal %(number)s was assigned to you: %(reason)s", number=appeal.number, reason=reason)
+        subject = _("A case was assigned to you")
     if inspector.email:
-        queue_message(appeal, "email", inspector.email, text, subject=_("A case was assigned to you"))
+        queue_message(appeal, "email", inspector.email, text, subject=subject)
     db.session.add(
         Notification(
             user_id=inspector.id,
             appeal_id=appeal.id,
             kind="reassigned",
             text=text,
-            link=url_for("appeals.case", number=appeal.number),
+            link=url_for("appeals.case", number=appeal.number, _external=False),
         )
     )
 

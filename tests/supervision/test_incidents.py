@@ -1,0 +1,116 @@
+"""Incidents: an engine step that fails after a task is recorded (the task stays pending, the
+user's answers are kept) and retried once fixed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import current_app
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.conftest import World, csrf_token
+from tests.supervision.conftest import Api
+from tests.webapp.cases import answers, event_kinds, pending_names, register, the_task
+from webapp.appeals.models import Appeal
+from webapp.auth.models import User
+from webapp.case_control.service import ControlRefused, retry_incident
+from webapp.extensions import db
+from webapp.supervision.service import incidents
+from webapp.workflow.models import CaseEvent, ProcessInstance
+from webapp.workflow.service import APPEAL_PROCESS, StepFailed, complete_task, publish_files, read_process_directory
+
+ACCEPTED = "<bpmn:script>outcome = 'accepted'"
+
+
+def publish_failing_version() -> None:
+    """A diagram change whose script reads a variable nobody sets (after check_registration)."""
+    files = read_process_directory(current_app.config["PROCESSES_DIR"])
+    source = files["appeal_registration.bpmn"]
+    assert ACCEPTED in source
+    files["appeal_registration.bpmn"] = source.replace(ACCEPTED, ACCEPTED + "\nassert_ok = needed_value", 1)
+    publish_files(APPEAL_PROCESS, files, note="broken script")
+    db.session.commit()
+
+
+def record_of(appeal: Appeal) -> ProcessInstance:
+    db.session.expire_all()
+    record = db.session.scalar(select(ProcessInstance).where(ProcessInstance.appeal_id == appeal.id))
+    assert record is not None
+    return record
+
+
+@pytest.fixture
+def failed(world: World) -> Appeal:
+    publish_failing_version()
+    appeal = register(world)
+    with pytest.raises(StepFailed):
+        complete_task(the_task(appeal, "check_registration"), world.inspector, answers("check_registration"))
+    return appeal
+
+
+def test_failed_step_is_recorded_as_an_incident(world: World, failed: Appeal) -> None:
+    record = record_of(failed)
+    assert record.status == "incident"
+    assert record.incident_element == "set_accepted" or record.incident_element
+    assert "needed_value" in record.incident_error
+    assert pending_names(failed) == ["check_registration"]  # the task is still waiting
+    assert ("incident", "check_registration") in event_kinds(failed)
+    assert ("task_completed", "check_registration") not in event_kinds(failed)
+    event = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "incident"))
+    assert event is not None and event.data["submitted"]["category"] == "public_safety"
+    assert [line.appeal.number for line in incidents(world.supervisor)] == [failed.number]
+    assert incidents(world.foreign_supervisor) == []
+    assert [line.appeal.number for line in incidents(world.methodologist)] == [failed.number]
+
+
+def test_retry_fails_again_without_the_fix_then_succeeds_with_corrected_data(world: World, failed: Appeal) -> None:
+    with pytest.raises(StepFailed):
+        retry_incident(failed, world.supervisor)
+    assert record_of(failed).status == "incident"
+    retry_incident(failed, world.admin, {"needed_value": 1})
+    record = record_of(failed)
+    assert (record.status, record.incident_error, record.incident_element) == ("running", "", None)
+    assert pending_names(failed) == ["analyse_appeal"]
+    completed = [kind for kind, task in event_kinds(failed) if task == "check_registration"]
+    assert completed[-1] == "task_completed"
+    # the completion is the original inspector's work
+    event = db.session.scalar(
+        select(CaseEvent).where(CaseEvent.kind == "task_completed", CaseEvent.appeal_id == failed.id)
+    )
+    assert event is not None and event.actor_id == world.inspector.id
+    with pytest.raises(ControlRefused):
+        retry_incident(failed, world.admin)
+
+
+def test_console_shows_the_incident_and_retries_it(
+    world: World, failed: Appeal, as_user: Callable[[User], FlaskClient]
+) -> None:
+    client = as_user(world.methodologist)
+    page = client.get("/supervision").get_data(as_text=True)
+    assert failed.number in page and "needed_value" in page and 'name="with_data"' in page
+    token = csrf_token(page)
+    bad = client.post(f"/supervision/cases/{failed.number}/retry", data={"csrf_token": token, "with_data": "[1]"})
+    assert bad.status_code == 302
+    assert record_of(failed).status == "incident"
+    done = client.post(
+        f"/supervision/cases/{failed.number}/retry",
+        data={"csrf_token": token, "with_data": '{"needed_value": 2}'},
+        follow_redirects=True,
+    )
+    assert done.status_code == 200
+    assert record_of(failed).status == "running"
+    assert failed.number not in client.get("/supervision").get_data(as_text=True)
+    supervisor_page = as_user(world.supervisor).get("/supervision?tab=incidents").get_data(as_text=True)
+    assert 'name="with_data"' not in supervisor_page
+
+
+def test_api_completion_records_the_incident(world: World, api: Callable[[User], Api]) -> None:
+    publish_failing_version()
+    appeal = register(world)
+    task = the_task(appeal, "check_registration")
+    response = api(world.inspector)("POST", f"/tasks/{task.id}/complete", json=answers("check_registration"))
+    assert response.status_code == 503
+    assert record_of(appeal).status == "incident"
+    assert pending_names(appeal) == ["check_registration"]
