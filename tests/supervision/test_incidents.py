@@ -53,7 +53,7 @@ def failed(world: World) -> Appeal:
 def test_failed_step_is_recorded_as_an_incident(world: World, failed: Appeal) -> None:
     record = record_of(failed)
     assert record.status == "incident"
-    assert record.incident_element == "set_accepted" or record.incident_element
+    assert record.incident_element == "mark_accepted"
     assert "needed_value" in record.incident_error
     assert pending_names(failed) == ["check_registration"]  # the task is still waiting
     assert ("incident", "check_registration") in event_kinds(failed)
