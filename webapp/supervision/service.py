@@ -327,7 +327,8 @@ def workload(user: User, filters: Filters | None = None) -> list[Workload]:
     names = dict(db.session.execute(select(Mahalla.id, Mahalla.name)).all())
     tasks = db.session.execute(
         select(PendingTask.assignee_id, PendingTask.mahalla_id, PendingTask.due_date).where(
-            PendingTask.role == Role.INSPECTOR.value
+            PendingTask.role == Role.INSPECTOR.value,
+            or_(PendingTask.assignee_id.in_(ids), PendingTask.mahalla_id.in_({m for _i, ms in people for m in ms})),
         )
     ).all()
     completed = dict(
