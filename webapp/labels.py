@@ -63,6 +63,12 @@ EVENT = {
     "appeal_linked": _l("Related appeal linked"),
     "appeal_unlinked": _l("Related appeal unlinked"),
     "attachments_added": _l("Files attached"),
+    "assigned": _l("Task assigned"),
+    "claimed": _l("Task claimed"),
+    "unclaimed": _l("Task handed back"),
+    "delegated": _l("Task delegated"),
+    "reassigned": _l("Task reassigned"),
+    "follow_up_set": _l("Follow-up date set"),
 }
 LINK_REASON = {
     "same_applicant": _l("same applicant"),
