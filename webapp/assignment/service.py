@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, select, update
+from sqlalchemy.orm import joinedload
 
 from webapp.assignment.notify import notify_assignee
 from webapp.auth.models import Role, User, user_mahallas
 from webapp.extensions import db
 from webapp.territory.models import District
+from webapp.territory.service import task_scope
 from webapp.timeutil import local_today, utcnow
 from webapp.workflow.models import PendingTask, UserAbsence
 
@@ -56,6 +58,19 @@ def supervised_task(user: User, task_id: str) -> PendingTask | None:
     if len(task_id) > 36:
         return None
     return db.session.scalar(select(PendingTask).where(PendingTask.id == task_id, supervised_tasks(user)))
+
+
+def territory_tasks(user: User, *, flagged_only: bool = False, limit: int = 500) -> list[PendingTask]:
+    """Open tasks of every lane in the supervisor's territory, nearest deadline first."""
+    query = select(PendingTask).where(supervised_tasks(user))
+    if flagged_only:
+        query = query.where(PendingTask.needs_reassignment.is_(True))
+    query = query.options(joinedload(PendingTask.appeal), joinedload(PendingTask.assignee))
+    return list(db.session.scalars(query.order_by(PendingTask.due_date, PendingTask.created_at).limit(limit)))
+
+
+def supervises_task(user: User, task: PendingTask) -> bool:
+    return user.role == Role.SUPERVISOR and supervised_task(user, task.id) is not None
 
 
 def _serves(role: str, mahalla_id: int, district_id: int) -> ColumnElement[bool]:
@@ -269,6 +284,15 @@ def set_follow_up(user: User, task: PendingTask, day: dt.date | None) -> None:
 
 def may_complete(user: User, task: PendingTask) -> bool:
     return task.assignee_id is None or task.assignee_id == user.id
+
+
+def held_by_other(user: User, task_id: str) -> bool:
+    """Whether the task is of the user's role and territory but assigned to someone else."""
+    if len(task_id) > 36:
+        return False
+    query = select(PendingTask.assignee_id).where(PendingTask.id == task_id, task_scope(user))
+    assignee = db.session.scalar(query)
+    return assignee is not None and assignee != user.id
 
 
 def may_complete_condition(user: User) -> ColumnElement[bool]:
