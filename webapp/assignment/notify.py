@@ -16,7 +16,7 @@ from webapp.workflow.models import Notification, PendingTask
 
 def _task_link(task_id: str) -> str:
     try:
-        return url_for("tasks.task", task_id=task_id)
+        return url_for("tasks.task", task_id=task_id, _external=False)
     except RuntimeError:  # no request and no SERVER_NAME (a background job)
         return f"/tasks/{task_id}"
 
