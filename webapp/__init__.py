@@ -86,10 +86,12 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from webapp.api import assignment as _api_assignment  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api import attachments as _api_attachments  # noqa: F401 - adds its route to the API blueprint
     from webapp.api import supervision as _api_supervision  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api.routes import blueprint as api_blueprint
     from webapp.appeals.routes import blueprint as appeals_blueprint
+    from webapp.assignment.routes import blueprint as assignment_blueprint
     from webapp.attachments.routes import blueprint as attachments_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
@@ -107,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(tasks_blueprint)
+    app.register_blueprint(assignment_blueprint)
     app.register_blueprint(appeals_blueprint)
     app.register_blueprint(attachments_blueprint)
     app.register_blueprint(related_blueprint)

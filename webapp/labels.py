@@ -69,6 +69,11 @@ EVENT = {
     "cancelled": _l("Case cancelled"),
     "incident": _l("Procedure step failed (incident)"),
     "reassigned": _l("Task reassigned"),
+    "assigned": _l("Task assigned"),
+    "claimed": _l("Task claimed"),
+    "unclaimed": _l("Task handed back"),
+    "delegated": _l("Task delegated"),
+    "follow_up_set": _l("Follow-up date set"),
 }
 # The state of a case's procedure (ProcessInstance.status).
 CASE_STATUS = {

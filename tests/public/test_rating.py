@@ -74,6 +74,7 @@ def test_low_rating_in_stage_five_reopens_the_case(
         ("rated", None),
         ("message_received", None),
         ("task_created", "take_measures"),
+        ("assigned", "take_measures"),
         ("supervisor_notified", None),
     ]
     # the inspector's case page shows the reopened case with its new events

@@ -160,7 +160,9 @@ def test_api_stuck_and_overdue(world: World, three: dict[str, Any], api: Callabl
     assert [c["number"] for c in body["cases"]] == [three["m1"].number]
     case = body["cases"][0]
     assert case["mahalla"] == "M1" and case["days_idle"] == 10 and case["tasks"] == ["check_registration"]
-    assert case["case_status"] == "running" and case["assignees"] == []
+    assert case["case_status"] == "running" and case["assignees"] == [
+        "Inspector1"
+    ]  # the mahalla's inspector, assigned on creation
     due_in(three["m2"], -2)
     overdue = call("GET", "/supervision/overdue").get_json()["cases"]
     assert [(c["number"], c["days_overdue"]) for c in overdue] == [(three["m2"].number, 2)]

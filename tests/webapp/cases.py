@@ -309,14 +309,20 @@ def parse(html: str) -> list[Element]:
     return collector.elements
 
 
+# The task page's assignment box (follow-up, delegate, reassign) has small forms of its own.
+ASSIGNMENT_FORM_PREFIXES = ("follow-", "delegate-", "reassign-")
+
+
 def controls(html: str) -> dict[str, Element]:
-    """Form controls (input, select, textarea) by name, hidden inputs and CSRF excluded."""
+    """Form controls (input, select, textarea) by name, hidden inputs, CSRF and the assignment box excluded."""
     found: dict[str, Element] = {}
     for element in parse(html):
         if element.tag not in ("input", "select", "textarea"):
             continue
         name = element.get("name")
         if not name or name == "csrf_token" or element.get("type") == "hidden":
+            continue
+        if name.startswith(ASSIGNMENT_FORM_PREFIXES):
             continue
         found[name] = element
     return found

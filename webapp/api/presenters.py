@@ -49,6 +49,9 @@ def task(item: PendingTask) -> dict[str, Any]:
         "due": item.due_date.isoformat(),
         "days_left": days_left(item.due_date, local_today()),
         "form": {"fields": fields},
+        "assignee": {"username": item.assignee.username, "full_name": item.assignee.full_name}
+        if item.assignee is not None
+        else None,
     }
 
 

@@ -27,6 +27,7 @@ from webapp.api.schemas import (
 from webapp.appeals.deadlines import ExtensionRefused
 from webapp.appeals.models import Channel
 from webapp.appeals.service import NewAppeal, appeal_for, register_appeal, visible_appeal
+from webapp.assignment.service import held_by_other, may_complete_condition
 from webapp.auth.models import Role
 from webapp.auth.service import user_for_token
 from webapp.legal_terms.forms import refusal_message
@@ -231,7 +232,7 @@ def list_tasks() -> Any:
         200: ("Completed", CompletedOut),
         400: ("Malformed JSON", ErrorOut),
         404: ("Unknown task, or not yours to complete", ErrorOut),
-        409: ("Already completed, the case changed meanwhile, or it is suspended or cancelled", ErrorOut),
+        409: ("Already completed, changed meanwhile, suspended or cancelled, or someone else holds the task", ErrorOut),
         422: ("Invalid form data, per field", ErrorOut),
     },
 )
@@ -241,7 +242,7 @@ def complete(task_id: str) -> Any:
     if not isinstance(body, dict):
         return body
     try:
-        result = complete_task_in_scope(user, task_id, body, task_scope(user))
+        result = complete_task_in_scope(user, task_id, body, task_scope(user) & may_complete_condition(user))
     except FormInvalid as invalid:
         return error(422, _("Some fields are not valid."), _field_errors(invalid.errors))
     except CaseNotRunning as stopped:
@@ -255,6 +256,8 @@ def complete(task_id: str) -> Any:
             [{"field": "", "code": "engine_step_failed", "message": str(failed)}],
         )
     if result is None:
+        if held_by_other(user, task_id):
+            return error(409, _("Someone else holds this task. Ask them or a supervisor to hand it over."))
         done = was_completed(task_id)
         if done is not None and visible_appeal(user, done.appeal_id) is not None:
             return error(409, _("This task has already been completed."))

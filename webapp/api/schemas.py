@@ -112,6 +112,11 @@ class FormOut(BaseModel):
     fields: list[FormFieldOut]
 
 
+class AssigneeOut(BaseModel):
+    username: str
+    full_name: str
+
+
 class TaskOut(BaseModel):
     id: str
     appeal_number: str
@@ -122,6 +127,7 @@ class TaskOut(BaseModel):
     due: dt.date
     days_left: int
     form: FormOut
+    assignee: AssigneeOut | None = None
 
 
 class TaskList(BaseModel):

@@ -20,4 +20,13 @@ def _send_notifications() -> Any:
     return send_due_messages()
 
 
-JOBS: tuple[Job, ...] = (Job("send_notifications", _send_notifications, every_seconds=30),)
+def _refresh_absence_flags() -> Any:
+    from webapp.assignment.service import refresh_absence_flags
+
+    return refresh_absence_flags()
+
+
+JOBS: tuple[Job, ...] = (
+    Job("send_notifications", _send_notifications, every_seconds=30),
+    Job("refresh_absence_flags", _refresh_absence_flags, every_seconds=600),
+)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import FormInvalid, TaskNotReady
 from forms import apply_engine_errors, build_form_class, engine_values, prefill
 from webapp.appeals.service import visible_appeal
+from webapp.assignment.inbox import inbox_choice
+from webapp.assignment.panel import assignment_panel
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
 from webapp.replies.prefill import task_prefill
@@ -43,7 +45,10 @@ def home() -> Any:
 @blueprint.route("/tasks")
 @roles_required(*WORKER_ROLES)
 def inbox() -> Any:
-    return render_template("tasks/inbox.html", tasks=inbox_query(current_user))
+    show, sort = inbox_choice(request.args)
+    return render_template(
+        "tasks/inbox.html", tasks=inbox_query(current_user, show=show, sort=sort), show=show, sort=sort
+    )
 
 
 @blueprint.route("/tasks/<task_id>", methods=["GET", "POST"])
@@ -63,6 +68,10 @@ def task(task_id: str) -> Any:
         abort(409)
     form_class = build_form_class(view.form)
     form = form_class(data=prefill(view.form, task_prefill(pending.appeal, pending.name, current_user, view.prefill)))
+    assignment = assignment_panel(pending, current_user)
+    if form.is_submitted() and not assignment.may_complete:
+        flash(_("Someone else holds this task. Ask them or a supervisor to hand it over."), "warning")
+        return redirect(url_for("tasks.task", task_id=pending.id))
     if form.validate_on_submit():
         try:
             complete_task(pending, current_user, engine_values(form, view.form))
@@ -71,7 +80,13 @@ def task(task_id: str) -> Any:
         except CaseNotRunning as stopped:
             flash(not_running_message(stopped.status), "warning")
             return render_template(
-                "tasks/task.html", task=pending, view=view, form=form, appeal=pending.appeal, panel=None
+                "tasks/task.html",
+                task=pending,
+                view=view,
+                form=form,
+                appeal=pending.appeal,
+                panel=None,
+                assignment=assignment,
             ), 409
         except Conflict:
             flash(_("Someone else completed or changed this case meanwhile. Here is its current state."), "warning")
@@ -91,4 +106,6 @@ def task(task_id: str) -> Any:
     elif form.is_submitted():
         flash(_("Please correct the highlighted fields."), "danger")
     panel = panel_for(pending, current_user)
-    return render_template("tasks/task.html", task=pending, view=view, form=form, appeal=pending.appeal, panel=panel)
+    return render_template(
+        "tasks/task.html", task=pending, view=view, form=form, appeal=pending.appeal, panel=panel, assignment=assignment
+    )

@@ -5,19 +5,23 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from webapp.assignment.inbox import inbox_filter, inbox_order
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.territory.service import task_scope
 from webapp.workflow.models import PendingTask
 
 
-def inbox(user: User, *, limit: int = 200) -> list[PendingTask]:
-    """Tasks of the user's role in the user's territory, nearest deadline first."""
+def inbox(user: User, *, limit: int = 200, show: str = "all", sort: str = "due") -> list[PendingTask]:
+    """Tasks of the user's role in the user's territory, nearest deadline first.
+
+    ``show``: all | mine | unassigned; ``sort``: due | follow_up (tasks without one last).
+    """
     query = (
         select(PendingTask)
-        .where(task_scope(user))
-        .options(joinedload(PendingTask.appeal))
-        .order_by(PendingTask.due_date, PendingTask.created_at)
+        .where(task_scope(user), inbox_filter(user, show))
+        .options(joinedload(PendingTask.appeal), joinedload(PendingTask.assignee))
+        .order_by(*inbox_order(sort), PendingTask.due_date, PendingTask.created_at)
         .limit(limit)
     )
     return list(db.session.scalars(query))

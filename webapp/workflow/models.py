@@ -83,6 +83,7 @@ class PendingTask(db.Model):  # type: ignore[name-defined,misc]
     needs_reassignment: Mapped[bool] = mapped_column(default=False)
 
     appeal = relationship("Appeal")
+    assignee = relationship("User", foreign_keys=[assignee_id])
 
 
 class CaseEvent(db.Model):  # type: ignore[name-defined,misc]

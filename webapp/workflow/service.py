@@ -33,6 +33,7 @@ from engine import (
 from forms.builder import RESERVED_FIELD_IDS
 from webapp.appeals.deadlines import DEFAULT_TERM, add_term, effective_deadline, task_due_date
 from webapp.appeals.models import Appeal
+from webapp.assignment.auto import announce_assignments, choose_assignees
 from webapp.auth.models import LANE_ROLES, User
 from webapp.extensions import db
 from webapp.timeutil import utcnow
@@ -245,6 +246,7 @@ def _project_tasks(
             }
             for task in created
         ]
+        choose_assignees(rows)
         db.session.execute(insert(PendingTask.__table__), rows)
     return created
 
@@ -291,8 +293,10 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
         data={"process_version": version.id},
         elements=instance.elements_completed(qualified=True),
     )
-    for task in _project_tasks(record.id, appeal, instance, set(), False):
+    created = _project_tasks(record.id, appeal, instance, set(), False)
+    for task in created:
         events.add(appeal, "task_created", None, task=task)
+    announce_assignments(appeal, [task.id for task in created], events)
     events.write()
     return record
 
@@ -387,8 +391,10 @@ def _write_case(
         db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(**changes))
         for name, value in changes.items():
             set_committed_value(appeal, name, value)
-    for created in _project_tasks(record.id, appeal, instance, before, "deadline" in changes):
+    new_tasks = _project_tasks(record.id, appeal, instance, before, "deadline" in changes)
+    for created in new_tasks:
         events.add(appeal, "task_created", None, task=created)
+    announce_assignments(appeal, [task.id for task in new_tasks], events)
     if instance.is_completed:
         events.add(appeal, "case_closed", actor, data={"status": appeal.status})
 

@@ -1,0 +1,76 @@
+"""Fixtures for the assignment tests: the web harness of tests/webapp, an API caller, a second
+inspector of mahalla M1 and helpers to read assignments back from the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.conftest import World, make_user
+from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
+from webapp.auth.models import Role, User
+from webapp.auth.service import issue_token
+from webapp.extensions import db
+from webapp.notifications.models import OutboxMessage
+from webapp.workflow.models import CaseEvent, Notification, PendingTask
+
+Api = Callable[..., Any]
+
+
+@pytest.fixture
+def api(client: FlaskClient, world: World) -> Callable[[User], Api]:
+    """api(user)(method, path, json=...) with the user's bearer token."""
+
+    def for_user(user: User) -> Api:
+        token = issue_token(user, "test")
+
+        def call(method: str, path: str, **kwargs: Any) -> Any:
+            headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
+            return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+        return call
+
+    return for_user
+
+
+@pytest.fixture
+def colleague(world: World) -> User:
+    """A second inspector serving M1 (with an e-mail address)."""
+    user = make_user("inspector1b", Role.INSPECTOR, mahallas=[world.mahalla], email="b@mahalla.uz")
+    db.session.commit()
+    return user
+
+
+def fresh(task: PendingTask) -> PendingTask:
+    db.session.expire_all()
+    row = db.session.get(PendingTask, task.id)
+    assert row is not None
+    return row
+
+
+def assignee_of(task: PendingTask) -> str | None:
+    row = fresh(task)
+    return row.assignee.username if row.assignee is not None else None
+
+
+def assignment_events(appeal_id: int) -> list[tuple[str, str | None, dict[str, Any]]]:
+    kinds = ("assigned", "claimed", "unclaimed", "delegated", "reassigned")
+    query = (
+        select(CaseEvent)
+        .where(CaseEvent.appeal_id == appeal_id, CaseEvent.kind.in_(kinds))
+        .order_by(CaseEvent.occurred_at, CaseEvent.id)
+    )
+    return [(e.kind, e.task_name, dict(e.data)) for e in db.session.scalars(query)]
+
+
+def notifications_of(user: User) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)))
+
+
+def emails_to(address: str) -> list[OutboxMessage]:
+    query = select(OutboxMessage).where(OutboxMessage.recipient == address, OutboxMessage.channel == "email")
+    return list(db.session.scalars(query))
