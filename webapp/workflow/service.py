@@ -214,11 +214,13 @@ def _project_tasks(
         db.session.execute(delete(PendingTask.__table__).where(PendingTask.id.in_(finished)))
     kept = before & after
     if kept and deadline_changed:
-        created_on = _created_dates(kept)
+        created_dates = _created_dates(kept)
         by_due: dict[Any, list[str]] = {}
         for task in ready:
             if task.id in kept:
-                due = task_due_date(task.name, appeal, norm=task.properties.get("norm"), created_on=created_on[task.id])
+                due = task_due_date(
+                    task.name, appeal, norm=task.properties.get("norm"), created_on=created_dates[task.id]
+                )
                 by_due.setdefault(due, []).append(task.id)
         for due, ids in by_due.items():
             db.session.execute(update(PendingTask.__table__).where(PendingTask.id.in_(ids)).values(due_date=due))
@@ -241,7 +243,7 @@ def _project_tasks(
                     task.name,
                     appeal,
                     norm=task.properties.get("norm"),
-                    created_on=max(local_today(now), appeal.registered_on),
+                    created_on=created_on,
                 ),
                 "created_at": now,
             }
