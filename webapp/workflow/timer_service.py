@@ -22,7 +22,7 @@ from sqlalchemy import and_, update
 
 from engine import Instance
 from webapp.extensions import db
-from webapp.timeutil import local_today, utcnow
+from webapp.timeutil import as_utc, local_today, utcnow
 from webapp.workflow.models import PendingTask, ProcessInstance
 from webapp.workflow.service import (
     Conflict,
@@ -53,11 +53,12 @@ def clock_now() -> dt.datetime:
     return clock() if callable(clock) else utcnow()
 
 
-def _next_due_case(now: dt.datetime) -> tuple[object, ...] | None:
+def _next_due_case(now: dt.datetime, done: set[int]) -> tuple[object, ...] | None:
     query = (
         _case_query()
         .where(
             ProcessInstance.next_timer_at <= now,
+            ProcessInstance.id.not_in(done),
             ProcessInstance.status == "running",
             ProcessInstance.is_completed.is_(False),
         )
@@ -113,14 +114,17 @@ def _record_incident(instance_id: int, failure: StepFailed) -> None:
 
 def fire_due_timers(now: dt.datetime | None = None, limit: int = 100) -> TimerRun:
     """Fire the due timers of up to ``limit`` cases, committing after each case."""
-    moment = now or clock_now()
+    # UTC: SQLite stores datetimes as naive UTC text and compares them as text.
+    moment = as_utc(now or clock_now())
     run = TimerRun()
+    done: set[int] = set()  # each case at most once per run
     for _attempt in range(limit):
-        row = _next_due_case(moment)
+        row = _next_due_case(moment, done)
         if row is None:
             db.session.rollback()
             break
         instance_id = int(str(row[1]))
+        done.add(instance_id)
         try:
             run.fired.append(_fire_one(row, moment))
             db.session.commit()
