@@ -23,7 +23,7 @@ from webapp.notifications.models import OutboxMessage
 from webapp.timeutil import as_utc, local_today
 from webapp.workflow.models import CaseEvent, Notification, PendingTask, ProcessInstance
 from webapp.workflow.service import complete_task
-from webapp.workflow.timer_data import overdue_at, reminder_at
+from webapp.workflow.timer_data import overdue_at, reminded_task, reminder_at, timer_data
 from webapp.workflow.timer_service import fire_due_timers, refresh_overdue_flags
 
 HOUR = dt.timedelta(hours=1)
@@ -173,3 +173,12 @@ def test_overdue_flags_follow_the_due_dates(analysing: Appeal) -> None:
     assert db.session.scalar(select(PendingTask.is_overdue)) is True
     assert refresh_overdue_flags(today=due) == 1
     assert db.session.scalar(select(PendingTask.is_overdue)) is False
+
+
+def test_timer_moments_are_in_tashkent_time() -> None:
+    assert timer_data(dt.date(2026, 1, 25)) == {
+        "deadline_at": "2026-01-26T00:00:00+05:00",
+        "reminder_at": "2026-01-23T09:00:00+05:00",
+    }
+    assert reminded_task("appeal_analysis:analyse_appeal_reminder") == "analyse_appeal"
+    assert reminded_task("appeal_lifecycle:call_analysis_overdue") is None
