@@ -5,15 +5,18 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessageEventDefinition
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine.clock import frozen_at, parse_timer_value
 from engine.compaction import compact
 from engine.errors import EngineError, EngineStepFailed, TaskNotReady
 from engine.forms import FormDefinition, validate_submission
@@ -36,11 +39,19 @@ class ReadyTask:
     documentation: str
     form: FormDefinition
     prefill: Mapping[str, Any] = field(default_factory=dict)
+    properties: Mapping[str, str] = field(default_factory=dict)
 
 
 def _element_id(task: Any) -> str | None:
     spec = getattr(task, "task_spec", None)
     return getattr(spec, "bpmn_id", None) if spec is not None else None
+
+
+_LIVE_STATES = (TaskState.READY, TaskState.WAITING, TaskState.STARTED)
+
+
+def _is_timer(task: Any) -> bool:
+    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
 
 
 def _step_failure(exc: Exception) -> EngineStepFailed:
@@ -62,14 +73,15 @@ class Instance:
         self._ready_cache: list[Any] | None = None
 
     @classmethod
-    def start(cls, library: ProcessLibrary, data: Mapping[str, Any]) -> Instance:
+    def start(cls, library: ProcessLibrary, data: Mapping[str, Any], *, now: datetime | None = None) -> Instance:
+        """Start a case; ``now`` is the time its timers see (default: the real clock)."""
         workflow = BpmnWorkflow(library.spec, library.subprocess_specs, script_engine=restricted_script_engine())
         workflow.set_data(**dict(data))
         workflow.task_tree.data.update(dict(data))
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(dict(data))
         instance = cls(library, workflow)
-        instance.run()
+        instance.run(now=now)
         return instance
 
     @classmethod
@@ -87,11 +99,12 @@ class Instance:
     def is_completed(self) -> bool:
         return bool(self._workflow.is_completed())
 
-    def run(self) -> None:
+    def run(self, *, now: datetime | None = None) -> None:
         """Run automatic steps (scripts, gateways, call activities) until people are needed."""
         self._ready_cache = None
         try:
-            self._workflow.do_engine_steps()
+            with frozen_at(now):
+                self._workflow.do_engine_steps()
         except (SpiffWorkflowException, EngineError, ValueError, TypeError, NameError, KeyError) as exc:
             raise _step_failure(exc) from None
 
@@ -121,6 +134,7 @@ class Instance:
                     documentation=info.documentation,
                     form=info.form,
                     prefill=prefill,
+                    properties=info.properties,
                 )
             )
         return result
@@ -135,7 +149,12 @@ class Instance:
         return task
 
     def complete(
-        self, task_id: str, submitted: Mapping[str, Any], extra_data: Mapping[str, Any] | None = None
+        self,
+        task_id: str,
+        submitted: Mapping[str, Any],
+        extra_data: Mapping[str, Any] | None = None,
+        *,
+        now: datetime | None = None,
     ) -> dict[str, Any]:
         """Validate the submission against the task's form, complete it and run on.
 
@@ -150,10 +169,11 @@ class Instance:
         task.data.update({**dict(extra_data or {}), **clean})
         self._ready_cache = None
         try:
-            task.run()
+            with frozen_at(now):
+                task.run()
         except (SpiffWorkflowException, ValueError, TypeError, NameError, KeyError) as exc:
             raise _step_failure(exc) from None
-        self.run()
+        self.run(now=now)
         return clean
 
     def deliver_message(self, name: str, payload: Mapping[str, Any]) -> bool:
@@ -170,9 +190,51 @@ class Instance:
         self.run()
         return True
 
-    def fire_due_timers(self) -> None:
-        self._workflow.refresh_timers()
-        self.run()
+    def fire_due_timers(self, now: datetime | None = None) -> None:
+        """Fire every timer due at ``now`` (default: the real clock) and run on."""
+        self._ready_cache = None
+        try:
+            with frozen_at(now):
+                self._workflow.refresh_timers()
+        except (SpiffWorkflowException, ValueError, TypeError, NameError, KeyError) as exc:
+            raise _step_failure(exc) from None
+        self.run(now=now)
+
+    def set_timer_data(self, values: Mapping[str, Any], *, now: datetime | None = None) -> bool:
+        """Set case variables that timer expressions read (e.g. ``deadline_at`` after the deadline
+        moved) in every unfinished task. Waiting timers whose data changed forget their evaluated
+        moment and are evaluated again at once (firing if already due). Returns whether anything changed.
+        """
+        changed = False
+        # Not NOT_FINISHED_MASK: that iteration does not reach into running call activities.
+        live = [t for state in _LIVE_STATES for t in self._workflow.get_tasks(state=state)]
+        for task in live:  # tasks may share one data dict, so compare before every update
+            if any(task.data.get(name) != value for name, value in values.items()):
+                task.data.update(dict(values))
+                changed = True
+        if changed:
+            # A date timer's moment comes from its expression alone, so evaluating it again is
+            # safe; a duration timer's moment is relative to when it started and is kept.
+            for task in live:
+                if task.has_state(TaskState.WAITING) and isinstance(
+                    getattr(task.task_spec, "event_definition", None), TimeDateEventDefinition
+                ):
+                    task.internal_data.pop("event_value", None)
+                    # A waiting event copies its parent's data on every update: change it there too.
+                    if task.parent is not None:
+                        task.parent.data.update(dict(values))
+            self.fire_due_timers(now)
+        return changed
+
+    def next_timer_due(self) -> datetime | None:
+        """When the earliest waiting timer of the case is due (aware UTC), or None."""
+        due = [
+            parse_timer_value(task._get_internal_data("event_value"))
+            for task in self._workflow.get_tasks(state=TaskState.WAITING)
+            if _is_timer(task)
+        ]
+        moments = [moment for moment in due if moment is not None]
+        return min(moments) if moments else None
 
     def current_data(self) -> dict[str, Any]:
         """The newest data: that of a waiting user task, or the finished case's final data."""

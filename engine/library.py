@@ -181,6 +181,7 @@ def _collect_user_tasks(spec: Any, subprocess_specs: Mapping[str, Any]) -> dict[
                     process_id=process_id,
                     documentation=(task_spec.documentation or "").strip(),
                     form=form_from_spec(task_spec.form) if task_spec.form else FormDefinition(key=""),
+                    properties={str(k): str(v) for k, v in (getattr(task_spec, "extensions", None) or {}).items()},
                 )
     return tasks
 

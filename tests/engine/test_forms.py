@@ -27,6 +27,7 @@ def test_every_user_task_has_its_form(library):
             "approve_reply",
             "record_result",
             "evaluate_effectiveness",
+            "review_overdue_case",
         ]
     )
     for task_id, info in library.user_tasks.items():
@@ -38,6 +39,7 @@ def test_every_user_task_has_its_form(library):
         "approve_conclusion",
         "approve_reply",
         "evaluate_effectiveness",
+        "review_overdue_case",
     }
 
 

@@ -4,6 +4,7 @@ reading the database state and parsing the rendered forms."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -18,7 +19,10 @@ from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.tasks.service import tasks_of_appeal
 from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance
+from webapp.workflow.reminder_service import ESCALATION_TASK
 from webapp.workflow.service import complete_task
+from webapp.workflow.timer_data import overdue_at
+from webapp.workflow.timer_service import fire_due_timers
 
 UNKNOWN_TASK_ID = "3f1c2a9e-7b4d-4e8f-9a61-0c5d2e7b8f10"  # a well-formed id no task has
 APPEAL_TEXT = "Ko'chadagi chiroqlar yonmayapti, kechqurun xavfli bo'lib qoldi."
@@ -75,9 +79,10 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "recurring_issue": False,
         "recommendation": "",
     },
+    "review_overdue_case": {"overdue_decision": "instruct", "overdue_instruction": "Javobni ertagacha tayyorlang."},
 }
 
-SUPERVISOR_TASKS = frozenset({"approve_conclusion", "approve_reply", "evaluate_effectiveness"})
+SUPERVISOR_TASKS = frozenset({"approve_conclusion", "approve_reply", "evaluate_effectiveness", "review_overdue_case"})
 
 # Answers that steer a case onto the branch that holds the target task.
 ROUTES: dict[str, dict[str, dict[str, Any]]] = {
@@ -179,6 +184,10 @@ def drive_to(
             if pending.name == target:
                 return pending
         assert waiting, f"{appeal.number} finished without reaching {target}"
+        if target == ESCALATION_TASK and waiting[0].name == "analyse_appeal":
+            # Nobody touches the case: its deadline passes and the timer job escalates it.
+            fire_due_timers(now=overdue_at(appeal.deadline) + dt.timedelta(hours=1))
+            continue
         pending = waiting[0]
         data = answers(pending.name, **steer.get(pending.name, {}))
         if pending.name == "check_registration" and "kind" not in steer.get(pending.name, {}):

@@ -395,7 +395,7 @@ def test_task_list_describes_the_form(api: Callable[[User], Api], world: World) 
         "name": "check_registration",
         "role": "inspector",
         "mahalla": "M1",
-        "due": appeal.deadline.isoformat(),
+        "due": (appeal.registered_on + dt.timedelta(days=1)).isoformat(),  # the diagram's norm P1D
     }
     assert task["title"]
     fields = {f["id"]: f for f in task["form"]["fields"]}

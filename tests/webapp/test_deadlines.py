@@ -222,6 +222,15 @@ def test_task_due_date() -> None:
     assert task_due_date("analyse_appeal", appeal) == D("2026-01-25")
 
 
+def test_task_due_date_with_a_norm_from_the_diagram() -> None:
+    appeal = _Appeal("2026-01-10", "2026-01-25")
+    created = D("2026-01-12")
+    assert task_due_date("analyse_appeal", appeal, norm="P3D", created_on=created) == D("2026-01-15")
+    assert task_due_date("take_measures", appeal, norm="P1M", created_on=created) == D("2026-01-25")  # the law wins
+    assert task_due_date("forward_appeal", appeal, norm="P5D", created_on=created) == D("2026-01-15")
+    assert task_due_date("analyse_appeal", appeal, norm="soon", created_on=created) == D("2026-01-25")
+
+
 def test_effective_deadline() -> None:
     assert effective_deadline(D("2026-01-25"), None) == D("2026-01-25")
     assert effective_deadline(D("2026-01-25"), D("2026-02-20")) == D("2026-02-20")

@@ -129,7 +129,7 @@ def test_inspector_registers_a_walk_in_appeal(as_user: AsUser, world: World) -> 
         "check_registration",
         "inspector",
         world.mahalla.id,
-        appeal.deadline,
+        today + dt.timedelta(days=1),  # the diagram's norm for check_registration: P1D
     )
     inbox = client.get("/tasks").get_data(as_text=True)
     assert f'href="/tasks/{task.id}"' in inbox

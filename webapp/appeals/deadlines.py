@@ -16,6 +16,7 @@ is the only reader of app config.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -190,11 +191,18 @@ class _Dated(Protocol):
     def deadline(self) -> dt.date: ...
 
 
-def task_due_date(task_name: str, appeal: _Dated) -> dt.date:
-    """When a pending task is due: forwarding within 5 days of registration, others by the deadline."""
+def task_due_date(
+    task_name: str, appeal: _Dated, *, norm: str | None = None, created_on: dt.date | None = None
+) -> dt.date:
+    """When a pending task is due: by the appeal's deadline, forwarding within 5 days of
+    registration, and a task with a norm from its diagram (``P3D``) within that term of its creation."""
+    due = appeal.deadline
     if task_name == FORWARD_TASK:
-        return min(forwarding_due(appeal.registered_on), appeal.deadline)
-    return appeal.deadline
+        due = min(forwarding_due(appeal.registered_on), due)
+    if norm and created_on is not None:
+        with contextlib.suppress(ValueError):  # a malformed norm leaves the legal deadline
+            due = min(add_term(created_on, norm), due)
+    return due
 
 
 # --- extension -------------------------------------------------------------------------------

@@ -26,7 +26,21 @@ def _refresh_absence_flags() -> Any:
     return refresh_absence_flags()
 
 
+def _fire_due_timers() -> Any:
+    from webapp.workflow.timer_service import fire_due_timers
+
+    return fire_due_timers()
+
+
+def _refresh_overdue_flags() -> Any:
+    from webapp.workflow.timer_service import refresh_overdue_flags
+
+    return refresh_overdue_flags()
+
+
 JOBS: tuple[Job, ...] = (
     Job("send_notifications", _send_notifications, every_seconds=30),
     Job("refresh_absence_flags", _refresh_absence_flags, every_seconds=600),
+    Job("fire_due_timers", _fire_due_timers, every_seconds=30),
+    Job("refresh_overdue_flags", _refresh_overdue_flags, every_seconds=600),
 )

@@ -8,6 +8,7 @@ version counter and reported as a conflict; nothing half-done is ever committed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,10 +37,12 @@ from webapp.appeals.models import Appeal
 from webapp.assignment.auto import announce_assignments, choose_assignees
 from webapp.auth.models import LANE_ROLES, User
 from webapp.extensions import db
-from webapp.timeutil import utcnow
+from webapp.timeutil import local_today, utcnow
 from webapp.workflow.hooks import TaskCompletion, run_hooks
 from webapp.workflow.incidents import BLOCKED, INCIDENT, clear_incident, record_incident
 from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance, ProcessVersion
+from webapp.workflow.reminder_service import react_to_timers
+from webapp.workflow.timer_data import timer_data
 
 APPEAL_PROCESS = "appeal_lifecycle"
 DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
@@ -221,15 +224,20 @@ def _project_tasks(
         db.session.execute(delete(PendingTask.__table__).where(PendingTask.id.in_(finished)))
     kept = before & after
     if kept and deadline_changed:
+        created_dates = _created_dates(kept)
         by_due: dict[Any, list[str]] = {}
         for task in ready:
             if task.id in kept:
-                by_due.setdefault(task_due_date(task.name, appeal), []).append(task.id)
+                due = task_due_date(
+                    task.name, appeal, norm=task.properties.get("norm"), created_on=created_dates[task.id]
+                )
+                by_due.setdefault(due, []).append(task.id)
         for due, ids in by_due.items():
             db.session.execute(update(PendingTask.__table__).where(PendingTask.id.in_(ids)).values(due_date=due))
     created = [task for task in ready if task.id not in before]
     if created:
         now = utcnow()
+        created_on = max(local_today(now), appeal.registered_on)  # norms run from the registration day
         rows = [
             {
                 "id": task.id,
@@ -241,7 +249,12 @@ def _project_tasks(
                 "mahalla_id": appeal.mahalla_id,
                 "district_id": appeal.district_id,
                 "assignee_id": None,
-                "due_date": task_due_date(task.name, appeal),
+                "due_date": task_due_date(
+                    task.name,
+                    appeal,
+                    norm=task.properties.get("norm"),
+                    created_on=created_on,
+                ),
                 "created_at": now,
             }
             for task in created
@@ -249,6 +262,11 @@ def _project_tasks(
         choose_assignees(rows)
         db.session.execute(insert(PendingTask.__table__), rows)
     return created
+
+
+def _created_dates(task_ids: set[str]) -> dict[str, dt.date | None]:
+    rows = db.session.execute(select(PendingTask.id, PendingTask.created_at).where(PendingTask.id.in_(task_ids)))
+    return {task_id: local_today(created) if created else None for task_id, created in rows}
 
 
 def _run_engine(action: Any) -> Any:
@@ -273,15 +291,18 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
         "mahalla": appeal.mahalla.code,
         "appeal_number": appeal.number,
         "deadline_term": DEFAULT_TERM,
+        **timer_data(appeal.deadline),
     }
     instance = _run_engine(lambda: Instance.start(library, start_data))
     for name, value in _case_changes(appeal, instance).items():
         setattr(appeal, name, value)
+    _run_engine(lambda: instance.set_timer_data(timer_data(appeal.deadline)))
     record = ProcessInstance(
         appeal_id=appeal.id,
         process_version_id=version.id,
         state=instance.serialize(),
         is_completed=instance.is_completed,
+        next_timer_at=instance.next_timer_due(),
     )
     db.session.add(record)
     db.session.flush()
@@ -353,8 +374,13 @@ def ready_task_view(pending: PendingTask) -> ReadyTask:
     raise TaskNotReady(pending.id)
 
 
-def _save_state(record: _CaseRow, instance: Instance) -> None:
-    """Write the new state if nobody else has since we read it (optimistic lock), else Conflict."""
+def _save_state(record: _CaseRow, instance: Instance, *, progress: bool = True) -> None:
+    """Write the new state if nobody else has since we read it (optimistic lock), else Conflict.
+
+    ``progress``: a person moved the case on (not only a timer), which sets last_progress_at.
+    """
+    now = utcnow()
+    progressed = {"last_progress_at": now} if progress else {}
     result = db.session.execute(
         update(ProcessInstance.__table__)
         .where(ProcessInstance.id == record.id, ProcessInstance.version == record.version)
@@ -362,8 +388,9 @@ def _save_state(record: _CaseRow, instance: Instance) -> None:
             state=instance.serialize(),
             version=record.version + 1,
             is_completed=instance.is_completed,
-            updated_at=utcnow(),
-            last_progress_at=utcnow(),
+            updated_at=now,
+            next_timer_at=instance.next_timer_due(),
+            **progressed,
         )
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -378,23 +405,30 @@ def _write_case(
     events: EventLog,
     actor: User | None,
     extra: Mapping[str, Any] | None = None,
+    *,
+    now: dt.datetime | None = None,
+    progress: bool = True,
 ) -> None:
     """Write what the engine did to a case: the state (guarded by its version), the appeal's
     changed columns, the task projection, and the resulting events (added to ``events``).
 
     Plain statements, no ORM unit of work; the appeal object is updated to show the result.
+    ``now`` is the time the case's timers see (the timer job's injected clock; default: real);
+    ``progress`` False when only timers acted (last_progress_at stays).
     """
     changes = {**_case_changes(appeal, instance), **(extra or {})}
-    _save_state(record, instance)
+    _run_engine(lambda: instance.set_timer_data(timer_data(changes.get("deadline", appeal.deadline)), now=now))
+    _save_state(record, instance, progress=progress)
     if changes:
         changes["updated_at"] = utcnow()
         db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(**changes))
         for name, value in changes.items():
             set_committed_value(appeal, name, value)
-    new_tasks = _project_tasks(record.id, appeal, instance, before, "deadline" in changes)
-    for created in new_tasks:
+    created_tasks = _project_tasks(record.id, appeal, instance, before, "deadline" in changes)
+    for created in created_tasks:
         events.add(appeal, "task_created", None, task=created)
-    announce_assignments(appeal, [task.id for task in new_tasks], events)
+    announce_assignments(appeal, [task.id for task in created_tasks], events)
+    react_to_timers(appeal, instance.elements_completed(qualified=True), created_tasks, events)
     if instance.is_completed:
         events.add(appeal, "case_closed", actor, data={"status": appeal.status})
 
