@@ -182,6 +182,10 @@ def _answer(task_name: str, appeal: Appeal, scenario: dict[str, Any], day: dt.da
         },
         "approve_reply": {"reply_approved": True, "reply_comment": ""},
         "record_result": {"result": "satisfied", "reply_date": iso, "result_note": ""},
+        "review_overdue_case": {
+            "overdue_decision": "instruct",
+            "overdue_instruction": "Murojaatni shu hafta ichida yakunlang va natijani menga ma'lum qiling.",
+        },
         "evaluate_effectiveness": {
             "effective": True,
             "effectiveness_score": 4,
