@@ -31,7 +31,8 @@ def api(client: FlaskClient, world: World) -> Callable[[User], Api]:
         token = issue_token(user, "test")
 
         def call(method: str, path: str, **kwargs: Any) -> Any:
-            headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
+            # English messages: the assertions read the msgids (the API speaks the caller's language).
+            headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en", **kwargs.pop("headers", {})}
             return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
 
         return call
