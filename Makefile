@@ -65,10 +65,10 @@ translations: $(VENV_STAMP)
 # Start a new language with: .venv/bin/pybabel init -i webapp/translations/messages.pot -d webapp/translations -l <lang>
 messages: $(VENV_STAMP)
 	mkdir -p "$(TRANSLATIONS)"
-	"$(BIN)/pybabel" extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 \
+	"$(BIN)/pybabel" extract -F babel.cfg -w 100 -k lazy_gettext -k _l -k lazy_ngettext:1,2 \
 		-o "$(TRANSLATIONS)/messages.pot" .
 	@if ls $(TRANSLATIONS)/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
-		"$(BIN)/pybabel" update -i "$(TRANSLATIONS)/messages.pot" -d "$(TRANSLATIONS)"; \
+		"$(BIN)/pybabel" update -w 100 -i "$(TRANSLATIONS)/messages.pot" -d "$(TRANSLATIONS)"; \
 	fi
 
 # --- Run ---------------------------------------------------------------------

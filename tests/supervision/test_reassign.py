@@ -42,11 +42,16 @@ def test_bulk_reassign_moves_every_task_and_tells_the_inspector(world: World, he
     assert the_task(second, "check_registration").assignee_id == helper.id
     assert ("reassigned", "check_registration") in event_kinds(first)
     event = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "reassigned", CaseEvent.appeal_id == first.id))
-    assert event is not None and event.data["reason"] == "Inspector on leave" and event.data["to"] == helper.id
+    assert (
+        event is not None and event.data["reason"] == "Inspector on leave" and event.data["assignee"] == helper.username
+    )
     mails = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "helper@example.uz")))
     assert len(mails) == 2
     notes = list(db.session.scalars(select(Notification).where(Notification.user_id == helper.id)))
-    assert sorted(n.link for n in notes) == sorted([f"/appeals/{first.number}", f"/appeals/{second.number}"])
+    # one notification per reassigned task, linking to the task itself (the same notice as on the task page)
+    assert sorted(n.link for n in notes) == sorted(
+        f"/tasks/{the_task(appeal, 'check_registration').id}" for appeal in (first, second)
+    )
 
 
 @pytest.mark.parametrize(

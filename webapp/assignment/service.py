@@ -229,6 +229,12 @@ class _Change:
     previous: User | None
 
 
+def reassign_checked(actor: User, tasks: Sequence[PendingTask], to: User, reason: str) -> None:
+    """Give already-checked tasks to ``to``: events and notifications; the caller commits."""
+    for task in tasks:
+        _reassign_one(actor, task, to, reason)
+
+
 def _reassign_one(supervisor: User, task: PendingTask, to: User, reason: str) -> None:
     previous = db.session.get(User, task.assignee_id) if task.assignee_id else None
     _set_assignee(task, to)

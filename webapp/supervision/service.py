@@ -10,21 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from webapp.appeals.models import CATEGORIES, Appeal, AppealKind
+from webapp.assignment.service import reassign_checked
 from webapp.auth.models import Role, User, user_mahallas
 from webapp.extensions import db
-from webapp.notifications.service import queue_message
 from webapp.territory.models import District, Mahalla
 from webapp.territory.service import appeal_scope
 from webapp.timeutil import as_utc, local_today, utcnow
 from webapp.workflow.incidents import CANCELLED, INCIDENT
-from webapp.workflow.models import CaseEvent, Notification, PendingTask, ProcessInstance
-from webapp.workflow.service import EventLog
+from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance
 
 DEFAULT_STUCK_DAYS = 7
 DEFAULT_DUE_SOON_DAYS = 3
@@ -430,49 +426,12 @@ def bulk_reassign(user: User, numbers: Sequence[str], inspector_id: int, reason:
             raise ReassignRefused("no_inspector_task", number)
         tasks.extend(own)
     try:
-        now = utcnow()
-        db.session.execute(
-            update(PendingTask.__table__)
-            .where(PendingTask.id.in_([t.id for t in tasks]))
-            .values(assignee_id=inspector.id, assigned_at=now, needs_reassignment=False)
-        )
-        events = EventLog()
-        by_id = {a.id: a for a in appeals.values()}
-        for task in tasks:
-            appeal = by_id[task.appeal_id]
-            events.add(
-                appeal,
-                "reassigned",
-                user,
-                task=task,
-                data={"from": task.assignee_id, "to": inspector.id, "to_name": inspector.full_name, "reason": reason},
-            )
-        events.write()
-        for appeal in (appeals[n] for n in wanted):
-            _tell_assignee(inspector, appeal, reason)
+        reassign_checked(user, tasks, inspector, reason)  # the same writer as the task page's reassignment
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
     return len(tasks)
-
-
-def _tell_assignee(inspector: User, appeal: Appeal, reason: str) -> None:
-    """An email (outbox) and an in-app notification, in the inspector's language."""
-    with force_locale(inspector.language or current_app.config["LANGUAGES"][0]):
-        text = _("Appeal %(number)s was assigned to you: %(reason)s", number=appeal.number, reason=reason)
-        subject = _("A case was assigned to you")
-    if inspector.email:
-        queue_message(appeal, "email", inspector.email, text, subject=subject)
-    db.session.add(
-        Notification(
-            user_id=inspector.id,
-            appeal_id=appeal.id,
-            kind="reassigned",
-            text=text,
-            link=url_for("appeals.case", number=appeal.number, _external=False),
-        )
-    )
 
 
 # --- status shown on inboxes and task pages --------------------------------------------------------
