@@ -5,39 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from tests.conftest import World
-from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
+from tests.webapp.conftest import (  # noqa: F401 - shared web fixtures
+    Api,
+    as_user,
+    bearer_api,
+    fresh_g_per_request,
+)
 from webapp.appeals.models import Appeal
 from webapp.auth.models import User
-from webapp.auth.service import issue_token
 from webapp.extensions import db
 from webapp.timeutil import local_today, utcnow
 from webapp.workflow.models import PendingTask, ProcessInstance
 
-Api = Callable[..., Any]
-
 
 @pytest.fixture
-def api(client: FlaskClient, world: World) -> Callable[[User], Api]:
-    """api(user)(method, path, json=...) with the user's bearer token."""
-
-    def for_user(user: User) -> Api:
-        token = issue_token(user, "test")
-
-        def call(method: str, path: str, **kwargs: Any) -> Any:
-            # English messages: the assertions read the msgids (the API speaks the caller's language).
-            headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en", **kwargs.pop("headers", {})}
-            return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-
-        return call
-
-    return for_user
+def api(bearer_api: Callable[[User], Api]) -> Callable[[User], Api]:  # noqa: F811 - the shared fixture
+    return bearer_api
 
 
 def idle_for(appeal: Appeal, days: int) -> None:

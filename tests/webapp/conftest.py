@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import World
 from webapp.auth.models import User
+from webapp.auth.service import issue_token
 
 
 def _fresh_g(sender: Flask, **_extra: Any) -> None:
@@ -46,3 +47,25 @@ def as_user(app: Flask, world: World) -> Callable[[User], FlaskClient]:
         return client
 
     return _as_user
+
+
+Api = Callable[..., Any]
+
+
+@pytest.fixture
+def bearer_api(client: FlaskClient, world: World) -> Callable[[User], Api]:
+    """bearer_api(user)(method, path, json=...): the JSON API with the user's bearer token.
+
+    English messages: the assertions read the msgids (the API speaks the caller's language).
+    """
+
+    def for_user(user: User) -> Api:
+        token = issue_token(user, "test")
+
+        def call(method: str, path: str, **kwargs: Any) -> Any:
+            headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en", **kwargs.pop("headers", {})}
+            return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+        return call
+
+    return for_user

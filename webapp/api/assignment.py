@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import g, jsonify
@@ -87,8 +88,16 @@ def assign_task(task_id: str) -> Any:
     return _result(task)
 
 
-def _own_task(task_id: str) -> PendingTask | None:
-    return task_for(g.api_user, task_id)
+def _on_own_task(task_id: str, action: Callable[[User, PendingTask], None]) -> Any:
+    """Claim or hand back a task of the caller's role and territory (404 otherwise)."""
+    task = task_for(g.api_user, task_id)
+    if task is None:
+        return error(404, _("Not found, or you do not have access to it."))
+    try:
+        action(g.api_user, task)
+    except service.AssignmentRefused as refused:
+        return _refused(refused)
+    return _result(task)
 
 
 @blueprint.route("/tasks/<task_id>/claim", methods=["POST"])
@@ -98,14 +107,7 @@ def _own_task(task_id: str) -> PendingTask | None:
     responses={200: ("Yours now", AssignmentOut), 404: NOT_FOUND, 409: ("Someone else holds it", ErrorOut)},
 )
 def claim_task(task_id: str) -> Any:
-    task = _own_task(task_id)
-    if task is None:
-        return error(404, _("Not found, or you do not have access to it."))
-    try:
-        service.claim(g.api_user, task)
-    except service.AssignmentRefused as refused:
-        return _refused(refused)
-    return _result(task)
+    return _on_own_task(task_id, service.claim)
 
 
 @blueprint.route("/tasks/<task_id>/unclaim", methods=["POST"])
@@ -115,11 +117,4 @@ def claim_task(task_id: str) -> Any:
     responses={200: ("Unassigned now", AssignmentOut), 404: NOT_FOUND, 409: ("Not assigned to you", ErrorOut)},
 )
 def unclaim_task(task_id: str) -> Any:
-    task = _own_task(task_id)
-    if task is None:
-        return error(404, _("Not found, or you do not have access to it."))
-    try:
-        service.unclaim(g.api_user, task)
-    except service.AssignmentRefused as refused:
-        return _refused(refused)
-    return _result(task)
+    return _on_own_task(task_id, service.unclaim)
