@@ -35,6 +35,7 @@ CHANNEL = {
 }
 ROLE = {
     "inspector": _l("Prevention inspector"),
+    "youth_adviser": _l("Youth affairs adviser"),
     "supervisor": _l("Supervisor"),
     "methodologist": _l("Methodologist"),
     "admin": _l("Administrator"),

@@ -13,11 +13,13 @@ from webapp.appeals.models import (
 from webapp.auth.models import ApiToken, User, user_mahallas
 from webapp.notifications.models import OutboxMessage
 from webapp.open311.models import Open311Client
+from webapp.prevention.models import PreventionPlan, SupervisedPerson, supervised_person_appeals
 from webapp.territory.models import District, Mahalla, Region
 from webapp.workflow.models import (
     CaseEvent,
     Notification,
     PendingTask,
+    ProcessDraft,
     ProcessInstance,
     ProcessVersion,
     UserAbsence,
@@ -39,11 +41,15 @@ __all__ = [
     "Open311Client",
     "OutboxMessage",
     "PendingTask",
+    "PreventionPlan",
+    "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",
     "ReceptionRecord",
     "Region",
+    "SupervisedPerson",
     "User",
     "UserAbsence",
+    "supervised_person_appeals",
     "user_mahallas",
 ]

@@ -19,6 +19,8 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"
     METHODOLOGIST = "methodologist"
     ADMIN = "admin"
+    # Youth affairs adviser (yoshlar masalalari bo'yicha maslahatchi): serves mahallas like an inspector.
+    YOUTH_ADVISER = "youth_adviser"
 
 
 # Lanes in the diagrams are named after these roles.

@@ -27,6 +27,23 @@ class ProcessVersion(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class ProcessDraft(db.Model):  # type: ignore[name-defined,misc]
+    """A methodologist's working copy of a process library; publishing it creates a ProcessVersion."""
+
+    __tablename__ = "process_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), unique=True)
+    # The version the draft was copied from (the diff and the migration compare against it).
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_versions.id"))
+    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    base_version: Mapped[ProcessVersion | None] = relationship()
+
+
 class ProcessInstance(db.Model):  # type: ignore[name-defined,misc]
     """The live workflow state of one case. ``version`` is an optimistic lock counter."""
 

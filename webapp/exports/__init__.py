@@ -1,0 +1,1 @@
+"""Tabular exports (CSV, XLSX) of lists and dashboard tables, with the page's filters applied."""

@@ -1,0 +1,92 @@
+"""The prevention registry (profilaktik hisob) and individual prevention plans.
+
+A registry record is special personal data: shown only to the responsible inspector and their
+supervisors, masked elsewhere; every view and change is logged; anonymised after the retention
+period that follows removal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.timeutil import utcnow
+
+
+class SupervisedPerson(db.Model):  # type: ignore[name-defined,misc]
+    """A person on the prevention registry (or removed from it, until anonymised)."""
+
+    __tablename__ = "supervised_persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    passport: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    risk_group: Mapped[str] = mapped_column(String(40), index=True)
+    grounds: Mapped[str] = mapped_column(Text, default="")
+    registered_on: Mapped[dt.date] = mapped_column(Date)
+    responsible_inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # active | removed
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    removed_on: Mapped[dt.date | None] = mapped_column(Date)
+    removal_grounds: Mapped[str] = mapped_column(Text, default="")
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    responsible_inspector = relationship("User", foreign_keys=[responsible_inspector_id])
+    mahalla = relationship("Mahalla")
+
+
+# Appeals that concern a person on the registry (linked by an inspector or from stage 3).
+supervised_person_appeals = Table(
+    "supervised_person_appeals",
+    db.metadata,
+    Column("person_id", ForeignKey("supervised_persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("appeal_id", ForeignKey("appeals.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("linked_by_id", ForeignKey("users.id")),
+    Column("linked_at", DateTime(timezone=True), default=utcnow),
+)
+
+
+class PreventionPlan(db.Model):  # type: ignore[name-defined,misc]
+    """An individual prevention plan run by a BPMN process (processes/prevention/).
+
+    The plan lives for years: each cycle runs as a fresh engine instance that carries the plan's
+    data forward ("continue as new"), so the live state never grows with the plan's age.
+    """
+
+    __tablename__ = "prevention_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("supervised_persons.id"), index=True)
+    # The appeal whose stage 3 opened the plan, if any.
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
+    mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    state: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    cycle: Mapped[int] = mapped_column(Integer, default=1)
+    # drafting | awaiting_approval | active | completed | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="drafting", index=True)
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    extensions: Mapped[int] = mapped_column(Integer, default=0)
+    # The due date of the plan's current task: "plans on time" is one indexed comparison.
+    next_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    person: Mapped[SupervisedPerson] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
