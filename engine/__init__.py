@@ -3,8 +3,9 @@
 Everything it returns is plain data (dataclasses, dicts, strings); see the names below.
 """
 
-from engine.categorisation import Suggestion, check_decisions
+from engine.categorisation import Suggestion
 from engine.categorisation import suggest as suggest_categorisation
+from engine.decisions import DecisionFailed, DecisionTables, FiredRule, check_decisions, decide, decision_tables
 from engine.errors import (
     DiagramError,
     DiagramProblem,
@@ -21,12 +22,15 @@ from engine.instance import Instance, ReadyTask
 from engine.library import LibraryCache, ProcessLibrary, UserTaskInfo, content_hash, load_library
 
 __all__ = [
+    "DecisionFailed",
+    "DecisionTables",
     "DiagramError",
     "DiagramProblem",
     "EngineError",
     "EngineStepFailed",
     "FieldError",
     "FieldOption",
+    "FiredRule",
     "FormDefinition",
     "FormField",
     "FormInvalid",
@@ -41,6 +45,8 @@ __all__ = [
     "UserTaskInfo",
     "check_decisions",
     "content_hash",
+    "decide",
+    "decision_tables",
     "load_library",
     "suggest_categorisation",
     "validate_submission",

@@ -7,7 +7,7 @@ import signal
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, run_command, shell_command, with_appcontext
 
 
@@ -95,20 +95,22 @@ def create_token(username: str, name: str) -> None:
 @click.option("--note", default="published from the processes/ folder")
 @with_appcontext
 def publish_processes(note: str) -> None:
-    """Validate the diagrams in processes/ and publish them as a new version if they changed."""
+    """Validate the bundled diagrams of every lineage and publish those that changed."""
     from engine import DiagramError
     from webapp.extensions import db
-    from webapp.workflow.service import APPEAL_PROCESS, publish_files, read_process_directory
+    from webapp.workflow.service import BUNDLED_LINEAGES, bundled_files, publish_files
 
-    files = read_process_directory(current_app.config["PROCESSES_DIR"])
-    try:
-        version = publish_files(APPEAL_PROCESS, files, note=note)
-    except DiagramError as exc:
-        for problem in exc.problems:
-            click.echo(f"  {problem.file or ''} {problem.element_id or ''}: {problem.message}", err=True)
-        raise click.ClickException("the diagrams have errors; nothing was published") from None
+    published = []
+    for process_id in sorted(BUNDLED_LINEAGES):
+        try:
+            version = publish_files(process_id, bundled_files(process_id), note=note)
+        except DiagramError as exc:
+            for problem in exc.problems:
+                click.echo(f"  {problem.file or ''} {problem.element_id or ''}: {problem.message}", err=True)
+            raise click.ClickException(f"{process_id}: the diagrams have errors; nothing was published") from None
+        published.append(f"{process_id}: version {version.id} ({version.content_hash[:12]})")
     db.session.commit()
-    click.echo(f"{APPEAL_PROCESS}: version {version.id} ({version.content_hash[:12]})")
+    click.echo("\n".join(published))
 
 
 @click.command("send-notifications")

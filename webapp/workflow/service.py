@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import (
     EngineStepFailed,
+    FiredRule,
     FormDefinition,
     Instance,
     LibraryCache,
@@ -29,6 +30,7 @@ from engine import (
     TaskNotReady,
     check_decisions,
     content_hash,
+    decide,
     load_library,
 )
 from forms.builder import RESERVED_FIELD_IDS
@@ -107,6 +109,27 @@ def read_process_directory(directory: str | Path) -> dict[str, str]:
     }
 
 
+# Lineages with bundled diagrams in processes/: the appeal lifecycle at the top of the folder,
+# every other lineage in its own sub-folder (e.g. processes/prevention/ for "prevention_plan").
+BUNDLED_LINEAGES: dict[str, str] = {APPEAL_PROCESS: ""}
+
+
+def register_bundled_lineage(process_id: str, subfolder: str) -> None:
+    """Declare that ``processes/<subfolder>/`` holds the bundled diagrams of ``process_id``."""
+    BUNDLED_LINEAGES[process_id] = subfolder
+
+
+def bundled_files(process_id: str) -> dict[str, str]:
+    """The diagrams shipped with the code for ``process_id`` (KeyError for an unknown lineage)."""
+    folder = Path(current_app.config["PROCESSES_DIR"]) / BUNDLED_LINEAGES[process_id]
+    return read_process_directory(folder)
+
+
+def is_decision_library(files: Mapping[str, str]) -> bool:
+    """A lineage of DMN tables only (no process), e.g. the rules behind a report's recommendations."""
+    return not any(name.endswith(".bpmn") for name in files)
+
+
 def latest_version(process_id: str) -> ProcessVersion | None:
     return db.session.scalar(
         select(ProcessVersion).where(ProcessVersion.process_id == process_id).order_by(ProcessVersion.id.desc())
@@ -116,16 +139,21 @@ def latest_version(process_id: str) -> ProcessVersion | None:
 def publish_files(
     process_id: str, files: Mapping[str, str], *, actor: User | None = None, note: str = ""
 ) -> ProcessVersion:
-    """Validate and store a library version (no-op when identical content is already stored)."""
+    """Validate and store a library version (no-op when identical content is already stored).
+
+    A library with BPMN must hold the process ``process_id``; a decision library (DMN only) is
+    checked table by table. Raises DiagramError with element-level problems.
+    """
     digest = content_hash(files)
     existing = db.session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == digest))
     if existing is not None:
         return existing
-    library = load_library(files, process_id, **LIBRARY_RULES)  # raises DiagramError
+    if not is_decision_library(files):
+        load_library(files, process_id, **LIBRARY_RULES)  # raises DiagramError
     check_decisions(files)  # DMN expressions are untrusted too (raises DiagramError)
     version = ProcessVersion(
         process_id=process_id,
-        content_hash=library.content_hash,
+        content_hash=digest,
         files=dict(files),
         note=note,
         created_by_id=actor.id if actor else None,
@@ -139,9 +167,13 @@ def current_version(process_id: str = APPEAL_PROCESS) -> ProcessVersion:
     """The newest published version; on an empty database, publish the bundled diagrams."""
     version = latest_version(process_id)
     if version is None:
-        files = read_process_directory(current_app.config["PROCESSES_DIR"])
-        version = publish_files(process_id, files, note="bundled diagrams")
+        version = publish_files(process_id, bundled_files(process_id), note="bundled diagrams")
     return version
+
+
+def decide_with_latest(process_id: str, decision_id: str, data: Mapping[str, Any]) -> list[FiredRule]:
+    """Evaluate a decision table of the newest version of ``process_id`` (raises EngineError)."""
+    return decide(current_version(process_id).files, decision_id, data)
 
 
 def _event_row(

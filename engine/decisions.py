@@ -1,0 +1,193 @@
+"""Evaluate the DMN decision tables of a published version: any decision a methodologist owns.
+
+DMN files are untrusted like BPMN: parsed with the hardened XML parser, validated against the DMN
+schema, and every expression is compiled by the restricted compiler before anything runs. Parsed
+tables are cached by the content hash of the DMN documents.
+
+SpiffWorkflow 3.2.0 supports the UNIQUE and COLLECT hit policies: ``decide`` returns every rule
+that fired (one for UNIQUE), in rule order, named by the rule's description, with its outputs.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from engine.errors import DiagramError, DiagramProblem, EngineError
+from engine.library import _is_dmn, _xsd_validator, content_hash
+from engine.scripting import check_script, restricted_script_engine
+from engine.xml_safety import parse_diagram_xml
+
+# The same "? outside quotes" rule as SpiffWorkflow's DMNEngine.evaluate.
+_INPUT_PLACEHOLDER = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
+
+
+class DecisionFailed(EngineError):
+    """Evaluating a decision table failed (an expression raised or ran too long)."""
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    name: str
+    outputs: dict[str, Any]
+
+
+class _Spec:
+    """What SpiffWorkflow's error reporting reads from a task spec and a workflow spec."""
+
+    def __init__(self, name: str) -> None:
+        self.name = self.bpmn_name = self.bpmn_id = name
+        self.file = name
+
+
+class _Workflow:
+    def __init__(self, script_engine: Any) -> None:
+        self.script_engine = script_engine
+        self.spec = _Spec("categorisation")
+        self.top_workflow = self
+
+
+class _Task:
+    """The little of a SpiffWorkflow task that DMNEngine uses: data, the script engine, names for errors."""
+
+    task_spec = _Spec("categorisation")
+
+    def __init__(self, data: dict[str, Any], script_engine: Any) -> None:
+        self.data = data
+        self.workflow = _Workflow(script_engine)
+
+
+def _rule_name(rule: Any) -> str:
+    return str(rule.description or rule.id).strip()
+
+
+def _entry_problems(table: Any, file: str) -> list[DiagramProblem]:
+    """Compile every input and output expression of a table under the restricted policy."""
+    problems: list[DiagramProblem] = []
+
+    def check(source: str, element: str) -> None:
+        message = check_script(source, "eval")
+        if message:
+            problems.append(DiagramProblem(f"expression {source!r} refused: {message}", element, file))
+
+    for table_input in table.inputs:
+        if table_input.expression:
+            check(table_input.expression.strip(), table_input.id)
+    for rule in table.rules:
+        for entry in rule.inputEntries:
+            for lhs in entry.lhs:
+                if lhs is None:
+                    continue
+                text = _INPUT_PLACEHOLDER.sub("dmninputexpr", lhs).strip()
+                if "dmninputexpr" not in text and check_script(text, "eval"):
+                    text = f"dmninputexpr {text}"
+                check(text, entry.id)
+        for output_entry in rule.outputEntries:
+            if output_entry.text:
+                check(output_entry.text.strip(), output_entry.id)
+    return problems
+
+
+def _parse_tables(files: Mapping[str, bytes | str]) -> dict[str, Any]:
+    """Decision tables by decision id, from every DMN document among the files."""
+    parser = CamundaParser(validator=_xsd_validator())
+    problems: list[DiagramProblem] = []
+    for name in sorted(files):
+        try:
+            tree = parse_diagram_xml(files[name], name)
+            if _is_dmn(tree):
+                parser.add_dmn_xml(tree.getroot(), filename=name)
+        except DiagramError as exc:
+            problems.extend(exc.problems)
+        except ValidationException as exc:
+            problems.append(DiagramProblem(str(exc.args[0]) if exc.args else str(exc), exc.id or None, name))
+    if problems:
+        raise DiagramError(problems)
+    tables: dict[str, Any] = {}
+    for decision_id, dmn_parser in parser.dmn_parsers.items():
+        try:
+            dmn_parser.parse()
+        except (ValidationException, SpiffWorkflowException, KeyError, IndexError, SyntaxError) as exc:
+            raise DiagramError(
+                [DiagramProblem(f"could not read the decision: {exc}", decision_id, dmn_parser.filename)]
+            ) from None
+        table = dmn_parser.decision.decisionTables[0]
+        problems.extend(_entry_problems(table, dmn_parser.filename))
+        tables[decision_id] = table
+    if problems:
+        raise DiagramError(problems)
+    return tables
+
+
+def check_decisions(files: Mapping[str, bytes | str]) -> None:
+    """Refuse a library whose DMN documents are malformed or hold expressions the policy refuses."""
+    _parse_tables({name: content for name, content in files.items() if name.endswith(".dmn")})
+
+
+class DecisionTables:
+    """The parsed decisions of one version. Shared between threads; evaluation is read-only."""
+
+    def __init__(self, tables: Mapping[str, Any]) -> None:
+        self._engines = {decision_id: DMNEngine(table) for decision_id, table in tables.items()}
+        self._script_engine = restricted_script_engine()
+
+    @property
+    def decision_ids(self) -> list[str]:
+        return sorted(self._engines)
+
+    def has(self, decision_id: str) -> bool:
+        return decision_id in self._engines
+
+    def decide(self, decision_id: str, data: Mapping[str, Any]) -> list[FiredRule]:
+        engine = self._engines.get(decision_id)
+        if engine is None:
+            raise DiagramError([DiagramProblem(f"no DMN decision with id {decision_id!r}", decision_id)])
+        task = _Task(dict(data), self._script_engine)
+        try:
+            return [FiredRule(_rule_name(rule), dict(rule.output_as_dict(task))) for rule in engine.decide(task)]
+        except (SpiffWorkflowException, EngineError, ValueError, TypeError, AttributeError) as exc:
+            raise DecisionFailed(f"the decision table {decision_id!r} could not be evaluated: {exc}") from None
+
+
+class _DecisionCache:
+    def __init__(self, capacity: int = 32) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[str, DecisionTables] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, files: Mapping[str, bytes | str]) -> DecisionTables:
+        dmn_files = {name: content for name, content in files.items() if name.endswith(".dmn")}
+        key = content_hash(dmn_files)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        tables = DecisionTables(_parse_tables(dmn_files))
+        with self._lock:
+            self._items[key] = tables
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+        return tables
+
+
+_CACHE = _DecisionCache()
+
+
+def decision_tables(files: Mapping[str, bytes | str]) -> DecisionTables:
+    """The parsed decisions among ``files`` (parsed once per content hash); raises DiagramError."""
+    return _CACHE.get(files)
+
+
+def decide(files: Mapping[str, bytes | str], decision_id: str, data: Mapping[str, Any]) -> list[FiredRule]:
+    """The rules of ``decision_id`` that fire for ``data``, with their outputs."""
+    return decision_tables(files).decide(decision_id, data)
