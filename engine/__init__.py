@@ -5,6 +5,7 @@ Everything it returns is plain data (dataclasses, dicts, strings); see the names
 
 from engine.categorisation import Suggestion, check_decisions
 from engine.categorisation import suggest as suggest_categorisation
+from engine.diff import VersionDiff, diff_libraries
 from engine.errors import (
     DiagramError,
     DiagramProblem,
@@ -19,6 +20,7 @@ from engine.errors import (
 from engine.forms import FieldOption, FormDefinition, FormField, validate_submission
 from engine.instance import Instance, ReadyTask
 from engine.library import LibraryCache, ProcessLibrary, UserTaskInfo, content_hash, load_library
+from engine.migration import MigrationBlocker, MigrationCheck, MigrationRefused, check_migration, migrate_state
 
 __all__ = [
     "DiagramError",
@@ -32,6 +34,9 @@ __all__ = [
     "FormInvalid",
     "Instance",
     "LibraryCache",
+    "MigrationBlocker",
+    "MigrationCheck",
+    "MigrationRefused",
     "ProcessLibrary",
     "ReadyTask",
     "ScriptRejected",
@@ -39,9 +44,13 @@ __all__ = [
     "Suggestion",
     "TaskNotReady",
     "UserTaskInfo",
+    "VersionDiff",
     "check_decisions",
+    "check_migration",
     "content_hash",
+    "diff_libraries",
     "load_library",
+    "migrate_state",
     "suggest_categorisation",
     "validate_submission",
 ]

@@ -118,8 +118,10 @@ def check_migration(old: ProcessLibrary, new: ProcessLibrary, state: str) -> Mig
         if element_id and task.has_state(_LIVE):
             current.append(LiveElement(element_id, name, _kind(spec), process_id, _state_name(task)))
         blocker = _blocker(new, process_id, spec, element_id, name)
-        key = (process_id, blocker.element_id) if blocker else None
-        if blocker is not None and (key not in blockers or blockers[key].code == EVENTS_CHANGED):
+        if blocker is None:
+            continue
+        key = (process_id, blocker.element_id)
+        if key not in blockers or blockers[key].code == EVENTS_CHANGED:
             blockers[key] = blocker  # the element's own reason is clearer than its helper task's
     return MigrationCheck(tuple(current), tuple(blockers.values()))
 
