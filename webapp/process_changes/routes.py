@@ -124,8 +124,6 @@ def migrate(process_id: str) -> Any:
             for failure in report.failed:
                 flash(failure_message(failure), "danger")
             return redirect(url_for("process_changes.migrate", process_id=process_id, to=target.id))
-    elif form.is_submitted():
-        flash(_("The form has expired. Please try again."), "danger")
     plans = service.migration_plan(process_id, target)
     return render_template(
         "process_changes/migrate.html",
@@ -233,23 +231,20 @@ def sandbox_run(process_id: str, run_id: int) -> Any:
 @blueprint.route("/<process_id>/sandbox/<int:run_id>/timers", methods=["POST"])
 @roles_required(*EDITORS)
 def sandbox_timers(process_id: str, run_id: int) -> Any:
-    run = _run_or_404(process_id, run_id)
-    if not ActionForm().validate_on_submit():
-        flash(_("The form has expired. Please try again."), "danger")
+    run = _run_or_404(process_id, run_id)  # the CSRF token is checked for every POST (CSRFProtect)
+    try:
+        fired = service.fire_next_timer(run)
+    except EngineStepFailed as failed:
+        flash(
+            _(
+                "The procedure stopped at %(element)s: %(message)s",
+                element=failed.element_id or "?",
+                message=failed.message,
+            ),
+            "danger",
+        )
     else:
-        try:
-            fired = service.fire_next_timer(run)
-        except EngineStepFailed as failed:
-            flash(
-                _(
-                    "The procedure stopped at %(element)s: %(message)s",
-                    element=failed.element_id or "?",
-                    message=failed.message,
-                ),
-                "danger",
-            )
-        else:
-            flash(_("The next timer fired.") if fired else _("No timer is waiting."), "success" if fired else "info")
+        flash(_("The next timer fired.") if fired else _("No timer is waiting."), "success" if fired else "info")
     return redirect(url_for("process_changes.sandbox_run", process_id=process_id, run_id=run.id))
 
 

@@ -252,9 +252,10 @@ def _run_files(run: SandboxRun) -> dict[str, str]:
 
 
 def _record(run: SandboxRun, instance: Instance) -> None:
-    run.state = instance.serialize()
+    # The path and data first: serializing drops the finished history (engine.compaction).
     run.path = [*(run.path or []), *instance.elements_completed(qualified=True)]
     run.data = _json_safe(instance.current_data())
+    run.state = instance.serialize()
     run.is_completed = instance.is_completed
     db.session.commit()
 
@@ -308,7 +309,7 @@ def fire_next_timer(run: SandboxRun) -> bool:
     due = instance.next_timer_due()
     if due is None:
         return False
-    instance.fire_due_timers(due)
+    instance.fire_due_timers(due + dt.timedelta(seconds=1))  # a timer fires once its moment has passed
     _record(run, instance)
     return True
 
