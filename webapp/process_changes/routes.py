@@ -50,6 +50,11 @@ def _refuse_readers() -> None:
         abort(403)
 
 
+def _translated(text: str) -> str:
+    """A diagram's own text in the user's language (its msgid comes from the BPMN)."""
+    return _(text) if text else ""
+
+
 def _xml_response(document: str | None) -> Any:
     if document is None:
         abort(404)
@@ -256,7 +261,7 @@ def sandbox_diagrams(process_id: str, run_id: int) -> Any:
     entries = [
         {
             **entry,
-            "title": _(entry["name"]) if entry["name"] else "",
+            "title": _translated(entry["name"]),
             "xml_url": url_for(
                 "process_changes.sandbox_file", process_id=process_id, run_id=run.id, file_name=entry["file"]
             ),

@@ -91,6 +91,13 @@ class Comparison:
         changed = {e.file for e in self.diff.elements}
         return sorted(names, key=lambda name: name not in changed)
 
+    def change_counts(self) -> dict[str, int]:
+        """How many elements changed, by file."""
+        counts: dict[str, int] = {}
+        for element in self.diff.elements:
+            counts[element.file] = counts.get(element.file, 0) + 1
+        return counts
+
     def markers(self) -> dict[str, dict[str, dict[str, list[str]]]]:
         """Per BPMN file, the element ids to colour on each side: removed and changed on the left,
         added and changed on the right."""
