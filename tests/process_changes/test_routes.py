@@ -85,25 +85,65 @@ def test_compare_shows_the_draft_changes_with_form_field_details(
     assert client.get(f"/processes/{PROCESS}/compare/abc/appeal_analysis.bpmn").status_code == 404
 
 
-def test_a_broken_draft_gets_an_element_level_message_not_a_500(
-    world: World, bundled: ProcessVersion, as_user: Any
-) -> None:
+def _problems(html: str) -> list[str]:
+    return [" ".join(e.text.split()) for e in parse(html) if "diagram-problem" in e.classes]
+
+
+def test_a_malformed_draft_gets_a_clear_message_not_a_500(world: World, bundled: ProcessVersion, as_user: Any) -> None:
     files = dict(bundled.files)
     files["appeal_analysis.bpmn"] = files["appeal_analysis.bpmn"].replace("</bpmn:process>", "", 1)
     _draft(files, bundled)
     client = as_user(world.methodologist)
     compare = client.get(f"/processes/{PROCESS}/compare?from={bundled.id}&to=draft")
     assert compare.status_code == 200
-    assert "appeal_analysis.bpmn" in compare.get_data(as_text=True) and "malformed XML" in compare.get_data(
-        as_text=True
-    )
+    [problem] = _problems(compare.get_data(as_text=True))
+    assert problem.startswith("appeal_analysis.bpmn") and "malformed XML" in problem
     sandbox = client.get(f"/processes/{PROCESS}/sandbox")
     started = client.post(
         f"/processes/{PROCESS}/sandbox",
         data={"csrf_token": csrf_token(sandbox.get_data(as_text=True)), "source": "draft", "start_data": "{}"},
     )
+    assert started.status_code == 200 and _problems(started.get_data(as_text=True))
+    assert _count(SandboxRun) == 0
+
+
+def test_a_draft_the_engine_refuses_names_the_element(world: World, bundled: ProcessVersion, as_user: Any) -> None:
+    files = dict(bundled.files)
+    files["appeal_analysis.bpmn"] = files["appeal_analysis.bpmn"].replace('name="inspector"', 'name="nobody"', 1)
+    _draft(files, bundled)
+    client = as_user(world.methodologist)
+    page = client.get(f"/processes/{PROCESS}/sandbox")
+    started = client.post(
+        f"/processes/{PROCESS}/sandbox",
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "source": "draft", "start_data": "{}"},
+    )
     assert started.status_code == 200
-    assert [e for e in parse(started.get_data(as_text=True)) if "diagram-problem" in e.classes]
+    assert any(
+        "#analyse_appeal" in problem and "lane" in problem for problem in _problems(started.get_data(as_text=True))
+    )
+    assert _count(SandboxRun) == 0
+
+
+def test_bad_start_data_is_a_form_error(world: World, bundled: ProcessVersion, as_user: Any) -> None:
+    client = as_user(world.methodologist)
+    page = client.get(f"/processes/{PROCESS}/sandbox")
+    token = csrf_token(page.get_data(as_text=True))
+    for bad in ("{not json", "[1, 2]"):
+        answer = client.post(
+            f"/processes/{PROCESS}/sandbox", data={"csrf_token": token, "source": str(bundled.id), "start_data": bad}
+        )
+        assert answer.status_code == 200
+        assert [
+            e
+            for e in parse(answer.get_data(as_text=True))
+            if e.get("name") == "start_data" and "is-invalid" in e.classes
+        ]
+    admin = as_user(world.admin)
+    admin_token = csrf_token(admin.get(f"/processes/{PROCESS}/sandbox").get_data(as_text=True))
+    refused = admin.post(
+        f"/processes/{PROCESS}/sandbox", data={"csrf_token": admin_token, "source": str(bundled.id), "start_data": "{}"}
+    )
+    assert refused.status_code == 403
     assert _count(SandboxRun) == 0
 
 
