@@ -55,6 +55,13 @@ class MigrationBlocker:
     code: str
     old_kind: str
     new_kind: str | None = None
+    # Alive (where the case is now), or a finished step the live state still refers to.
+    live: bool = True
+
+    @property
+    def _rank(self) -> tuple[bool, bool]:
+        """The element's own reason beats its helper task's; where the case is beats what it passed."""
+        return (self.code != EVENTS_CHANGED, self.live)
 
 
 @dataclass(frozen=True)
@@ -117,31 +124,31 @@ def check_migration(old: ProcessLibrary, new: ProcessLibrary, state: str) -> Mig
         name = getattr(spec, "bpmn_name", None) or element_id or spec.name
         if element_id and task.has_state(_LIVE):
             current.append(LiveElement(element_id, name, _kind(spec), process_id, _state_name(task)))
-        blocker = _blocker(new, process_id, spec, element_id, name)
+        blocker = _blocker(new, process_id, spec, element_id, name, bool(task.has_state(_LIVE)))
         if blocker is None:
             continue
         key = (process_id, blocker.element_id)
-        if key not in blockers or blockers[key].code == EVENTS_CHANGED:
-            blockers[key] = blocker  # the element's own reason is clearer than its helper task's
+        if key not in blockers or blocker._rank > blockers[key]._rank:
+            blockers[key] = blocker
     return MigrationCheck(tuple(current), tuple(blockers.values()))
 
 
 def _blocker(
-    new: ProcessLibrary, process_id: str, spec: Any, element_id: str | None, name: str
+    new: ProcessLibrary, process_id: str, spec: Any, element_id: str | None, name: str, live: bool
 ) -> MigrationBlocker | None:
     target = _process_spec(new, process_id)
     if element_id is None:  # a helper task named "<element>.BoundaryEventSplit"
         if target is not None and spec.name in target.task_specs:
             return None
         owner = spec.name.split(".", 1)[0]
-        return MigrationBlocker(owner, owner, process_id, EVENTS_CHANGED, _kind(spec))
+        return MigrationBlocker(owner, owner, process_id, EVENTS_CHANGED, _kind(spec), live=live)
     if target is None:
-        return MigrationBlocker(element_id, name, process_id, MISSING_PROCESS, _kind(spec))
+        return MigrationBlocker(element_id, name, process_id, MISSING_PROCESS, _kind(spec), live=live)
     counterpart = target.task_specs.get(spec.name)
     if counterpart is None:
-        return MigrationBlocker(element_id, name, process_id, MISSING, _kind(spec))
+        return MigrationBlocker(element_id, name, process_id, MISSING, _kind(spec), live=live)
     if _kind(counterpart) != _kind(spec):
-        return MigrationBlocker(element_id, name, process_id, TYPE_CHANGED, _kind(spec), _kind(counterpart))
+        return MigrationBlocker(element_id, name, process_id, TYPE_CHANGED, _kind(spec), _kind(counterpart), live)
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,17 @@ def test_a_case_still_in_registration_moves_past_a_changed_later_stage(
     [task] = moved.ready_user_tasks()
     moved.complete(task.id, ANSWERS["check_registration"])
     assert [t.name for t in moved.ready_user_tasks()] == ["study_appeal"]
+
+
+def test_a_removed_step_the_case_has_passed_is_named_as_such(files: dict[str, str], library: ProcessLibrary) -> None:
+    """The reminder fired while the case was at analyse_appeal: that branch keeps the finished task in the state."""
+    reminded = Instance.restore(library, _at_analysis(library))
+    reminded.fire_due_timers(dt.datetime(2099, 3, 14, 12, tzinfo=dt.UTC))
+    assert "appeal_analysis:analyse_appeal_reminder" in reminded.elements_completed(qualified=True)
+    answers = {**ANSWERS["analyse_appeal"], "crime_related": True}
+    referred = _complete(library, reminded.serialize(), "analyse_appeal", answers)
+    assert [t.name for t in referred.ready_user_tasks()] == ["refer_law_enforcement"]
+    check = check_migration(library, _load(without_analysis_task(files)), referred.serialize())
+    passed = {b.element_id: b.live for b in check.blockers}
+    assert passed.get("analyse_appeal") is False  # finished, but the live state still hangs on it
+    assert "refer_law_enforcement" not in passed

@@ -11,6 +11,17 @@ from webapp.process_changes.service import MigrationFailure
 
 def blocker_message(blocker: MigrationBlocker) -> str:
     details = {"name": _(blocker.name), "element": blocker.element_id, "process": blocker.process_id}
+    if blocker.code == MISSING and not blocker.live:
+        return _(
+            "\u201c%(name)s\u201d (%(element)s), a step the case has passed and its state still refers to, "
+            "no longer exists in the new version.",
+            **details,
+        )
+    if blocker.code == MISSING and blocker.old_kind != "UserTask":
+        return _(
+            "\u201c%(name)s\u201d (%(element)s), which the case waits at, no longer exists in the new version.",
+            **details,
+        )
     if blocker.code == MISSING:
         return _("Current task \u201c%(name)s\u201d (%(element)s) no longer exists in the new version.", **details)
     if blocker.code == TYPE_CHANGED:
