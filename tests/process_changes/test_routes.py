@@ -54,8 +54,14 @@ def test_workers_may_not_open_the_pages(world: World, bundled: ProcessVersion, a
     assert as_user(world.admin).get(page).status_code == 200
 
 
-def test_an_unknown_process_is_not_found(world: World, bundled: ProcessVersion, as_user: Any) -> None:
-    assert as_user(world.methodologist).get("/processes/nothing/compare").status_code == 404
+def test_unknown_processes_versions_and_runs_are_not_found(world: World, bundled: ProcessVersion, as_user: Any) -> None:
+    client = as_user(world.methodologist)
+    assert client.get("/processes/nothing/compare").status_code == 404
+    huge = "9" * 30
+    assert client.get(f"/processes/{PROCESS}/migrate?to=999").status_code == 404
+    assert client.get(f"/processes/{PROCESS}/compare/{huge}/appeal_analysis.bpmn").status_code == 404
+    assert client.get(f"/processes/{PROCESS}/sandbox/{huge}").status_code == 404
+    assert client.get(f"/processes/{PROCESS}/compare?from={huge}&to=draft").status_code == 200  # says what to do
 
 
 def test_compare_shows_the_draft_changes_with_form_field_details(

@@ -8,6 +8,7 @@ hook or notification is ever created by a test run.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +60,12 @@ def versions_of(process_id: str) -> list[ProcessVersion]:
     )
 
 
+MAX_ID = 2**31 - 1  # ids beyond the integer column's range name nothing (and must not reach the database)
+
+
 def version_of(process_id: str, version_id: int) -> ProcessVersion | None:
+    if not 0 < version_id <= MAX_ID:
+        return None
     version = db.session.get(ProcessVersion, version_id)
     return version if version is not None and version.process_id == process_id else None
 
@@ -153,7 +159,7 @@ def _running_cases(process_id: str, target: ProcessVersion, instance_ids: Iterab
         .order_by(Appeal.number)
     )
     if instance_ids is not None:
-        query = query.where(ProcessInstance.id.in_(list(instance_ids)))
+        query = query.where(ProcessInstance.id.in_([i for i in instance_ids if 0 < i <= MAX_ID]))
     return db.session.execute(query)
 
 
@@ -237,7 +243,7 @@ def runs_of(owner: User, process_id: str) -> list[SandboxRun]:
 
 
 def run_of(owner: User, process_id: str, run_id: int) -> SandboxRun | None:
-    run = db.session.get(SandboxRun, run_id)
+    run = db.session.get(SandboxRun, run_id) if 0 < run_id <= MAX_ID else None
     if run is None or run.owner_id != owner.id or run.process_id != process_id:
         return None
     return run
@@ -268,9 +274,8 @@ def _record(run: SandboxRun, instance: Instance) -> None:
 
 
 def _json_safe(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        str(k): v if isinstance(v, (str, int, float, bool, type(None), list, dict)) else str(v) for k, v in data.items()
-    }
+    """The case data as JSON can hold it (dates and other values as text)."""
+    return dict(json.loads(json.dumps(dict(data), default=str)))
 
 
 def start_run(owner: User, process_id: str, ref: str, start_data: Mapping[str, Any]) -> SandboxRun | None:
