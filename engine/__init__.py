@@ -6,6 +6,7 @@ Everything it returns is plain data (dataclasses, dicts, strings); see the names
 from engine.categorisation import Suggestion
 from engine.categorisation import suggest as suggest_categorisation
 from engine.decisions import DecisionFailed, DecisionTables, FiredRule, check_decisions, decide, decision_tables
+from engine.diff import VersionDiff, diff_libraries
 from engine.errors import (
     DiagramError,
     DiagramProblem,
@@ -20,6 +21,7 @@ from engine.errors import (
 from engine.forms import FieldOption, FormDefinition, FormField, validate_submission
 from engine.instance import Instance, ReadyTask
 from engine.library import LibraryCache, ProcessLibrary, UserTaskInfo, content_hash, load_library
+from engine.migration import MigrationBlocker, MigrationCheck, MigrationRefused, check_migration, migrate_state
 
 __all__ = [
     "DecisionFailed",
@@ -36,6 +38,9 @@ __all__ = [
     "FormInvalid",
     "Instance",
     "LibraryCache",
+    "MigrationBlocker",
+    "MigrationCheck",
+    "MigrationRefused",
     "ProcessLibrary",
     "ReadyTask",
     "ScriptRejected",
@@ -43,11 +48,15 @@ __all__ = [
     "Suggestion",
     "TaskNotReady",
     "UserTaskInfo",
+    "VersionDiff",
     "check_decisions",
+    "check_migration",
     "content_hash",
     "decide",
     "decision_tables",
+    "diff_libraries",
     "load_library",
+    "migrate_state",
     "suggest_categorisation",
     "validate_submission",
 ]

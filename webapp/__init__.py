@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
     from webapp.monitoring import panel as _monitoring_panel  # noqa: F401 - registers the stage-5 panel
     from webapp.open311.routes import blueprint as open311_blueprint
+    from webapp.process_changes.routes import blueprint as process_changes_blueprint
     from webapp.public.routes import blueprint as public_blueprint
     from webapp.reception.routes import blueprint as reception_blueprint
     from webapp.related.routes import blueprint as related_blueprint
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appeals_blueprint)
     app.register_blueprint(attachments_blueprint)
     app.register_blueprint(related_blueprint)
+    app.register_blueprint(process_changes_blueprint)
     app.register_blueprint(reception_blueprint)
     app.register_blueprint(diagrams_blueprint)
     app.register_blueprint(legal_terms_blueprint)

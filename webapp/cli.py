@@ -113,6 +113,33 @@ def publish_processes(note: str) -> None:
     click.echo("\n".join(published))
 
 
+@click.command("migrate-cases")
+@click.argument("process_id")
+@click.option("--to", "to_version", required=True, type=int, help="The version id to move the running cases to.")
+@click.option("--dry-run", is_flag=True, help="Only say, case by case, whether it can move.")
+@with_appcontext
+def migrate_cases(process_id: str, to_version: int, dry_run: bool) -> None:
+    """Move the running cases of a process to a newer version, where that is safe (each case on its own)."""
+    from webapp.process_changes import service
+
+    target = service.version_of(process_id, to_version)
+    if target is None:
+        raise click.ClickException(f"{process_id} has no version {to_version}")
+
+    def reasons(blockers: Any) -> str:
+        return "; ".join(f"{b.process_id}:{b.element_id} ({b.name}) {b.code.replace('_', ' ')}" for b in blockers)
+
+    if dry_run:
+        for plan in service.migration_plan(process_id, target):
+            verdict = "can move" if plan.check.movable else "cannot move: " + reasons(plan.check.blockers)
+            click.echo(f"{plan.appeal_number} (version {plan.version_id}): {verdict}")
+        return
+    report = service.migrate_cases(process_id, target, None)
+    for failure in report.failed:
+        click.echo(f"{failure.appeal_number}: not moved: {reasons(failure.blockers) or failure.reason}", err=True)
+    click.echo(f"moved {len(report.moved)} case(s) to version {target.id}, {len(report.failed)} not moved")
+
+
 @click.command("send-notifications")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1), help="At most this many.")
 @with_appcontext
@@ -127,7 +154,7 @@ def send_notifications(limit: int) -> None:
 def register(app: Flask) -> None:
     from webapp.open311.cli import COMMANDS as OPEN311_COMMANDS
 
-    for command in (seed_demo, create_token, publish_processes, send_notifications, *OPEN311_COMMANDS):
+    for command in (seed_demo, create_token, publish_processes, migrate_cases, send_notifications, *OPEN311_COMMANDS):
         app.cli.add_command(command)
 
 

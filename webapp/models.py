@@ -14,6 +14,7 @@ from webapp.auth.models import ApiToken, User, user_mahallas
 from webapp.notifications.models import OutboxMessage
 from webapp.open311.models import Open311Client
 from webapp.prevention.models import PreventionPlan, SupervisedPerson, supervised_person_appeals
+from webapp.process_changes.models import SandboxRun
 from webapp.territory.models import District, Mahalla, Region
 from webapp.workflow.models import (
     CaseEvent,
@@ -47,6 +48,7 @@ __all__ = [
     "ProcessVersion",
     "ReceptionRecord",
     "Region",
+    "SandboxRun",
     "SupervisedPerson",
     "User",
     "UserAbsence",

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from webapp.appeals.models import Appeal
 from webapp.demo.seed import seed
 from webapp.extensions import db
-from webapp.workflow.models import PendingTask
+from webapp.workflow.models import PendingTask, ProcessInstance, ProcessVersion
 
 
 def test_seed_demo_builds_appeals_at_every_stage_once(app: Flask, app_context: None) -> None:
@@ -18,5 +18,9 @@ def test_seed_demo_builds_appeals_at_every_stage_once(app: Flask, app_context: N
     assert stages == {1, 2, 3, 4, 5}
     assert db.session.scalar(select(func.count()).select_from(Appeal).where(Appeal.is_open.is_(False))) >= 8
     assert db.session.scalar(select(func.count()).select_from(PendingTask)) > 20
+    versions = list(db.session.scalars(select(ProcessVersion).order_by(ProcessVersion.id)))
+    assert [v.note for v in versions][1:] == ["Tahlil muddati 2 kunga qisqartirildi"]  # the revision to compare
+    instances = db.session.scalars(select(ProcessInstance.process_version_id))
+    assert set(instances) == {versions[0].id}  # the demo cases run on the first version, ready to migrate
     assert seed() is False  # a second run changes nothing
     assert db.session.scalar(select(func.count()).select_from(Appeal)) == 44

@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.models import District, Mahalla, Region
 from webapp.timeutil import utcnow
-from webapp.workflow.service import complete_task, current_version
+from webapp.workflow.service import complete_task, current_version, publish_files
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password
 
@@ -241,4 +241,22 @@ def seed() -> bool:
         appeal = register_appeal(new, inspector, received_at=now - dt.timedelta(days=(index * 7) % 40, hours=index % 9))
         workers = {"inspector": inspector, "supervisor": supervisors[mahalla.district.code]}
         _drive(appeal, scenario, workers)
+    _publish_revision(users["methodologist"])
     return True
+
+
+# A methodologist's revision of the analysis step, published after the demo cases started: the
+# process pages show what changed, and the running cases that can move to it.
+ANALYSIS_REVISION = (
+    ('<camunda:property name="norm" value="P3D"/>', '<camunda:property name="norm" value="P2D"/>'),
+    ('label="Sabablar va holatlar"', 'label="Muammoning sabablari va holatlari"'),
+)
+
+
+def _publish_revision(methodologist: User) -> None:
+    base = current_version()
+    files = dict(base.files)
+    for old, new in ANALYSIS_REVISION:
+        files["appeal_analysis.bpmn"] = files["appeal_analysis.bpmn"].replace(old, new, 1)
+    publish_files(base.process_id, files, actor=methodologist, note="Tahlil muddati 2 kunga qisqartirildi")
+    db.session.commit()

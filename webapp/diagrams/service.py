@@ -152,14 +152,27 @@ def case_diagrams(appeal: Appeal) -> list[dict[str, Any]]:
     case = _case_version(appeal)
     if case is None:
         return []
-    outline = _outline(case)
-    main = outline.get(case.main_process_id)
+    return progress_diagrams(
+        _outline(case), case.main_process_id, _completed_elements(appeal), _pending_names(appeal), case.is_completed
+    )
+
+
+def progress_diagrams(
+    outline: dict[str, ProcessOutline],
+    main_process_id: str,
+    completed: Iterable[tuple[str, str]],
+    pending: Iterable[str],
+    is_completed: bool,
+) -> list[dict[str, Any]]:
+    """The diagram entries of a run (see case_diagrams): ``completed`` holds (process id, element
+    id) pairs oldest first, ``pending`` the names of the waiting user tasks."""
+    main = outline.get(main_process_id)
     if main is None:
         return []
 
     done: dict[str, set[str]] = {process_id: set() for process_id in outline}
     entered: list[str] = []
-    for process_id, element_id in _completed_elements(appeal):
+    for process_id, element_id in completed:
         if process_id in done:
             done[process_id].add(element_id)
             if process_id != main.id:
@@ -167,7 +180,7 @@ def case_diagrams(appeal: Appeal) -> list[dict[str, Any]]:
 
     current: dict[str, set[str]] = {process_id: set() for process_id in outline}
     active: list[str] = []  # subprocesses with a pending user task
-    for name in _pending_names(appeal):
+    for name in pending:
         holder = next((p.id for p in outline.values() if name in p.user_tasks), None)
         if holder is None:
             continue
@@ -183,7 +196,7 @@ def case_diagrams(appeal: Appeal) -> list[dict[str, Any]]:
     for call_id, called in main.calls:
         if called in active:
             current[main.id].add(call_id)
-        elif not active and not case.is_completed and called in stages and call_id not in done[main.id]:
+        elif not active and not is_completed and called in stages and call_id not in done[main.id]:
             current[main.id].add(call_id)  # the case waits inside it (a timer or a message)
     # An element done in an earlier pass and waiting again is drawn as current.
     for process_id in outline:

@@ -32,6 +32,7 @@ from engine import (
     content_hash,
     decide,
     load_library,
+    migrate_state,
 )
 from forms.builder import RESERVED_FIELD_IDS
 from webapp.appeals.deadlines import DEFAULT_TERM, add_term, effective_deadline, task_due_date
@@ -94,6 +95,11 @@ def library_by_hash(digest: str, version_id: int) -> ProcessLibrary:
         return load_library(files or {}, _process_id_of(version_id), **LIBRARY_RULES)
 
     return _libraries.get(digest, load)
+
+
+def library_of_files(process_id: str, files: Mapping[str, str]) -> ProcessLibrary:
+    """The parsed library of unpublished documents (a draft), cached by content; raises DiagramError."""
+    return _libraries.get(content_hash(files), lambda: load_library(files, process_id, **LIBRARY_RULES))
 
 
 def _process_id_of(version_id: int) -> str:
@@ -241,13 +247,20 @@ def _case_changes(appeal: Appeal, instance: Instance) -> dict[str, Any]:
     return {name: value for name, value in wanted.items() if getattr(appeal, name) != value}
 
 
-def _project_tasks(
-    record_id: int, appeal: Appeal, instance: Instance, before: set[str], deadline_changed: bool
+def project_tasks(
+    record_id: int,
+    appeal: Appeal,
+    instance: Instance,
+    before: set[str],
+    deadline_changed: bool,
+    *,
+    retitle: bool = False,
 ) -> list[ReadyTask]:
     """Bring the pending-task rows in line with the READY user tasks: drop finished ones, add new ones.
 
     ``before`` holds the ids of the READY tasks before the engine acted, which are exactly the
-    rows in the projection; unchanged rows keep their assignee.
+    rows in the projection; unchanged rows keep their assignee. ``retitle``: the case moved to
+    another process version, so kept rows take their title and lane from it.
     """
     ready = instance.ready_user_tasks()
     after = {task.id for task in ready}
@@ -255,6 +268,14 @@ def _project_tasks(
     if finished:
         db.session.execute(delete(PendingTask.__table__).where(PendingTask.id.in_(finished)))
     kept = before & after
+    if kept and retitle:
+        for task in ready:
+            if task.id in kept:
+                db.session.execute(
+                    update(PendingTask.__table__)
+                    .where(PendingTask.id == task.id)
+                    .values(title=task.title, role=task.lane or "")
+                )
     if kept and deadline_changed:
         created_dates = _created_dates(kept)
         by_due: dict[Any, list[str]] = {}
@@ -346,7 +367,7 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
         data={"process_version": version.id},
         elements=instance.elements_completed(qualified=True),
     )
-    created = _project_tasks(record.id, appeal, instance, set(), False)
+    created = project_tasks(record.id, appeal, instance, set(), False)
     for task in created:
         events.add(appeal, "task_created", None, task=task)
     announce_assignments(appeal, [task.id for task in created], events)
@@ -406,13 +427,18 @@ def ready_task_view(pending: PendingTask) -> ReadyTask:
     raise TaskNotReady(pending.id)
 
 
-def _save_state(record: _CaseRow, instance: Instance, *, progress: bool = True) -> None:
+def _save_state(
+    record: _CaseRow, instance: Instance, *, progress: bool = True, process_version_id: int | None = None
+) -> None:
     """Write the new state if nobody else has since we read it (optimistic lock), else Conflict.
 
     ``progress``: a person moved the case on (not only a timer), which sets last_progress_at.
+    ``process_version_id``: the state now runs on another version (a migration).
     """
     now = utcnow()
-    progressed = {"last_progress_at": now} if progress else {}
+    progressed: dict[str, Any] = {"last_progress_at": now} if progress else {}
+    if process_version_id is not None:
+        progressed["process_version_id"] = process_version_id
     result = db.session.execute(
         update(ProcessInstance.__table__)
         .where(ProcessInstance.id == record.id, ProcessInstance.version == record.version)
@@ -456,7 +482,7 @@ def _write_case(
         db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(**changes))
         for name, value in changes.items():
             set_committed_value(appeal, name, value)
-    created_tasks = _project_tasks(record.id, appeal, instance, before, "deadline" in changes)
+    created_tasks = project_tasks(record.id, appeal, instance, before, "deadline" in changes)
     for created in created_tasks:
         events.add(appeal, "task_created", None, task=created)
     announce_assignments(appeal, [task.id for task in created_tasks], events)
@@ -647,3 +673,26 @@ def deliver_case_message(
         db.session.rollback()
         raise
     return True
+
+
+def migrate_case(instance_id: int, target: ProcessVersion, actor: User | None) -> None:
+    """Move one case to another version of its process and commit, or raise changing nothing.
+
+    The live state is restored on the target's spec (engine.migration), the pending tasks take
+    the target's titles and lanes, and a "migrated" event records both versions. Raises
+    engine MigrationRefused (a live task has no counterpart), Conflict or StepFailed.
+    """
+    try:
+        record, appeal, library = _load_case(instance_id)
+        if record.status == "cancelled":
+            raise CaseNotRunning(record.status)
+        new_library = library_for(target)
+        instance = Instance.restore(new_library, migrate_state(library, new_library, record.state))
+        ready = {task.id for task in instance.ready_user_tasks()}  # the same tasks (ids) as before the move
+        _save_state(record, instance, progress=False, process_version_id=target.id)
+        project_tasks(record.id, appeal, instance, ready, False, retitle=True)
+        log_event(appeal, "migrated", actor, data={"from_version": record.process_version_id, "to_version": target.id})
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

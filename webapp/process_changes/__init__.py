@@ -1,0 +1,1 @@
+"""Changing procedures safely: compare versions, migrate running cases, test runs in a sandbox."""
