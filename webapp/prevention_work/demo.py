@@ -24,7 +24,7 @@ from webapp.territory.models import Mahalla
 from webapp.timeutil import local_today
 
 # (mahalla, name, age, status, address, phone, referrals: (kind, to, days ago, outcome, outcome days ago))
-YOUTH = [
+YOUTH: list[tuple[str, str, int, str, str, str, list[tuple[str, str, int, str, int | None]]]] = [
     (
         "CHL-01",
         "Jasurbek Toshpoʻlatov",
@@ -120,7 +120,7 @@ ROUTES = [
     "Muqimiy koʻchasi — bolalar maydonchasi — avtobus bekati",
     "Mahalla guzari — sport maydoni — yer osti yoʻlagi",
 ]
-EVENTS = [
+EVENTS: list[tuple[str, str, str, str, str, int, str, int, int | None]] = [
     (
         "CHL-01",
         "Voyaga yetmaganlar oʻrtasida huquqbuzarliklarning oldini olish",
@@ -188,7 +188,7 @@ EVENTS = [
         None,
     ),
 ]
-PLAN_ITEMS = [
+PLAN_ITEMS: list[tuple[str, str, int, str, str]] = [
     (
         "Mahallalarda “Fidokor Yoshlar” guruhlari bilan tungi reydlar oʻtkazish",
         "Profilaktika inspektorlari, Yoshlar ittifoqi",

@@ -105,13 +105,21 @@ class OutcomeForm(FlaskForm):
         self.outcome.choices = _choices(labels.REFERRAL_OUTCOME)
         self.referred_on = referred_on
 
-    def validate_outcome_on(self, field: DateField) -> None:
-        if self.outcome.data != "pending" and field.data is None:
-            raise ValidationError(_l("Enter the date of the outcome."))
-        if field.data and field.data > local_today():
-            raise ValidationError(_l("The date cannot be in the future."))
-        if field.data and self.referred_on and field.data < self.referred_on:
-            raise ValidationError(_l("The outcome cannot be earlier than the referral."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        # Checked on the whole form: the date is optional only while the outcome is pending.
+        valid = super().validate(extra_validators)
+        day = self.outcome_on.data
+        problem = None
+        if valid and self.outcome.data != "pending" and day is None:
+            problem = _l("Enter the date of the outcome.")
+        elif day and day > local_today():
+            problem = _l("The date cannot be in the future.")
+        elif day and self.referred_on and day < self.referred_on:
+            problem = _l("The outcome cannot be earlier than the referral.")
+        if problem is not None:
+            self.outcome_on.errors = [*self.outcome_on.errors, problem]
+            return False
+        return valid
 
 
 class ActivityForm(FlaskForm):
@@ -248,9 +256,12 @@ class EventForm(MahallaForm):
         self.audience.choices = _choices(labels.AUDIENCE)
         self.status.choices = _choices(labels.EVENT_STATUS)
 
-    def validate_actual_attendance(self, field: IntegerField) -> None:
-        if self.status.data == "held" and field.data is None:
-            raise ValidationError(_l("Enter how many people attended the event."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.status.data == "held" and self.actual_attendance.data is None and not self.actual_attendance.errors:
+            self.actual_attendance.errors = [_l("Enter how many people attended the event.")]
+            return False
+        return valid
 
     def validate_status(self, field: SelectField) -> None:
         if field.data == "held" and self.event_date.data and self.event_date.data > local_today():
@@ -299,6 +310,9 @@ class PlanItemForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.status.choices = _choices(labels.ITEM_STATUS, ("planned", "in_progress", "done", "cancelled"))
 
-    def validate_report(self, field: TextAreaField) -> None:
-        if self.status.data == "done" and not (field.data or "").strip():
-            raise ValidationError(_l("Describe what was done."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.status.data == "done" and not (self.report.data or "").strip():
+            self.report.errors = [*self.report.errors, _l("Describe what was done.")]
+            return False
+        return valid

@@ -120,7 +120,8 @@ def _render_person(person: YoungPerson, **forms: Any) -> str:
         r.id: OutcomeForm(formdata=None, obj=r, referred_on=r.referred_on) for r in referrals if r.outcome == "pending"
     }
     if "outcome" in forms:
-        outcome_forms[forms["outcome"][0]] = forms.pop("outcome")[1]
+        referral_id, failed_form = forms.pop("outcome")
+        outcome_forms[referral_id] = failed_form
     return render_template(
         "prevention_work/youth_person.html",
         person=person,
