@@ -32,7 +32,7 @@ from webapp.prevention_work.routes import (
     list_filters,
     territory_choices,
 )
-from webapp.prevention_work.scope import all_rows, mahallas_in_scope, paginate
+from webapp.prevention_work.scope import ListFilters, all_rows, mahallas_in_scope, paginate
 from webapp.timeutil import local_today
 from webapp.workflow.service import StepFailed
 
@@ -122,12 +122,8 @@ def _render_group(group: PatrolGroup, **forms: Any) -> str:
         today=local_today(),
         member_form=forms.get("member_form") or PatrolMemberForm(formdata=None),
         patrol_form=forms.get("patrol_form") or _patrol_form(group, formdata=None),
-        schedule=all_rows(
-            patrols.schedule_query(current_user, list_filters()).where(PlannedPatrol.group_id == group.id).limit(20)
-        ),
-        reports=all_rows(
-            patrols.reports_query(current_user, list_filters()).where(PatrolReport.group_id == group.id).limit(20)
-        ),
+        schedule=all_rows(patrols.schedule_query(current_user, ListFilters(), group.id).limit(20)),
+        reports=all_rows(patrols.reports_query(current_user, ListFilters(), group.id).limit(20)),
     )
 
 

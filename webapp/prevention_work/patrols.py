@@ -144,7 +144,7 @@ def plan_patrol(
     return patrol
 
 
-def schedule_query(user: User, filters: ListFilters) -> Query:
+def schedule_query(user: User, filters: ListFilters, group_id: int | None = None) -> Query:
     """Planned patrols with their group, mahalla and the id of the report filed for them."""
     report = (
         select(PatrolReport.planned_patrol_id, func.min(PatrolReport.id).label("report_id"))
@@ -164,6 +164,8 @@ def schedule_query(user: User, filters: ListFilters) -> Query:
             filters.text(PlannedPatrol.route, PatrolGroup.name),
         )
     )
+    if group_id is not None:
+        query = query.where(PlannedPatrol.group_id == group_id)
     if filters.status == "reported":
         query = query.where(report.c.report_id.is_not(None))
     elif filters.status == "not_reported":
@@ -240,7 +242,7 @@ def report_for(user: User, report_id: int) -> PatrolReport | None:
     )
 
 
-def reports_query(user: User, filters: ListFilters) -> Query:
+def reports_query(user: User, filters: ListFilters, group_id: int | None = None) -> Query:
     present = (
         select(patrol_report_members.c.report_id, func.count().label("present"))
         .group_by(patrol_report_members.c.report_id)
@@ -268,6 +270,8 @@ def reports_query(user: User, filters: ListFilters) -> Query:
             filters.text(PatrolReport.route, PatrolReport.observations, PatrolGroup.name),
         )
     )
+    if group_id is not None:
+        query = query.where(PatrolReport.group_id == group_id)
     if filters.status == "with_incidents":
         query = query.where(incidents.c.incidents > 0)
     elif filters.status == "without_incidents":

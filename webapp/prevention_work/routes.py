@@ -17,13 +17,13 @@ from flask_login import current_user
 
 from webapp.auth.models import Role
 from webapp.exports.tabular import FORMATS, export_response
-from webapp.extensions import db
 from webapp.labels import label
 from webapp.prevention_work import labels
 from webapp.prevention_work.forms import MahallaForm
 from webapp.prevention_work.scope import (
     ListFilters,
     districts_in_scope,
+    exists,
     mahallas_in_scope,
     regions_in_scope,
 )
@@ -62,7 +62,7 @@ def pw_label(code: str, kind: str) -> str:
 def found_or_abort(found: Any, model: type, record_id: int) -> Any:
     """The record found in the user's territory; 403 if it exists elsewhere, 404 if not at all."""
     if found is None:
-        abort(403 if db.session.get(model, record_id) is not None else 404)
+        abort(403 if exists(model, record_id) else 404)
     return found
 
 

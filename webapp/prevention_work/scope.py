@@ -70,6 +70,10 @@ def regions_in_scope(user: User) -> list[Region]:
     return list(db.session.scalars(select(Region).where(Region.id.in_(ids)).order_by(Region.name))) if ids else []
 
 
+def exists(model: type, record_id: int) -> bool:
+    return db.session.get(model, record_id) is not None
+
+
 def mahalla_in_scope(user: User, mahalla_id: int | None) -> Mahalla | None:
     """The mahalla if the user may work in it; None otherwise (callers answer 403)."""
     if mahalla_id is None:
