@@ -264,11 +264,10 @@ def patrol_report_new(group_id: int) -> Any:
         )
         if planned.group_id != group.id:
             abort(404)
-    form = PatrolReportForm(
-        data={"report_date": planned.patrol_date, "route": planned.route}
-        if planned and request.method == "GET"
-        else None
+    defaults = (
+        {"report_date": planned.patrol_date, "route": planned.route} if planned else {"report_date": local_today()}
     )
+    form = PatrolReportForm(data=defaults if request.method == "GET" else None)
     form.members_present.choices = [(m.id, m.full_name) for m in group.members if m.active]
     if form.validate_on_submit():
         assert form.report_date.data is not None
