@@ -32,6 +32,7 @@ CHANNEL = {
     "web": _l("Web form"),
     "api": _l("Mobile app / API"),
     "open311": _l("Open311"),
+    "patrol": _l("Patrol (Fidokor Yoshlar)"),
 }
 ROLE = {
     "inspector": _l("Prevention inspector"),

@@ -14,6 +14,20 @@ from webapp.auth.models import ApiToken, User, user_mahallas
 from webapp.notifications.models import OutboxMessage
 from webapp.open311.models import Open311Client
 from webapp.prevention.models import PreventionPlan, SupervisedPerson, supervised_person_appeals
+from webapp.prevention_work.models import (
+    AdvocacyEvent,
+    JointPlan,
+    JointPlanItem,
+    PatrolGroup,
+    PatrolIncident,
+    PatrolMember,
+    PatrolReport,
+    PlannedPatrol,
+    YoungPerson,
+    YouthActivity,
+    YouthReferral,
+    patrol_report_members,
+)
 from webapp.process_changes.models import SandboxRun
 from webapp.territory.models import District, Mahalla, Region
 from webapp.workflow.models import (
@@ -27,6 +41,7 @@ from webapp.workflow.models import (
 )
 
 __all__ = [
+    "AdvocacyEvent",
     "ApiToken",
     "Appeal",
     "AppealLink",
@@ -37,11 +52,18 @@ __all__ = [
     "CoApplicant",
     "District",
     "Document",
+    "JointPlan",
+    "JointPlanItem",
     "Mahalla",
     "Notification",
     "Open311Client",
     "OutboxMessage",
+    "PatrolGroup",
+    "PatrolIncident",
+    "PatrolMember",
+    "PatrolReport",
     "PendingTask",
+    "PlannedPatrol",
     "PreventionPlan",
     "ProcessDraft",
     "ProcessInstance",
@@ -52,6 +74,10 @@ __all__ = [
     "SupervisedPerson",
     "User",
     "UserAbsence",
+    "YoungPerson",
+    "YouthActivity",
+    "YouthReferral",
+    "patrol_report_members",
     "supervised_person_appeals",
     "user_mahallas",
 ]

@@ -35,6 +35,8 @@ class Channel(enum.StrEnum):
     WEB = "web"
     API = "api"
     OPEN311 = "open311"
+    # An incident met by a "Fidokor Yoshlar" patrol (webapp/prevention_work).
+    PATROL = "patrol"
 
 
 CATEGORIES = (

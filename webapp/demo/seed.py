@@ -13,6 +13,7 @@ from webapp.auth.models import Role, User
 from webapp.auth.service import hash_password
 from webapp.demo.texts import APPEALS, NAMES, STREETS
 from webapp.extensions import db
+from webapp.prevention_work.demo import seed_prevention_work
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.models import District, Mahalla, Region
 from webapp.timeutil import utcnow
@@ -55,6 +56,12 @@ USERS: list[dict[str, Any]] = [
         "role": Role.INSPECTOR,
         "mahallas": ["YUN-01", "YUN-02", "YUN-03"],
     },
+    {
+        "username": "adviser1",
+        "full_name": "Malika Saidova",
+        "role": Role.YOUTH_ADVISER,
+        "mahallas": ["CHL-01", "CHL-02"],
+    },
 ]
 
 DESCRIPTIONS = {
@@ -66,6 +73,7 @@ DESCRIPTIONS = {
     "inspector1": "inspector, Bunyodkor and Qatortol mahallas",
     "inspector2": "inspector, Lutfiy and Novza mahallas",
     "inspector3": "inspector, Yunusobod district mahallas",
+    "adviser1": "youth affairs adviser, Bunyodkor and Qatortol mahallas",
 }
 
 # How far each demo appeal gets: the tasks completed in order; it stops at the first task not listed.
@@ -214,6 +222,8 @@ def seed() -> bool:
     mahallas = _territory()
     users = _users(mahallas)
     current_version()
+    db.session.commit()
+    seed_prevention_work(mahallas, users)
     db.session.commit()
     inspectors = {m.code: u for u in users.values() if u.role == Role.INSPECTOR for m in u.mahallas}
     supervisors = {u.district.code: u for u in users.values() if u.role == Role.SUPERVISOR and u.district}

@@ -39,6 +39,8 @@ WORKER_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value)
 def home() -> Any:
     if current_user.has_role(*WORKER_ROLES):
         return redirect(url_for("tasks.inbox"))
+    if current_user.role == Role.YOUTH_ADVISER.value:
+        return redirect(url_for("prevention_work.youth_list"))
     return redirect(url_for("appeals.index"))
 
 
