@@ -11,6 +11,8 @@ from webapp.appeals.models import (
     ReceptionRecord,
 )
 from webapp.auth.models import ApiToken, User, user_mahallas
+from webapp.bottlenecks.models import TaskTiming
+from webapp.exports.models import ExportJob
 from webapp.notifications.models import OutboxMessage
 from webapp.open311.models import Open311Client
 from webapp.prevention.models import PreventionPlan, SupervisedPerson, supervised_person_appeals
@@ -36,6 +38,7 @@ __all__ = [
     "CoApplicant",
     "District",
     "Document",
+    "ExportJob",
     "Mahalla",
     "Notification",
     "Open311Client",
@@ -48,6 +51,7 @@ __all__ = [
     "ReceptionRecord",
     "Region",
     "SupervisedPerson",
+    "TaskTiming",
     "User",
     "UserAbsence",
     "supervised_person_appeals",
