@@ -116,7 +116,7 @@ def test_the_diagram_data_carries_the_heat_of_each_task_and_stage(world: World, 
     client: FlaskClient = as_user(world.supervisor)
     data = client.get("/bottlenecks/diagrams.json?metric=p90").get_json()
     entries = {entry["process_id"]: entry for entry in data["diagrams"]}
-    assert list(entries)[0] == "appeal_lifecycle"
+    assert next(iter(entries)) == "appeal_lifecycle"
     assert set(entries) == {
         "appeal_lifecycle",
         "appeal_registration",
