@@ -1,7 +1,7 @@
 """Exports of lists (/exports): a direct download, or a background job with a progress page.
 
-GET  /exports/<kind>?format=csv|xlsx&<filters>  the file, or (a long list) a page offering a job
-POST /exports/<kind>                            queue the background export, go to its page
+GET  /exports/<list>?format=csv|xlsx&<filters>  the file, or (a long list) a page offering a job
+POST /exports/<list>                            queue the background export, go to its page
 GET  /exports/jobs/<id>                         the job's page: progress, then the download
 GET  /exports/jobs/<id>.json                    the job's status, polled by that page
 GET  /exports/jobs/<id>/download                the file (its owner only)
@@ -30,8 +30,8 @@ class StartExportForm(FlaskForm):
     """Only the CSRF token: the list and its filters travel in the URL."""
 
 
-def _export_of(kind: str) -> service.ListExport:
-    export = service.KINDS.get(kind)
+def _export_of(list_name: str) -> service.ListExport:
+    export = service.KINDS.get(list_name)
     if export is None:
         abort(404)
     if not current_user.has_role(*export.roles):
@@ -57,10 +57,10 @@ def _bad_filter() -> Any:
     return _problem(_("The filters are not valid: dates are written YYYY-MM-DD, days are whole numbers from 1 to 365."))
 
 
-@blueprint.route("/<kind>", methods=["GET"])
+@blueprint.route("/<list_name>", methods=["GET"])
 @login_required
-def download(kind: str) -> Any:
-    export = _export_of(kind)
+def download(list_name: str) -> Any:
+    export = _export_of(list_name)
     fmt = _format()
     if fmt is None:
         return _bad_format()
@@ -71,7 +71,7 @@ def download(kind: str) -> Any:
     total = export.count(current_user, params)
     if total <= service.threshold():
         table = export.table(current_user, params)
-        return export_response(fmt, service.file_name(kind), table.headers, table.rows)
+        return export_response(fmt, service.file_name(list_name), table.headers, table.rows)
     return render_template(
         "exports/confirm.html",
         export=export,
@@ -83,10 +83,10 @@ def download(kind: str) -> Any:
     )
 
 
-@blueprint.route("/<kind>", methods=["POST"])
+@blueprint.route("/<list_name>", methods=["POST"])
 @login_required
-def start(kind: str) -> Any:
-    export = _export_of(kind)
+def start(list_name: str) -> Any:
+    export = _export_of(list_name)
     fmt = _format()
     if fmt is None:
         return _bad_format()
@@ -98,7 +98,7 @@ def start(kind: str) -> Any:
     except service.BadExportFilter:
         return _bad_filter()
     total = export.count(current_user, params)
-    job = service.create_job(current_user, kind, fmt, params, str(get_locale() or "uz"), total)
+    job = service.create_job(current_user, list_name, fmt, params, str(get_locale() or "uz"), total)
     return redirect(url_for("exports.job", job_id=job.id))
 
 
