@@ -18,7 +18,6 @@ from flask import Flask
 from tests.conftest import World, csrf_token
 from tests.supervision.conftest import due_in, idle_for
 from tests.webapp.cases import register
-from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
 from webapp.appeals.models import Appeal
 from webapp.exports import service
 from webapp.exports.models import ExportJob
