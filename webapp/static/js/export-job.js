@@ -26,6 +26,7 @@
       bar.classList.toggle("progress-bar-animated", !finished);
       bar.classList.toggle("progress-bar-striped", !finished);
       bar.classList.toggle("bg-danger", status.status === "failed");
+      bar.classList.toggle("bg-success", status.status === "done");
       error.classList.toggle("d-none", status.status !== "failed");
       if (status.download_url) {
         link.href = status.download_url;
