@@ -161,3 +161,22 @@ def test_default_period_is_the_last_ninety_days() -> None:
     date_from, date_to = service.period_from({})
     assert date_to == local_today()
     assert (date_to - date_from).days == service.DEFAULT_PERIOD_DAYS - 1
+
+
+def test_the_event_log_rebuilds_the_same_timings(world: World, timed: Timed) -> None:
+    """Bulk-loaded data has events but no timings: the backfill derives them from the log."""
+    written = {
+        t.task_id: (t.task_name, t.seconds, t.district_id, t.actor_id) for t in db.session.scalars(select(TaskTiming))
+    }
+    assert len(written) == 4
+    db.session.execute(TaskTiming.__table__.delete())
+    db.session.commit()
+    assert service.backfill_task_timings() == 4
+    assert service.backfill_task_timings() == 0  # idempotent
+    rebuilt = {
+        t.task_id: (t.task_name, t.seconds, t.district_id, t.actor_id) for t in db.session.scalars(select(TaskTiming))
+    }
+    assert rebuilt.keys() == written.keys()
+    for task_id, (name, seconds, district, actor) in written.items():
+        assert rebuilt[task_id][0] == name and rebuilt[task_id][2:] == (district, actor)
+        assert rebuilt[task_id][1] == pytest.approx(seconds, abs=1.0)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, select, true
+from sqlalchemy import ColumnElement, and_, false, func, select, text, true
 
 from webapp.auth.models import Role, User
 from webapp.bottlenecks.models import TaskTiming
@@ -382,3 +382,38 @@ def _position(processes: dict[str, ProcessOutline], task: TaskFigures) -> int:
 def diagram_order(figures: Figures) -> list[ProcessOutline]:
     order = _process_order(figures.processes, library_for(figures.query.version).main_process_id)
     return [figures.processes[p] for p in order if p in figures.processes]
+
+
+# --- filling the projection from the event log ----------------------------------------------------
+
+_SECONDS = {
+    "postgresql": "extract(epoch from c.occurred_at - r.ready_at)",
+    "sqlite": "(julianday(c.occurred_at) - julianday(r.ready_at)) * 86400.0",
+}
+# Each completed task not yet in task_timings, with the moment it was created (became ready).
+_BACKFILL = """
+INSERT INTO task_timings (task_id, appeal_id, process_version_id, task_name, district_id, mahalla_id,
+                          ready_at, completed_at, seconds, actor_id)
+SELECT c.task_id, c.appeal_id, p.process_version_id, c.task_name, a.district_id, a.mahalla_id,
+       r.ready_at, c.occurred_at, {seconds}, c.actor_id
+FROM case_events c
+JOIN (SELECT task_id, min(occurred_at) AS ready_at FROM case_events
+      WHERE kind = 'task_created' AND task_id IS NOT NULL GROUP BY task_id) r ON r.task_id = c.task_id
+JOIN appeals a ON a.id = c.appeal_id
+JOIN process_instances p ON p.appeal_id = c.appeal_id
+WHERE c.kind = 'task_completed' AND c.task_name IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM task_timings t WHERE t.task_id = c.task_id)
+"""
+
+
+def backfill_task_timings() -> int:
+    """Add the completed tasks of the event log that task_timings lacks (data loaded in bulk, such
+    as generated appeals, bypasses the completion's write path); commit. Returns the rows added."""
+    seconds = _SECONDS.get(db.engine.dialect.name, _SECONDS["postgresql"])
+    try:
+        result = db.session.execute(text(_BACKFILL.format(seconds=seconds)))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
