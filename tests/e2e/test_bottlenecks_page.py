@@ -47,3 +47,36 @@ def test_the_diagram_is_coloured_by_time_with_a_badge_per_task(world: World, new
     waiting = page.locator(".heat-badge[data-element=analyse_appeal] .heat-waiting")
     assert waiting.inner_text().endswith("2")
     assert errors == []
+
+
+def test_a_long_export_shows_its_progress_and_offers_the_file(
+    app: Any, world: World, new_page: Any, tmp_path: Any
+) -> None:
+    from tests.webapp.cases import register
+    from webapp.exports.service import run_export_jobs
+
+    register(world, applicant_name="Тошматов Ғайрат")
+    register(world, applicant_name="Gʻayratov Oʻktam")
+    app.config.update(EXPORT_JOB_THRESHOLD=1, EXPORTS_DIR=str(tmp_path))
+    try:
+        page = new_page()
+        errors = watch_errors(page)
+        log_in(page, world.supervisor.username)
+        page.goto("/appeals")
+        page.click("a[data-export=xlsx]")
+        page.click("main form[method=post] button[type=submit]")
+        page.wait_for_selector(".export-job[data-status=queued]")
+        assert page.locator("[data-job-download]").is_hidden()
+        assert run_export_jobs() != []  # the worker's turn; the page polls and sees it finish
+        page.wait_for_selector(".export-job[data-status=done]")
+        link = page.locator("[data-job-download]")
+        assert link.is_visible()
+        assert page.locator("[data-job-done]").inner_text() == "2"
+        screenshot(page, "export-job-done")
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename.endswith(".xlsx")
+        assert errors == []
+    finally:
+        app.config.pop("EXPORT_JOB_THRESHOLD", None)
+        app.config.pop("EXPORTS_DIR", None)
