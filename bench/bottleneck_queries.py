@@ -47,8 +47,8 @@ SELECT md5(a::text || ':' || t), a, 1 + (a % 4 = 0)::int,
               'record_result','evaluate_effectiveness','forward_appeal'])[t],
        1 + (m % 200), m,
        ready, ready + make_interval(secs => secs), secs, NULL
-FROM (SELECT a, t, 1 + (a * 7919) % 9400 AS m,
-             now() - make_interval(days => (a % 730)) + make_interval(hours => t * 30) AS ready,
+FROM (SELECT a, t, 1 + (a::bigint * 7919) % 9400 AS m,
+             now() - make_interval(days => 12 + (a % 730)) + make_interval(hours => t * 30) AS ready,
              (3600 * (1 + t * 4) * (0.2 + random() * 2))::float AS secs
       FROM generate_series(1, {appeals}) a, generate_series(1, {tasks}) t) s;
 ALTER TABLE task_timings ADD CONSTRAINT pk_task_timings PRIMARY KEY (task_id);
@@ -121,9 +121,8 @@ def main() -> None:
                     db.session.execute(text(statement))
             db.session.commit()
             rows = db.session.scalar(text("SELECT count(*) FROM task_timings"))
-            print(
-                f"filled {rows:,} task timings and {args.pending:,} pending tasks in {time.perf_counter() - started:.0f} s"
-            )
+            took = time.perf_counter() - started
+            print(f"filled {rows:,} task timings and {args.pending:,} pending tasks in {took:.0f} s")
 
             version = db.session.get(service.ProcessVersion, 1)
             district = db.session.get(District, 7)
