@@ -14,13 +14,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, select, text, true
+from sqlalchemy import ColumnElement, and_, func, select, text, true
 
 from webapp.auth.models import Role, User
 from webapp.bottlenecks.models import TaskTiming
 from webapp.diagrams.service import ProcessOutline, version_outline
 from webapp.extensions import db
 from webapp.territory.models import District, Mahalla, Region
+from webapp.territory.service import district_scope
 from webapp.timeutil import TASHKENT, local_today
 from webapp.workflow.models import PendingTask, ProcessInstance, ProcessVersion
 from webapp.workflow.service import APPEAL_PROCESS, library_for
@@ -114,15 +115,8 @@ def _districts_of(region_id: int) -> Any:
 
 
 def scope_condition(user: User, district_column: Any) -> ColumnElement[bool]:
-    """The caller's territory, as a condition on a district column."""
-    if user.role in NATIONWIDE:
-        return true()
-    if user.role == Role.SUPERVISOR.value:
-        if user.district_id is not None:
-            return district_column == user.district_id  # type: ignore[no-any-return]
-        if user.region_id is not None:
-            return district_column.in_(_districts_of(user.region_id))  # type: ignore[no-any-return]
-    return false()
+    """The caller's territory, as a condition on a district column (methodologists: everywhere)."""
+    return district_scope(user, district_column, NATIONWIDE)
 
 
 def _in_scope(user: User, district: District) -> bool:
