@@ -269,8 +269,9 @@ def percentile(ordered: list[float], fraction: float) -> float | None:
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
-def _durations_by_database(condition: ColumnElement[bool]) -> dict[str, tuple[int, float | None, float | None]]:
-    rows = db.session.execute(
+def durations_statement(condition: ColumnElement[bool]) -> Any:
+    """Per task: completions, median and 90th percentile of the seconds (PostgreSQL)."""
+    return (
         select(
             TaskTiming.task_name,
             func.count(),
@@ -280,6 +281,10 @@ def _durations_by_database(condition: ColumnElement[bool]) -> dict[str, tuple[in
         .where(condition)
         .group_by(TaskTiming.task_name)
     )
+
+
+def _durations_by_database(condition: ColumnElement[bool]) -> dict[str, tuple[int, float | None, float | None]]:
+    rows = db.session.execute(durations_statement(condition))
     return {name: (int(count), _float(median), _float(p90)) for name, count, median, p90 in rows}
 
 
