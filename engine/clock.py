@@ -68,6 +68,11 @@ def parse_timer_value(value: object) -> datetime | None:
         return None
 
 
+def injected_now() -> datetime | None:
+    """The time set by ``frozen_at`` in this context (aware UTC), or None on the real clock."""
+    return _NOW.get()
+
+
 def timer_now() -> datetime:
     """What timers see as now in this context (aware UTC)."""
     return _ClockedDatetime.now(UTC)

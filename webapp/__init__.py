@@ -94,7 +94,9 @@ def register_blueprints(app: Flask) -> None:
     from webapp.assignment.routes import blueprint as assignment_blueprint
     from webapp.attachments.routes import blueprint as attachments_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
+    from webapp.bottlenecks.routes import blueprint as bottlenecks_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
+    from webapp.exports.routes import blueprint as exports_blueprint
     from webapp.legal_terms import hooks as legal_terms_hooks  # noqa: F401  (registers task hooks)
     from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
     from webapp.monitoring import panel as _monitoring_panel  # noqa: F401 - registers the stage-5 panel
@@ -122,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(replies_blueprint)
     app.register_blueprint(supervision_blueprint)
     app.register_blueprint(prevention_work_blueprint)
+    app.register_blueprint(bottlenecks_blueprint)
+    app.register_blueprint(exports_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)

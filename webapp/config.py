@@ -66,5 +66,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10")),
         "MAIL_FROM": env.get("MAIL_FROM", "noreply@mahalla.uz"),
         "SMS_GATEWAY": env.get("SMS_GATEWAY", "log"),
+        # Exports (webapp/exports): longer lists are written by a background job into this folder.
+        "EXPORT_JOB_THRESHOLD": int(env.get("MAHALLA_EXPORT_JOB_THRESHOLD", "5000")),
+        "EXPORTS_DIR": env.get("MAHALLA_EXPORTS_DIR", str(PROJECT_ROOT / "instance" / "exports")),
     }
     return config

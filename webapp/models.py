@@ -11,6 +11,8 @@ from webapp.appeals.models import (
     ReceptionRecord,
 )
 from webapp.auth.models import ApiToken, User, user_mahallas
+from webapp.bottlenecks.models import TaskTiming
+from webapp.exports.models import ExportJob
 from webapp.notifications.models import OutboxMessage
 from webapp.open311.models import Open311Client
 from webapp.prevention.models import PreventionPlan, SupervisedPerson, supervised_person_appeals
@@ -52,6 +54,7 @@ __all__ = [
     "CoApplicant",
     "District",
     "Document",
+    "ExportJob",
     "JointPlan",
     "JointPlanItem",
     "Mahalla",
@@ -72,6 +75,7 @@ __all__ = [
     "Region",
     "SandboxRun",
     "SupervisedPerson",
+    "TaskTiming",
     "User",
     "UserAbsence",
     "YoungPerson",

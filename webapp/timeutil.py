@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from engine.clock import injected_now
+
 TASHKENT = ZoneInfo("Asia/Tashkent")
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    """Now, in UTC; inside ``engine.clock.frozen_at(moment)`` that moment (tests, the demo's past)."""
+    return injected_now() or dt.datetime.now(dt.UTC)
 
 
 def local_today(now: dt.datetime | None = None) -> dt.date:

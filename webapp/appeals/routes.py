@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.appeals.extras import case_extras
 from webapp.appeals.forms import RegisterAppealForm
-from webapp.appeals.models import Appeal
-from webapp.appeals.service import NewAppeal, appeal_for, recent_appeals, register_appeal
+from webapp.appeals.models import CATEGORIES, Appeal, AppealKind, AppealStatus
+from webapp.appeals.service import (
+    AppealFilters,
+    BadListFilter,
+    NewAppeal,
+    appeal_for,
+    filtered_appeals,
+    register_appeal,
+)
 from webapp.attachments.routes import checked_uploads
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
 from webapp.replies.service import documents_of
+from webapp.supervision.service import districts_in_scope
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.service import mahallas_for_registration
 from webapp.workflow.service import StepFailed, case_events, case_forms
@@ -23,12 +31,31 @@ from webapp.workflow.service import StepFailed, case_events, case_forms
 blueprint = Blueprint("appeals", __name__, url_prefix="/appeals")
 
 CASE_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
+LIST_LIMIT = 100
 
 
 @blueprint.route("")
 @roles_required(*CASE_ROLES)
 def index() -> Any:
-    return render_template("appeals/index.html", appeals=recent_appeals(current_user, limit=100))
+    problem = ""
+    try:
+        filters = AppealFilters.from_args(request.args)
+    except BadListFilter:
+        problem = _("Check the dates: they are written YYYY-MM-DD and the start comes before the end.")
+        filters = AppealFilters()
+    return render_template(
+        "appeals/index.html",
+        appeals=filtered_appeals(current_user, filters, limit=LIST_LIMIT),
+        filters=filters,
+        filter_args=filters.as_args(),
+        problem=problem,
+        limit=LIST_LIMIT,
+        districts=districts_in_scope(current_user),
+        mahallas=mahallas_for_registration(current_user),
+        categories=CATEGORIES,
+        kinds=[k.value for k in AppealKind],
+        statuses=[s.value for s in AppealStatus],
+    ), (400 if problem else 200)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.appeals.categorisation import chosen_or_suggested, suggestion_for
@@ -18,9 +19,10 @@ from webapp.attachments.files import Upload
 from webapp.attachments.service import store_uploads
 from webapp.auth.models import User
 from webapp.extensions import db
-from webapp.territory.models import Mahalla
+from webapp.supervision.service import Filters
+from webapp.territory.models import District, Mahalla
 from webapp.territory.service import appeal_scope
-from webapp.timeutil import utcnow
+from webapp.timeutil import TASHKENT, utcnow
 from webapp.workflow.service import log_event, start_case
 
 
@@ -178,3 +180,117 @@ def recent_appeals(user: User, *, limit: int = 50, open_only: bool = False) -> l
 
 def visible_appeal(user: User, appeal_id: int) -> Appeal | None:
     return db.session.scalar(select(Appeal).where(Appeal.id == appeal_id, appeal_scope(user)))
+
+
+# --- the appeals list: filters, the page's rows and the export's stream -------------------------
+
+
+class BadListFilter(ValueError):
+    """A list filter is malformed (``name`` says which)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+@dataclass(frozen=True)
+class AppealFilters:
+    """The appeals list's filters: the console's (territory, category, stage, kind) and more."""
+
+    base: Filters = field(default_factory=Filters)
+    status: str = ""
+    state: str = ""  # "open", "closed" or "" (both)
+    date_from: dt.date | None = None  # received on or after (Tashkent day)
+    date_to: dt.date | None = None
+    q: str = ""  # registration number or applicant name, a part of it
+
+    KEYS = ("district", "mahalla", "category", "stage", "kind", "status", "state", "from", "to", "q")
+
+    @classmethod
+    def from_args(cls, args: Any) -> AppealFilters:
+        """Parse request arguments; BadListFilter for a malformed date."""
+
+        def day(name: str) -> dt.date | None:
+            raw = str(args.get(name, "") or "").strip()
+            if not raw:
+                return None
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                raise BadListFilter(name, f"{name} must be a date written YYYY-MM-DD") from None
+
+        status = str(args.get("status", "") or "")
+        state = str(args.get("state", "") or "")
+        filters = cls(
+            base=Filters.from_args(args),
+            status=status if status in {s.value for s in AppealStatus} else "",
+            state=state if state in ("open", "closed") else "",
+            date_from=day("from"),
+            date_to=day("to"),
+            q=str(args.get("q", "") or "").strip()[:100],
+        )
+        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+            raise BadListFilter("from", "from must not be after to")
+        return filters
+
+    def as_args(self) -> dict[str, Any]:
+        """The filters as request arguments (for links and background exports)."""
+        values = {
+            "district": self.base.district,
+            "mahalla": self.base.mahalla,
+            "category": self.base.category,
+            "stage": self.base.stage,
+            "kind": self.base.kind,
+            "status": self.status,
+            "state": self.state,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "q": self.q,
+        }
+        return {name: value for name, value in values.items() if value not in (None, "")}
+
+    def condition(self) -> Any:
+        parts = [self.base.condition()]
+        if self.status:
+            parts.append(Appeal.status == self.status)
+        if self.state:
+            parts.append(Appeal.is_open.is_(self.state == "open"))
+        if self.date_from:
+            parts.append(Appeal.received_at >= _tashkent_midnight(self.date_from))
+        if self.date_to:
+            parts.append(Appeal.received_at < _tashkent_midnight(self.date_to + dt.timedelta(days=1)))
+        if self.q:
+            pattern = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            parts.append(
+                or_(Appeal.number.ilike(pattern, escape="\\"), Appeal.applicant_name.ilike(pattern, escape="\\"))
+            )
+        return and_(*parts)
+
+
+def _tashkent_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=TASHKENT).astimezone(dt.UTC)
+
+
+def appeal_list_query(user: User, filters: AppealFilters) -> Any:
+    """The appeals the user may see that match the filters, newest first, with their territory names."""
+    return (
+        select(Appeal, Mahalla.name, District.name)
+        .join(Mahalla, Mahalla.id == Appeal.mahalla_id)
+        .join(District, District.id == Appeal.district_id)
+        .where(appeal_scope(user), filters.condition())
+        .order_by(Appeal.received_at.desc(), Appeal.id.desc())
+    )
+
+
+def filtered_appeals(user: User, filters: AppealFilters, *, limit: int = 100) -> list[Appeal]:
+    return list(db.session.scalars(appeal_list_query(user, filters).with_only_columns(Appeal).limit(limit)))
+
+
+def count_rows(query: Any) -> int:
+    """How many rows a list query returns (its order dropped)."""
+    return int(db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+
+
+def stream_rows(query: Any, batch: int = 1000) -> Iterator[Any]:
+    """The rows of a query from a server-side cursor, ``batch`` at a time (constant memory)."""
+    yield from db.session.execute(query.execution_options(yield_per=batch))

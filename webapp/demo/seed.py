@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.clock import frozen_at
 from webapp.appeals.models import Appeal
 from webapp.appeals.service import NewAppeal, register_appeal
 from webapp.auth.models import Role, User
@@ -204,15 +205,39 @@ def _answer(task_name: str, appeal: Appeal, scenario: dict[str, Any], day: dt.da
     return answers[task_name]
 
 
-def _drive(appeal: Appeal, scenario: dict[str, Any], workers: dict[str, User]) -> None:
+# Typical hours a task waits before it is done: the bottlenecks page draws them as a heat map.
+TASK_HOURS = {
+    "check_registration": 4,
+    "write_conclusion": 20,
+    "approve_conclusion": 30,
+    "forward_appeal": 26,
+    "analyse_appeal": 54,
+    "refer_law_enforcement": 30,
+    "refer_social_services": 40,
+    "evaluate_proposal": 96,
+    "take_measures": 150,
+    "prepare_reply": 44,
+    "approve_reply": 18,
+    "record_result": 8,
+    "evaluate_effectiveness": 36,
+}
+
+
+def _drive(appeal: Appeal, scenario: dict[str, Any], workers: dict[str, User], index: int = 0) -> None:
+    """Complete the scenario's tasks one after another, each after its typical wait (varied),
+    on the clock of the past (engine.clock.frozen_at), never later than now."""
     day = appeal.registered_on
-    for _step in range(20):
+    moment = appeal.received_at
+    for step in range(20):
         pending = tasks_of_appeal(appeal.id)
         if not pending or pending[0].name == scenario["stop"]:
             return
         task = pending[0]
         day = min(day + dt.timedelta(days=1), dt.date.today())
-        complete_task(task, workers[task.role], _answer(task.name, appeal, scenario, day))
+        spread = 0.5 + ((index * 7 + step * 3) % 10) / 10
+        moment = min(moment + dt.timedelta(hours=TASK_HOURS.get(task.name, 24) * spread), utcnow())
+        with frozen_at(moment):
+            complete_task(task, workers[task.role], _answer(task.name, appeal, scenario, day))
 
 
 def seed() -> bool:
@@ -248,9 +273,11 @@ def seed() -> bool:
             urgency=urgency,
         )
         inspector = inspectors[mahalla.code]
-        appeal = register_appeal(new, inspector, received_at=now - dt.timedelta(days=(index * 7) % 40, hours=index % 9))
+        received = now - dt.timedelta(days=(index * 7) % 40, hours=index % 9)
+        with frozen_at(received):
+            appeal = register_appeal(new, inspector, received_at=received)
         workers = {"inspector": inspector, "supervisor": supervisors[mahalla.district.code]}
-        _drive(appeal, scenario, workers)
+        _drive(appeal, scenario, workers, index)
     _publish_revision(users["methodologist"])
     return True
 

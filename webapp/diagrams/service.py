@@ -37,6 +37,7 @@ class ProcessOutline:
     user_tasks: frozenset[str]
     end_events: frozenset[str]
     calls: tuple[tuple[str, str], ...]  # (call activity id, called process id)
+    task_order: tuple[str, ...] = ()  # the user tasks in document order
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def outline_of(files: dict[str, str]) -> dict[str, ProcessOutline]:
                     for call in process.iter(_CALL_ACTIVITY)
                     if call.get("id") and call.get("calledElement")
                 ),
+                task_order=tuple(_ids(process.iter(_USER_TASK))),
             )
     return found
 
@@ -223,3 +225,16 @@ def diagram_xml(appeal: Appeal, process_id: str) -> str | None:
     if process is None:
         return None
     return _files(case.version_id).get(process.file)
+
+
+def version_outline(version: ProcessVersion) -> dict[str, ProcessOutline]:
+    """The processes of a published version (parsed once per content hash)."""
+    return _outlines.get(version.content_hash, lambda: outline_of(_files(version.id)))
+
+
+def version_diagram_xml(version: ProcessVersion, process_id: str) -> str | None:
+    """The BPMN document holding ``process_id`` in the version; None if there is none."""
+    process = version_outline(version).get(process_id)
+    if process is None:
+        return None
+    return _files(version.id).get(process.file)

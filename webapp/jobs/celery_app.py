@@ -97,3 +97,17 @@ def send_notifications() -> Any:
     from webapp.notifications.sender import send_due_messages
 
     return _summary(_in_app_context(send_due_messages))
+
+
+@celery_app.task(name="mahalla.run_export_jobs")
+def run_export_jobs() -> Any:
+    from webapp.exports.service import run_export_jobs as run
+
+    return _summary(_in_app_context(run))
+
+
+@celery_app.task(name="mahalla.clean_export_files")
+def clean_export_files() -> Any:
+    from webapp.exports.service import clean_export_files as clean
+
+    return _summary(_in_app_context(clean))

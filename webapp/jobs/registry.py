@@ -38,9 +38,23 @@ def _refresh_overdue_flags() -> Any:
     return refresh_overdue_flags()
 
 
+def _run_export_jobs() -> Any:
+    from webapp.exports.service import run_export_jobs
+
+    return run_export_jobs()
+
+
+def _clean_export_files() -> Any:
+    from webapp.exports.service import clean_export_files
+
+    return clean_export_files()
+
+
 JOBS: tuple[Job, ...] = (
     Job("send_notifications", _send_notifications, every_seconds=30),
     Job("refresh_absence_flags", _refresh_absence_flags, every_seconds=600),
     Job("fire_due_timers", _fire_due_timers, every_seconds=30),
     Job("refresh_overdue_flags", _refresh_overdue_flags, every_seconds=600),
+    Job("run_export_jobs", _run_export_jobs, every_seconds=5),
+    Job("clean_export_files", _clean_export_files, every_seconds=3600),
 )

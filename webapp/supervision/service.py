@@ -115,9 +115,9 @@ def _earliest_task_due() -> Any:
     )
 
 
-def _case_lines(user: User, filters: Filters, condition: ColumnElement[bool], order: Any) -> list[CaseLine]:
+def _case_query(user: User, filters: Filters, condition: ColumnElement[bool], order: Any) -> Any:
     due = _earliest_task_due()
-    rows = db.session.execute(
+    return (
         select(
             Appeal,
             ProcessInstance.status,
@@ -130,8 +130,16 @@ def _case_lines(user: User, filters: Filters, condition: ColumnElement[bool], or
         .outerjoin(due, due.c.appeal_id == Appeal.id)
         .where(appeal_scope(user), filters.condition(), Appeal.is_open.is_(True), condition)
         .order_by(*order)
-        .limit(LIST_LIMIT)
-    ).all()
+    )
+
+
+def _case_lines(user: User, filters: Filters, condition: ColumnElement[bool], order: Any) -> list[CaseLine]:
+    rows = db.session.execute(_case_query(user, filters, condition, order).limit(LIST_LIMIT)).all()
+    return lines_of(rows)
+
+
+def lines_of(rows: Sequence[Any]) -> list[CaseLine]:
+    """Console lines from rows of a case-list query, with their pending tasks and assignees."""
     today = local_today()
     now = utcnow()
     lines = []
@@ -175,48 +183,56 @@ def _not_cancelled() -> ColumnElement[bool]:
     return ProcessInstance.status != CANCELLED
 
 
-def stuck_cases(user: User, days: int = DEFAULT_STUCK_DAYS, filters: Filters | None = None) -> list[CaseLine]:
-    """Open cases that have not moved (no task completed, timer fired or message received) for ``days``."""
+def _stuck(days: int) -> tuple[ColumnElement[bool], tuple[Any, ...]]:
     cutoff = utcnow() - dt.timedelta(days=days)
-    return _case_lines(
-        user,
-        filters or Filters(),
+    return (
         and_(_not_cancelled(), ProcessInstance.last_progress_at < cutoff),
         (ProcessInstance.last_progress_at, Appeal.id),
     )
 
 
-def overdue_cases(user: User, filters: Filters | None = None) -> list[CaseLine]:
-    """Open cases past their deadline, or with a task past its due date; most overdue first."""
+def _overdue() -> tuple[ColumnElement[bool], tuple[Any, ...]]:
     today = local_today()
     late_task = select(PendingTask.id).where(PendingTask.appeal_id == Appeal.id, PendingTask.due_date < today)
-    return _case_lines(
-        user,
-        filters or Filters(),
-        and_(_not_cancelled(), or_(Appeal.deadline < today, late_task.exists())),
-        (Appeal.deadline, Appeal.id),
-    )
+    return and_(_not_cancelled(), or_(Appeal.deadline < today, late_task.exists())), (Appeal.deadline, Appeal.id)
 
 
-def due_soon(user: User, days: int = DEFAULT_DUE_SOON_DAYS, filters: Filters | None = None) -> list[CaseLine]:
-    """Open cases not yet overdue whose deadline or a task's due date falls within ``days``."""
+def _due_soon(days: int) -> tuple[ColumnElement[bool], tuple[Any, ...]]:
     today = local_today()
     horizon = today + dt.timedelta(days=days)
     late_task = select(PendingTask.id).where(PendingTask.appeal_id == Appeal.id, PendingTask.due_date < today)
     soon_task = select(PendingTask.id).where(
         PendingTask.appeal_id == Appeal.id, PendingTask.due_date >= today, PendingTask.due_date <= horizon
     )
-    return _case_lines(
-        user,
-        filters or Filters(),
-        and_(
-            _not_cancelled(),
-            Appeal.deadline >= today,
-            ~late_task.exists(),
-            or_(Appeal.deadline <= horizon, soon_task.exists()),
-        ),
-        (Appeal.deadline, Appeal.id),
+    condition = and_(
+        _not_cancelled(),
+        Appeal.deadline >= today,
+        ~late_task.exists(),
+        or_(Appeal.deadline <= horizon, soon_task.exists()),
     )
+    return condition, (Appeal.deadline, Appeal.id)
+
+
+def stuck_cases(user: User, days: int = DEFAULT_STUCK_DAYS, filters: Filters | None = None) -> list[CaseLine]:
+    """Open cases that have not moved (no task completed, timer fired or message received) for ``days``."""
+    return _case_lines(user, filters or Filters(), *_stuck(days))
+
+
+def overdue_cases(user: User, filters: Filters | None = None) -> list[CaseLine]:
+    """Open cases past their deadline, or with a task past its due date; most overdue first."""
+    return _case_lines(user, filters or Filters(), *_overdue())
+
+
+def due_soon(user: User, days: int = DEFAULT_DUE_SOON_DAYS, filters: Filters | None = None) -> list[CaseLine]:
+    """Open cases not yet overdue whose deadline or a task's due date falls within ``days``."""
+    return _case_lines(user, filters or Filters(), *_due_soon(days))
+
+
+def case_list_query(user: User, tab: str, filters: Filters, days: int, soon: int) -> Any:
+    """The whole console list ``tab`` (stuck, overdue, due_soon) without the page's limit: for exports,
+    whose rows go through ``lines_of`` a batch at a time."""
+    condition, order = {"stuck": lambda: _stuck(days), "overdue": _overdue, "due_soon": lambda: _due_soon(soon)}[tab]()
+    return _case_query(user, filters, condition, order)
 
 
 def incident_scope(user: User) -> ColumnElement[bool]:

@@ -24,15 +24,23 @@ def _district_ids_of_region(region_id: int) -> Any:
 
 def appeal_scope(user: User) -> ColumnElement[bool]:
     """Condition on Appeal selecting the cases the user may see."""
-    if user.role == Role.ADMIN:
-        return true()
     if user.role == Role.INSPECTOR:
         return Appeal.mahalla_id.in_(served_mahalla_ids(user))
+    return district_scope(user, Appeal.district_id)
+
+
+def district_scope(
+    user: User, district_column: Any, nationwide: tuple[str, ...] = (Role.ADMIN.value,)
+) -> ColumnElement[bool]:
+    """Condition on any district column (appeals, tasks, figures): a supervisor's district or the
+    districts of their region; everything for the ``nationwide`` roles; nothing for the others."""
+    if user.role in nationwide:
+        return true()
     if user.role == Role.SUPERVISOR:
         if user.district_id is not None:
-            return Appeal.district_id == user.district_id
+            return district_column == user.district_id  # type: ignore[no-any-return]
         if user.region_id is not None:
-            return Appeal.district_id.in_(_district_ids_of_region(user.region_id))
+            return district_column.in_(_district_ids_of_region(user.region_id))  # type: ignore[no-any-return]
     return false()
 
 

@@ -80,6 +80,8 @@ class PendingTask(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_pending_tasks_role_mahalla_due", "role", "mahalla_id", "due_date"),
         Index("ix_pending_tasks_role_district_due", "role", "district_id", "due_date"),
         Index("ix_pending_tasks_assignee_due", "assignee_id", "due_date"),
+        # What waits now in a district, by task (the bottlenecks page).
+        Index("ix_pending_tasks_district_name", "district_id", "name"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -39,8 +39,9 @@ from webapp.appeals.deadlines import DEFAULT_TERM, add_term, effective_deadline,
 from webapp.appeals.models import Appeal
 from webapp.assignment.auto import announce_assignments, choose_assignees
 from webapp.auth.models import LANE_ROLES, User
+from webapp.bottlenecks.models import TaskTiming
 from webapp.extensions import db
-from webapp.timeutil import local_today, utcnow
+from webapp.timeutil import as_utc, local_today, utcnow
 from webapp.workflow.hooks import TaskCompletion, run_hooks
 from webapp.workflow.incidents import BLOCKED, INCIDENT, clear_incident, record_incident
 from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance, ProcessVersion
@@ -570,6 +571,7 @@ def _complete(
         events.add(
             appeal, "task_completed", actor, task=task, data=clean, elements=instance.elements_completed(qualified=True)
         )
+        _record_timing(task, appeal, record.process_version_id, actor)
         _write_case(record, appeal, instance, before, events, actor)
         if record.status == INCIDENT:
             clear_incident(record.id)
@@ -584,6 +586,28 @@ def _complete(
         db.session.rollback()
         raise
     return CompletedTask(appeal=appeal, task_name=task.name, data=clean)
+
+
+def _record_timing(task: _TaskRef, appeal: Appeal, version_id: int, actor: User | None) -> None:
+    """How long the task waited, from its pending row (read before the projection drops it)."""
+    ready = db.session.scalar(select(PendingTask.created_at).where(PendingTask.id == task.id))
+    if ready is None:
+        return
+    completed = utcnow()
+    db.session.execute(
+        insert(TaskTiming.__table__).values(
+            task_id=task.id,
+            appeal_id=appeal.id,
+            process_version_id=version_id,
+            task_name=task.name,
+            district_id=appeal.district_id,
+            mahalla_id=appeal.mahalla_id,
+            ready_at=ready,
+            completed_at=completed,
+            seconds=max((completed - as_utc(ready)).total_seconds(), 0.0),
+            actor_id=actor.id if actor else None,
+        )
+    )
 
 
 def was_completed(task_id: str) -> CaseEvent | None:

@@ -7,6 +7,11 @@
  * State for tests and tools is written to the canvas element's data attributes:
  * data-process-id, data-rendered ("true" when drawn) and data-import-warnings (a count).
  * Strings come from data attributes; text is only ever set with textContent.
+ *
+ * The bottlenecks page (templates/bottlenecks/page.html) uses the same card: its entries carry
+ * "heat" (element id → level 0…1 or null, median, p90, waiting), drawn as a colour marker
+ * heat-0 … heat-4 (green → red, heat-none without completions) and an overlay badge per element.
+ * data-first-tab on the card chooses the tab opened first (default: the current stage).
  */
 (function () {
   "use strict";
@@ -30,6 +35,49 @@
           canvas.addMarker(flow.id, "done");
         }
       });
+  }
+
+  function heatClass(level) {
+    if (level === null || level === undefined) {
+      return "heat-none";
+    }
+    return "heat-" + Math.min(Math.floor(level * 5), 4);
+  }
+
+  function badgeLine(parent, text) {
+    var line = document.createElement("span");
+    line.textContent = text;
+    parent.appendChild(line);
+  }
+
+  /* Colour each element by its level and put its figures in a badge under it. */
+  function drawHeat(viewer, registry, heat, text) {
+    var canvas = viewer.get("canvas");
+    var overlays = viewer.get("overlays");
+    Object.keys(heat).forEach(function (id) {
+      var element = registry.get(id);
+      var figures = heat[id];
+      if (!element) {
+        return;
+      }
+      var marker = heatClass(figures.level);
+      canvas.addMarker(id, "heat");
+      canvas.addMarker(id, marker);
+      var badge = document.createElement("div");
+      badge.className = "heat-badge " + marker;
+      badge.dataset.element = id;
+      if (figures.level === null || figures.level === undefined) {
+        badgeLine(badge, text.labelNoData);
+      } else {
+        badgeLine(badge, text.labelMedian + " " + figures.median);
+        badgeLine(badge, text.labelP90 + " " + figures.p90);
+      }
+      var waiting = document.createElement("span");
+      waiting.className = figures.waiting ? "heat-waiting" : "heat-waiting-none";
+      waiting.textContent = text.labelWaiting + " " + figures.waiting;
+      badge.appendChild(waiting);
+      overlays.add(id, "heat", { position: { top: (element.height || 80) + 4, left: 0 }, html: badge });
+    });
   }
 
   function setup(card) {
@@ -79,6 +127,9 @@
       markAll(canvas, registry, done, "done");
       markAll(canvas, registry, current, "current");
       markFlows(canvas, registry, done, current);
+      if (entry.heat) {
+        drawHeat(viewer, registry, entry.heat, text);
+      }
       host.dataset.importWarnings = String(result.warnings.length);
       host.dataset.rendered = "true";
       say("");
@@ -152,6 +203,9 @@
         var buttons = buildTabs(entries);
         // Open the current stage's diagram when there is one: that is where the case waits.
         var first = entries.length > 1 ? 1 : 0;
+        if (text.firstTab !== undefined) {
+          first = Math.min(Number(text.firstTab) || 0, entries.length - 1);
+        }
         select(buttons[first], entries[first]);
       })
       .catch(fail);

@@ -1,0 +1,1 @@
+"""Bottlenecks on the process: how long each BPMN user task takes, drawn on the diagram."""
