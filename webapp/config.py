@@ -66,5 +66,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10")),
         "MAIL_FROM": env.get("MAIL_FROM", "noreply@mahalla.uz"),
         "SMS_GATEWAY": env.get("SMS_GATEWAY", "log"),
+        # The prevention registry: days after removal until a record is anonymised (5 years).
+        "PREVENTION_RETENTION_DAYS": int(env.get("PREVENTION_RETENTION_DAYS", str(5 * 365 + 1))),
     }
     return config

@@ -13,7 +13,14 @@ from webapp.appeals.models import (
 from webapp.auth.models import ApiToken, User, user_mahallas
 from webapp.notifications.models import OutboxMessage
 from webapp.open311.models import Open311Client
-from webapp.prevention.models import PreventionPlan, SupervisedPerson, supervised_person_appeals
+from webapp.prevention.models import (
+    AccessLogEntry,
+    PersonEvent,
+    PlanTask,
+    PreventionPlan,
+    SupervisedPerson,
+    supervised_person_appeals,
+)
 from webapp.territory.models import District, Mahalla, Region
 from webapp.workflow.models import (
     CaseEvent,
@@ -26,6 +33,7 @@ from webapp.workflow.models import (
 )
 
 __all__ = [
+    "AccessLogEntry",
     "ApiToken",
     "Appeal",
     "AppealLink",
@@ -41,6 +49,8 @@ __all__ = [
     "Open311Client",
     "OutboxMessage",
     "PendingTask",
+    "PersonEvent",
+    "PlanTask",
     "PreventionPlan",
     "ProcessDraft",
     "ProcessInstance",

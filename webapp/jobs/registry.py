@@ -38,9 +38,16 @@ def _refresh_overdue_flags() -> Any:
     return refresh_overdue_flags()
 
 
+def _anonymise_prevention_records() -> Any:
+    from webapp.prevention.service import anonymise_expired
+
+    return anonymise_expired()
+
+
 JOBS: tuple[Job, ...] = (
     Job("send_notifications", _send_notifications, every_seconds=30),
     Job("refresh_absence_flags", _refresh_absence_flags, every_seconds=600),
     Job("fire_due_timers", _fire_due_timers, every_seconds=30),
     Job("refresh_overdue_flags", _refresh_overdue_flags, every_seconds=600),
+    Job("anonymise_prevention_records", _anonymise_prevention_records, every_seconds=3600),
 )
