@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
     from webapp.monitoring import panel as _monitoring_panel  # noqa: F401 - registers the stage-5 panel
     from webapp.open311.routes import blueprint as open311_blueprint
+    from webapp.prevention.routes import blueprint as prevention_blueprint
     from webapp.public.routes import blueprint as public_blueprint
     from webapp.reception.routes import blueprint as reception_blueprint
     from webapp.related.routes import blueprint as related_blueprint
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(legal_terms_blueprint)
     app.register_blueprint(replies_blueprint)
     app.register_blueprint(supervision_blueprint)
+    app.register_blueprint(prevention_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)

@@ -13,6 +13,7 @@ from webapp.auth.models import Role, User
 from webapp.auth.service import hash_password
 from webapp.demo.texts import APPEALS, NAMES, STREETS
 from webapp.extensions import db
+from webapp.prevention.demo import seed_registry
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.models import District, Mahalla, Region
 from webapp.timeutil import utcnow
@@ -241,4 +242,5 @@ def seed() -> bool:
         appeal = register_appeal(new, inspector, received_at=now - dt.timedelta(days=(index * 7) % 40, hours=index % 9))
         workers = {"inspector": inspector, "supervisor": supervisors[mahalla.district.code]}
         _drive(appeal, scenario, workers)
+    seed_registry(users)
     return True

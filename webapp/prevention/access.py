@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
@@ -22,7 +23,7 @@ REGISTRY_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
 WORK_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value)
 
 
-def _region_district_ids(region_id: int) -> object:
+def _region_district_ids(region_id: int) -> Any:
     return select(District.id).where(District.region_id == region_id).scalar_subquery()
 
 

@@ -419,3 +419,8 @@ def complete_plan_task(
         db.session.rollback()
         raise
     return PlanStep(plan=plan, task_name=view.name, outcome=outcome, data=clean)
+
+
+def current_forms() -> dict[str, FormDefinition]:
+    """The forms of the newest plan diagram, by task name (labels for the timeline)."""
+    return {name: info.form for name, info in library_for(plan_version()).user_tasks.items()}

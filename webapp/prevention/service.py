@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import case, delete, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from webapp.appeals.models import Appeal
@@ -126,6 +126,13 @@ def log_event(
             }
         ],
     )
+
+
+def _on(day: dt.date) -> dt.datetime:
+    """A registry date as a moment for the timeline: now for today, noon for a day in the past."""
+    if day >= local_today():
+        return utcnow()
+    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
 
 
 def _committed(action: Any) -> Any:
@@ -327,7 +334,9 @@ def register_person(data: PersonInput, actor: User, *, appeal: Appeal | None = N
         db.session.add(person)
         db.session.flush()
         filled = [name for name in _EDITABLE if getattr(data, name)] + ["mahalla", "registered_on"]
-        log_event(person.id, "registered", actor, data={"risk_group": data.risk_group})
+        log_event(
+            person.id, "registered", actor, data={"risk_group": data.risk_group}, occurred_at=_on(data.registered_on)
+        )
         log_access(actor, [person.id], "create", filled)
         if appeal is not None:
             link_writes(person, appeal, actor)
@@ -380,7 +389,13 @@ def removal_writes(
     person.status = "removed"
     person.removed_on = removed_on
     person.removal_grounds = grounds
-    log_event(person.id, "removed", actor, data={"removed_on": removed_on.isoformat()}, occurred_at=occurred_at)
+    log_event(
+        person.id,
+        "removed",
+        actor,
+        data={"removed_on": removed_on.isoformat()},
+        occurred_at=occurred_at or _on(removed_on),
+    )
     log_access(actor, [person.id], "remove", ["status", "removed_on", "removal_grounds"])
 
 
@@ -480,3 +495,43 @@ def anonymise_expired(today: dt.date | None = None, retention_days: int | None =
         return len(persons)
 
     return int(_committed(write))
+
+
+# --- the registry seen from an appeal -----------------------------------------------------------
+
+
+def appeal_link_count(appeal_id: int) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(supervised_person_appeals)
+            .where(supervised_person_appeals.c.appeal_id == appeal_id)
+        )
+        or 0
+    )
+
+
+def appeal_registry(user: User, appeal: Appeal) -> tuple[list[PersonView], list[SupervisedPerson]]:
+    """The persons linked to the appeal (masked where not entitled) and the records of the appeal's
+    mahalla the user may link or open a plan for; everything shown is logged."""
+
+    def read() -> tuple[list[PersonView], list[SupervisedPerson]]:
+        linked = [person_view(p, is_entitled(user, p)) for p in persons_of_appeal(appeal.id)]
+        candidates = candidates_in_mahalla(user, appeal.mahalla_id)
+        log_access(user, [v.id for v in linked if not v.masked], "list", detail=appeal.number)
+        log_access(user, [v.id for v in linked if v.masked], "list", detail=f"{appeal.number} masked")
+        log_access(user, [p.id for p in candidates], "list", detail=appeal.number)
+        return linked, candidates
+
+    linked, candidates = _committed(read)
+    return linked, candidates
+
+
+def entitled_person(user: User, person_id: int) -> SupervisedPerson | None:
+    """A record the user is entitled to, without logging (the caller's action logs itself)."""
+    person = _person(person_id)
+    return person if person is not None and is_entitled(user, person) else None
+
+
+def appeal_number(appeal_id: int) -> str | None:
+    return db.session.scalar(select(Appeal.number).where(Appeal.id == appeal_id))
