@@ -405,11 +405,12 @@ def complete_plan_task(
             clean = _engine(lambda: instance.complete(task.id, submitted))
         except TaskNotReady:
             raise PlanConflict("the task was already completed") from None
-        outcome = _record_step(plan, view, clean, actor, today)
-        if instance.is_completed:
-            instance = _next_phase(plan, person, instance, actor, day, today is not None)
-        _store(plan, person, instance, set(ready), day)
-        log_access(actor, [person.id], "plan_task", detail=task.name)
+        with db.session.no_autoflush:  # the plan row is written once, at the end
+            outcome = _record_step(plan, view, clean, actor, today)
+            if instance.is_completed:
+                instance = _next_phase(plan, person, instance, actor, day, today is not None)
+            _store(plan, person, instance, set(ready), day)
+            log_access(actor, [person.id], "plan_task", detail=task.name)
         db.session.flush()  # the optimistic lock: a concurrent step makes this fail
         db.session.commit()
     except StaleDataError:
