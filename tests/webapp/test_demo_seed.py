@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from webapp.appeals.models import Appeal
 from webapp.demo.seed import seed
 from webapp.extensions import db
+from webapp.prevention.models import PreventionPlan, SupervisedPerson
 from webapp.workflow.models import PendingTask
 
 
@@ -18,5 +19,8 @@ def test_seed_demo_builds_appeals_at_every_stage_once(app: Flask, app_context: N
     assert stages == {1, 2, 3, 4, 5}
     assert db.session.scalar(select(func.count()).select_from(Appeal).where(Appeal.is_open.is_(False))) >= 8
     assert db.session.scalar(select(func.count()).select_from(PendingTask)) > 20
+    plan_states = set(db.session.scalars(select(PreventionPlan.status)))
+    assert plan_states == {"drafting", "awaiting_approval", "active", "completed"}
+    assert set(db.session.scalars(select(SupervisedPerson.status))) == {"active", "removed"}
     assert seed() is False  # a second run changes nothing
     assert db.session.scalar(select(func.count()).select_from(Appeal)) == 44
