@@ -195,3 +195,15 @@ def test_no_plan_from_an_appeal_before_stage_three(world: World, person: Supervi
     )
     assert db.session.scalar(select(PreventionPlan)) is None
     assert as_user(world.foreign_inspector).get(f"/prevention/appeals/{appeal.number}").status_code == 404
+
+
+def test_the_plan_diagram_marks_the_current_task(world: World, person: SupervisedPerson, as_user: Client) -> None:
+    plan = open_plan(person, world.inspector)
+    client = as_user(world.supervisor)
+    data = client.get(f"/prevention/plans/{plan.id}/diagrams.json").get_json()
+    (entry,) = data["diagrams"]
+    assert entry["process_id"] == "prevention_plan" and entry["current"] == ["draft_plan"]
+    xml = client.get(entry["xml_url"])
+    assert xml.status_code == 200 and b'id="draft_plan"' in xml.data and b"bpmndi:BPMNShape" in xml.data
+    assert as_user(world.foreign_supervisor).get(f"/prevention/plans/{plan.id}/diagrams.json").status_code == 404
+    assert as_user(world.admin).get(entry["xml_url"]).status_code == 404

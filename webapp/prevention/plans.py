@@ -44,6 +44,7 @@ from webapp.workflow.models import ProcessVersion
 from webapp.workflow.service import latest_version, library_for, publish_files, read_process_directory
 
 PLAN_PROCESS = "prevention_plan"
+PLAN_NAME = "Yakka tartibdagi profilaktika rejasi"  # the process name in the diagram
 PLAN_FOLDER = "prevention"
 # What a new cycle carries forward from the one that ended: the approved plan itself.
 CARRIED = (*MEASURES, "plan_goals", "plan_months")
@@ -425,3 +426,10 @@ def complete_plan_task(
 def current_forms() -> dict[str, FormDefinition]:
     """The forms of the newest plan diagram, by task name (labels for the timeline)."""
     return {name: info.form for name, info in library_for(plan_version()).user_tasks.items()}
+
+
+def plan_diagram(plan: PreventionPlan) -> str | None:
+    """The BPMN document the plan's current instance runs on."""
+    files = db.session.scalar(select(ProcessVersion.files).where(ProcessVersion.id == plan.process_version_id))
+    documents = [text for name, text in sorted((files or {}).items()) if name.endswith(".bpmn")]
+    return documents[0] if documents else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -332,6 +332,43 @@ def plan(plan_id: int) -> Any:
         forms=plans.plan_forms(found),
         appeal=found.appeal_id and service.appeal_number(found.appeal_id),
     )
+
+
+def _entitled_plan(plan_id: int) -> Any:
+    found = plans.plan_by_id(plan_id)
+    if found is None or service.entitled_person(current_user, found.person_id) is None:
+        abort(404)
+    return found
+
+
+@blueprint.route("/plans/<int:plan_id>/diagrams.json")
+@roles_required(*REGISTRY_ROLES)
+def plan_diagrams(plan_id: int) -> Any:
+    """The plan's diagram for the viewer (static/js/case-diagram.js): its current tasks marked."""
+    found = _entitled_plan(plan_id)
+    entry = {
+        "process_id": plans.PLAN_PROCESS,
+        "name": plans.PLAN_NAME,
+        "title": _(plans.PLAN_NAME),  # the process name from the diagram (its msgid comes from the BPMN)
+        "xml_url": url_for("prevention.plan_diagram_xml", plan_id=found.id),
+        "done": [],
+        "current": sorted({task.name for task in plans.tasks_of_plan(found.id)}),
+    }
+    response = jsonify({"plan": found.id, "diagrams": [entry]})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.route("/plans/<int:plan_id>/diagram.bpmn")
+@roles_required(*REGISTRY_ROLES)
+def plan_diagram_xml(plan_id: int) -> Any:
+    document = plans.plan_diagram(_entitled_plan(plan_id))
+    if document is None:
+        abort(404)
+    response = Response(document, mimetype="application/xml")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @blueprint.route("/tasks/<task_id>", methods=["GET", "POST"])
