@@ -207,3 +207,23 @@ def test_the_plan_diagram_marks_the_current_task(world: World, person: Supervise
     assert xml.status_code == 200 and b'id="draft_plan"' in xml.data and b"bpmndi:BPMNShape" in xml.data
     assert as_user(world.foreign_supervisor).get(f"/prevention/plans/{plan.id}/diagrams.json").status_code == 404
     assert as_user(world.admin).get(entry["xml_url"]).status_code == 404
+
+
+def test_removing_a_person_cancels_the_running_plan(world: World, person: SupervisedPerson, as_user: Client) -> None:
+    plan = open_plan(person, world.inspector)
+    step(plan, world, "draft_plan")
+    client = as_user(world.supervisor)
+    page = client.get(f"/prevention/persons/{person.id}/remove")
+    response = client.post(
+        f"/prevention/persons/{person.id}/remove",
+        data={
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+            "removed_on": "2026-02-01",
+            "removal_grounds": "Boshqa hududga koʻchib ketgan.",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(plan)
+    assert plan.status == "cancelled" and plan.next_due_on is None
+    assert db.session.scalar(select(PlanTask)) is None
+    assert "plan-tasks-panel" not in client.get("/tasks").get_data(as_text=True)

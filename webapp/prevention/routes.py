@@ -17,7 +17,7 @@ from webapp.auth.models import Role
 from webapp.exports.tabular import FORMATS, export_response
 from webapp.labels import label
 from webapp.prevention import plans, service
-from webapp.prevention.access import REGISTRY_ROLES, WORK_ROLES, initials, person_view
+from webapp.prevention.access import REGISTRY_ROLES, WORK_ROLES, initials, is_entitled, person_view
 from webapp.prevention.forms import (
     ActionForm,
     ChoosePersonForm,
@@ -231,6 +231,8 @@ def edit(person_id: int) -> Any:
             flash(_("The record was saved."), "success")
         else:
             flash(_("Nothing was changed."), "info")
+        if not is_entitled(current_user, record):  # handed over to another inspector
+            return redirect(url_for("prevention.index"))
         return redirect(url_for("prevention.person", person_id=record.id))
     if form.is_submitted():
         flash(_("Please correct the highlighted fields."), "danger")
