@@ -15,7 +15,7 @@ from webapp.extensions import db
 from webapp.prevention.models import PersonEvent, PlanTask, SupervisedPerson
 from webapp.prevention.plans import open_plan
 
-MAX_STATE_BYTES = 12_000
+MAX_STATE_BYTES = 8_000
 
 
 def test_five_years_of_checkins_and_three_extensions(world: World, person: SupervisedPerson) -> None:

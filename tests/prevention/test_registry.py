@@ -214,3 +214,16 @@ def test_the_responsible_inspector_must_serve_the_mahalla(world: World, as_user:
     )
     assert response.status_code == 200
     assert "responsible_inspector" in invalid_fields(response.get_data(as_text=True))
+
+
+def test_plan_tasks_follow_a_handed_over_record(world: World, person: SupervisedPerson) -> None:
+    from tests.prevention.conftest import the_task
+    from webapp.prevention.plans import open_plan
+    from webapp.prevention.service import update_person
+
+    colleague = make_user("inspector4", Role.INSPECTOR, mahallas=[world.mahalla])
+    db.session.commit()
+    plan = open_plan(person, world.inspector)
+    changed = update_person(person, person_input(world, responsible_inspector_id=colleague.id), world.supervisor)
+    assert changed == ["responsible_inspector_id"]
+    assert the_task(plan).assignee_id == colleague.id
