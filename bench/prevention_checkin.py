@@ -99,22 +99,28 @@ def plan_at_month(index: int, month: int) -> int:
     return int(plan.id)
 
 
-def measure(plan_ids: list[int], month: int) -> tuple[list[float], list[int]]:
+STATEMENTS = [0]
+WIDTHS = (9, 3, 9, 7, 6, 3, 11)
+
+
+def _count(*_args: Any) -> None:
+    STATEMENTS[0] += 1
+
+
+def measure_one(plan_id: int, month: int) -> tuple[float, float, int, int]:
+    """Wall time, this process's CPU time, SQL statements and the live state's size of one check-in."""
     from webapp.appeals.deadlines import add_months
     from webapp.extensions import db
     from webapp.prevention.models import PreventionPlan
 
-    timings, sizes = [], []
-    day = add_months(START, month)
-    for plan_id in plan_ids:
-        db.session.expire_all()
-        start = time.perf_counter()
-        _step(plan_id, day)
-        timings.append(time.perf_counter() - start)
-        plan = db.session.get(PreventionPlan, plan_id)
-        assert plan is not None and plan.checkins_done == month
-        sizes.append(len(plan.state.encode("utf-8")))
-    return timings, sizes
+    db.session.expire_all()
+    STATEMENTS[0] = 0
+    start, cpu = time.perf_counter(), time.process_time()
+    _step(plan_id, add_months(START, month))
+    elapsed, cpu_used, statements = time.perf_counter() - start, time.process_time() - cpu, STATEMENTS[0]
+    plan = db.session.get(PreventionPlan, plan_id)
+    assert plan is not None and plan.checkins_done == month
+    return elapsed, cpu_used, statements, len(plan.state.encode("utf-8"))
 
 
 def main() -> None:
@@ -124,18 +130,35 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     app = scenario.build_world(url)
+    from sqlalchemy import event
+
+    from webapp.extensions import db
+
     rows = []
+    months = (1, 60)
     with app.app_context():
-        for month in (1, 60):
-            ids = [plan_at_month(month * 1000 + i, month) for i in range(args.plans)]
-            timings, sizes = measure(ids, month)
-            ms = sorted(t * 1000 for t in timings)
-            rows.append((month, len(ms), statistics.median(ms), ms[max(0, int(len(ms) * 0.9) - 1)], max(sizes)))
+        event.listen(db.engine, "before_cursor_execute", _count)
+        plans = {month: [plan_at_month(month * 1000 + i, month) for i in range(args.plans)] for month in months}
+        results: dict[int, list[tuple[float, float, int, int]]] = {month: [] for month in months}
+        # Interleaved, so that a busy machine slows both columns alike.
+        for index in range(args.plans):
+            for month in months:
+                results[month].append(measure_one(plans[month][index], month))
+        for month in months:
+            ms = sorted(r[0] * 1000 for r in results[month])
+            cpu = statistics.median(r[1] * 1000 for r in results[month])
+            statements = max(r[2] for r in results[month])
+            size = max(r[3] for r in results[month])
+            rows.append(
+                (month, len(ms), statistics.median(ms), ms[max(0, int(len(ms) * 0.9) - 1)], cpu, statements, size)
+            )
     print(f"database: {url.split(':', 1)[0]}")
-    print(f"{'check-in':>9} | {'n':>3} | {'median ms':>9} | {'p90 ms':>7} | {'state bytes':>11}")
-    print("-" * 52)
-    for month, count, median, p90, size in rows:
-        print(f"{'month ' + str(month):>9} | {count:>3} | {median:>9.2f} | {p90:>7.2f} | {size:>11}")
+    header = ("check-in", "n", "median ms", "p90 ms", "cpu ms", "SQL", "state bytes")
+    print(" | ".join(f"{text:>{width}}" for text, width in zip(header, WIDTHS, strict=True)))
+    print("-" * 67)
+    for month, count, median, p90, cpu, statements, size in rows:
+        cells = (f"month {month}", count, f"{median:.2f}", f"{p90:.2f}", f"{cpu:.2f}", statements, size)
+        print(" | ".join(f"{cell!s:>{width}}" for cell, width in zip(cells, WIDTHS, strict=True)))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ from webapp.extensions import db
 from webapp.jobs.registry import JOBS
 from webapp.prevention.access import ANONYMISED_NAME
 from webapp.prevention.models import AccessLogEntry, PersonEvent, SupervisedPerson
-from webapp.prevention.service import anonymise_expired, register_person, remove_person
+from webapp.prevention.retention import anonymise_expired
+from webapp.prevention.service import register_person, remove_person
 
 TODAY = dt.date(2031, 6, 1)
 

@@ -39,7 +39,7 @@ def _refresh_overdue_flags() -> Any:
 
 
 def _anonymise_prevention_records() -> Any:
-    from webapp.prevention.service import anonymise_expired
+    from webapp.prevention.retention import anonymise_expired
 
     return anonymise_expired()
 

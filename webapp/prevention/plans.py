@@ -35,9 +35,10 @@ from webapp.appeals.deadlines import add_months, add_term
 from webapp.appeals.models import Appeal
 from webapp.auth.models import Role, User
 from webapp.extensions import db
+from webapp.prevention.history import log_access, log_event
 from webapp.prevention.labels import MEASURES
 from webapp.prevention.models import PlanTask, PreventionPlan, SupervisedPerson
-from webapp.prevention.service import RUNNING_PLAN_STATUSES, link_writes, log_access, log_event, removal_writes
+from webapp.prevention.service import RUNNING_PLAN_STATUSES, link_writes, removal_writes
 from webapp.territory.models import District
 from webapp.timeutil import local_today, utcnow
 from webapp.workflow.models import ProcessVersion

@@ -16,7 +16,7 @@ from webapp.auth.access import roles_required
 from webapp.auth.models import Role
 from webapp.exports.tabular import FORMATS, export_response
 from webapp.labels import label
-from webapp.prevention import plans, service
+from webapp.prevention import history, plans, service
 from webapp.prevention.access import REGISTRY_ROLES, WORK_ROLES, initials, is_entitled, person_view
 from webapp.prevention.forms import (
     ActionForm,
@@ -210,7 +210,7 @@ def person(person_id: int) -> Any:
         appeals=service.linked_appeals(record.id),
         timeline=timeline(record),
         forms=plans.current_forms(),
-        access_log=service.access_log(record) if may_see_log else None,
+        access_log=history.access_log(record) if may_see_log else None,
         link_form=LinkAppealForm(formdata=None),
         action_form=ActionForm(formdata=None),
         may_change=current_user.has_role(*WORK_ROLES) and record.anonymised_at is None,

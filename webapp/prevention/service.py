@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
@@ -19,23 +18,22 @@ from webapp.appeals.models import Appeal
 from webapp.auth.models import Role, User, user_mahallas
 from webapp.extensions import db
 from webapp.prevention.access import (
-    ANONYMISED_NAME,
     PersonView,
     entitled_condition,
     is_entitled,
     list_scope,
     person_view,
 )
+from webapp.prevention.history import committed, log_access, log_event, moment_of
 from webapp.prevention.models import (
-    AccessLogEntry,
-    PersonEvent,
     PlanTask,
     PreventionPlan,
     SupervisedPerson,
     supervised_person_appeals,
 )
 from webapp.territory.models import Mahalla
-from webapp.timeutil import local_today, utcnow
+from webapp.territory.service import mahallas_for_registration
+from webapp.timeutil import utcnow
 
 RUNNING_PLAN_STATUSES = ("drafting", "awaiting_approval", "active")
 LIST_LIMIT = 200
@@ -78,73 +76,6 @@ class Filters:
         )
 
 
-# --- the logs -----------------------------------------------------------------------------------
-
-
-def log_access(
-    user: User | None, person_ids: Iterable[int], action: str, fields: Iterable[str] = (), detail: str = ""
-) -> None:
-    """Append access-log rows (within the caller's transaction)."""
-    now = utcnow()
-    rows = [
-        {
-            "person_id": person_id,
-            "user_id": user.id if user else None,
-            "occurred_at": now,
-            "action": action,
-            "fields": sorted(fields),
-            "detail": detail[:300],
-        }
-        for person_id in person_ids
-    ]
-    if rows:
-        db.session.execute(insert(AccessLogEntry.__table__), rows)
-
-
-def log_event(
-    person_id: int,
-    kind: str,
-    actor: User | None,
-    *,
-    plan_id: int | None = None,
-    task_name: str | None = None,
-    data: Mapping[str, Any] | None = None,
-    occurred_at: dt.datetime | None = None,
-) -> None:
-    """Append one entry to the person's history (within the caller's transaction)."""
-    db.session.execute(
-        insert(PersonEvent.__table__),
-        [
-            {
-                "person_id": person_id,
-                "plan_id": plan_id,
-                "occurred_at": occurred_at or utcnow(),
-                "actor_id": actor.id if actor else None,
-                "kind": kind,
-                "task_name": task_name,
-                "data": dict(data or {}),
-            }
-        ],
-    )
-
-
-def _on(day: dt.date) -> dt.datetime:
-    """A registry date as a moment for the timeline: now for today, noon for a day in the past."""
-    if day >= local_today():
-        return utcnow()
-    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
-
-
-def _committed(action: Any) -> Any:
-    try:
-        result = action()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return result
-
-
 # --- reading ------------------------------------------------------------------------------------
 
 
@@ -165,9 +96,9 @@ def record_for(user: User, person_id: int, action: str = "view", detail: str = "
     if person is None:
         return None
     if not is_entitled(user, person):
-        _committed(lambda: log_access(user, [person.id], "view_denied", detail=action))
+        committed(lambda: log_access(user, [person.id], "view_denied", detail=action))
         raise Denied(person_id)
-    _committed(lambda: log_access(user, [person.id], action, detail=detail))
+    committed(lambda: log_access(user, [person.id], action, detail=detail))
     return person
 
 
@@ -204,13 +135,11 @@ def registry_list(
         log_access(user, masked, action, detail="masked")
         return views
 
-    return list(_committed(read))
+    return list(committed(read))
 
 
 def mahallas_in_reach(user: User) -> list[Mahalla]:
     """The mahallas offered in the registry filter."""
-    from webapp.territory.service import mahallas_for_registration
-
     return mahallas_for_registration(user)
 
 
@@ -237,29 +166,6 @@ def serves(inspector_id: int, mahalla_id: int) -> bool:
             )
         )
         is not None
-    )
-
-
-def access_log(person: SupervisedPerson, limit: int = 200) -> list[AccessLogEntry]:
-    return list(
-        db.session.scalars(
-            select(AccessLogEntry)
-            .where(AccessLogEntry.person_id == person.id)
-            .options(joinedload(AccessLogEntry.user))
-            .order_by(AccessLogEntry.occurred_at.desc(), AccessLogEntry.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def person_events(person_id: int) -> list[PersonEvent]:
-    return list(
-        db.session.scalars(
-            select(PersonEvent)
-            .where(PersonEvent.person_id == person_id)
-            .options(joinedload(PersonEvent.actor))
-            .order_by(PersonEvent.occurred_at, PersonEvent.id)
-        )
     )
 
 
@@ -335,14 +241,18 @@ def register_person(data: PersonInput, actor: User, *, appeal: Appeal | None = N
         db.session.flush()
         filled = [name for name in _EDITABLE if getattr(data, name)] + ["mahalla", "registered_on"]
         log_event(
-            person.id, "registered", actor, data={"risk_group": data.risk_group}, occurred_at=_on(data.registered_on)
+            person.id,
+            "registered",
+            actor,
+            data={"risk_group": data.risk_group},
+            occurred_at=moment_of(data.registered_on),
         )
         log_access(actor, [person.id], "create", filled)
         if appeal is not None:
             link_writes(person, appeal, actor)
         return person
 
-    return _committed(write)  # type: ignore[no-any-return]
+    return committed(write)  # type: ignore[no-any-return]
 
 
 def update_person(person: SupervisedPerson, data: PersonInput, actor: User) -> list[str]:
@@ -365,7 +275,7 @@ def update_person(person: SupervisedPerson, data: PersonInput, actor: User) -> l
         log_access(actor, [person.id], "update", changed)
         return sorted(changed)
 
-    return list(_committed(write))
+    return list(committed(write))
 
 
 def _retarget_tasks(person: SupervisedPerson) -> None:
@@ -394,7 +304,7 @@ def removal_writes(
         "removed",
         actor,
         data={"removed_on": removed_on.isoformat()},
-        occurred_at=occurred_at or _on(removed_on),
+        occurred_at=occurred_at or moment_of(removed_on),
     )
     log_access(actor, [person.id], "remove", ["status", "removed_on", "removal_grounds"])
 
@@ -416,7 +326,7 @@ def remove_person(person: SupervisedPerson, actor: User, removed_on: dt.date, gr
             log_event(person.id, "plan_cancelled", actor, plan_id=plan.id)
         removal_writes(person, actor, removed_on, grounds)
 
-    _committed(write)
+    committed(write)
 
 
 def link_writes(person: SupervisedPerson, appeal: Appeal, actor: User) -> bool:
@@ -440,7 +350,7 @@ def link_writes(person: SupervisedPerson, appeal: Appeal, actor: User) -> bool:
 
 def link_appeal(person: SupervisedPerson, appeal: Appeal, actor: User) -> bool:
     """Link an appeal to the person; False when it already was; commit."""
-    return bool(_committed(lambda: link_writes(person, appeal, actor)))
+    return bool(committed(lambda: link_writes(person, appeal, actor)))
 
 
 def unlink_appeal(person: SupervisedPerson, appeal: Appeal, actor: User) -> bool:
@@ -456,45 +366,7 @@ def unlink_appeal(person: SupervisedPerson, appeal: Appeal, actor: User) -> bool
         log_access(actor, [person.id], "unlink_appeal", detail=appeal.number)
         return True
 
-    return bool(_committed(write))
-
-
-# --- retention ----------------------------------------------------------------------------------
-
-
-def anonymise_expired(today: dt.date | None = None, retention_days: int | None = None) -> int:
-    """Anonymise the records removed longer ago than the retention period; idempotent. Returns how many."""
-    day = today or local_today()
-    days = retention_days if retention_days is not None else int(current_app.config["PREVENTION_RETENTION_DAYS"])
-    cutoff = day - dt.timedelta(days=days)
-
-    def write() -> int:
-        persons = list(
-            db.session.scalars(
-                select(SupervisedPerson)
-                .where(
-                    SupervisedPerson.status == "removed",
-                    SupervisedPerson.anonymised_at.is_(None),
-                    SupervisedPerson.removed_on <= cutoff,
-                )
-                .with_for_update(skip_locked=True)
-                .limit(500)
-            )
-        )
-        now = utcnow()
-        for person in persons:
-            person.full_name = ANONYMISED_NAME
-            person.passport = None
-            person.phone = None
-            person.address = ""
-            if person.birth_date is not None:
-                person.birth_date = dt.date(person.birth_date.year, 1, 1)
-            person.anonymised_at = now
-            log_event(person.id, "anonymised", None)
-            log_access(None, [person.id], "anonymise", ["full_name", "passport", "phone", "address", "birth_date"])
-        return len(persons)
-
-    return int(_committed(write))
+    return bool(committed(write))
 
 
 # --- the registry seen from an appeal -----------------------------------------------------------
@@ -523,7 +395,7 @@ def appeal_registry(user: User, appeal: Appeal) -> tuple[list[PersonView], list[
         log_access(user, [p.id for p in candidates], "list", detail=appeal.number)
         return linked, candidates
 
-    linked, candidates = _committed(read)
+    linked, candidates = committed(read)
     return linked, candidates
 
 

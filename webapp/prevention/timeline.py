@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from webapp.prevention.history import person_events
 from webapp.prevention.models import SupervisedPerson
-from webapp.prevention.service import linked_appeals, person_events
+from webapp.prevention.service import linked_appeals
 from webapp.timeutil import as_utc
 
 
