@@ -53,6 +53,8 @@ def test_a_plan_from_draft_to_removal_through_the_pages(
     draft_page = inspector.get(f"/prevention/tasks/{the_task(plan).id}").get_data(as_text=True)
     assert "Ta&#39;lim choralarini qo&#39;shing." in draft_page  # the supervisor's comment
     assert submit_task(inspector, plan, {**PLAN_ANSWERS["draft_plan"], "measure_education": True}).status_code == 302
+    approval_page = supervisor.get(f"/prevention/tasks/{the_task(plan).id}").get_data(as_text=True)
+    assert "choralarini qo" not in approval_page  # the old comment is not offered again
     assert submit_task(supervisor, plan, PLAN_ANSWERS["approve_plan"]).status_code == 302
     db.session.refresh(plan)
     assert plan.status == "active" and plan.cycle == 1 and plan.starts_on is not None

@@ -404,7 +404,9 @@ def complete_plan_task(
             raise PlanConflict("the task was already completed")
         _check(view, submitted)
         try:
-            clean = _engine(lambda: instance.complete(task.id, submitted))
+            # A redraft answers the supervisor's comment: the next approval starts without it.
+            extra = {"supervisor_comment": None} if view.name == "draft_plan" else None
+            clean = _engine(lambda: instance.complete(task.id, submitted, extra))
         except TaskNotReady:
             raise PlanConflict("the task was already completed") from None
         with db.session.no_autoflush:  # the plan row is written once, at the end
