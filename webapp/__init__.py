@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
     from webapp.monitoring import panel as _monitoring_panel  # noqa: F401 - registers the stage-5 panel
     from webapp.open311.routes import blueprint as open311_blueprint
+    from webapp.prevention.routes import blueprint as prevention_blueprint
     from webapp.prevention_work.routes import blueprint as prevention_work_blueprint
     from webapp.process_changes.routes import blueprint as process_changes_blueprint
     from webapp.public.routes import blueprint as public_blueprint
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(prevention_work_blueprint)
     app.register_blueprint(bottlenecks_blueprint)
     app.register_blueprint(exports_blueprint)
+    app.register_blueprint(prevention_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)

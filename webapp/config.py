@@ -69,5 +69,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # Exports (webapp/exports): longer lists are written by a background job into this folder.
         "EXPORT_JOB_THRESHOLD": int(env.get("MAHALLA_EXPORT_JOB_THRESHOLD", "5000")),
         "EXPORTS_DIR": env.get("MAHALLA_EXPORTS_DIR", str(PROJECT_ROOT / "instance" / "exports")),
+        # The prevention registry: days after removal until a record is anonymised (5 years).
+        "PREVENTION_RETENTION_DAYS": int(env.get("PREVENTION_RETENTION_DAYS", str(5 * 365 + 1))),
     }
     return config

@@ -15,7 +15,14 @@ from webapp.bottlenecks.models import TaskTiming
 from webapp.exports.models import ExportJob
 from webapp.notifications.models import OutboxMessage
 from webapp.open311.models import Open311Client
-from webapp.prevention.models import PreventionPlan, SupervisedPerson, supervised_person_appeals
+from webapp.prevention.models import (
+    AccessLogEntry,
+    PersonEvent,
+    PlanTask,
+    PreventionPlan,
+    SupervisedPerson,
+    supervised_person_appeals,
+)
 from webapp.prevention_work.models import (
     AdvocacyEvent,
     JointPlan,
@@ -43,6 +50,7 @@ from webapp.workflow.models import (
 )
 
 __all__ = [
+    "AccessLogEntry",
     "AdvocacyEvent",
     "ApiToken",
     "Appeal",
@@ -66,6 +74,8 @@ __all__ = [
     "PatrolMember",
     "PatrolReport",
     "PendingTask",
+    "PersonEvent",
+    "PlanTask",
     "PlannedPatrol",
     "PreventionPlan",
     "ProcessDraft",

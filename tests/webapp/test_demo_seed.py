@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from webapp.appeals.models import Appeal
 from webapp.demo.seed import seed
 from webapp.extensions import db
+from webapp.prevention.models import PreventionPlan, SupervisedPerson
 from webapp.workflow.models import PendingTask, ProcessInstance, ProcessVersion
 
 
@@ -22,5 +23,8 @@ def test_seed_demo_builds_appeals_at_every_stage_once(app: Flask, app_context: N
     assert [v.note for v in versions][1:] == ["Tahlil muddati 2 kunga qisqartirildi"]  # the revision to compare
     instances = db.session.scalars(select(ProcessInstance.process_version_id))
     assert set(instances) == {versions[0].id}  # the demo cases run on the first version, ready to migrate
+    plan_states = set(db.session.scalars(select(PreventionPlan.status)))
+    assert plan_states == {"drafting", "awaiting_approval", "active", "completed"}
+    assert set(db.session.scalars(select(SupervisedPerson.status))) == {"active", "removed"}
     assert seed() is False  # a second run changes nothing
     assert db.session.scalar(select(func.count()).select_from(Appeal)) == 44

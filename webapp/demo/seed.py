@@ -14,6 +14,7 @@ from webapp.auth.models import Role, User
 from webapp.auth.service import hash_password
 from webapp.demo.texts import APPEALS, NAMES, STREETS
 from webapp.extensions import db
+from webapp.prevention.demo import seed_registry
 from webapp.prevention_work.demo import seed_prevention_work
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.models import District, Mahalla, Region
@@ -278,6 +279,7 @@ def seed() -> bool:
             appeal = register_appeal(new, inspector, received_at=received)
         workers = {"inspector": inspector, "supervisor": supervisors[mahalla.district.code]}
         _drive(appeal, scenario, workers, index)
+    seed_registry(users)
     _publish_revision(users["methodologist"])
     return True
 

@@ -50,6 +50,12 @@ def _clean_export_files() -> Any:
     return clean_export_files()
 
 
+def _anonymise_prevention_records() -> Any:
+    from webapp.prevention.retention import anonymise_expired
+
+    return anonymise_expired()
+
+
 JOBS: tuple[Job, ...] = (
     Job("send_notifications", _send_notifications, every_seconds=30),
     Job("refresh_absence_flags", _refresh_absence_flags, every_seconds=600),
@@ -57,4 +63,5 @@ JOBS: tuple[Job, ...] = (
     Job("refresh_overdue_flags", _refresh_overdue_flags, every_seconds=600),
     Job("run_export_jobs", _run_export_jobs, every_seconds=5),
     Job("clean_export_files", _clean_export_files, every_seconds=3600),
+    Job("anonymise_prevention_records", _anonymise_prevention_records, every_seconds=3600),
 )

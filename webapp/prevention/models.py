@@ -8,8 +8,9 @@ period that follows removal.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -80,6 +81,10 @@ class PreventionPlan(db.Model):  # type: ignore[name-defined,misc]
     starts_on: Mapped[dt.date | None] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     extensions: Mapped[int] = mapped_column(Integer, default=0)
+    # Check-ins recorded over the plan's whole life (the due date of the next one counts from starts_on).
+    checkins_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The length of one plan period in months (from the draft); an extension adds another period.
+    period_months: Mapped[int | None] = mapped_column(Integer)
     # The due date of the plan's current task: "plans on time" is one indexed comparison.
     next_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     outcome: Mapped[str | None] = mapped_column(String(20))
@@ -90,3 +95,81 @@ class PreventionPlan(db.Model):  # type: ignore[name-defined,misc]
     person: Mapped[SupervisedPerson] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class PlanTask(db.Model):  # type: ignore[name-defined,misc]
+    """Projection of a plan's READY user tasks, so the plan panel of every inbox is one indexed query."""
+
+    __tablename__ = "prevention_plan_tasks"
+    __table_args__ = (
+        Index("ix_prevention_plan_tasks_role_district_due", "role", "district_id", "due_date"),
+        Index("ix_prevention_plan_tasks_assignee_due", "assignee_id", "due_date"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("prevention_plans.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("supervised_persons.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    # Inspector tasks go to the person's responsible inspector; supervisor tasks to the district.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    plan: Mapped[PreventionPlan] = relationship()
+
+
+class PersonEvent(db.Model):  # type: ignore[name-defined,misc]
+    """Append-only history of a registry person and their plans: the source of the timeline.
+
+    ``data`` holds what the step recorded (a check-in, an evaluation); never the person's own
+    identifying details, so anonymisation need not touch the history.
+    """
+
+    __tablename__ = "prevention_events"
+    __table_args__ = (Index("ix_prevention_events_person_occurred", "person_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("supervised_persons.id"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("prevention_plans.id"), index=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    task_name: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor = relationship("User")
+
+
+class AccessLogEntry(db.Model):  # type: ignore[name-defined,misc]
+    """Append-only log of every view and change of a registry record: who, when, what, which fields."""
+
+    __tablename__ = "prevention_access_log"
+    __table_args__ = (Index("ix_prevention_access_log_person_occurred", "person_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("supervised_persons.id"))
+    # None: the system (the retention job).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(30))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    detail: Mapped[str] = mapped_column(String(300), default="")
+
+    user = relationship("User")
+
+
+class AppendOnlyViolation(RuntimeError):
+    pass
+
+
+def _refuse(*_args: object) -> None:
+    raise AppendOnlyViolation("the prevention history and access log are append-only")
+
+
+for _model in (PersonEvent, AccessLogEntry):
+    event.listen(_model, "before_update", _refuse)
+    event.listen(_model, "before_delete", _refuse)

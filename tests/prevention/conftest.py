@@ -1,0 +1,73 @@
+"""Fixtures for the prevention tests: the web harness of tests/webapp, a person on the registry,
+and valid answers for every task of the prevention plan diagram."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tests.conftest import World
+from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
+from webapp.auth.models import User
+from webapp.prevention.models import PlanTask, PreventionPlan, SupervisedPerson
+from webapp.prevention.plans import PlanStep, complete_plan_task, tasks_of_plan
+from webapp.prevention.service import PersonInput, register_person
+
+PLAN_ANSWERS: dict[str, dict[str, Any]] = {
+    "draft_plan": {
+        "measure_talk": True,
+        "measure_employment": True,
+        "plan_goals": "Ishga joylashtirish va har oy profilaktik suhbat o'tkazish.",
+        "plan_months": 12,
+    },
+    "approve_plan": {"plan_approved": True, "supervisor_comment": ""},
+    "monthly_checkin": {
+        "checkin_date": "2026-01-15",
+        "work_done": "Profilaktik suhbat o'tkazildi, ish joyi bilan tanishildi.",
+        "person_situation": "improving",
+        "situation_note": "",
+        "next_steps": "Keyingi oy yana uchrashish.",
+    },
+    "evaluate_quarter": {
+        "evaluation_summary": "Chorak davomida ijobiy o'zgarishlar bor.",
+        "evaluation_decision": "continue",
+    },
+}
+
+
+def person_input(world: World, **changes: Any) -> PersonInput:
+    values: dict[str, Any] = {
+        "full_name": "Karimov Jasur Botirovich",
+        "birth_date": dt.date(1999, 4, 12),
+        "passport": "AB1234567",
+        "phone": "+998 90 123 45 67",
+        "address": "Bunyodkor ko'chasi, 12-uy",
+        "mahalla": world.mahalla,
+        "risk_group": "administrative_offences",
+        "grounds": "Ikki marta ma'muriy huquqbuzarlik sodir etgan.",
+        "responsible_inspector_id": world.inspector.id,
+        "registered_on": dt.date(2026, 1, 5),
+    }
+    values.update(changes)
+    return PersonInput(**values)
+
+
+@pytest.fixture
+def person(world: World) -> SupervisedPerson:
+    return register_person(person_input(world), world.inspector)
+
+
+def the_task(plan: PreventionPlan) -> PlanTask:
+    tasks = tasks_of_plan(plan.id)
+    assert len(tasks) == 1, f"expected one READY task, found {[t.name for t in tasks]}"
+    return tasks[0]
+
+
+def step(plan: PreventionPlan, world: World, name: str, *, today: dt.date | None = None, **answers: Any) -> PlanStep:
+    """Complete the plan's only task, which must be ``name``, with valid answers (overridden by ``answers``)."""
+    task = the_task(plan)
+    assert task.name == name, f"expected {name}, the plan waits for {task.name}"
+    actor: User = world.inspector if task.role == "inspector" else world.supervisor
+    return complete_plan_task(task, actor, {**PLAN_ANSWERS[name], **answers}, today=today)
