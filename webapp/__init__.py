@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.monitoring import panel as _monitoring_panel  # noqa: F401 - registers the stage-5 panel
     from webapp.open311.routes import blueprint as open311_blueprint
     from webapp.prevention.routes import blueprint as prevention_blueprint
+    from webapp.prevention_work import timeline as _patrol_timeline  # noqa: F401 - a person-timeline source
     from webapp.prevention_work.routes import blueprint as prevention_work_blueprint
     from webapp.process_changes.routes import blueprint as process_changes_blueprint
     from webapp.public.routes import blueprint as public_blueprint

@@ -186,6 +186,9 @@ def test_an_incident_joins_the_prevention_work_with_a_registry_person(world: Wor
     assert linked.status_code == 302
     assert [i.id for i in patrols.incidents_for_person(person.id)] == [incident.id]
     assert patrols.incidents_for_person(elsewhere.id) == []
+    timeline = client.get(f"/prevention/persons/{person.id}").get_data(as_text=True)
+    assert "Incident met by a patrol" in timeline and INCIDENT in timeline
+    assert f"/prevention/patrols/reports/{report.id}" in timeline
 
 
 def test_patrol_lists_filter_and_export(world: World, as_user: AsUser) -> None:

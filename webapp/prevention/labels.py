@@ -48,6 +48,7 @@ EVENTS = {
     "plan_completed": _l("Plan completed"),
     "plan_cancelled": _l("Plan cancelled"),
     "appeal": _l("Appeal concerning the person"),
+    "patrol_incident": _l("Incident met by a patrol"),
 }
 ACCESS_ACTIONS = {
     "view": _l("Viewed the record"),

@@ -26,8 +26,10 @@ class TimelineEntry:
     data: dict[str, Any] = field(default_factory=dict)
     task_name: str | None = None
     plan_id: int | None = None
-    # An appeal number, a patrol report, … that the entry points to (the template links it).
+    # An appeal number that the entry points to (the template links it).
     ref: str = ""
+    # Any other page the entry points to (a patrol report, say).
+    url: str = ""
 
 
 Source = Callable[[SupervisedPerson], list[TimelineEntry]]
