@@ -20,6 +20,14 @@ from engine.errors import (
 from engine.forms import FieldOption, FormDefinition, FormField, validate_submission
 from engine.instance import Instance, ReadyTask
 from engine.library import LibraryCache, ProcessLibrary, UserTaskInfo, content_hash, load_library
+from engine.validation import (
+    ValidationReport,
+    check_timer_value,
+    defined_ids,
+    document_kind,
+    normalise_document,
+    validate_library,
+)
 
 __all__ = [
     "DecisionFailed",
@@ -43,11 +51,17 @@ __all__ = [
     "Suggestion",
     "TaskNotReady",
     "UserTaskInfo",
+    "ValidationReport",
     "check_decisions",
+    "check_timer_value",
     "content_hash",
     "decide",
     "decision_tables",
+    "defined_ids",
+    "document_kind",
     "load_library",
+    "normalise_document",
     "suggest_categorisation",
+    "validate_library",
     "validate_submission",
 ]
