@@ -88,6 +88,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 def register_blueprints(app: Flask) -> None:
     from webapp.api import assignment as _api_assignment  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api import attachments as _api_attachments  # noqa: F401 - adds its route to the API blueprint
+    from webapp.api import processes as _api_processes  # noqa: F401 - adds its route to the API blueprint
     from webapp.api import supervision as _api_supervision  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api.routes import blueprint as api_blueprint
     from webapp.appeals.routes import blueprint as appeals_blueprint
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
     from webapp.monitoring import panel as _monitoring_panel  # noqa: F401 - registers the stage-5 panel
     from webapp.open311.routes import blueprint as open311_blueprint
+    from webapp.process_library.routes import blueprint as process_library_blueprint
     from webapp.public.routes import blueprint as public_blueprint
     from webapp.reception.routes import blueprint as reception_blueprint
     from webapp.related.routes import blueprint as related_blueprint
@@ -118,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(legal_terms_blueprint)
     app.register_blueprint(replies_blueprint)
     app.register_blueprint(supervision_blueprint)
+    app.register_blueprint(process_library_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)
