@@ -39,6 +39,8 @@ WORKER_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value)
 def home() -> Any:
     if current_user.has_role(*WORKER_ROLES):
         return redirect(url_for("tasks.inbox"))
+    if current_user.has_role(Role.METHODOLOGIST.value):
+        return redirect(url_for("process_library.library"))
     return redirect(url_for("appeals.index"))
 
 
