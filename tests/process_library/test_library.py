@@ -24,6 +24,13 @@ REGISTRATION = "appeal_registration.bpmn"
 OLD_NAME = 'name="Murojaatni tekshirish va tasniflash"'
 
 
+def english(client: FlaskClient) -> FlaskClient:
+    """The assertions read the English msgids: the user chose English."""
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    return client
+
+
 def token(client: FlaskClient, path: str = BASE) -> str:
     page = client.get(path)
     assert page.status_code == 200, page.status_code
@@ -81,7 +88,7 @@ def test_inspectors_and_supervisors_are_refused(world: World, as_user: ClientFor
 
 
 def test_admin_reads_but_does_not_edit(world: World, as_user: ClientFor) -> None:
-    admin = as_user(world.admin)
+    admin = english(as_user(world.admin))
     assert admin.get(BASE).status_code == 200
     assert "Start a draft" not in admin.get(BASE).get_data(as_text=True)
     response = admin.post(f"{BASE}/draft", data={"csrf_token": token(admin)})
@@ -89,7 +96,7 @@ def test_admin_reads_but_does_not_edit(world: World, as_user: ClientFor) -> None
 
 
 def test_actions_need_the_csrf_token(world: World, as_user: ClientFor) -> None:
-    client = as_user(world.methodologist)
+    client = english(as_user(world.methodologist))
     assert client.post(f"{BASE}/draft").status_code == 400
     start_draft(client)
     response = client.post(f"{BASE}/draft/files/{REGISTRATION}/xml", data="<x/>", content_type="application/xml")
@@ -100,7 +107,7 @@ def test_actions_need_the_csrf_token(world: World, as_user: ClientFor) -> None:
 def test_edit_save_validate_publish_new_cases_take_the_new_version(world: World, as_user: ClientFor) -> None:
     running = register(world)
     old_version = current_version()
-    client = as_user(world.methodologist)
+    client = english(as_user(world.methodologist))
     start_draft(client)
     assert client.get(f"{BASE}/draft/files/{REGISTRATION}").status_code == 200
     assert (
@@ -136,7 +143,7 @@ def test_edit_save_validate_publish_new_cases_take_the_new_version(world: World,
 
 
 def test_a_draft_with_errors_is_saved_but_not_published(world: World, as_user: ClientFor) -> None:
-    client = as_user(world.methodologist)
+    client = english(as_user(world.methodologist))
     start_draft(client)
     broken = draft_file(REGISTRATION).replace(
         '<bpmn:lane id="lane_appeal_registration_inspector" name="inspector">',
@@ -156,7 +163,7 @@ def test_a_draft_with_errors_is_saved_but_not_published(world: World, as_user: C
 
 
 def test_import_of_a_camunda_modeler_file_is_normalised(world: World, as_user: ClientFor) -> None:
-    client = as_user(world.methodologist)
+    client = english(as_user(world.methodologist))
     start_draft(client)
     upload = (io.BytesIO(diagrams.camunda_file().encode()), "home_visit.bpmn")
     response = post(client, f"{BASE}/draft/files", {"name": "home_visit.bpmn", "upload": upload})
@@ -168,7 +175,7 @@ def test_import_of_a_camunda_modeler_file_is_normalised(world: World, as_user: C
 
 
 def test_an_unsupported_element_is_named_on_import(world: World, as_user: ClientFor) -> None:
-    client = as_user(world.methodologist)
+    client = english(as_user(world.methodologist))
     start_draft(client)
     upload = (io.BytesIO(diagrams.camunda_file(diagrams.JAVA_SERVICE_TASK).encode()), "x.bpmn")
     post(client, f"{BASE}/draft/files", {"name": "visit.bpmn", "upload": upload})
@@ -190,7 +197,7 @@ def test_an_unsupported_element_is_named_on_import(world: World, as_user: Client
 def test_saving_hostile_documents_answers_clearly(
     world: World, as_user: ClientFor, body: bytes, status: int, words: str
 ) -> None:
-    client = as_user(world.methodologist)
+    client = english(as_user(world.methodologist))
     start_draft(client)
     before = draft_file(REGISTRATION)
     response = save_xml(client, REGISTRATION, body)
@@ -201,7 +208,7 @@ def test_saving_hostile_documents_answers_clearly(
 
 
 def test_a_huge_upload_gets_413(world: World, as_user: ClientFor) -> None:
-    client = as_user(world.methodologist)
+    client = english(as_user(world.methodologist))
     start_draft(client)
     response = save_xml(client, REGISTRATION, b"<" + b"a" * (50 * 1024 * 1024))
     assert response.status_code == 413
@@ -212,7 +219,7 @@ def test_a_dmn_rule_change_changes_the_categorisation_of_new_appeals(world: Worl
     text = "Qo'shnim firibgar, meni aldab pulimni oldi."
     before = register(world, text=text)
     assert before.category == "crime_prevention"
-    client = as_user(world.methodologist)
+    client = english(as_user(world.methodologist))
     start_draft(client)
     table = draft_file("appeal_categorisation.dmn")
     rule = '<outputEntry id="rule_1_category"><text>"crime_prevention"</text></outputEntry>'
@@ -227,7 +234,7 @@ def test_a_dmn_rule_change_changes_the_categorisation_of_new_appeals(world: Worl
 
 
 def test_discard_delete_and_add_blank_file(world: World, as_user: ClientFor) -> None:
-    client = as_user(world.methodologist)
+    client = english(as_user(world.methodologist))
     start_draft(client)
     assert post(client, f"{BASE}/draft/files", {"name": "../etc/passwd"}).status_code == 422  # type: ignore[attr-defined]
     assert post(client, f"{BASE}/draft/files", {"name": "extra_step.bpmn"}).status_code == 302  # type: ignore[attr-defined]

@@ -23,10 +23,6 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
         lambda value: _('Normalised: the timer value %(value)s was quoted ("%(value)s").', value=value),
     ),
     (
-        re.compile(r"^normalised: camunda:formKey added .+$"),
-        lambda: _("Normalised: a form key was added so the generated form is read."),
-    ),
-    (
         re.compile(r"^timer value '(?P<value>.*)' is not a valid ISO 8601 duration, date or cycle$"),
         lambda value: _("The timer value %(value)s is not a valid ISO 8601 duration, date or cycle.", value=value),
     ),
@@ -36,6 +32,41 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
             "This flow leaves the gateway %(gateway)s without a condition and is not its default flow.",
             gateway=gateway,
         ),
+    ),
+    (
+        re.compile(r"^timer value (?P<value>\S+) is not quoted: .+$"),
+        lambda value: _(
+            'The timer value %(value)s is not quoted: our engine would read it as a variable; write "%(value)s".',
+            value=value,
+        ),
+    ),
+    (
+        re.compile(r"^timer value (?P<value>'.*') is a JUEL expression.*$"),
+        lambda value: _(
+            'The timer value %(value)s is a JUEL expression; write an ISO 8601 value such as "P15D".', value=value
+        ),
+    ),
+    (
+        re.compile(r"^condition (?P<value>'.*') is a JUEL expression.*$"),
+        lambda value: _(
+            "The condition %(value)s is a JUEL expression; conditions are Python expressions.", value=value
+        ),
+    ),
+    (
+        re.compile(r"^(?P<what>condition|script|expression|timer expression) ?(?P<value>'.*')? refused: (?P<why>.+)$"),
+        lambda what, value, why: _("Refused by the restricted script engine: %(why)s", why=why),
+    ),
+    (
+        re.compile(r"^business rule task has no camunda:decisionRef$"),
+        lambda: _("The business rule task names no DMN decision (camunda:decisionRef)."),
+    ),
+    (
+        re.compile(r"^call activity names no called process$"),
+        lambda: _("The call activity names no called process."),
+    ),
+    (
+        re.compile(r"^camunda:inputOutput mappings are ignored by this engine$"),
+        lambda: _("Input/output mappings (camunda:inputOutput) are ignored by this engine."),
     ),
     (
         re.compile(r"^the DMN decision '(?P<ref>.+)' is not in the process library$"),
