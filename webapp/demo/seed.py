@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.models import District, Mahalla, Region
 from webapp.timeutil import utcnow
-from webapp.workflow.service import complete_task, current_version
+from webapp.workflow.service import APPEAL_PROCESS, complete_task, current_version
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password
 
@@ -241,4 +241,17 @@ def seed() -> bool:
         appeal = register_appeal(new, inspector, received_at=now - dt.timedelta(days=(index * 7) % 40, hours=index % 9))
         workers = {"inspector": inspector, "supervisor": supervisors[mahalla.district.code]}
         _drive(appeal, scenario, workers)
+    _draft(users["methodologist"])
     return True
+
+
+def _draft(methodologist: User) -> None:
+    """The methodologist's draft in the process library: a longer norm for checking a new appeal."""
+    from webapp.process_library.service import start_draft
+
+    draft = start_draft(APPEAL_PROCESS, methodologist)
+    files = dict(draft.files)
+    registration = files["appeal_registration.bpmn"]
+    files["appeal_registration.bpmn"] = registration.replace('name="norm" value="P1D"', 'name="norm" value="P2D"', 1)
+    draft.files = files
+    db.session.commit()
