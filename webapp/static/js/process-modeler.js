@@ -68,7 +68,7 @@
       badge.className = "validation-badge " + severity;
       badge.textContent = byElement[id].join(" · ");
       badge.setAttribute("data-validation-element", id);
-      overlayIds.push(overlays.add(id, "validation", { position: { top: -28, left: 0 }, html: badge }));
+      overlayIds.push(overlays.add(id, "validation", { position: { top: -4, left: 0 }, html: badge }));
     });
   }
 
