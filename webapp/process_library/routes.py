@@ -20,7 +20,6 @@ from wtforms.validators import DataRequired, Length
 from engine import ValidationReport
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
-from webapp.extensions import db
 from webapp.process_library import service
 from webapp.process_library.messages import problem_dicts, refusal_message
 
@@ -135,7 +134,6 @@ def start_draft(process_id: str) -> Any:
     except service.LibraryRefused as exc:
         flash(refusal_message(exc), "danger")
         return redirect(url_for("process_library.library"))
-    db.session.commit()
     flash(_("The draft is ready: open a file to change it."), "success")
     return redirect(url_for("process_library.process", process_id=process_id))
 
@@ -150,7 +148,6 @@ def discard_draft(process_id: str) -> Any:
     except service.LibraryRefused as exc:
         flash(refusal_message(exc), "danger")
     else:
-        db.session.commit()
         flash(_("The draft was discarded."), "success")
     return redirect(url_for("process_library.process", process_id=process_id))
 
@@ -175,10 +172,8 @@ def add_file(process_id: str) -> Any:
         flash(refusal_message(exc), "danger")
         return _process_page(process_id, status=422, new_file_form=form)
     if not result.saved:
-        db.session.rollback()
         flash(_("The file was not added: it cannot be read."), "danger")
         return _process_page(process_id, result.report, status=422, new_file_form=form)
-    db.session.commit()
     if result.normalised:
         flash(_("The file was imported and normalised for our engine; see the warnings."), "info")
     else:
@@ -196,7 +191,6 @@ def delete_file(process_id: str, name: str) -> Any:
     except service.LibraryRefused as exc:
         flash(refusal_message(exc), "danger")
     else:
-        db.session.commit()
         flash(_("The file %(name)s was removed from the draft.", name=name), "success")
     return redirect(url_for("process_library.process", process_id=process_id))
 
@@ -260,7 +254,6 @@ def save_file(process_id: str, name: str) -> Any:
     except service.LibraryRefused as exc:
         message = refusal_message(exc)
         return jsonify({"saved": False, "valid": False, "errors": [{"element_id": None, "message": message}]}), 422
-    db.session.commit()
     body = {"saved": result.saved, **_report_json(result.report)}
     if result.normalised:
         body["xml"] = result.content
@@ -299,10 +292,8 @@ def publish(process_id: str) -> Any:
         flash(refusal_message(exc), "danger")
         return _process_page(process_id, status=422, publish_form=form)
     if version is None:
-        db.session.rollback()
         flash(_("The draft has errors and was not published."), "danger")
         return _process_page(process_id, report, status=422, publish_form=form)
-    db.session.commit()
     flash(
         _("Published as a new version. New cases start on it; running cases stay on their version."),
         "success",

@@ -3,8 +3,8 @@
 A lineage is a ``ProcessVersion.process_id`` (a BPMN process with its sub-processes and DMN
 tables, or a library of DMN tables only). Each lineage has at most one draft (ProcessDraft):
 the methodologist's working copy, started from the newest version; publishing it creates a new
-immutable version through ``publish_files`` and clears the draft. Every function here is one
-user action in one transaction (the caller commits).
+immutable version through ``publish_files`` and clears the draft. Every function here that
+changes something is one user action in one transaction, committed here.
 """
 
 from __future__ import annotations
@@ -170,8 +170,6 @@ def lineage_ids() -> list[str]:
 
 def library() -> list[LineageView]:
     """The library page: every lineage with its versions (newest first) and its draft."""
-    for process_id in BUNDLED_LINEAGES:
-        current_version(process_id)  # an empty database publishes the bundled diagrams first
     versions = list(
         db.session.scalars(select(ProcessVersion).options(undefer(ProcessVersion.files)).order_by(ProcessVersion.id))
     )
@@ -182,7 +180,7 @@ def library() -> list[LineageView]:
     for process_id in lineage_ids():
         own = [v for v in versions if v.process_id == process_id]
         draft = drafts.get(process_id)
-        files = (own[-1].files if own else None) or (draft.files if draft else {}) or {}
+        files = (own[-1].files if own else None) or (draft.files if draft else {}) or _bundled(process_id)
         lineages.append(
             LineageView(
                 process_id=process_id,
@@ -192,6 +190,13 @@ def library() -> list[LineageView]:
             )
         )
     return lineages
+
+
+def _bundled(process_id: str) -> dict[str, str]:
+    try:
+        return bundled_files(process_id)
+    except (KeyError, OSError):
+        return {}
 
 
 def lineage(process_id: str) -> LineageView | None:
@@ -239,7 +244,7 @@ def start_draft(process_id: str, actor: User) -> ProcessDraft:
         updated_at=utcnow(),
     )
     db.session.add(draft)
-    db.session.flush()
+    db.session.commit()
     return draft
 
 
@@ -312,6 +317,7 @@ def save_file(process_id: str, name: str, content: str, actor: User, *, new: boo
     if any(p.file == name and _is_kind_problem(p) for p in report.errors):
         return SaveResult(report, normalised, text)
     _store(draft, files, actor)
+    db.session.commit()
     report.add(normalised)
     return SaveResult(report, normalised, text, saved=True)
 
@@ -331,10 +337,12 @@ def delete_file(process_id: str, name: str, actor: User) -> None:
         raise LibraryRefused(_l("A draft keeps at least one file; discard the draft instead."))
     del files[name]
     _store(draft, files, actor)
+    db.session.commit()
 
 
 def discard_draft(process_id: str) -> None:
     db.session.delete(_require_draft(process_id))
+    db.session.commit()
 
 
 def validate_draft(process_id: str) -> ValidationReport:
@@ -363,7 +371,7 @@ def publish_draft(process_id: str, note: str, actor: User) -> tuple[ProcessVersi
     if version.process_id != process_id:
         raise LibraryRefused(_l("These files are already published as another process."))
     db.session.delete(draft)
-    db.session.flush()
+    db.session.commit()
     return version, report
 
 
