@@ -5,18 +5,26 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import World, csrf_token
+from tests.engine.test_decisions import TABLE
 from tests.process_library import diagrams
 from tests.webapp.cases import register, the_task
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.workflow.models import ProcessDraft, ProcessInstance, ProcessVersion
-from webapp.workflow.service import APPEAL_PROCESS, current_version
+from webapp.workflow.service import (
+    APPEAL_PROCESS,
+    BUNDLED_LINEAGES,
+    current_version,
+    decide_with_latest,
+    register_bundled_lineage,
+)
 
 ClientFor = Callable[[User], FlaskClient]
 BASE = f"/processes/{APPEAL_PROCESS}"
@@ -244,3 +252,29 @@ def test_discard_delete_and_add_blank_file(world: World, as_user: ClientFor) -> 
         draft_file("extra_step.bpmn")
     assert post(client, f"{BASE}/draft/discard").status_code == 302  # type: ignore[attr-defined]
     assert db.session.scalar(select(func.count()).select_from(ProcessDraft)) == 0
+
+
+def test_a_decision_only_lineage_is_listed_drafted_and_published(
+    world: World, as_user: ClientFor, tmp_path: Path
+) -> None:
+    (tmp_path / "risk.dmn").write_text(TABLE.format(policy="UNIQUE"), encoding="utf-8")
+    register_bundled_lineage("test_risk", str(tmp_path))
+    try:
+        client = english(as_user(world.methodologist))
+        page = client.get("/processes").get_data(as_text=True)
+        assert 'data-lineage="test_risk"' in page and "Decision tables" in page
+        base = "/processes/test_risk"
+        assert client.post(f"{base}/draft", data={"csrf_token": token(client, base)}).status_code == 302
+        draft = db.session.scalar(select(ProcessDraft).where(ProcessDraft.process_id == "test_risk"))
+        assert draft is not None
+        edited = draft.files["risk.dmn"].replace("&gt;= 10", "&gt;= 20")
+        headers = {"X-CSRFToken": token(client, base), "X-Requested-With": "fetch"}
+        saved = client.post(f"{base}/draft/files/risk.dmn/xml", data=edited, headers=headers)
+        assert saved.get_json()["valid"] is True
+        published = client.post(f"{base}/publish", data={"csrf_token": token(client, base), "note": "20 ta ish"})
+        assert published.status_code == 302
+        assert [r.outputs["colour"] for r in decide_with_latest("test_risk", "risk_colour", {"open_cases": 11})] != [
+            "red"
+        ]
+    finally:
+        BUNDLED_LINEAGES.pop("test_risk")
