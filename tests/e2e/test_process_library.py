@@ -72,7 +72,7 @@ def test_methodologist_changes_a_task_and_a_new_case_follows(new_page: Any, worl
     running = register(world)  # a case started on the bundled version
     page = new_page()
     errors = watch_errors(page)
-    log_in(page, world.methodologist.username, r"/processes$")
+    log_in(page, world.methodologist.username, r"/processes$")  # a methodologist's home page
 
     lineage = page.locator('[data-lineage="appeal_lifecycle"]')
     assert lineage.locator("[data-running]").first.inner_text() == "1"
