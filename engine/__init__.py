@@ -22,6 +22,14 @@ from engine.forms import FieldOption, FormDefinition, FormField, validate_submis
 from engine.instance import Instance, ReadyTask
 from engine.library import LibraryCache, ProcessLibrary, UserTaskInfo, content_hash, load_library
 from engine.migration import MigrationBlocker, MigrationCheck, MigrationRefused, check_migration, migrate_state
+from engine.validation import (
+    ValidationReport,
+    check_timer_value,
+    defined_ids,
+    document_kind,
+    normalise_document,
+    validate_library,
+)
 
 __all__ = [
     "DecisionFailed",
@@ -48,15 +56,21 @@ __all__ = [
     "Suggestion",
     "TaskNotReady",
     "UserTaskInfo",
+    "ValidationReport",
     "VersionDiff",
     "check_decisions",
     "check_migration",
+    "check_timer_value",
     "content_hash",
     "decide",
     "decision_tables",
+    "defined_ids",
     "diff_libraries",
+    "document_kind",
     "load_library",
     "migrate_state",
+    "normalise_document",
     "suggest_categorisation",
+    "validate_library",
     "validate_submission",
 ]

@@ -11,11 +11,15 @@ Resulting layout (what templates should reference via ``url_for('static', ...)``
     webapp/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js
     webapp/static/vendor/bpmn-js/css/diagram-js.css, bpmn-js.css, bpmn-embedded.css
     webapp/static/vendor/bpmn-js/LICENSE  (keep the bpmn.io watermark visible: licence terms)
+    webapp/static/vendor/modeler/modeler.js, modeler.css, assets/  (bundled by esbuild from
+        webapp/static/src/modeler.js: bpmn-js Modeler + properties panel + Camunda moddle)
+    webapp/static/vendor/dmn-js/dmn-modeler.production.min.js, assets/  (decision tables)
 """
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -23,6 +27,9 @@ from typing import NoReturn
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = ROOT / "webapp" / "static" / "vendor"
+ESBUILD = NODE_MODULES / ".bin" / "esbuild"
+# ES-module-only packages are bundled from our entry modules: (entry, output directory in VENDOR).
+BUNDLES: list[tuple[str, str]] = [("webapp/static/src/modeler.js", "modeler")]
 
 # (source relative to node_modules, destination relative to VENDOR)
 FILES: list[tuple[str, str]] = [
@@ -41,6 +48,10 @@ FILES: list[tuple[str, str]] = [
     # The BPMN icon font, embedded as a data: URI (no font files to serve).
     ("bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css", "bpmn-js/css/bpmn-embedded.css"),
     ("bpmn-js/LICENSE", "bpmn-js/LICENSE"),
+    # The process library's modeler: DMN decision tables (the BPMN modeler is a bundle, see BUNDLES).
+    ("dmn-js/dist/dmn-modeler.production.min.js", "dmn-js/dmn-modeler.production.min.js"),
+    ("dmn-js/LICENSE", "dmn-js/LICENSE"),
+    ("bpmn-js-properties-panel/LICENSE", "modeler/LICENSE-bpmn-js-properties-panel"),
     # The font embedded in reply-letter PDFs (Uzbek oʻ/gʻ, Cyrillic): no system font needed.
     ("dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "fonts/DejaVuSans.ttf"),
     ("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf", "fonts/DejaVuSans-Bold.ttf"),
@@ -49,6 +60,7 @@ FILES: list[tuple[str, str]] = [
 # bootstrap-icons.min.css loads its fonts from "fonts/..." relative to itself.
 DIRS: list[tuple[str, str]] = [
     ("bootstrap-icons/font/fonts", "bootstrap-icons/fonts"),
+    ("dmn-js/dist/assets", "dmn-js/assets"),
 ]
 
 
@@ -57,12 +69,33 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+def bundle(entry: str, out_dir: str) -> None:
+    """Bundle one entry module and the CSS it imports with esbuild (fonts copied beside it)."""
+    command = [
+        str(ESBUILD),
+        str(ROOT / entry),
+        "--bundle",
+        "--minify",
+        "--format=iife",
+        "--target=es2019",
+        "--log-level=warning",
+        "--asset-names=assets/[name]-[hash]",
+        f"--outdir={VENDOR / out_dir}",
+        *(f"--loader:.{ext}=file" for ext in ("svg", "eot", "woff", "woff2", "ttf")),
+    ]
+    result = subprocess.run(command, cwd=ROOT, check=False)
+    if result.returncode != 0:
+        fail(f"esbuild could not bundle {entry} (exit status {result.returncode})")
+
+
 def main() -> int:
     if not NODE_MODULES.is_dir():
         fail(f"{NODE_MODULES} does not exist. Run `npm ci` (or `make assets`) first.")
 
     missing = [src for src, _ in FILES if not (NODE_MODULES / src).is_file()]
     missing += [src for src, _ in DIRS if not (NODE_MODULES / src).is_dir()]
+    if not ESBUILD.exists():
+        missing.append("esbuild (.bin/esbuild)")
     if missing:
         fail("missing in node_modules (stale or partial install? run `npm ci`): " + ", ".join(missing))
 
@@ -76,6 +109,8 @@ def main() -> int:
         shutil.copy2(NODE_MODULES / src, target)
     for src, dst in DIRS:
         shutil.copytree(NODE_MODULES / src, VENDOR / dst)
+    for entry, out_dir in BUNDLES:
+        bundle(entry, out_dir)
 
     count = sum(1 for p in VENDOR.rglob("*") if p.is_file())
     print(f"copy_assets: copied {count} files into {VENDOR.relative_to(ROOT)}/")

@@ -88,6 +88,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 def register_blueprints(app: Flask) -> None:
     from webapp.api import assignment as _api_assignment  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api import attachments as _api_attachments  # noqa: F401 - adds its route to the API blueprint
+    from webapp.api import processes as _api_processes  # noqa: F401 - adds its route to the API blueprint
     from webapp.api import supervision as _api_supervision  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api.routes import blueprint as api_blueprint
     from webapp.appeals.routes import blueprint as appeals_blueprint
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.prevention_work import timeline as _patrol_timeline  # noqa: F401 - a person-timeline source
     from webapp.prevention_work.routes import blueprint as prevention_work_blueprint
     from webapp.process_changes.routes import blueprint as process_changes_blueprint
+    from webapp.process_library.routes import blueprint as process_library_blueprint
     from webapp.public.routes import blueprint as public_blueprint
     from webapp.reception.routes import blueprint as reception_blueprint
     from webapp.related.routes import blueprint as related_blueprint
@@ -129,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bottlenecks_blueprint)
     app.register_blueprint(exports_blueprint)
     app.register_blueprint(prevention_blueprint)
+    app.register_blueprint(process_library_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)

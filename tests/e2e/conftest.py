@@ -14,7 +14,8 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Screenshots kept as test artefacts (gitignored); MAHALLA_TEST_ARTIFACTS moves them elsewhere.
+ARTIFACTS = Path(os.environ.get("MAHALLA_TEST_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
 BROWSER_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -66,5 +67,5 @@ def new_page(browser: Any, live_server: str) -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -84,7 +84,7 @@ def test_admin_sees_cases_but_has_no_inbox(as_user: AsUser, world: World, cases:
 
 @pytest.mark.parametrize(
     ("user", "expected"),
-    [("methodologist", "/appeals"), ("admin", "/appeals"), ("inspector", "/tasks"), ("supervisor", "/tasks")],
+    [("methodologist", "/processes"), ("admin", "/appeals"), ("inspector", "/tasks"), ("supervisor", "/tasks")],
 )
 def test_home_redirects_by_role(as_user: AsUser, world: World, user: str, expected: str) -> None:
     client = as_user(getattr(world, user))

@@ -30,6 +30,7 @@ class Operation:
     # Query parameters: name → (description, required); or as a header when named like X-….
     query: dict[str, tuple[str, bool]] = field(default_factory=dict)
     multipart_files: str = ""  # the form field carrying files in a multipart/form-data request
+    raw_body: tuple[str, ...] = ()  # media types of a body sent as it is (e.g. an XML document)
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
@@ -100,6 +101,12 @@ def build_document(app: Flask, *, title: str, version: str, prefix: str) -> dict
                             "schema": {"type": "object", "properties": {meta.multipart_files: files}}
                         }
                     },
+                }
+            elif meta.raw_body:
+                spec["requestBody"] = {
+                    "required": True,
+                    "description": meta.request_description,
+                    "content": {media: {"schema": {"type": "string"}} for media in meta.raw_body},
                 }
             elif meta.free_form_request:
                 spec["requestBody"] = {

@@ -38,7 +38,9 @@ def login() -> Any:
             if language in current_app.config["LANGUAGES"]:
                 session["lang"] = language
                 set_language(user, language)  # chosen on the log-in page: remember it
-            return redirect(safe_next(form.next.data, url_for("tasks.inbox")))
+            # Inspectors and supervisors land in their inbox; other roles on their home page.
+            landing = url_for("tasks.inbox" if user.has_role("inspector", "supervisor") else "tasks.home")
+            return redirect(safe_next(form.next.data, landing))
     return render_template("auth/login.html", form=form)
 
 

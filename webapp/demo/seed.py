@@ -19,7 +19,7 @@ from webapp.prevention_work.demo import seed_prevention_work
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.models import District, Mahalla, Region
 from webapp.timeutil import utcnow
-from webapp.workflow.service import complete_task, current_version, publish_files
+from webapp.workflow.service import APPEAL_PROCESS, complete_task, current_version, publish_files
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password
 
@@ -281,6 +281,7 @@ def seed() -> bool:
         _drive(appeal, scenario, workers, index)
     seed_registry(users)
     _publish_revision(users["methodologist"])
+    _draft(users["methodologist"])
     return True
 
 
@@ -298,4 +299,16 @@ def _publish_revision(methodologist: User) -> None:
     for old, new in ANALYSIS_REVISION:
         files["appeal_analysis.bpmn"] = files["appeal_analysis.bpmn"].replace(old, new, 1)
     publish_files(base.process_id, files, actor=methodologist, note="Tahlil muddati 2 kunga qisqartirildi")
+    db.session.commit()
+
+
+def _draft(methodologist: User) -> None:
+    """The methodologist's draft in the process library: a longer norm for checking a new appeal."""
+    from webapp.process_library.service import start_draft
+
+    draft = start_draft(APPEAL_PROCESS, methodologist)
+    files = dict(draft.files)
+    registration = files["appeal_registration.bpmn"]
+    files["appeal_registration.bpmn"] = registration.replace('name="norm" value="P1D"', 'name="norm" value="P2D"', 1)
+    draft.files = files
     db.session.commit()

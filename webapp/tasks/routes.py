@@ -41,6 +41,8 @@ def home() -> Any:
         return redirect(url_for("tasks.inbox"))
     if current_user.role == Role.YOUTH_ADVISER.value:
         return redirect(url_for("prevention_work.youth_list"))
+    if current_user.has_role(Role.METHODOLOGIST.value):
+        return redirect(url_for("process_library.library"))
     return redirect(url_for("appeals.index"))
 
 

@@ -1,0 +1,1 @@
+"""The process library: methodologists edit, validate and publish BPMN and DMN procedures."""
