@@ -14,7 +14,7 @@ PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 
 @pytest.fixture(scope="module")
 def files() -> dict[str, str]:
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(PROCESSES.iterdir())}
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(PROCESSES.iterdir()) if path.is_file()}
 
 
 def test_identical_versions_have_no_changes(files: dict[str, str]) -> None:

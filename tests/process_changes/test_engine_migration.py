@@ -30,7 +30,7 @@ START = {
 
 @pytest.fixture(scope="module")
 def files() -> dict[str, str]:
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(PROCESSES.iterdir())}
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(PROCESSES.iterdir()) if path.is_file()}
 
 
 def _load(files: dict[str, str]) -> ProcessLibrary:

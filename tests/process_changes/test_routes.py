@@ -78,7 +78,8 @@ def test_compare_shows_the_draft_changes_with_form_field_details(
     assert {("confirm_analysis", "added"), ("analyse_appeal", "changed")} <= rows
     assert "Muammoning sabablari" in html and "Sabablar va holatlar" in html
     breadcrumb = [e for e in parse(html) if e.tag == "li" and "breadcrumb-item" in e.classes]
-    assert not [e for e in breadcrumb[0].inner if e.tag == "a"]  # no library page on this branch: no link
+    links = [e.get("href") for item in breadcrumb for e in item.inner if e.tag == "a"]
+    assert links == ["/processes", f"/processes/{PROCESS}"]  # back to the library and the process
     markers = json.loads(html.split("data-compare-markers>", 1)[1].split("</script>", 1)[0])
     assert markers["appeal_analysis.bpmn"]["after"]["added"] == [
         "confirm_analysis",

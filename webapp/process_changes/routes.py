@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,13 +25,6 @@ blueprint = Blueprint("process_changes", __name__, url_prefix="/processes")
 
 READERS = (Role.METHODOLOGIST.value, Role.ADMIN.value)
 EDITORS = (Role.METHODOLOGIST.value,)
-LIBRARY_ENDPOINT = "process_library.process"
-
-
-@blueprint.app_context_processor
-def library_link() -> dict[str, Any]:
-    """Link back to the process library page only where that page exists."""
-    return {"has_process_library": LIBRARY_ENDPOINT in current_app.view_functions}
 
 
 def _versions_or_404(process_id: str) -> list[Any]:
