@@ -55,6 +55,11 @@ class Appeal(db.Model):  # type: ignore[name-defined,misc]
         UniqueConstraint("year", "sequence", name="uq_appeals_year_sequence"),
         Index("ix_appeals_mahalla_open_deadline", "mahalla_id", "is_open", "deadline"),
         Index("ix_appeals_district_received", "district_id", "received_at"),
+        # Statistics (webapp/stats): a territory and the registration period.
+        Index("ix_appeals_district_registered", "district_id", "registered_on"),
+        Index("ix_appeals_mahalla_registered", "mahalla_id", "registered_on"),
+        Index("ix_appeals_registered_on", "registered_on"),
+        Index("ix_appeals_district_open_deadline", "district_id", "is_open", "deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
