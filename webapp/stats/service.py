@@ -359,7 +359,7 @@ def _days_by_group(flt: StatsFilter, by: str | None) -> dict[Any, list[float]]:
 def _ratings(flt: StatsFilter, by: str | None) -> dict[Any, dict[str, Any]]:
     query = (
         select(
-            func.count(AppealRating.id).label("ratings"),
+            func.count(AppealRating.score).label("ratings"),
             func.avg(AppealRating.score).label("rating_average"),
             _count_if(AppealRating.score >= SATISFIED_SCORE).label("satisfied"),
         )
