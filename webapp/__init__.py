@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.assignment.routes import blueprint as assignment_blueprint
     from webapp.attachments.routes import blueprint as attachments_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
+    from webapp.dashboards.routes import blueprint as dashboards_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
     from webapp.legal_terms import hooks as legal_terms_hooks  # noqa: F401  (registers task hooks)
     from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(legal_terms_blueprint)
     app.register_blueprint(replies_blueprint)
     app.register_blueprint(supervision_blueprint)
+    app.register_blueprint(dashboards_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)

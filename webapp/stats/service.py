@@ -485,6 +485,14 @@ def region_by_code(code: str) -> Region | None:
     return db.session.scalar(select(Region).where(Region.code == code))
 
 
+def all_regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def first_region() -> Region | None:
+    return db.session.scalar(select(Region).order_by(Region.name).limit(1))
+
+
 def district_by_code(code: str) -> District | None:
     return db.session.scalar(select(District).where(District.code == code))
 
