@@ -88,6 +88,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 def register_blueprints(app: Flask) -> None:
     from webapp.api import assignment as _api_assignment  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api import attachments as _api_attachments  # noqa: F401 - adds its route to the API blueprint
+    from webapp.api import stats as _api_stats  # noqa: F401 - adds its route to the API blueprint
     from webapp.api import supervision as _api_supervision  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api.routes import blueprint as api_blueprint
     from webapp.appeals.routes import blueprint as appeals_blueprint

@@ -23,11 +23,12 @@ CHANNELS = tuple(channel.value for channel in Channel)
 class BadParameter(ValueError):
     """``field`` names the query parameter; ``code`` says what is wrong with it."""
 
-    def __init__(self, field: str, code: str, message: str) -> None:
+    def __init__(self, field: str, code: str, message: str, allowed: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.field = field
         self.code = code
         self.message = message
+        self.allowed = allowed
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def parse_period(args: Mapping[str, str], today: dt.date | None = None) -> Perio
     preset = (args.get("period") or "").strip()
     if date_from is None and date_to is None:
         if preset and preset not in PRESETS and preset != "custom":
-            raise BadParameter("period", "invalid_choice", f"period must be one of: {', '.join(PRESETS)}")
+            raise BadParameter("period", "invalid_choice", f"period must be one of: {', '.join(PRESETS)}", PRESETS)
         name = preset if preset in PRESETS else DEFAULT_PRESET
         start, end = period_preset(name, today)
         return Period(start, end, name)
@@ -79,7 +80,7 @@ def parse_choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...]) -
     if not value:
         return None
     if value not in allowed:
-        raise BadParameter(name, "invalid_choice", f"{name} must be one of: {', '.join(allowed)}")
+        raise BadParameter(name, "invalid_choice", f"{name} must be one of: {', '.join(allowed)}", allowed)
     return value
 
 
