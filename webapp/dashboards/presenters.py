@@ -114,7 +114,9 @@ def kpis(board: Dashboard) -> list[Kpi]:
             _("Median time to answer"),
             "bi-hourglass-split",
             _("%(days)s d", days=fmt(now.median_days, "days")) if now.median_days is not None else "—",
-            _("90%% answered within %(days)s days", days=fmt(now.p90_days, "days")),
+            _("90%% answered within %(days)s days", days=fmt(now.p90_days, "days"))
+            if now.p90_days is not None
+            else _("No answers in this period."),
             ch["median_days"],
             "days",
         ),
@@ -146,7 +148,9 @@ def kpis(board: Dashboard) -> list[Kpi]:
                 "%(share)s satisfied, %(num)d ratings",
                 now.ratings,
                 share=fmt(now.satisfied_share, "percent"),
-            ),
+            )
+            if now.ratings
+            else _("No ratings in this period."),
             ch["rating_average"],
             "score",
         ),
