@@ -9,12 +9,15 @@ import zipfile
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from tests.conftest import World
 from tests.dashboards.conftest import Dataset
 from tests.webapp.cases import parse
 from webapp.auth.models import User
+from webapp.dashboards.presenters import fmt
 from webapp.extensions import db
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
@@ -181,3 +184,15 @@ def test_xlsx_export(as_user: Client, dataset: Dataset) -> None:
         )
     assert "Бунёдкор МФЙ" in sheet + strings
     response.close()
+
+
+def test_numbers_use_the_locales_separators(app: Flask) -> None:
+    with app.test_request_context(), force_locale("ru"):
+        assert fmt(1234567) == "1\xa0234\xa0567"
+        assert fmt(14.26, "days") == "14,3"
+        assert fmt(0.875, "percent") == "88%"
+        assert fmt(3.6667, "score") == "3,67"
+        assert fmt(None) == "—"
+    with app.test_request_context(), force_locale("en"):
+        assert fmt(1234567) == "1,234,567"
+        assert fmt(12345.67, "days") == "12,345.7"

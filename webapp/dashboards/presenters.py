@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from flask_babel import format_date, format_decimal, format_percent, ngettext
+from babel import numbers
+from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
 from webapp.dashboards.service import DIRECTION, Dashboard
@@ -15,17 +17,30 @@ from webapp.stats.service import Change, Figures, Group
 BREAKDOWN_CHART_LIMIT = 15  # bars in a breakdown chart; the table lists every group
 
 
+@lru_cache(maxsize=8)
+def _symbols(locale: str) -> tuple[str, str]:
+    """The locale's thousands and decimal separators (babel's data, read once per locale)."""
+    return numbers.get_group_symbol(locale), numbers.get_decimal_symbol(locale)
+
+
 def fmt(value: Any, kind: str = "int") -> str:
-    """A figure for people: thousands separators, percentages, days with one decimal."""
+    """A figure for people: thousands separators, percentages, days with one decimal.
+
+    Formatted with the locale's separators but without babel's pattern engine per call: a
+    dashboard shows over a thousand numbers.
+    """
     if value is None:
         return "—"
+    group, decimal = _symbols(str(get_locale() or "en"))
     if kind == "percent":
-        return str(format_percent(value, "#,##0%"))
-    if kind == "days":
-        return str(format_decimal(value, "#,##0.0"))
-    if kind == "score":
-        return str(format_decimal(value, "0.00"))
-    return str(format_decimal(value, "#,##0"))
+        text = f"{round(100 * value):,d}%"
+    elif kind == "days":
+        text = f"{value:,.1f}"
+    elif kind == "score":
+        text = f"{value:.2f}"
+    else:
+        text = f"{round(value):,d}"
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
 
 @dataclass(frozen=True)
