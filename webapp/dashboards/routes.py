@@ -120,17 +120,26 @@ def _page(level: str, code: str) -> Any:
     flt = scope.filter(period, attributes)
     step = _step(period)
     board = service.build(scope, period, flt, step)
-    query = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
+    query: dict[str, Any] = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
+    drill_query = {name: value for name, value in query.items() if name not in ("district", "mahalla")}
+    charts = chart_data(board)
+    # A bar of the places chart opens that mahalla (district view) or district's dashboard (region view).
+    charts["places"]["links"] = [
+        url_for(f"dashboards.{level}", code=code, **dict(query, mahalla=key))
+        if level == "district"
+        else url_for("dashboards.district", code=key, **drill_query)
+        for key in charts["places"]["keys"]
+    ]
     return render_template(
         "dashboards/dashboard.html",
         board=board,
         scope=scope,
-        charts=chart_data(board),
+        charts=charts,
         kpis=kpis(board),
         columns=service.COLUMNS,
         direction=service.DIRECTION,
         query=query,
-        drill_query={name: value for name, value in query.items() if name not in ("district", "mahalla")},
+        drill_query=drill_query,
         attributes=attributes,
         presets=stats.PRESETS,
         categories=CATEGORIES,

@@ -138,6 +138,12 @@
           } } },
         },
         plugins: { legend: { position: "bottom" } },
+        onClick: function (_event, elements) {
+          if (o.links && elements.length) window.location.href = o.links[elements[0].index];
+        },
+        onHover: function (event, elements) {
+          event.native.target.style.cursor = o.links && elements.length ? "pointer" : "default";
+        },
       },
     });
   }
