@@ -14,6 +14,7 @@ Resulting layout (what templates should reference via ``url_for('static', ...)``
     webapp/static/vendor/modeler/modeler.js, modeler.css, assets/  (bundled by esbuild from
         webapp/static/src/modeler.js: bpmn-js Modeler + properties panel + Camunda moddle)
     webapp/static/vendor/dmn-js/dmn-modeler.production.min.js, assets/  (decision tables)
+    webapp/static/vendor/chart.js/chart.umd.min.js, LICENSE.md
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ FILES: list[tuple[str, str]] = [
     ("dmn-js/dist/dmn-modeler.production.min.js", "dmn-js/dmn-modeler.production.min.js"),
     ("dmn-js/LICENSE", "dmn-js/LICENSE"),
     ("bpmn-js-properties-panel/LICENSE", "modeler/LICENSE-bpmn-js-properties-panel"),
+    # The dashboards' charts (webapp/static/js/dashboards.js).
+    ("chart.js/dist/chart.umd.min.js", "chart.js/chart.umd.min.js"),
+    ("chart.js/LICENSE.md", "chart.js/LICENSE.md"),
     # The font embedded in reply-letter PDFs (Uzbek oʻ/gʻ, Cyrillic): no system font needed.
     ("dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "fonts/DejaVuSans.ttf"),
     ("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf", "fonts/DejaVuSans-Bold.ttf"),

@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.api import assignment as _api_assignment  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api import attachments as _api_attachments  # noqa: F401 - adds its route to the API blueprint
     from webapp.api import processes as _api_processes  # noqa: F401 - adds its route to the API blueprint
+    from webapp.api import stats as _api_stats  # noqa: F401 - adds its route to the API blueprint
     from webapp.api import supervision as _api_supervision  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api.routes import blueprint as api_blueprint
     from webapp.appeals.routes import blueprint as appeals_blueprint
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.attachments.routes import blueprint as attachments_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
     from webapp.bottlenecks.routes import blueprint as bottlenecks_blueprint
+    from webapp.dashboards.routes import blueprint as dashboards_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
     from webapp.exports.routes import blueprint as exports_blueprint
     from webapp.legal_terms import hooks as legal_terms_hooks  # noqa: F401  (registers task hooks)
@@ -132,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_blueprint)
     app.register_blueprint(prevention_blueprint)
     app.register_blueprint(process_library_blueprint)
+    app.register_blueprint(dashboards_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)
