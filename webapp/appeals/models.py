@@ -55,6 +55,30 @@ class Appeal(db.Model):  # type: ignore[name-defined,misc]
         UniqueConstraint("year", "sequence", name="uq_appeals_year_sequence"),
         Index("ix_appeals_mahalla_open_deadline", "mahalla_id", "is_open", "deadline"),
         Index("ix_appeals_district_received", "district_id", "received_at"),
+        # Statistics (webapp/stats): a territory and the registration period. On PostgreSQL the
+        # district index carries every column the figures read, so they come from index-only scans.
+        Index(
+            "ix_appeals_district_registered",
+            "district_id",
+            "registered_on",
+            postgresql_include=[
+                "id",
+                "mahalla_id",
+                "status",
+                "is_open",
+                "deadline",
+                "received_at",
+                "closed_at",
+                "category",
+                "kind",
+                "channel",
+                "is_repeated",
+                "categorisation_overridden",
+            ],
+        ),
+        Index("ix_appeals_mahalla_registered", "mahalla_id", "registered_on"),
+        Index("ix_appeals_registered_on", "registered_on"),
+        Index("ix_appeals_district_open_deadline", "district_id", "is_open", "deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -183,9 +207,11 @@ class AppealRating(db.Model):  # type: ignore[name-defined,misc]
     """The citizen's rating of the answer (1–5), and whether the problem was resolved."""
 
     __tablename__ = "appeal_ratings"
+    # With the score, statistics read the ratings of an appeal from the index alone.
+    __table_args__ = (Index("ix_appeal_ratings_appeal_score", "appeal_id", "score"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
     score: Mapped[int] = mapped_column(Integer)
     resolved: Mapped[bool] = mapped_column(default=True)
     comment: Mapped[str] = mapped_column(Text, default="")
