@@ -14,6 +14,7 @@ from webapp.auth.models import ApiToken, User, user_mahallas
 from webapp.notifications.models import OutboxMessage
 from webapp.open311.models import Open311Client
 from webapp.prevention.models import PreventionPlan, SupervisedPerson, supervised_person_appeals
+from webapp.reports.models import MonthlyReport
 from webapp.territory.models import District, Mahalla, Region
 from webapp.workflow.models import (
     CaseEvent,
@@ -37,6 +38,7 @@ __all__ = [
     "District",
     "Document",
     "Mahalla",
+    "MonthlyReport",
     "Notification",
     "Open311Client",
     "OutboxMessage",

@@ -65,6 +65,7 @@ def test_the_notifications_job_delivers_the_outbox(app: Flask, world: World) -> 
         "refresh_absence_flags",
         "fire_due_timers",
         "refresh_overdue_flags",
+        "archive_monthly_reports",
     ]
 
     db.session.expire_all()

@@ -38,9 +38,17 @@ def _refresh_overdue_flags() -> Any:
     return refresh_overdue_flags()
 
 
+def _archive_monthly_reports() -> Any:
+    from webapp.reports.service import archive_previous_month
+
+    return archive_previous_month()
+
+
 JOBS: tuple[Job, ...] = (
     Job("send_notifications", _send_notifications, every_seconds=30),
     Job("refresh_absence_flags", _refresh_absence_flags, every_seconds=600),
     Job("fire_due_timers", _fire_due_timers, every_seconds=30),
     Job("refresh_overdue_flags", _refresh_overdue_flags, every_seconds=600),
+    # Last month's report of every district and region, once (the first run of a month builds them).
+    Job("archive_monthly_reports", _archive_monthly_reports, every_seconds=3600),
 )
