@@ -31,7 +31,7 @@ def _month(raw: str | None) -> dt.date:
     try:
         return service.parse_month(raw)
     except service.ReportInputError as error:
-        _refuse(400, _(error.message))
+        _refuse(400, str(error.message))
 
 
 def _report_context(scope: str, code: str, month: str) -> tuple[service.Territory, dt.date]:

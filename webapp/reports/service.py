@@ -37,10 +37,10 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class ReportInputError(ValueError):
-    """Bad request input: ``field`` names it, ``message`` is an English msgid."""
+    """Bad request input: ``field`` names it, ``message`` says what is wrong (translatable)."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__(str(message))
         self.field = field
         self.message = message
 
@@ -63,13 +63,13 @@ def parse_month(raw: str | None, today: dt.date | None = None) -> dt.date:
     """The first day of a month given as YYYY-MM (not in the future, not before 2000)."""
     match = _MONTH.match((raw or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ReportInputError("month", "The month must be given as YYYY-MM, e.g. 2026-03.")
+        raise ReportInputError("month", _l("The month must be given as YYYY-MM, e.g. 2026-03."))
     first = dt.date(int(match.group(1)), int(match.group(2)), 1)
     today = today or local_today()
     if first > today.replace(day=1):
-        raise ReportInputError("month", "The month is in the future.")
+        raise ReportInputError("month", _l("The month is in the future."))
     if first.year < 2000:
-        raise ReportInputError("month", "The month is too far in the past.")
+        raise ReportInputError("month", _l("The month is too far in the past."))
     return first
 
 
