@@ -108,7 +108,7 @@ def default_territory(user: User) -> Territory | None:
         return territory("district", user.district.code)
     if user.region is not None:
         return territory("region", user.region.code)
-    region = stats.first_region()
+    region = db.session.scalar(select(Region).order_by(Region.name))
     return None if region is None else territory("region", region.code)
 
 
@@ -224,7 +224,7 @@ def build(place: Territory, first: dt.date, today: dt.date | None = None) -> dic
     categories = _change_rows(
         stats.grouped(current_filter, "category", today), stats.grouped(previous_filter, "category", today)
     )
-    inspectors = [
+    inspectors: list[dict[str, Any]] = [
         {
             "key": g.key,
             "name": g.name,
@@ -236,7 +236,7 @@ def build(place: Territory, first: dt.date, today: dt.date | None = None) -> dic
         for g in stats.grouped(current_filter, "inspector", today)
         if g.figures.overdue
     ]
-    hot_mahallas = [
+    hot_mahallas: list[dict[str, Any]] = [
         {"key": g.key, "name": g.name, "repeated": g.figures.repeated, "received": g.figures.received}
         for g in stats.grouped(current_filter, "mahalla", today)
         if g.figures.repeated

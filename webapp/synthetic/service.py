@@ -24,7 +24,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -254,16 +254,18 @@ def _territory(options: Options, rng: random.Random) -> tuple[list[Place], dict[
         .where(Region.code.in_(codes))
         .order_by(District.id)
     ).all()
-    supervisors = dict(
-        connection.execute(
+    supervisors = {
+        district_id: user_id
+        for district_id, user_id in connection.execute(
             select(User.district_id, User.id).where(User.role == Role.SUPERVISOR.value, User.username.like("sup.%"))
-        ).all()
-    )
+        )
+        if district_id is not None
+    }
     districts = {
         row.id: DistrictInfo(row.id, row.code, supervisors[row.id], rng.choice((0.7, 0.85, 1.0, 1.0, 1.2, 1.5, 1.9)))
         for row in district_rows
     }
-    inspectors = dict(
+    inspectors: dict[int, int] = dict(
         connection.execute(
             select(user_mahallas.c.mahalla_id, User.id)
             .join(User, User.id == user_mahallas.c.user_id)
@@ -344,7 +346,7 @@ def _create_territory(connection: Connection, mahalla_count: int, rng: random.Ra
         "district_id",
         "created_at",
     )
-    users = [
+    users: list[tuple[Any, ...]] = [
         (
             f"head.{code.lower()}",
             names.person(rng.randrange(360)),
@@ -533,8 +535,8 @@ CLOSED_STATE = '{"completed": true, "synthetic": true}'  # closed synthetic case
 
 
 class _Weighted:
-    def __init__(self, weights: dict[str, float] | list[tuple[Any, float]]) -> None:
-        items = list(weights.items()) if isinstance(weights, dict) else list(weights)
+    def __init__(self, weights: Mapping[Any, float] | Sequence[tuple[Any, float]]) -> None:
+        items = list(weights.items()) if isinstance(weights, Mapping) else list(weights)
         self.values = [v for v, _w in items]
         total = 0.0
         self.cumulative = []
