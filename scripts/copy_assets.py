@@ -11,6 +11,7 @@ Resulting layout (what templates should reference via ``url_for('static', ...)``
     webapp/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js
     webapp/static/vendor/bpmn-js/css/diagram-js.css, bpmn-js.css, bpmn-embedded.css
     webapp/static/vendor/bpmn-js/LICENSE  (keep the bpmn.io watermark visible: licence terms)
+    webapp/static/vendor/chart.js/chart.umd.min.js, LICENSE.md
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ FILES: list[tuple[str, str]] = [
     # The BPMN icon font, embedded as a data: URI (no font files to serve).
     ("bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css", "bpmn-js/css/bpmn-embedded.css"),
     ("bpmn-js/LICENSE", "bpmn-js/LICENSE"),
+    # The dashboards' charts (webapp/static/js/dashboards.js).
+    ("chart.js/dist/chart.umd.min.js", "chart.js/chart.umd.min.js"),
+    ("chart.js/LICENSE.md", "chart.js/LICENSE.md"),
     # The font embedded in reply-letter PDFs (Uzbek oʻ/gʻ, Cyrillic): no system font needed.
     ("dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "fonts/DejaVuSans.ttf"),
     ("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf", "fonts/DejaVuSans-Bold.ttf"),

@@ -88,12 +88,14 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 def register_blueprints(app: Flask) -> None:
     from webapp.api import assignment as _api_assignment  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api import attachments as _api_attachments  # noqa: F401 - adds its route to the API blueprint
+    from webapp.api import stats as _api_stats  # noqa: F401 - adds its route to the API blueprint
     from webapp.api import supervision as _api_supervision  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api.routes import blueprint as api_blueprint
     from webapp.appeals.routes import blueprint as appeals_blueprint
     from webapp.assignment.routes import blueprint as assignment_blueprint
     from webapp.attachments.routes import blueprint as attachments_blueprint
     from webapp.auth.routes import blueprint as auth_blueprint
+    from webapp.dashboards.routes import blueprint as dashboards_blueprint
     from webapp.diagrams.routes import blueprint as diagrams_blueprint
     from webapp.legal_terms import hooks as legal_terms_hooks  # noqa: F401  (registers task hooks)
     from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
@@ -120,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(replies_blueprint)
     app.register_blueprint(supervision_blueprint)
     app.register_blueprint(reports_blueprint)
+    app.register_blueprint(dashboards_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(public_blueprint)
     csrf.exempt(api_blueprint)

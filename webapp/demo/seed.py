@@ -1,4 +1,5 @@
-"""The demo: Tashkent city, two districts, seven mahallas, users of every role, 44 appeals."""
+"""The demo: Tashkent city, two districts, seven mahallas, users of every role, 44 live appeals
+and an archive of closed ones (webapp/demo/history.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from webapp.appeals.models import Appeal
 from webapp.appeals.service import NewAppeal, register_appeal
 from webapp.auth.models import Role, User
 from webapp.auth.service import hash_password
+from webapp.demo.history import seed_history
 from webapp.demo.texts import APPEALS, NAMES, STREETS
 from webapp.extensions import db
 from webapp.tasks.service import tasks_of_appeal
@@ -219,6 +221,7 @@ def seed() -> bool:
     supervisors = {u.district.code: u for u in users.values() if u.role == Role.SUPERVISOR and u.district}
     codes = sorted(mahallas)
     now = utcnow()
+    seed_history(mahallas, inspectors, supervisors, now)  # the archive first: older cases, lower numbers
     for index, (kind, category, urgency, text) in enumerate(APPEALS):
         scenario = SCENARIOS[index % len(SCENARIOS)]
         mahalla = mahallas[codes[index % len(codes)]]

@@ -321,8 +321,36 @@ def _keyed(query: Select[Any], flt: StatsFilter, by: str | None) -> tuple[Select
     return query.add_columns(key.label("group_key")).group_by(key), key
 
 
+def _rated(flt: StatsFilter) -> Any:
+    """Per appeal of the filter: its ratings' count, sum and satisfied count (ratings index only)."""
+    ids = select(Appeal.id).where(*_conditions(flt))
+    return (
+        select(
+            AppealRating.appeal_id.label("appeal_id"),
+            func.count(AppealRating.score).label("n"),
+            func.sum(AppealRating.score).label("total"),
+            func.sum(case((AppealRating.score >= SATISFIED_SCORE, 1), else_=0)).label("satisfied"),
+        )
+        .where(AppealRating.appeal_id.in_(ids))
+        .group_by(AppealRating.appeal_id)
+        .subquery("rated")
+    )
+
+
 def _counts(flt: StatsFilter, by: str | None, today: dt.date) -> dict[Any, dict[str, Any]]:
-    query = select(*_figure_columns(today)).select_from(Appeal).where(*_conditions(flt))
+    """All figures of the filter (per group), in one query: counts, ratings, percentiles on PostgreSQL."""
+    rated = _rated(flt)
+    query = (
+        select(
+            *_figure_columns(today),
+            func.coalesce(func.sum(rated.c.n), 0).label("ratings"),
+            func.sum(rated.c.total).label("rating_total"),
+            func.coalesce(func.sum(rated.c.satisfied), 0).label("satisfied"),
+        )
+        .select_from(Appeal)
+        .outerjoin(rated, rated.c.appeal_id == Appeal.id)
+        .where(*_conditions(flt))
+    )
     query, key = _keyed(query, flt, by)
     if _postgres():
         answered = _answered()
@@ -356,28 +384,12 @@ def _days_by_group(flt: StatsFilter, by: str | None) -> dict[Any, list[float]]:
     return result
 
 
-def _ratings(flt: StatsFilter, by: str | None) -> dict[Any, dict[str, Any]]:
-    query = (
-        select(
-            func.count(AppealRating.score).label("ratings"),
-            func.avg(AppealRating.score).label("rating_average"),
-            _count_if(AppealRating.score >= SATISFIED_SCORE).label("satisfied"),
-        )
-        .select_from(Appeal)
-        .join(AppealRating, AppealRating.appeal_id == Appeal.id)
-        .where(*_conditions(flt))
-    )
-    query, key = _keyed(query, flt, by)
-    rows = db.session.execute(query).mappings().all()
-    return {(row["group_key"] if key is not None else None): dict(row) for row in rows}
-
-
-def _figures(counts: dict[str, Any] | None, ratings: dict[str, Any] | None) -> Figures:
+def _figures(counts: dict[str, Any] | None) -> Figures:
     counts = counts or {}
-    ratings = ratings or {}
     answered = int(counts.get("answered") or 0)
     on_time = int(counts.get("answered_on_time") or 0)
-    average = ratings.get("rating_average")
+    ratings = int(counts.get("ratings") or 0)
+    total = counts.get("rating_total")
     return Figures(
         received=int(counts.get("received") or 0),
         resolved=int(counts.get("resolved") or 0),
@@ -392,16 +404,16 @@ def _figures(counts: dict[str, Any] | None, ratings: dict[str, Any] | None) -> F
         overrides=int(counts.get("overrides") or 0),
         median_days=_as_float(counts.get("median_days")),
         p90_days=_as_float(counts.get("p90_days")),
-        ratings=int(ratings.get("ratings") or 0),
-        rating_average=float(average) if average is not None else None,
-        satisfied=int(ratings.get("satisfied") or 0),
+        ratings=ratings,
+        rating_average=float(total) / ratings if ratings and total is not None else None,
+        satisfied=int(counts.get("satisfied") or 0),
     )
 
 
 def figures(flt: StatsFilter, today: dt.date | None = None) -> Figures:
     """The totals for the filter."""
     today = today or local_today()
-    return _figures(_counts(flt, None, today).get(None), _ratings(flt, None).get(None))
+    return _figures(_counts(flt, None, today).get(None))
 
 
 def comparison(flt: StatsFilter, today: dt.date | None = None) -> Comparison:
@@ -420,15 +432,12 @@ def grouped(flt: StatsFilter, by: str, today: dt.date | None = None) -> list[Gro
         raise ValueError(f"unknown grouping {by!r}")
     today = today or local_today()
     counts = _counts(flt, by, today)
-    ratings = _ratings(flt, by)
     if by in ("week", "month"):
         keys = _periods(flt, by)
-        return [Group(by, key, "", _figures(counts.get(key), ratings.get(key))) for key in keys]
+        return [Group(by, key, "", _figures(counts.get(key))) for key in keys]
     names = _names(by, [key for key in counts if key is not None])
     groups = [
-        Group(by, *names.get(key, (str(key), "")), _figures(row, ratings.get(key)))
-        for key, row in counts.items()
-        if key is not None
+        Group(by, *names.get(key, (str(key), "")), _figures(row)) for key, row in counts.items() if key is not None
     ]
     return sorted(groups, key=lambda group: (-group.figures.received, group.key))
 
@@ -483,6 +492,14 @@ def overdue_now(flt: StatsFilter, today: dt.date | None = None) -> int:
 
 def region_by_code(code: str) -> Region | None:
     return db.session.scalar(select(Region).where(Region.code == code))
+
+
+def all_regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def first_region() -> Region | None:
+    return db.session.scalar(select(Region).order_by(Region.name).limit(1))
 
 
 def district_by_code(code: str) -> District | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -107,7 +107,17 @@ class CaseEvent(db.Model):  # type: ignore[name-defined,misc]
     """Append-only log of what happened to a case: who, when, what, with which data."""
 
     __tablename__ = "case_events"
-    __table_args__ = (Index("ix_case_events_appeal_occurred", "appeal_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_case_events_appeal_occurred", "appeal_id", "occurred_at"),
+        # Statistics by inspector: who completed tasks on an appeal, from the index alone.
+        Index(
+            "ix_case_events_task_completed",
+            "appeal_id",
+            "actor_id",
+            postgresql_where=text("kind = 'task_completed'"),
+            sqlite_where=text("kind = 'task_completed'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
