@@ -94,7 +94,19 @@ def _subjects() -> tuple[Any, Any, str]:
     return supervisor, inspector, district.code
 
 
+def _fresh_g(_sender: Any, **_extra: Any) -> None:
+    """Each request its own ``g`` although the bench holds an app context (else the first
+    request's logged-in user would be cached for every later client)."""
+    from flask import g
+
+    for name in list(g):
+        g.pop(name, None)
+
+
 def _client(app: Any, user: Any) -> Any:
+    from flask import request_started
+
+    request_started.connect(_fresh_g, app)
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
