@@ -103,3 +103,11 @@ def test_default_mahalla_count_scales_with_the_appeals(app: Flask) -> None:
     assert Options(appeals=150_000).mahalla_count() == 1000
     assert Options(appeals=300).mahalla_count() == 6
     assert Options(appeals=300, mahallas=40).mahalla_count() == 40
+
+
+def test_the_command_reports_what_it_generated(app: Flask, app_context: None) -> None:
+    result = app.test_cli_runner().invoke(args=["generate", "--appeals", "40", "--years", "0.1", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "territory: 1 regions, 1 districts, 6 mahallas" in result.output
+    assert "generated 40 appeals" in result.output
+    assert app.test_cli_runner().invoke(args=["generate", "--appeals", "0"]).exit_code == 2  # a clear usage error
