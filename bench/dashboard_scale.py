@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import subprocess
 import sys
@@ -57,8 +58,6 @@ def _generate(url: str, appeals: int) -> None:
     ensure_database(url)
     env = {"DATABASE_URL": url.replace("postgresql://", "postgresql+psycopg://", 1), "MAHALLA_DEMO": "1"}
     command = [sys.executable, "-c", "from webapp.cli import main; main()"]
-    import os
-
     subprocess.run([*command, "db", "upgrade"], check=True, cwd=ROOT, env={**os.environ, **env})
     subprocess.run([*command, "generate", "--appeals", str(appeals)], check=True, cwd=ROOT, env={**os.environ, **env})
 
@@ -157,18 +156,31 @@ def _headers(target: Target) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
 
-def measure(app: Any, target: Target, runs: int, warmup: int) -> tuple[list[float], int]:
+@dataclass
+class Measured:
+    wall: list[float]  # ms per request, as the client sees it
+    sql: list[float]  # ms per request spent waiting for the database
+    cpu: list[float]  # ms of this process's CPU per request (Flask, Jinja, SQLAlchemy)
+    status: int
+
+
+def measure(app: Any, target: Target, runs: int, warmup: int, statements: _Statements) -> Measured:
     client = _client(app, target.user)
     headers = _headers(target)
     status = 0
     for _ in range(warmup):
         status = client.get(target.path, headers=headers).status_code
-    timings = []
+    result = Measured([], [], [], status)
     for _ in range(runs):
-        started = time.perf_counter()
-        status = client.get(target.path, headers=headers).status_code
-        timings.append(1000 * (time.perf_counter() - started))
-    return timings, status
+        statements.rows.clear()
+        statements.active = True
+        started, cpu = time.perf_counter(), time.process_time()
+        result.status = client.get(target.path, headers=headers).status_code
+        result.wall.append(1000 * (time.perf_counter() - started))
+        result.cpu.append(1000 * (time.process_time() - cpu))
+        statements.active = False
+        result.sql.append(1000 * sum(row[0] for row in statements.rows))
+    return result
 
 
 def main() -> None:
@@ -205,31 +217,35 @@ def main() -> None:
         ]
         print("data: " + ", ".join(f"{value:,} {name}" for name, value in counts.items()))
         print(f"as: {supervisor.username} (district {district}), {inspector.username}")
-        print(f"\n{'page':<34} {'median ms':>10} {'p90 ms':>10} {'target':>8}  result")
+        print(f"\n{'page':<32} {'median ms':>9} {'p90 ms':>8} {'SQL ms':>7} {'CPU ms':>7} {'target':>7}  result")
         slow: list[Target] = []
+        statements = _Statements(db.engine)
         for target in targets:
-            timings, status = measure(app, target, args.runs, args.warmup)
+            measured = measure(app, target, args.runs, args.warmup, statements)
+            timings, status = measured.wall, measured.status
             if status == 404 and target.optional:
-                print(f"{target.name:<34} {'—':>10} {'—':>10} {'':>8}  skipped: {target.path} is not on this branch")
+                print(f"{target.name:<32} {'—':>9} {'—':>8} {'':>24}  skipped: {target.path} is not on this branch")
                 continue
             if status != 200:
-                print(f"{target.name:<34} {'—':>10} {'—':>10} {'':>8}  HTTP {status} for {target.path}")
+                print(f"{target.name:<32} {'—':>9} {'—':>8} {'':>24}  HTTP {status} for {target.path}")
                 continue
             median = statistics.median(timings)
             p90 = statistics.quantiles(timings, n=10)[-1] if len(timings) > 1 else median
             verdict = "—" if not target.target_ms else ("ok" if median < target.target_ms else "OVER")
             goal = f"< {target.target_ms:g}" if target.target_ms else ""
-            print(f"{target.name:<34} {median:>10.1f} {p90:>10.1f} {goal:>8}  {verdict}")
+            sql, cpu = statistics.median(measured.sql), statistics.median(measured.cpu)
+            print(f"{target.name:<32} {median:>9.1f} {p90:>8.1f} {sql:>7.1f} {cpu:>7.1f} {goal:>7}  {verdict}")
             if target.target_ms and median >= target.target_ms:
                 slow.append(target)
+        print(f"(load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores)")
         for target in slow:
-            _explain_slowest(app, target)
+            _explain_slowest(app, target, statements)
 
 
-def _explain_slowest(app: Any, target: Target) -> None:
+def _explain_slowest(app: Any, target: Target, statements: _Statements) -> None:
     from webapp.extensions import db
 
-    statements = _Statements(db.engine)
+    statements.rows.clear()
     client = _client(app, target.user)
     headers = _headers(target)
     statements.active = True
