@@ -1,4 +1,4 @@
-"""monthly reports archive and scale indexes
+"""monthly reports archive
 
 Revision ID: 4d5dd7cfdc1e
 Revises: 2fa8d8264813
