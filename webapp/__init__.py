@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.related.routes import blueprint as related_blueprint
     from webapp.replies import hooks as _reply_hooks  # noqa: F401 - registers the record_result hook
     from webapp.replies.routes import blueprint as replies_blueprint
+    from webapp.reports.routes import blueprint as reports_blueprint
     from webapp.supervision.routes import blueprint as supervision_blueprint
     from webapp.tasks.routes import blueprint as tasks_blueprint
 
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_blueprint)
     app.register_blueprint(prevention_blueprint)
     app.register_blueprint(process_library_blueprint)
+    app.register_blueprint(reports_blueprint)
     app.register_blueprint(dashboards_blueprint)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(public_blueprint)

@@ -153,8 +153,18 @@ def send_notifications(limit: int) -> None:
 
 def register(app: Flask) -> None:
     from webapp.open311.cli import COMMANDS as OPEN311_COMMANDS
+    from webapp.synthetic.cli import COMMANDS as SYNTHETIC_COMMANDS
 
-    for command in (seed_demo, create_token, publish_processes, migrate_cases, send_notifications, *OPEN311_COMMANDS):
+    commands = (
+        seed_demo,
+        create_token,
+        publish_processes,
+        migrate_cases,
+        send_notifications,
+        *OPEN311_COMMANDS,
+        *SYNTHETIC_COMMANDS,
+    )
+    for command in commands:
         app.cli.add_command(command)
 
 

@@ -38,6 +38,7 @@ from webapp.prevention_work.models import (
     patrol_report_members,
 )
 from webapp.process_changes.models import SandboxRun
+from webapp.reports.models import MonthlyReport
 from webapp.territory.models import District, Mahalla, Region
 from webapp.workflow.models import (
     CaseEvent,
@@ -66,6 +67,7 @@ __all__ = [
     "JointPlan",
     "JointPlanItem",
     "Mahalla",
+    "MonthlyReport",
     "Notification",
     "Open311Client",
     "OutboxMessage",

@@ -56,6 +56,12 @@ def _anonymise_prevention_records() -> Any:
     return anonymise_expired()
 
 
+def _archive_monthly_reports() -> Any:
+    from webapp.reports.service import archive_previous_month
+
+    return archive_previous_month()
+
+
 JOBS: tuple[Job, ...] = (
     Job("send_notifications", _send_notifications, every_seconds=30),
     Job("refresh_absence_flags", _refresh_absence_flags, every_seconds=600),
@@ -64,4 +70,6 @@ JOBS: tuple[Job, ...] = (
     Job("run_export_jobs", _run_export_jobs, every_seconds=5),
     Job("clean_export_files", _clean_export_files, every_seconds=3600),
     Job("anonymise_prevention_records", _anonymise_prevention_records, every_seconds=3600),
+    # Last month's report of every district and region, once (the first run of a month builds them).
+    Job("archive_monthly_reports", _archive_monthly_reports, every_seconds=3600),
 )

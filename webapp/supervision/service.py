@@ -108,10 +108,14 @@ class CaseLine:
 
 
 def _earliest_task_due() -> Any:
+    """The earliest due date of the case's pending tasks: an index probe per listed case
+    (ix_pending_tasks_appeal_id) instead of an aggregate over every pending task of the country."""
     return (
-        select(PendingTask.appeal_id, func.min(PendingTask.due_date).label("due"))
-        .group_by(PendingTask.appeal_id)
-        .subquery()
+        select(func.min(PendingTask.due_date))
+        .where(PendingTask.appeal_id == Appeal.id)
+        .correlate(Appeal)
+        .scalar_subquery()
+        .label("due")
     )
 
 
@@ -124,10 +128,9 @@ def _case_query(user: User, filters: Filters, condition: ColumnElement[bool], or
             ProcessInstance.last_progress_at,
             ProcessInstance.incident_element,
             ProcessInstance.incident_error,
-            due.c.due,
+            due,
         )
         .join(ProcessInstance, ProcessInstance.appeal_id == Appeal.id)
-        .outerjoin(due, due.c.appeal_id == Appeal.id)
         .where(appeal_scope(user), filters.condition(), Appeal.is_open.is_(True), condition)
         .order_by(*order)
     )
@@ -244,11 +247,9 @@ def incident_scope(user: User) -> ColumnElement[bool]:
 
 def incidents(user: User, filters: Filters | None = None) -> list[CaseLine]:
     """Cases whose engine step failed, with the element and the error."""
-    due = _earliest_task_due()
     rows = db.session.execute(
         select(Appeal, ProcessInstance)
         .join(ProcessInstance, ProcessInstance.appeal_id == Appeal.id)
-        .outerjoin(due, due.c.appeal_id == Appeal.id)
         .where(incident_scope(user), (filters or Filters()).condition(), ProcessInstance.status == INCIDENT)
         .order_by(ProcessInstance.updated_at.desc(), Appeal.id)
         .limit(LIST_LIMIT)

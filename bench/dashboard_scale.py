@@ -1,0 +1,262 @@
+"""Response times at national scale: a district dashboard, an inspector's inbox, the stuck-case list.
+
+Against a PostgreSQL database filled by ``mahalla generate`` (default: mahalla_scale on the local
+server; created, migrated and generated when asked with --generate N). Each page is requested
+through the Flask test client as the user who would open it (the supervisor of the busiest
+district, the inspector with the most open tasks there), 3 warm-ups then 20 timed requests; the
+table shows median and 90th percentile against the target. For a page over its target the
+slowest SQL statements of one request are shown with the head of their EXPLAIN ANALYZE.
+
+    .venv/bin/python bench/dashboard_scale.py [--url postgresql://postgres@127.0.0.1:5432/mahalla_scale]
+        [--generate 1000000] [--runs 20] [--warmup 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.http_throughput import ensure_database  # noqa: E402
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/mahalla_scale"
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    user: Any
+    target_ms: float
+    optional: bool = False  # a page another branch adds: skipped when the route is missing
+    bearer: bool = False  # the JSON API: a bearer token instead of the session
+
+
+def _app(url: str) -> Any:
+    from webapp import create_app
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+
+
+def _generate(url: str, appeals: int) -> None:
+    ensure_database(url)
+    env = {"DATABASE_URL": url.replace("postgresql://", "postgresql+psycopg://", 1), "MAHALLA_DEMO": "1"}
+    command = [sys.executable, "-c", "from webapp.cli import main; main()"]
+    subprocess.run([*command, "db", "upgrade"], check=True, cwd=ROOT, env={**os.environ, **env})
+    subprocess.run([*command, "generate", "--appeals", str(appeals)], check=True, cwd=ROOT, env={**os.environ, **env})
+
+
+def _subjects() -> tuple[Any, Any, str]:
+    """The busiest district's supervisor and its inspector with the most open tasks."""
+    from sqlalchemy import func, select
+
+    from webapp.appeals.models import Appeal
+    from webapp.auth.models import Role, User, user_mahallas
+    from webapp.extensions import db
+    from webapp.territory.models import District
+    from webapp.workflow.models import PendingTask
+
+    district_id = db.session.scalar(
+        select(Appeal.district_id).group_by(Appeal.district_id).order_by(func.count().desc()).limit(1)
+    )
+    district = db.session.get(District, district_id)
+    supervisor = db.session.scalar(
+        select(User).where(User.role == Role.SUPERVISOR.value, User.district_id == district_id).order_by(User.id)
+    )
+    inspector_id = db.session.scalar(
+        select(user_mahallas.c.user_id)
+        .join(PendingTask, PendingTask.mahalla_id == user_mahallas.c.mahalla_id)
+        .where(PendingTask.district_id == district_id, PendingTask.role == Role.INSPECTOR.value)
+        .group_by(user_mahallas.c.user_id)
+        .order_by(func.count().desc())
+        .limit(1)
+    )
+    inspector = db.session.get(User, inspector_id)
+    if district is None or supervisor is None or inspector is None:
+        raise SystemExit("no generated data: run with --generate N first")
+    return supervisor, inspector, district.code
+
+
+def _fresh_g(_sender: Any, **_extra: Any) -> None:
+    """Each request its own ``g`` although the bench holds an app context (else the first
+    request's logged-in user would be cached for every later client)."""
+    from flask import g
+
+    for name in list(g):
+        g.pop(name, None)
+
+
+def _client(app: Any, user: Any) -> Any:
+    from flask import request_started
+
+    request_started.connect(_fresh_g, app)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+class _Statements:
+    """The SQL statements of one request, with their time."""
+
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        self.engine = engine
+        self.rows: list[tuple[float, str, Any]] = []
+        self.active = False
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        conn.info["bench_started"] = time.perf_counter()
+
+    def _after(self, conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if self.active:
+            self.rows.append((time.perf_counter() - conn.info.pop("bench_started"), statement, parameters))
+
+
+def _explain(engine: Any, statement: str, parameters: Any) -> list[str]:
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+        lines = [row[0] for row in cursor.fetchall()]
+        raw.rollback()
+        return lines
+    finally:
+        raw.close()
+
+
+def _headers(target: Target) -> dict[str, str]:
+    if not target.bearer:
+        return {}
+    from webapp.auth.service import issue_token
+    from webapp.extensions import db
+
+    token = issue_token(target.user, "bench")
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+
+
+@dataclass
+class Measured:
+    wall: list[float]  # ms per request, as the client sees it
+    sql: list[float]  # ms per request spent waiting for the database
+    cpu: list[float]  # ms of this process's CPU per request (Flask, Jinja, SQLAlchemy)
+    status: int
+
+
+def measure(app: Any, target: Target, runs: int, warmup: int, statements: _Statements) -> Measured:
+    client = _client(app, target.user)
+    headers = _headers(target)
+    status = 0
+    for _ in range(warmup):
+        status = client.get(target.path, headers=headers).status_code
+    result = Measured([], [], [], status)
+    for _ in range(runs):
+        statements.rows.clear()
+        statements.active = True
+        started, cpu = time.perf_counter(), time.process_time()
+        result.status = client.get(target.path, headers=headers).status_code
+        result.wall.append(1000 * (time.perf_counter() - started))
+        result.cpu.append(1000 * (time.process_time() - cpu))
+        statements.active = False
+        result.sql.append(1000 * sum(row[0] for row in statements.rows))
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--generate", type=int, default=0, help="create, migrate and generate N appeals first")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    args = parser.parse_args()
+    if args.generate:
+        _generate(args.url, args.generate)
+
+    app = _app(args.url)
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from webapp.appeals.models import Appeal
+        from webapp.extensions import db
+        from webapp.workflow.models import CaseEvent, PendingTask
+
+        counts = {
+            "appeals": db.session.scalar(select(func.count()).select_from(Appeal)),
+            "case events": db.session.scalar(select(func.count()).select_from(CaseEvent)),
+            "pending tasks": db.session.scalar(select(func.count()).select_from(PendingTask)),
+        }
+        supervisor, inspector, district = _subjects()
+        last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+        targets = [
+            Target("district dashboard", f"/dashboards/district/{district}", supervisor, 300, optional=True),
+            Target("inspector inbox (/tasks)", "/tasks", inspector, 50),
+            Target("stuck-case list (/supervision)", "/supervision?tab=stuck", supervisor, 100),
+            Target("stuck cases API (JSON)", "/api/v1/supervision/stuck", supervisor, 100, bearer=True),
+            Target("monthly report (page)", f"/reports/district/{district}/{last_month}", supervisor, 0),
+        ]
+        print("data: " + ", ".join(f"{value:,} {name}" for name, value in counts.items()))
+        print(f"as: {supervisor.username} (district {district}), {inspector.username}")
+        print(f"\n{'page':<32} {'median ms':>9} {'p90 ms':>8} {'SQL ms':>7} {'CPU ms':>7} {'target':>7}  result")
+        slow: list[Target] = []
+        statements = _Statements(db.engine)
+        for target in targets:
+            measured = measure(app, target, args.runs, args.warmup, statements)
+            timings, status = measured.wall, measured.status
+            if status == 404 and target.optional:
+                print(f"{target.name:<32} {'—':>9} {'—':>8} {'':>24}  skipped: {target.path} is not on this branch")
+                continue
+            if status != 200:
+                print(f"{target.name:<32} {'—':>9} {'—':>8} {'':>24}  HTTP {status} for {target.path}")
+                continue
+            median = statistics.median(timings)
+            p90 = statistics.quantiles(timings, n=10)[-1] if len(timings) > 1 else median
+            verdict = "—" if not target.target_ms else ("ok" if median < target.target_ms else "OVER")
+            goal = f"< {target.target_ms:g}" if target.target_ms else ""
+            sql, cpu = statistics.median(measured.sql), statistics.median(measured.cpu)
+            print(f"{target.name:<32} {median:>9.1f} {p90:>8.1f} {sql:>7.1f} {cpu:>7.1f} {goal:>7}  {verdict}")
+            if target.target_ms and median >= target.target_ms:
+                slow.append(target)
+        print(f"(load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores)")
+        for target in slow:
+            _explain_slowest(app, target, statements)
+
+
+def _explain_slowest(app: Any, target: Target, statements: _Statements) -> None:
+    from webapp.extensions import db
+
+    statements.rows.clear()
+    client = _client(app, target.user)
+    headers = _headers(target)
+    statements.active = True
+    client.get(target.path, headers=headers)
+    statements.active = False
+    print(f"\n== {target.name}: the slowest statements of one request")
+    for seconds, statement, parameters in sorted(statements.rows, key=lambda row: -row[0])[:2]:
+        print(f"-- {1000 * seconds:.1f} ms: {' '.join(statement.split())[:300]}")
+        for line in _explain(db.engine, statement, parameters)[:14]:
+            print("   " + line)
+
+
+if __name__ == "__main__":
+    main()
