@@ -84,3 +84,11 @@ def test_worker_and_run_commands_are_offered() -> None:
     assert "worker" in result.output and "run" in result.output
     run_help = CliRunner().invoke(_group(), ["run", "--help"])
     assert "--no-jobs" in run_help.output
+
+
+def test_every_registry_job_is_a_celery_task_on_the_beat_schedule() -> None:
+    from webapp.jobs.celery_app import celery_app
+
+    names = {f"mahalla.{job.name}" for job in JOBS}
+    assert names <= set(celery_app.tasks)
+    assert {entry["task"] for entry in celery_app.conf.beat_schedule.values()} == names

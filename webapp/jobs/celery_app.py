@@ -21,7 +21,7 @@ from typing import Any
 from celery import Celery
 from flask import Flask
 
-from webapp.jobs.registry import JOBS
+from webapp.jobs.registry import JOBS, Job
 
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 QUEUE = os.environ.get("CELERY_QUEUE", "mahalla")
@@ -111,3 +111,17 @@ def clean_export_files() -> Any:
     from webapp.exports.service import clean_export_files as clean
 
     return _summary(_in_app_context(clean))
+
+
+def _plain_task(job: Job) -> Any:
+    def run() -> Any:
+        return _summary(_in_app_context(job.run))
+
+    run.__name__ = job.name
+    run.__doc__ = f"The {job.name} job of the registry, in the app context."
+    return celery_app.task(name=f"mahalla.{job.name}")(run)
+
+
+# Every job of the registry is a Celery task: those above take arguments; the rest run as they are.
+_EXPLICIT = {"fire_due_timers", "refresh_overdue_flags", "send_notifications", "run_export_jobs", "clean_export_files"}
+PLAIN_TASKS = {job.name: _plain_task(job) for job in JOBS if job.name not in _EXPLICIT}
