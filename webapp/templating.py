@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask import Flask, current_app, g, has_request_context
+from flask_babel import format_date, format_datetime, get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 
 from webapp import labels
@@ -39,7 +39,32 @@ def days_left_text(deadline: dt.date | None) -> str:
     return ngettext("%(num)d day left", "%(num)d days left", left)
 
 
+def request_translations() -> Any:
+    """The request's catalogue, looked up once per request.
+
+    Flask-Babel resolves the domain, the context and the locale again for every string a template
+    translates; a page of fifty tasks asks for hundreds of strings.
+    """
+    if not has_request_context():
+        return get_translations()
+    found = g.get("_mahalla_translations")
+    if found is None:
+        found = g._mahalla_translations = get_translations()
+    return found
+
+
+def _install_gettext(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
 def register(app: Flask) -> None:
+    _install_gettext(app)
     app.jinja_env.filters.update(
         status_label=lambda code: labels.label(labels.STATUS, code),
         kind_label=lambda code: labels.label(labels.KIND, code),
@@ -54,7 +79,7 @@ def register(app: Flask) -> None:
         days_left=days_left_text,
         date=lambda value: format_date(value, "medium") if value else "",
         datetime=lambda value: format_datetime(value, "short") if value else "",
-        translate=lambda text: _(text) if text else "",
+        translate=lambda text: request_translations().ugettext(text) if text else "",
     )
 
     @app.context_processor

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from webapp.auth.access import roles_required
 from webapp.labels import label
+from webapp.pagination import paginate
 from webapp.prevention_work import events, labels
 from webapp.prevention_work.forms import EventForm
 from webapp.prevention_work.models import AUDIENCES, EVENT_STATUSES, AdvocacyEvent
@@ -23,7 +24,7 @@ from webapp.prevention_work.routes import (
     list_filters,
     territory_choices,
 )
-from webapp.prevention_work.scope import mahallas_in_scope, paginate
+from webapp.prevention_work.scope import mahallas_in_scope
 
 
 def _audience() -> str:

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from webapp.auth.access import roles_required
 from webapp.auth.models import Role
+from webapp.pagination import paginate
 from webapp.prevention_work import patrols
 from webapp.prevention_work.forms import (
     IncidentForm,
@@ -32,7 +33,7 @@ from webapp.prevention_work.routes import (
     list_filters,
     territory_choices,
 )
-from webapp.prevention_work.scope import ListFilters, all_rows, mahallas_in_scope, paginate
+from webapp.prevention_work.scope import ListFilters, all_rows, mahallas_in_scope
 from webapp.timeutil import local_today
 from webapp.workflow.service import StepFailed
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from webapp.auth.access import roles_required
 from webapp.labels import label
+from webapp.pagination import paginate
 from webapp.prevention_work import joint_plans, labels
 from webapp.prevention_work.forms import JointPlanForm, PlanItemForm
 from webapp.prevention_work.models import PLAN_KINDS, JointPlan
@@ -22,7 +23,7 @@ from webapp.prevention_work.routes import (
     list_filters,
     territory_choices,
 )
-from webapp.prevention_work.scope import MAHALLA_ROLES, districts_in_scope, mahallas_in_scope, paginate
+from webapp.prevention_work.scope import MAHALLA_ROLES, districts_in_scope, mahallas_in_scope
 from webapp.timeutil import local_today
 
 

@@ -8,7 +8,6 @@ district or region, administrators everything. Each register stores ``mahalla_id
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,6 @@ from webapp.timeutil import TASHKENT
 MAHALLA_ROLES = (Role.INSPECTOR.value, Role.YOUTH_ADVISER.value)
 # A list query of any shape (one entity, or an entity with extra columns).
 Query = Select[*tuple[Any, ...]]
-PER_PAGE = 25
 MAX_EXPORT_ROWS = 100_000
 
 
@@ -199,32 +197,6 @@ class ListFilters:
         return {key: value for key, value in values.items() if value not in (None, "")}
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def paginate(query: Query, page: int, per_page: int = PER_PAGE) -> Page:
-    """One page of the query's rows (scalars when it selects one entity, rows otherwise)."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(math.ceil(total / per_page), 1)
-    page = min(page, pages)
-    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
-    items = list(result.scalars()) if len(query.selected_columns) == 1 else list(result.all())
-    return Page(items=items, page=page, pages=pages, total=total)
-
-
 def all_rows(query: Query) -> list[Any]:
     result = db.session.execute(query.limit(MAX_EXPORT_ROWS))
-    return list(result.scalars()) if len(query.selected_columns) == 1 else list(result.all())
+    return list(result.scalars()) if len(query.column_descriptions) == 1 else list(result.all())

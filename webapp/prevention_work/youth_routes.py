@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from webapp.auth.access import roles_required
 from webapp.labels import label
+from webapp.pagination import paginate
 from webapp.prevention_work import labels, youth
 from webapp.prevention_work.forms import ActivityForm, OutcomeForm, ReferralForm, YoungPersonForm
 from webapp.prevention_work.models import YOUTH_STATUSES, YoungPerson
@@ -23,7 +24,7 @@ from webapp.prevention_work.routes import (
     list_filters,
     territory_choices,
 )
-from webapp.prevention_work.scope import mahallas_in_scope, paginate
+from webapp.prevention_work.scope import mahallas_in_scope
 
 
 @blueprint.route("/youth")

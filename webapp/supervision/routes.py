@@ -69,17 +69,18 @@ def _console_state(tab: str) -> dict[str, Any]:
     return {"tab": tab, "filters": filters, "days": days, "soon": soon}
 
 
-def _lines(tab: str, days: int, soon: int, filters: service.Filters) -> Any:
+CASE_TABS = ("stuck", "overdue", "due_soon")
+
+
+def _lists(tab: str, days: int, soon: int, filters: service.Filters) -> dict[str, Any]:
+    """The tab's lines; the case lists come a page at a time (``page`` in the query)."""
     user = current_user
-    if tab == "stuck":
-        return service.stuck_cases(user, days, filters)
-    if tab == "overdue":
-        return service.overdue_cases(user, filters)
-    if tab == "due_soon":
-        return service.due_soon(user, soon, filters)
+    if tab in CASE_TABS:
+        page = service.case_page(user, tab, filters, days, soon, request.args.get("page", 1, type=int) or 1)
+        return {"lines": page.items, "page": page}
     if tab == "incidents":
-        return service.incidents(user, filters)
-    return service.workload(user, filters)
+        return {"lines": service.incidents(user, filters), "page": None}
+    return {"lines": service.workload(user, filters), "page": None}
 
 
 @blueprint.route("")
@@ -98,7 +99,7 @@ def console() -> Any:
     return render_template(
         "supervision/console.html",
         **state,
-        lines=_lines(tab, state["days"], state["soon"], state["filters"]),
+        **_lists(tab, state["days"], state["soon"], state["filters"]),
         inspectors=inspectors,
         reassign_form=form,
         districts=service.districts_in_scope(current_user),

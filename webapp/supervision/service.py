@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
@@ -16,6 +16,7 @@ from webapp.appeals.models import CATEGORIES, Appeal, AppealKind
 from webapp.assignment.service import reassign_checked
 from webapp.auth.models import Role, User, user_mahallas
 from webapp.extensions import db
+from webapp.pagination import Page, paginate
 from webapp.territory.models import District, Mahalla
 from webapp.territory.service import appeal_scope
 from webapp.timeutil import as_utc, local_today, utcnow
@@ -26,6 +27,8 @@ DEFAULT_STUCK_DAYS = 7
 DEFAULT_DUE_SOON_DAYS = 3
 MAX_DAYS = 365
 LIST_LIMIT = 200
+# The console shows a supervisor this many cases a page (the JSON API lists up to LIST_LIMIT).
+CONSOLE_PAGE_SIZE = 50
 
 
 class BadParameter(ValueError):
@@ -131,7 +134,8 @@ def _case_query(user: User, filters: Filters, condition: ColumnElement[bool], or
             due,
         )
         .join(ProcessInstance, ProcessInstance.appeal_id == Appeal.id)
-        .where(appeal_scope(user), filters.condition(), Appeal.is_open.is_(True), condition)
+        # "is_open = true" (not "IS true") lets the (district_id, is_open, deadline) index serve it.
+        .where(appeal_scope(user), filters.condition(), Appeal.is_open == true(), condition)
         .order_by(*order)
     )
 
@@ -236,6 +240,12 @@ def case_list_query(user: User, tab: str, filters: Filters, days: int, soon: int
     whose rows go through ``lines_of`` a batch at a time."""
     condition, order = {"stuck": lambda: _stuck(days), "overdue": _overdue, "due_soon": lambda: _due_soon(soon)}[tab]()
     return _case_query(user, filters, condition, order)
+
+
+def case_page(user: User, tab: str, filters: Filters, days: int, soon: int, page: int) -> Page:
+    """One page (CONSOLE_PAGE_SIZE cases) of the console list ``tab``, as console lines."""
+    found = paginate(case_list_query(user, tab, filters, days, soon), page, CONSOLE_PAGE_SIZE)
+    return replace(found, items=lines_of(found.items))
 
 
 def incident_scope(user: User) -> ColumnElement[bool]:

@@ -18,8 +18,7 @@ from webapp.auth.models import Role
 from webapp.replies.prefill import task_prefill
 from webapp.supervision.messages import not_running_message
 from webapp.tasks.panels import panel_for
-from webapp.tasks.service import inbox as inbox_query
-from webapp.tasks.service import task_for
+from webapp.tasks.service import inbox_page, task_for
 from webapp.workflow.service import (
     CaseNotRunning,
     Conflict,
@@ -50,9 +49,8 @@ def home() -> Any:
 @roles_required(*WORKER_ROLES)
 def inbox() -> Any:
     show, sort = inbox_choice(request.args)
-    return render_template(
-        "tasks/inbox.html", tasks=inbox_query(current_user, show=show, sort=sort), show=show, sort=sort
-    )
+    page = inbox_page(current_user, page=request.args.get("page", 1, type=int) or 1, show=show, sort=sort)
+    return render_template("tasks/inbox.html", page=page, tasks=page.items, show=show, sort=sort)
 
 
 @blueprint.route("/tasks/<task_id>", methods=["GET", "POST"])

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from webapp.appeals.models import Appeal
 from webapp.assignment.inbox import inbox_filter, inbox_order
 from webapp.auth.models import User
 from webapp.extensions import db
+from webapp.pagination import Page, paginate
 from webapp.territory.service import task_scope
 from webapp.workflow.models import PendingTask
+
+# A busy inspector's inbox shows this many tasks a page, nearest deadline first.
+INBOX_PAGE_SIZE = 25
+
+
+def _inbox_query(user: User, show: str, sort: str) -> Any:
+    return (
+        select(PendingTask)
+        .where(task_scope(user), inbox_filter(user, show))
+        .options(joinedload(PendingTask.appeal).joinedload(Appeal.mahalla), joinedload(PendingTask.assignee))
+        .order_by(*inbox_order(sort), PendingTask.due_date, PendingTask.created_at, PendingTask.id)
+    )
 
 
 def inbox(user: User, *, limit: int = 200, show: str = "all", sort: str = "due") -> list[PendingTask]:
@@ -17,14 +33,12 @@ def inbox(user: User, *, limit: int = 200, show: str = "all", sort: str = "due")
 
     ``show``: all | mine | unassigned; ``sort``: due | follow_up (tasks without one last).
     """
-    query = (
-        select(PendingTask)
-        .where(task_scope(user), inbox_filter(user, show))
-        .options(joinedload(PendingTask.appeal), joinedload(PendingTask.assignee))
-        .order_by(*inbox_order(sort), PendingTask.due_date, PendingTask.created_at)
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_inbox_query(user, show, sort).limit(limit)))
+
+
+def inbox_page(user: User, *, page: int = 1, show: str = "all", sort: str = "due") -> Page:
+    """One page of the inbox (INBOX_PAGE_SIZE tasks) and the number of all waiting tasks."""
+    return paginate(_inbox_query(user, show, sort), page, INBOX_PAGE_SIZE)
 
 
 def task_for(user: User, task_id: str) -> PendingTask | None:
