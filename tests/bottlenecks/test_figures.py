@@ -180,3 +180,16 @@ def test_the_event_log_rebuilds_the_same_timings(world: World, timed: Timed) -> 
     for task_id, (name, seconds, district, actor) in written.items():
         assert rebuilt[task_id][0] == name and rebuilt[task_id][2:] == (district, actor)
         assert rebuilt[task_id][1] == pytest.approx(seconds, abs=1.0)
+
+
+def test_the_default_version_is_the_newest_that_cases_run_on(world: World, timed: Timed) -> None:
+    from webapp.workflow.service import current_version, publish_files
+
+    running = current_version()
+    files = dict(running.files)
+    files["appeal_analysis.bpmn"] = files["appeal_analysis.bpmn"].replace("Sabablar va holatlar", "Sabablar", 1)
+    newer = publish_files(running.process_id, files, note="no cases yet")
+    versions = service.lifecycle_versions()
+    assert versions[0].id == newer.id
+    assert service.version_from({}, versions) == running  # the fresh version has no figures to show
+    assert service.version_from({"version": str(newer.id)}, versions) == newer

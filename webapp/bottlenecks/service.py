@@ -215,10 +215,19 @@ def lifecycle_versions() -> list[ProcessVersion]:
     )
 
 
+def _newest_with_cases(versions: list[ProcessVersion]) -> ProcessVersion | None:
+    """The newest version that cases run on (a version just published has no figures yet)."""
+    for version in versions:
+        running = select(ProcessInstance.id).where(ProcessInstance.process_version_id == version.id).limit(1)
+        if db.session.scalar(running) is not None:
+            return version
+    return versions[0] if versions else None
+
+
 def version_from(args: Any, versions: list[ProcessVersion]) -> ProcessVersion | None:
     wanted = _number(args, "version")
     if wanted is None:
-        return versions[0] if versions else None
+        return _newest_with_cases(versions)
     for version in versions:
         if version.id == wanted:
             return version
