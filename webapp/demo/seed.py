@@ -21,7 +21,13 @@ from webapp.prevention_work.demo import seed_prevention_work
 from webapp.tasks.service import tasks_of_appeal
 from webapp.territory.models import District, Mahalla, Region
 from webapp.timeutil import utcnow
-from webapp.workflow.service import APPEAL_PROCESS, complete_task, current_version, publish_files
+from webapp.workflow.service import (
+    APPEAL_PROCESS,
+    BUNDLED_LINEAGES,
+    complete_task,
+    current_version,
+    publish_files,
+)
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password
 
@@ -285,6 +291,9 @@ def seed() -> bool:
     seed_registry(users)
     _publish_revision(users["methodologist"])
     _draft(users["methodologist"])
+    for process_id in sorted(BUNDLED_LINEAGES):  # the decision tables too, so the library lists them all
+        current_version(process_id)
+    db.session.commit()
     return True
 
 
