@@ -571,8 +571,9 @@ def _complete(
         events.add(
             appeal, "task_completed", actor, task=task, data=clean, elements=instance.elements_completed(qualified=True)
         )
-        _record_timing(task, appeal, record.process_version_id, actor)
-        _write_case(record, appeal, instance, before, events, actor)
+        ready_at = _ready_at(task)  # read before the projection drops the pending row
+        _write_case(record, appeal, instance, before, events, actor)  # raises Conflict if another won
+        _record_timing(task, appeal, record.process_version_id, actor, ready_at)
         if record.status == INCIDENT:
             clear_incident(record.id)
         run_hooks(TaskCompletion(appeal, task.name, actor, clean, instance.current_data()))
@@ -588,9 +589,15 @@ def _complete(
     return CompletedTask(appeal=appeal, task_name=task.name, data=clean)
 
 
-def _record_timing(task: _TaskRef, appeal: Appeal, version_id: int, actor: User | None) -> None:
-    """How long the task waited, from its pending row (read before the projection drops it)."""
-    ready = db.session.scalar(select(PendingTask.created_at).where(PendingTask.id == task.id))
+def _ready_at(task: _TaskRef) -> dt.datetime | None:
+    """When the task became ready: its pending row's creation."""
+    return db.session.scalar(select(PendingTask.created_at).where(PendingTask.id == task.id))
+
+
+def _record_timing(
+    task: _TaskRef, appeal: Appeal, version_id: int, actor: User | None, ready: dt.datetime | None
+) -> None:
+    """How long the task waited (written after the case, so a lost race is a Conflict, not a duplicate)."""
     if ready is None:
         return
     completed = utcnow()
