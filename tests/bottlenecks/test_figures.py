@@ -81,16 +81,6 @@ def test_a_territory_outside_the_callers_scope_is_refused(world: World, timed: T
         figures_for(world.supervisor, **{"from": "2026-13-01"})
 
 
-def test_percentile_interpolates_like_percentile_cont() -> None:
-    assert service.percentile([], 0.5) is None
-    assert service.percentile([5.0], 0.9) == 5.0
-    assert service.percentile([1.0, 2.0, 3.0, 4.0], 0.5) == pytest.approx(2.5)
-    assert service.percentile([2.0, 4.0, 10.0], 0.9) == pytest.approx(8.8)
-
-
-# --- the page and its data ----------------------------------------------------------------------
-
-
 def test_the_page_shows_the_table_and_scope_is_enforced(world: World, timed: Timed, as_user: Any) -> None:
     page = as_user(world.supervisor).get("/bottlenecks")
     assert page.status_code == 200

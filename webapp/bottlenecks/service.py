@@ -20,6 +20,7 @@ from webapp.auth.models import Role, User
 from webapp.bottlenecks.models import TaskTiming
 from webapp.diagrams.service import ProcessOutline, version_outline
 from webapp.extensions import db
+from webapp.stats.sqlfuncs import interpolated_percentile, percentile_cont
 from webapp.territory.models import District, Mahalla, Region
 from webapp.territory.service import district_scope
 from webapp.timeutil import TASHKENT, local_today
@@ -268,24 +269,14 @@ def _timing_filter(user: User, query: Query) -> ColumnElement[bool]:
     )
 
 
-def percentile(ordered: list[float], fraction: float) -> float | None:
-    """``percentile_cont``: linear interpolation between the closest ranks of sorted values."""
-    if not ordered:
-        return None
-    position = fraction * (len(ordered) - 1)
-    lower = int(position)
-    upper = min(lower + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
-
-
 def durations_statement(condition: ColumnElement[bool]) -> Any:
     """Per task: completions, median and 90th percentile of the seconds (PostgreSQL)."""
     return (
         select(
             TaskTiming.task_name,
             func.count(),
-            func.percentile_cont(0.5).within_group(TaskTiming.seconds),
-            func.percentile_cont(0.9).within_group(TaskTiming.seconds),
+            percentile_cont(0.5, TaskTiming.seconds),
+            percentile_cont(0.9, TaskTiming.seconds),
         )
         .where(condition)
         .group_by(TaskTiming.task_name)
@@ -306,7 +297,7 @@ def _durations_streamed(condition: ColumnElement[bool]) -> dict[str, tuple[int, 
     )
     result: dict[str, tuple[int, float | None, float | None]] = {}
     for name, values in _grouped(rows):
-        result[name] = (len(values), percentile(values, 0.5), percentile(values, 0.9))
+        result[name] = (len(values), interpolated_percentile(values, 0.5), interpolated_percentile(values, 0.9))
     return result
 
 

@@ -90,7 +90,7 @@ def _month_of_sqlite(element: month_of, compiler: Any, **kw: Any) -> str:
     return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
 
 
-def percentile_cont(fraction: float, value: ColumnElement[Any]) -> ColumnElement[Any]:
+def percentile_cont(fraction: float, value: Any) -> ColumnElement[Any]:
     """PostgreSQL's ordered-set aggregate (use only on PostgreSQL)."""
     from sqlalchemy import func
 
