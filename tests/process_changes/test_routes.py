@@ -64,6 +64,18 @@ def test_unknown_processes_versions_and_runs_are_not_found(world: World, bundled
     assert client.get(f"/processes/{PROCESS}/compare?from={huge}&to=draft").status_code == 200  # says what to do
 
 
+def test_decision_tables_alone_have_no_cases_to_migrate_or_test_run(world: World, as_user: Any) -> None:
+    from tests.engine.test_decisions import TABLE
+
+    publish_files("risk_rules", {"risk.dmn": TABLE.format(policy="UNIQUE")})
+    client = as_user(world.methodologist)
+    assert client.get("/processes/risk_rules/migrate").status_code == 404
+    assert client.get("/processes/risk_rules/sandbox").status_code == 404
+    assert client.get("/processes/risk_rules/compare").status_code == 200
+    page = client.get("/processes/risk_rules").get_data(as_text=True)
+    assert "/processes/risk_rules/migrate" not in page and "/processes/risk_rules/sandbox" not in page
+
+
 def test_compare_shows_the_draft_changes_with_form_field_details(
     world: World, bundled: ProcessVersion, as_user: Any
 ) -> None:

@@ -34,6 +34,14 @@ def _versions_or_404(process_id: str) -> list[Any]:
     return versions
 
 
+def _process_versions_or_404(process_id: str) -> list[Any]:
+    """Versions of a lineage that runs cases: decision tables alone have none to move or test-run."""
+    versions = _versions_or_404(process_id)
+    if not service.runs_cases(versions[0]):
+        abort(404)
+    return versions
+
+
 def _may_edit() -> bool:
     return bool(current_user.has_role(*EDITORS))
 
@@ -102,7 +110,7 @@ def compare_file(process_id: str, ref: str, file_name: str) -> Any:
 @roles_required(*READERS)
 def migrate(process_id: str) -> Any:
     _refuse_readers()
-    versions = _versions_or_404(process_id)
+    versions = _process_versions_or_404(process_id)
     target_id = request.args.get("to", type=int) or versions[0].id
     target = service.version_of(process_id, target_id)
     if target is None:
@@ -147,7 +155,7 @@ def _source_choices(process_id: str, versions: list[Any]) -> list[tuple[str, str
 @roles_required(*READERS)
 def sandbox(process_id: str) -> Any:
     _refuse_readers()
-    versions = _versions_or_404(process_id)
+    versions = _process_versions_or_404(process_id)
     form = SandboxStartForm()
     form.source.choices = _source_choices(process_id, versions)
     if not form.is_submitted():

@@ -37,6 +37,7 @@ from webapp.workflow.models import ProcessDraft, ProcessInstance, ProcessVersion
 from webapp.workflow.service import (
     Conflict,
     StepFailed,
+    is_decision_library,
     library_by_hash,
     library_for,
     library_of_files,
@@ -49,6 +50,11 @@ MOVABLE_STATUSES = ("running", "suspended", "incident")
 
 
 # --- versions and drafts ---------------------------------------------------------------------
+
+
+def runs_cases(version: ProcessVersion) -> bool:
+    """Whether the version holds a process (decision tables alone run no cases)."""
+    return not is_decision_library(version.files)
 
 
 def versions_of(process_id: str) -> list[ProcessVersion]:
