@@ -97,11 +97,11 @@ def main() -> None:
     from sqlalchemy import text
 
     from webapp import create_app
-    from webapp.auth.models import Role, User
-    from webapp.bottlenecks import service
+    from webapp.analytics.bottlenecks import service
     from webapp.extensions import db
-    from webapp.territory.models import District, Region
-    from webapp.timeutil import local_today
+    from webapp.platform.auth.models import Role, User
+    from webapp.platform.territory.models import District, Region
+    from webapp.platform.timeutil import local_today
 
     plain = args.database_url.replace("postgresql+psycopg://", "postgresql://")
     schema = f"bench_{uuid.uuid4().hex[:8]}"

@@ -83,9 +83,9 @@ def spiff_alone(files: dict[str, str], state: str, task_name: str, repeat: int) 
 
 
 def through_service(appeal_ids: list[int], task_name: str, reset_state: str | None = None) -> list[float]:
+    from webapp.cases.service import complete_task
+    from webapp.cases.tasks.service import tasks_of_appeal
     from webapp.extensions import db
-    from webapp.tasks.service import tasks_of_appeal
-    from webapp.workflow.service import complete_task
 
     inspector, supervisor = scenario.users()
     timings = []
@@ -119,7 +119,7 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     app = scenario.build_world(url)
     with app.app_context():
-        from webapp.workflow.service import current_version
+        from webapp.cases.service import current_version
 
         files = dict(current_version().files)
         new_ids = scenario.new_cases(args.repeat)

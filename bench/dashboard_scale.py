@@ -66,11 +66,11 @@ def _subjects() -> tuple[Any, Any, str]:
     """The busiest district's supervisor and its inspector with the most open tasks."""
     from sqlalchemy import func, select
 
-    from webapp.appeals.models import Appeal
-    from webapp.auth.models import Role, User, user_mahallas
+    from webapp.cases.models import PendingTask
+    from webapp.casework.appeals.models import Appeal
     from webapp.extensions import db
-    from webapp.territory.models import District
-    from webapp.workflow.models import PendingTask
+    from webapp.platform.auth.models import Role, User, user_mahallas
+    from webapp.platform.territory.models import District
 
     district_id = db.session.scalar(
         select(Appeal.district_id).group_by(Appeal.district_id).order_by(func.count().desc()).limit(1)
@@ -148,8 +148,8 @@ def _explain(engine: Any, statement: str, parameters: Any) -> list[str]:
 def _headers(target: Target) -> dict[str, str]:
     if not target.bearer:
         return {}
-    from webapp.auth.service import issue_token
     from webapp.extensions import db
+    from webapp.platform.auth.service import issue_token
 
     token = issue_token(target.user, "bench")
     db.session.commit()
@@ -197,9 +197,9 @@ def main() -> None:
     with app.app_context():
         from sqlalchemy import func, select
 
-        from webapp.appeals.models import Appeal
+        from webapp.cases.models import CaseEvent, PendingTask
+        from webapp.casework.appeals.models import Appeal
         from webapp.extensions import db
-        from webapp.workflow.models import CaseEvent, PendingTask
 
         counts = {
             "appeals": db.session.scalar(select(func.count()).select_from(Appeal)),

@@ -144,8 +144,8 @@ def main() -> None:
     ensure_database(args.database_url)
     app = scenario.build_world(args.database_url)
     with app.app_context():
-        from webapp.auth.service import issue_token
-        from webapp.tasks.service import tasks_of_appeal
+        from webapp.cases.tasks.service import tasks_of_appeal
+        from webapp.platform.auth.service import issue_token
 
         print(f"creating {args.cases} cases ...", flush=True)
         appeal_ids = scenario.new_cases(args.cases)

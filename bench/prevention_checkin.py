@@ -41,8 +41,8 @@ ANSWERS: dict[str, dict[str, Any]] = {
 
 def _person(index: int) -> Any:
     from webapp.extensions import db
-    from webapp.prevention.service import PersonInput, register_person
-    from webapp.territory.models import Mahalla
+    from webapp.platform.territory.models import Mahalla
+    from webapp.prevention.registry.service import PersonInput, register_person
 
     inspector, _supervisor = scenario.users()
     mahalla = db.session.scalar(db.select(Mahalla))
@@ -64,14 +64,14 @@ def _person(index: int) -> Any:
 
 
 def _only_task(plan_id: int) -> Any:
-    from webapp.prevention.plans import tasks_of_plan
+    from webapp.prevention.registry.plans import tasks_of_plan
 
     (task,) = tasks_of_plan(plan_id)
     return task
 
 
 def _step(plan_id: int, day: dt.date, **changes: Any) -> Any:
-    from webapp.prevention.plans import complete_plan_task
+    from webapp.prevention.registry.plans import complete_plan_task
 
     inspector, supervisor = scenario.users()
     task = _only_task(plan_id)
@@ -83,8 +83,8 @@ def _step(plan_id: int, day: dt.date, **changes: Any) -> Any:
 
 def plan_at_month(index: int, month: int) -> int:
     """A plan whose next task is check-in number ``month`` (3 extensions on the way to month 60)."""
-    from webapp.appeals.deadlines import add_months
-    from webapp.prevention.plans import open_plan
+    from webapp.casework.appeals.deadlines import add_months
+    from webapp.prevention.registry.plans import open_plan
 
     inspector, _ = scenario.users()
     plan = open_plan(_person(index), inspector, today=START)
@@ -109,9 +109,9 @@ def _count(*_args: Any) -> None:
 
 def measure_one(plan_id: int, month: int) -> tuple[float, float, int, int]:
     """Wall time, this process's CPU time, SQL statements and the live state's size of one check-in."""
-    from webapp.appeals.deadlines import add_months
+    from webapp.casework.appeals.deadlines import add_months
     from webapp.extensions import db
-    from webapp.prevention.models import PreventionPlan
+    from webapp.prevention.registry.models import PreventionPlan
 
     db.session.expire_all()
     STATEMENTS[0] = 0

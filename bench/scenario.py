@@ -62,10 +62,10 @@ def build_world(database_url: str) -> Flask:
     from flask_migrate import upgrade
 
     from webapp import create_app
-    from webapp.auth.models import Role, User
-    from webapp.auth.service import hash_password
     from webapp.extensions import db
-    from webapp.territory.models import District, Mahalla, Region
+    from webapp.platform.auth.models import Role, User
+    from webapp.platform.auth.service import hash_password
+    from webapp.platform.territory.models import District, Mahalla, Region
 
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": _driver(database_url)})
     with app.app_context():
@@ -107,8 +107,8 @@ def _driver(url: str) -> str:
 
 
 def users() -> tuple[Any, Any]:
-    from webapp.auth.models import User
     from webapp.extensions import db
+    from webapp.platform.auth.models import User
 
     inspector = db.session.scalar(select(User).where(User.username == "bench_inspector"))
     supervisor = db.session.scalar(select(User).where(User.username == "bench_supervisor"))
@@ -117,9 +117,9 @@ def users() -> tuple[Any, Any]:
 
 def new_cases(count: int) -> list[int]:
     """Register ``count`` complaints; each waits at its first task (check_registration)."""
-    from webapp.appeals.service import NewAppeal, register_appeal
+    from webapp.casework.appeals.service import NewAppeal, register_appeal
     from webapp.extensions import db
-    from webapp.territory.models import Mahalla
+    from webapp.platform.territory.models import Mahalla
 
     inspector, _supervisor = users()
     mahalla = db.session.scalar(select(Mahalla).where(Mahalla.code == "BM"))
@@ -134,8 +134,8 @@ def new_cases(count: int) -> list[int]:
 
 
 def complete_named(appeal_id: int, task_name: str) -> None:
-    from webapp.tasks.service import tasks_of_appeal
-    from webapp.workflow.service import complete_task
+    from webapp.cases.service import complete_task
+    from webapp.cases.tasks.service import tasks_of_appeal
 
     inspector, supervisor = users()
     pending = next(t for t in tasks_of_appeal(appeal_id) if t.name == task_name)
@@ -151,8 +151,8 @@ def long_case() -> int:
 
 
 def instance_snapshot(appeal_id: int) -> tuple[str, int]:
+    from webapp.cases.models import ProcessInstance
     from webapp.extensions import db
-    from webapp.workflow.models import ProcessInstance
 
     record = db.session.scalar(select(ProcessInstance).where(ProcessInstance.appeal_id == appeal_id))
     return record.state, record.version
@@ -161,10 +161,10 @@ def instance_snapshot(appeal_id: int) -> tuple[str, int]:
 def restore_snapshot(appeal_id: int, state: str) -> None:
     """Put a case back to an earlier state (and its pending tasks), outside any measurement."""
     from engine import Instance
-    from webapp.appeals.models import Appeal
+    from webapp.cases.models import PendingTask, ProcessInstance
+    from webapp.cases.service import library_for
+    from webapp.casework.appeals.models import Appeal
     from webapp.extensions import db
-    from webapp.workflow.models import PendingTask, ProcessInstance
-    from webapp.workflow.service import library_for
 
     record = db.session.scalar(select(ProcessInstance).where(ProcessInstance.appeal_id == appeal_id))
     appeal = db.session.get(Appeal, appeal_id)

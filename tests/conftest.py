@@ -20,10 +20,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from webapp import create_app
-from webapp.auth.models import Role, User
-from webapp.auth.service import hash_password
 from webapp.extensions import db
-from webapp.territory.models import District, Mahalla, Region
+from webapp.platform.auth.models import Role, User
+from webapp.platform.auth.service import hash_password
+from webapp.platform.territory.models import District, Mahalla, Region
 
 PASSWORD = "secret-pass"
 _PASSWORD_HASH = hash_password(PASSWORD)

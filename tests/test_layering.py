@@ -127,7 +127,7 @@ PROBES = [
 
 
 @pytest.mark.parametrize("source", PROBES, ids=["import", "from-import"])
-@pytest.mark.parametrize("filename", ["webapp/probe.py", "forms/probe.py", "webapp/tasks/routes_probe.py"])
+@pytest.mark.parametrize("filename", ["webapp/probe.py", "forms/probe.py", "webapp/cases/tasks/routes_probe.py"])
 def test_ruff_bans_spiffworkflow_outside_engine(filename: str, source: str) -> None:
     result = ruff_on_stdin(filename, source)
     output = result.stdout + result.stderr
@@ -203,7 +203,7 @@ def test_routes_presenters_templating_and_forms_do_not_touch_the_database() -> N
 
 def test_the_sql_check_finds_the_service_modules_queries() -> None:
     """Positive control: the same check does see the services' SQL."""
-    found = sql_offenders(python_files("webapp/appeals/service.py", "webapp/tasks/service.py"))
+    found = sql_offenders(python_files("webapp/casework/appeals/service.py", "webapp/cases/tasks/service.py"))
     assert any("db.session" in f for f in found), found
     assert any("select(" in f for f in found), found
 

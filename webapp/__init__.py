@@ -65,7 +65,7 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please log in to open this page.")
 
-    from webapp.auth.service import user_by_id
+    from webapp.platform.auth.service import user_by_id
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
@@ -86,37 +86,37 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from webapp.analytics.bottlenecks.routes import blueprint as bottlenecks_blueprint
+    from webapp.analytics.dashboards.routes import blueprint as dashboards_blueprint
+    from webapp.analytics.exports.routes import blueprint as exports_blueprint
+    from webapp.analytics.reports.routes import blueprint as reports_blueprint
     from webapp.api import assignment as _api_assignment  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api import attachments as _api_attachments  # noqa: F401 - adds its route to the API blueprint
     from webapp.api import processes as _api_processes  # noqa: F401 - adds its route to the API blueprint
     from webapp.api import stats as _api_stats  # noqa: F401 - adds its route to the API blueprint
     from webapp.api import supervision as _api_supervision  # noqa: F401 - adds its routes to the API blueprint
     from webapp.api.routes import blueprint as api_blueprint
-    from webapp.appeals.routes import blueprint as appeals_blueprint
-    from webapp.assignment.routes import blueprint as assignment_blueprint
-    from webapp.attachments.routes import blueprint as attachments_blueprint
-    from webapp.auth.routes import blueprint as auth_blueprint
-    from webapp.bottlenecks.routes import blueprint as bottlenecks_blueprint
-    from webapp.dashboards.routes import blueprint as dashboards_blueprint
-    from webapp.diagrams.routes import blueprint as diagrams_blueprint
-    from webapp.exports.routes import blueprint as exports_blueprint
-    from webapp.legal_terms import hooks as legal_terms_hooks  # noqa: F401  (registers task hooks)
-    from webapp.legal_terms.routes import blueprint as legal_terms_blueprint
-    from webapp.monitoring import panel as _monitoring_panel  # noqa: F401 - registers the stage-5 panel
-    from webapp.open311.routes import blueprint as open311_blueprint
-    from webapp.prevention.routes import blueprint as prevention_blueprint
-    from webapp.prevention_work import timeline as _patrol_timeline  # noqa: F401 - a person-timeline source
-    from webapp.prevention_work.routes import blueprint as prevention_work_blueprint
-    from webapp.process_changes.routes import blueprint as process_changes_blueprint
-    from webapp.process_library.routes import blueprint as process_library_blueprint
-    from webapp.public.routes import blueprint as public_blueprint
-    from webapp.reception.routes import blueprint as reception_blueprint
-    from webapp.related.routes import blueprint as related_blueprint
-    from webapp.replies import hooks as _reply_hooks  # noqa: F401 - registers the record_result hook
-    from webapp.replies.routes import blueprint as replies_blueprint
-    from webapp.reports.routes import blueprint as reports_blueprint
-    from webapp.supervision.routes import blueprint as supervision_blueprint
-    from webapp.tasks.routes import blueprint as tasks_blueprint
+    from webapp.cases.assignment.routes import blueprint as assignment_blueprint
+    from webapp.cases.tasks.routes import blueprint as tasks_blueprint
+    from webapp.casework.appeals.routes import blueprint as appeals_blueprint
+    from webapp.casework.evaluation import panel as _monitoring_panel  # noqa: F401 - registers the stage-5 panel
+    from webapp.casework.legal_terms import hooks as legal_terms_hooks  # noqa: F401  (registers task hooks)
+    from webapp.casework.legal_terms.routes import blueprint as legal_terms_blueprint
+    from webapp.casework.related.routes import blueprint as related_blueprint
+    from webapp.casework.replies import hooks as _reply_hooks  # noqa: F401 - registers the record_result hook
+    from webapp.casework.replies.routes import blueprint as replies_blueprint
+    from webapp.casework.supervision.routes import blueprint as supervision_blueprint
+    from webapp.intake.attachments.routes import blueprint as attachments_blueprint
+    from webapp.intake.open311.routes import blueprint as open311_blueprint
+    from webapp.intake.public.routes import blueprint as public_blueprint
+    from webapp.intake.reception.routes import blueprint as reception_blueprint
+    from webapp.platform.auth.routes import blueprint as auth_blueprint
+    from webapp.prevention.patrols import timeline as _patrol_timeline  # noqa: F401 - a person-timeline source
+    from webapp.prevention.registry.routes import blueprint as prevention_blueprint
+    from webapp.prevention.work.blueprint import blueprint as prevention_work_blueprint
+    from webapp.studio.changes.routes import blueprint as process_changes_blueprint
+    from webapp.studio.diagrams.routes import blueprint as diagrams_blueprint
+    from webapp.studio.library.routes import blueprint as process_library_blueprint
 
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(tasks_blueprint)

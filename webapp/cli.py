@@ -34,13 +34,13 @@ def run(ctx: click.Context, host: str, port: int, debug: bool, jobs: bool) -> No
     app = info.load_app()
     # With the reloader, only the child process that serves requests runs the jobs.
     if jobs and (not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"):
-        from webapp.jobs.scheduler import Scheduler
+        from webapp.platform.jobs.scheduler import Scheduler
 
         Scheduler(app).start()
     with app.app_context():
         click.echo(f"\n  Mahalla is running at http://{host}:{port}/\n")
         if app.config.get("MAHALLA_DEMO"):
-            from webapp.demo.seed import DEMO_PASSWORD, demo_logins
+            from devtools.demo.seed import DEMO_PASSWORD, demo_logins
 
             click.echo(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, description in demo_logins():
@@ -54,8 +54,8 @@ def run(ctx: click.Context, host: str, port: int, debug: bool, jobs: bool) -> No
 @click.pass_context
 def worker(ctx: click.Context, tick: float) -> None:
     """Run the background jobs in the foreground (for deployments that serve with gunicorn)."""
-    from webapp.jobs.registry import JOBS
-    from webapp.jobs.scheduler import Scheduler
+    from webapp.platform.jobs.registry import JOBS
+    from webapp.platform.jobs.scheduler import Scheduler
 
     app = ctx.ensure_object(ScriptInfo).load_app()
     scheduler = Scheduler(app)
@@ -71,7 +71,7 @@ def worker(ctx: click.Context, tick: float) -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Fill an empty database with the demo city, users and appeals (safe to run twice)."""
-    from webapp.demo.seed import seed
+    from devtools.demo.seed import seed
 
     created = seed()
     click.echo("Demo data created." if created else "Demo data is already there; nothing changed.")
@@ -83,7 +83,7 @@ def seed_demo() -> None:
 @with_appcontext
 def create_token(username: str, name: str) -> None:
     """Issue an API bearer token for USERNAME and print it (it is shown only once)."""
-    from webapp.auth.service import issue_token, user_by_username
+    from webapp.platform.auth.service import issue_token, user_by_username
 
     user = user_by_username(username)
     if user is None:
@@ -97,8 +97,8 @@ def create_token(username: str, name: str) -> None:
 def publish_processes(note: str) -> None:
     """Validate the bundled diagrams of every lineage and publish those that changed."""
     from engine import DiagramError
+    from webapp.cases.service import BUNDLED_LINEAGES, bundled_files, publish_files
     from webapp.extensions import db
-    from webapp.workflow.service import BUNDLED_LINEAGES, bundled_files, publish_files
 
     published = []
     for process_id in sorted(BUNDLED_LINEAGES):
@@ -120,7 +120,7 @@ def publish_processes(note: str) -> None:
 @with_appcontext
 def migrate_cases(process_id: str, to_version: int, dry_run: bool) -> None:
     """Move the running cases of a process to a newer version, where that is safe (each case on its own)."""
-    from webapp.process_changes import service
+    from webapp.studio.changes import service
 
     target = service.version_of(process_id, to_version)
     if target is None:
@@ -145,15 +145,15 @@ def migrate_cases(process_id: str, to_version: int, dry_run: bool) -> None:
 @with_appcontext
 def send_notifications(limit: int) -> None:
     """Send the due e-mails and SMS of the notification outbox (retries failed ones with backoff)."""
-    from webapp.notifications.sender import send_due_messages
+    from webapp.platform.notifications.sender import send_due_messages
 
     report = send_due_messages(limit=limit)
     click.echo(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
 
 
 def register(app: Flask) -> None:
-    from webapp.open311.cli import COMMANDS as OPEN311_COMMANDS
-    from webapp.synthetic.cli import COMMANDS as SYNTHETIC_COMMANDS
+    from devtools.synthetic.cli import COMMANDS as SYNTHETIC_COMMANDS
+    from webapp.intake.open311.cli import COMMANDS as OPEN311_COMMANDS
 
     commands = (
         seed_demo,

@@ -47,16 +47,16 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
-        # Attachments: up to 25 MB per appeal (webapp.attachments.files), plus the form fields.
+        # Attachments: up to 25 MB per appeal (webapp.intake.attachments.files), plus the form fields.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(26 * 1024 * 1024))),
         "ATTACHMENTS_DIR": env.get("ATTACHMENTS_DIR", str(PROJECT_ROOT / "instance" / "attachments")),
         "MAHALLA_DEMO": demo,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Legal time (webapp/appeals/deadlines.py): office hours in Tashkent, movable holidays (hayit).
+        # Legal time (webapp/casework/appeals/deadlines.py): office hours in Tashkent, movable holidays (hayit).
         "WORKING_HOURS": env.get("MAHALLA_WORKING_HOURS", "09:00-18:00"),
         "HOLIDAYS": env.get("MAHALLA_HOLIDAYS", ""),
-        # Reply letters (webapp/replies) and the notification outbox (webapp/notifications/sender.py).
+        # Reply letters (webapp/replies) and the notification outbox (webapp/platform/notifications/sender.py).
         "PDF_FONT_PATH": env.get("PDF_FONT_PATH", str(_default_pdf_font())),
         "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(env.get("SMTP_PORT", "25")),

@@ -20,7 +20,7 @@ def is_open311() -> bool:
 
 def open311_error(status: int, message: str) -> Any:
     """Open311 clients get the GeoReport error list, as JSON or XML by the URL's suffix."""
-    from webapp.open311.formats import error_response, format_of_path
+    from webapp.intake.open311.formats import error_response, format_of_path
 
     return error_response(format_of_path(request.path), status, message)
 

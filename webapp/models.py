@@ -1,6 +1,18 @@
 """All models, imported in one place so that Alembic and create_all see every table."""
 
-from webapp.appeals.models import (
+from webapp.analytics.bottlenecks.models import TaskTiming
+from webapp.analytics.exports.models import ExportJob
+from webapp.analytics.reports.models import MonthlyReport
+from webapp.cases.models import (
+    CaseEvent,
+    Notification,
+    PendingTask,
+    ProcessDraft,
+    ProcessInstance,
+    ProcessVersion,
+    UserAbsence,
+)
+from webapp.casework.appeals.models import (
     Appeal,
     AppealLink,
     AppealNumberCounter,
@@ -10,12 +22,11 @@ from webapp.appeals.models import (
     Document,
     ReceptionRecord,
 )
-from webapp.auth.models import ApiToken, User, user_mahallas
-from webapp.bottlenecks.models import TaskTiming
-from webapp.exports.models import ExportJob
-from webapp.notifications.models import OutboxMessage
-from webapp.open311.models import Open311Client
-from webapp.prevention.models import (
+from webapp.intake.open311.models import Open311Client
+from webapp.platform.auth.models import ApiToken, User, user_mahallas
+from webapp.platform.notifications.models import OutboxMessage
+from webapp.platform.territory.models import District, Mahalla, Region
+from webapp.prevention.registry.models import (
     AccessLogEntry,
     PersonEvent,
     PlanTask,
@@ -23,7 +34,7 @@ from webapp.prevention.models import (
     SupervisedPerson,
     supervised_person_appeals,
 )
-from webapp.prevention_work.models import (
+from webapp.prevention.work.models import (
     AdvocacyEvent,
     JointPlan,
     JointPlanItem,
@@ -37,18 +48,7 @@ from webapp.prevention_work.models import (
     YouthReferral,
     patrol_report_members,
 )
-from webapp.process_changes.models import SandboxRun
-from webapp.reports.models import MonthlyReport
-from webapp.territory.models import District, Mahalla, Region
-from webapp.workflow.models import (
-    CaseEvent,
-    Notification,
-    PendingTask,
-    ProcessDraft,
-    ProcessInstance,
-    ProcessVersion,
-    UserAbsence,
-)
+from webapp.studio.changes.models import SandboxRun
 
 __all__ = [
     "AccessLogEntry",

@@ -9,9 +9,9 @@ from flask import Flask, current_app, g, has_request_context
 from flask_babel import format_date, format_datetime, get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 
-from webapp import labels
-from webapp.appeals.deadlines import days_left
-from webapp.timeutil import local_today
+from webapp.casework.appeals.deadlines import days_left
+from webapp.platform import labels
+from webapp.platform.timeutil import local_today
 
 DUE_SOON_DAYS = 3
 

@@ -16,10 +16,10 @@ from tests.webapp.conftest import (  # noqa: F401 - shared web fixtures
     bearer_api,
     fresh_g_per_request,
 )
-from webapp.auth.models import Role, User
+from webapp.cases.models import CaseEvent, Notification, PendingTask
 from webapp.extensions import db
-from webapp.notifications.models import OutboxMessage
-from webapp.workflow.models import CaseEvent, Notification, PendingTask
+from webapp.platform.auth.models import Role, User
+from webapp.platform.notifications.models import OutboxMessage
 
 
 @pytest.fixture

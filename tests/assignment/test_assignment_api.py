@@ -9,8 +9,8 @@ from tests.assignment.conftest import Api, assignee_of, assignment_events, fresh
 from tests.conftest import World
 from tests.webapp.cases import UNKNOWN_TASK_ID, answers, case_state, register, the_task
 from webapp.api.schemas import ErrorOut
-from webapp.auth.models import User
-from webapp.workflow.models import PendingTask
+from webapp.cases.models import PendingTask
+from webapp.platform.auth.models import User
 
 ApiFor = Callable[[User], Api]
 

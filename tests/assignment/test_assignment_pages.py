@@ -10,11 +10,11 @@ from flask.testing import FlaskClient
 from tests.assignment.conftest import assignee_of, fresh
 from tests.conftest import World, csrf_token
 from tests.webapp.cases import answers, browser_form, case_state, register, the_task
-from webapp.assignment import service
-from webapp.auth.models import User
+from webapp.cases.assignment import service
+from webapp.cases.models import PendingTask
 from webapp.extensions import db
-from webapp.timeutil import local_today
-from webapp.workflow.models import PendingTask
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import local_today
 
 AsUser = Callable[[User], FlaskClient]
 

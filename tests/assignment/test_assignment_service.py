@@ -9,12 +9,12 @@ import pytest
 from tests.assignment.conftest import assignee_of, assignment_events, emails_to, fresh, notifications_of
 from tests.conftest import World
 from tests.webapp.cases import drive_to, register, the_task
-from webapp.assignment import service
-from webapp.assignment.service import AssignmentRefused
-from webapp.auth.models import User
+from webapp.cases.assignment import service
+from webapp.cases.assignment.service import AssignmentRefused
+from webapp.cases.models import PendingTask
 from webapp.extensions import db
-from webapp.timeutil import local_today
-from webapp.workflow.models import PendingTask
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import local_today
 
 
 def test_registration_assigns_the_first_task_to_the_mahallas_inspector_and_notifies_them(world: World) -> None:

@@ -11,8 +11,8 @@ from engine.clock import frozen_at
 from tests.conftest import World
 from tests.webapp.cases import complete, register
 from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
-from webapp.appeals.models import Appeal
-from webapp.timeutil import utcnow
+from webapp.casework.appeals.models import Appeal
+from webapp.platform.timeutil import utcnow
 
 HOUR = 3600.0
 

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from tests.bottlenecks.conftest import HOUR, Timed
 from tests.conftest import World
-from webapp.auth.models import User
-from webapp.bottlenecks import service
-from webapp.bottlenecks.models import TaskTiming
+from webapp.analytics.bottlenecks import service
+from webapp.analytics.bottlenecks.models import TaskTiming
 from webapp.extensions import db
-from webapp.timeutil import local_today
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import local_today
 
 
 def figures_for(user: User, **args: Any) -> dict[str, service.TaskFigures]:
@@ -173,7 +173,7 @@ def test_the_event_log_rebuilds_the_same_timings(world: World, timed: Timed) -> 
 
 
 def test_the_default_version_is_the_newest_that_cases_run_on(world: World, timed: Timed) -> None:
-    from webapp.workflow.service import current_version, publish_files
+    from webapp.cases.service import current_version, publish_files
 
     running = current_version()
     files = dict(running.files)

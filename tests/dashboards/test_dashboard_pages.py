@@ -16,9 +16,9 @@ from flask_babel import force_locale
 from tests.conftest import World
 from tests.dashboards.conftest import Dataset
 from tests.webapp.cases import parse
-from webapp.auth.models import User
-from webapp.dashboards.presenters import fmt
+from webapp.analytics.dashboards.presenters import fmt
 from webapp.extensions import db
+from webapp.platform.auth.models import User
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
 Client = Callable[[User], FlaskClient]

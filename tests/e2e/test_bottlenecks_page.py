@@ -9,7 +9,7 @@ from tests.bottlenecks.conftest import registered_and_checked
 from tests.conftest import World
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_case_diagram import log_in, watch_errors
-from webapp.timeutil import utcnow
+from webapp.platform.timeutil import utcnow
 
 CANVAS = "[data-diagram-canvas]"
 
@@ -53,7 +53,7 @@ def test_a_long_export_shows_its_progress_and_offers_the_file(
     app: Any, world: World, new_page: Any, tmp_path: Any
 ) -> None:
     from tests.webapp.cases import register
-    from webapp.exports.service import run_export_jobs
+    from webapp.analytics.exports.service import run_export_jobs
 
     register(world, applicant_name="Тошматов Ғайрат")
     register(world, applicant_name="Gʻayratov Oʻktam")

@@ -13,7 +13,7 @@ from engine.xml_safety import parse_diagram_xml
 from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import screenshot
 from tests.webapp.cases import drive_to, register
-from webapp.appeals.models import Appeal
+from webapp.casework.appeals.models import Appeal
 
 CANVAS = "[data-diagram-canvas]"
 FLOW_NODE_NAMES = {"task", "callActivity", "subProcess", "transaction"}

@@ -7,8 +7,8 @@ from typing import Any
 from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import screenshot
 from tests.process_changes.variants import relabelled
+from webapp.cases.service import current_version, publish_files
 from webapp.extensions import db
-from webapp.workflow.service import current_version, publish_files
 
 PROCESS = "appeal_lifecycle"
 

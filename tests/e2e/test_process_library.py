@@ -17,8 +17,8 @@ from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_case_diagram import CANVAS, wait_rendered, watch_errors
 from tests.webapp.cases import register, the_task
+from webapp.cases.models import ProcessInstance, ProcessVersion
 from webapp.extensions import db
-from webapp.workflow.models import ProcessInstance, ProcessVersion
 
 MODELER = "#process-modeler"
 TASK = "check_registration"

@@ -49,7 +49,7 @@ def start_data() -> dict[str, Any]:
         "mahalla": "m1",
         "appeal_number": "2026-000001",
         "deadline_term": "P15D",
-        # The application keeps these timer moments in the case data (webapp/workflow/timer_data.py).
+        # The application keeps these timer moments in the case data (webapp/cases/timer_data.py).
         "deadline_at": "2099-03-17T00:00:00+05:00",
         "reminder_at": "2099-03-14T09:00:00+05:00",
     }

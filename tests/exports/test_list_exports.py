@@ -18,11 +18,11 @@ from flask import Flask
 from tests.conftest import World, csrf_token
 from tests.supervision.conftest import due_in, idle_for
 from tests.webapp.cases import register
-from webapp.appeals.models import Appeal
-from webapp.exports import service
-from webapp.exports.models import ExportJob
+from webapp.analytics.exports import service
+from webapp.analytics.exports.models import ExportJob
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.timeutil import utcnow
+from webapp.platform.timeutil import utcnow
 
 CYRILLIC = "Тошматов Ғайрат Ўктамович"
 UZBEK = "Gʻayratov Oʻktam"

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from flask import Flask
 
-from webapp.exports.tabular import UnknownFormat, csv_chunks, export_response, write_xlsx
+from webapp.platform.tabular import UnknownFormat, csv_chunks, export_response, write_xlsx
 
 HEADERS = ["Raqam", "Mahalla", "Sana", "Soni"]
 ROWS = [

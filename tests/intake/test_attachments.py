@@ -20,12 +20,12 @@ from tests.conftest import World, csrf_token
 from tests.intake.conftest import EXE, JPEG, PDF, PNG, docx, stored_files
 from tests.intake.test_register_rules import VALID, number_of
 from tests.webapp.cases import appeal_by_number, appeal_count, event_kinds, invalid_fields, register
-from webapp.appeals.models import Attachment
-from webapp.attachments.files import UploadRefused, check_upload, safe_filename
-from webapp.attachments.service import attachments_of, store_uploads
-from webapp.auth.models import User
-from webapp.auth.service import issue_token
+from webapp.casework.appeals.models import Attachment
 from webapp.extensions import db
+from webapp.intake.attachments.files import UploadRefused, check_upload, safe_filename
+from webapp.intake.attachments.service import attachments_of, store_uploads
+from webapp.platform.auth.models import User
+from webapp.platform.auth.service import issue_token
 
 AsUser = Callable[[User], FlaskClient]
 MB = 1024 * 1024

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from tests.conftest import World, submit_form
 from tests.webapp.cases import alerts, appeal_count, invalid_fields, parse
-from webapp.appeals.models import ReceptionRecord
-from webapp.auth.models import User
+from webapp.casework.appeals.models import ReceptionRecord
 from webapp.extensions import db
+from webapp.platform.auth.models import User
 
 AsUser = Callable[[User], FlaskClient]
 

@@ -19,9 +19,9 @@ from tests.webapp.cases import (
     the_task,
     worker_for,
 )
-from webapp.auth.models import User
-from webapp.auth.service import issue_token
-from webapp.workflow.service import complete_task
+from webapp.cases.service import complete_task
+from webapp.platform.auth.models import User
+from webapp.platform.auth.service import issue_token
 
 AsUser = Callable[[User], FlaskClient]
 

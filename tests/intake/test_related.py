@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
 from tests.webapp.cases import appeal_by_number, drive_to, event_kinds, parse
-from webapp.appeals.models import Appeal, AppealLink
-from webapp.appeals.service import NewAppeal, register_appeal
-from webapp.auth.models import User
+from webapp.casework.appeals.models import Appeal, AppealLink
+from webapp.casework.appeals.service import NewAppeal, register_appeal
+from webapp.casework.related.service import related_appeals
+from webapp.casework.related.similarity import jaccard, tokens
 from webapp.extensions import db
-from webapp.related.service import related_appeals
-from webapp.related.similarity import jaccard, tokens
-from webapp.timeutil import utcnow
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import utcnow
 
 AsUser = Callable[[User], FlaskClient]
 

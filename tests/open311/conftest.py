@@ -18,7 +18,7 @@ from referencing.jsonschema import DRAFT7
 from tests.conftest import World
 from tests.webapp.conftest import fresh_g_per_request  # noqa: F401  (one flask.g per request)
 from webapp.extensions import limiter
-from webapp.open311.service import create_client
+from webapp.intake.open311.service import create_client
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCHEMA_SUBDIR = Path("shared") / "open311" / "georeport-v2"

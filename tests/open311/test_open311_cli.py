@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.conftest import World
 from tests.open311.conftest import post_request
 from webapp.extensions import db
-from webapp.open311.models import Open311Client
+from webapp.intake.open311.models import Open311Client
 
 
 def test_create_list_revoke(app: Flask, client: FlaskClient, world: World) -> None:

@@ -6,8 +6,8 @@ from flask.testing import FlaskClient
 
 from tests.conftest import World
 from tests.open311.conftest import post_request
-from webapp.auth.models import User
-from webapp.auth.service import issue_token
+from webapp.platform.auth.models import User
+from webapp.platform.auth.service import issue_token
 
 
 def inbox(client: FlaskClient, user: User) -> list[dict]:

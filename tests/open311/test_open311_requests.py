@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from tests.conftest import World
 from tests.open311.conftest import DESCRIPTION, PREFIX, children, error_of, post_request, validate, xml
 from tests.webapp.cases import appeal_by_number, appeal_count, pending_names, register
-from webapp.appeals.models import Appeal
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.open311.service import create_client, revoke_client
-from webapp.timeutil import TASHKENT
+from webapp.intake.open311.service import create_client, revoke_client
+from webapp.platform.timeutil import TASHKENT
 
 
 def filed(client: FlaskClient, api_key: str, **overrides: Any) -> Appeal:

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import World
 from tests.open311.conftest import PREFIX, children, error_of, validate, xml
-from webapp.appeals.models import CATEGORIES
+from webapp.casework.appeals.models import CATEGORIES
 
 
 def test_services_json_lists_one_service_per_category(client: FlaskClient, world: World) -> None:

@@ -10,10 +10,10 @@ import pytest
 
 from tests.conftest import World
 from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
-from webapp.auth.models import User
-from webapp.prevention.models import PlanTask, PreventionPlan, SupervisedPerson
-from webapp.prevention.plans import PlanStep, complete_plan_task, tasks_of_plan
-from webapp.prevention.service import PersonInput, register_person
+from webapp.platform.auth.models import User
+from webapp.prevention.registry.models import PlanTask, PreventionPlan, SupervisedPerson
+from webapp.prevention.registry.plans import PlanStep, complete_plan_task, tasks_of_plan
+from webapp.prevention.registry.service import PersonInput, register_person
 
 PLAN_ANSWERS: dict[str, dict[str, Any]] = {
     "draft_plan": {

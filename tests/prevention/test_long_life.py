@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from tests.conftest import World
 from tests.prevention.conftest import step, the_task
-from webapp.appeals.deadlines import add_months
+from webapp.casework.appeals.deadlines import add_months
 from webapp.extensions import db
-from webapp.prevention.models import PersonEvent, PlanTask, SupervisedPerson
-from webapp.prevention.plans import open_plan
+from webapp.prevention.registry.models import PersonEvent, PlanTask, SupervisedPerson
+from webapp.prevention.registry.plans import open_plan
 
 MAX_STATE_BYTES = 8_000
 

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from tests.conftest import World, csrf_token
 from tests.prevention.conftest import PLAN_ANSWERS, step, the_task
 from tests.webapp.cases import browser_form, drive_to, invalid_fields, path_of, register
-from webapp.auth.models import User
 from webapp.extensions import db
-from webapp.prevention.models import PersonEvent, PlanTask, PreventionPlan, SupervisedPerson
-from webapp.prevention.plans import PlanConflict, complete_plan_task, open_plan
-from webapp.prevention.service import persons_of_appeal
+from webapp.platform.auth.models import User
+from webapp.prevention.registry.models import PersonEvent, PlanTask, PreventionPlan, SupervisedPerson
+from webapp.prevention.registry.plans import PlanConflict, complete_plan_task, open_plan
+from webapp.prevention.registry.service import persons_of_appeal
 
 Client = Callable[[User], FlaskClient]
 

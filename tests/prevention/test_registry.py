@@ -12,10 +12,10 @@ from sqlalchemy import select
 from tests.conftest import World, csrf_token, make_user
 from tests.prevention.conftest import person_input
 from tests.webapp.cases import alerts, invalid_fields
-from webapp.auth.models import Role, User
 from webapp.extensions import db
-from webapp.prevention.models import AccessLogEntry, SupervisedPerson
-from webapp.prevention.service import register_person
+from webapp.platform.auth.models import Role, User
+from webapp.prevention.registry.models import AccessLogEntry, SupervisedPerson
+from webapp.prevention.registry.service import register_person
 
 Client = Callable[[User], FlaskClient]
 FULL_NAME = "Karimov Jasur Botirovich"
@@ -138,7 +138,7 @@ def test_only_supervisors_see_the_access_log(world: World, person: SupervisedPer
 
 
 def test_the_log_is_append_only(world: World, person: SupervisedPerson) -> None:
-    from webapp.prevention.models import AppendOnlyViolation
+    from webapp.prevention.registry.models import AppendOnlyViolation
 
     entry = db.session.scalar(select(AccessLogEntry))
     assert entry is not None
@@ -218,8 +218,8 @@ def test_the_responsible_inspector_must_serve_the_mahalla(world: World, as_user:
 
 def test_plan_tasks_follow_a_handed_over_record(world: World, person: SupervisedPerson) -> None:
     from tests.prevention.conftest import the_task
-    from webapp.prevention.plans import open_plan
-    from webapp.prevention.service import update_person
+    from webapp.prevention.registry.plans import open_plan
+    from webapp.prevention.registry.service import update_person
 
     colleague = make_user("inspector4", Role.INSPECTOR, mahallas=[world.mahalla])
     db.session.commit()

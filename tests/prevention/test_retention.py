@@ -12,11 +12,11 @@ from tests.conftest import World
 from tests.prevention.conftest import person_input
 from webapp.config import from_environment
 from webapp.extensions import db
-from webapp.jobs.registry import JOBS
-from webapp.prevention.access import ANONYMISED_NAME
-from webapp.prevention.models import AccessLogEntry, PersonEvent, SupervisedPerson
-from webapp.prevention.retention import anonymise_expired
-from webapp.prevention.service import register_person, remove_person
+from webapp.platform.jobs.registry import JOBS
+from webapp.prevention.registry.access import ANONYMISED_NAME
+from webapp.prevention.registry.models import AccessLogEntry, PersonEvent, SupervisedPerson
+from webapp.prevention.registry.retention import anonymise_expired
+from webapp.prevention.registry.service import register_person, remove_person
 
 TODAY = dt.date(2031, 6, 1)
 

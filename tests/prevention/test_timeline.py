@@ -10,11 +10,11 @@ import pytest
 from tests.conftest import World
 from tests.prevention.conftest import step
 from tests.webapp.cases import register
-from webapp.prevention import timeline as timeline_module
-from webapp.prevention.models import SupervisedPerson
-from webapp.prevention.plans import open_plan
-from webapp.prevention.service import link_appeal
-from webapp.prevention.timeline import TimelineEntry, timeline, timeline_source
+from webapp.prevention.registry import timeline as timeline_module
+from webapp.prevention.registry.models import SupervisedPerson
+from webapp.prevention.registry.plans import open_plan
+from webapp.prevention.registry.service import link_appeal
+from webapp.prevention.registry.timeline import TimelineEntry, timeline, timeline_source
 
 
 @pytest.fixture

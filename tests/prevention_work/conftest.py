@@ -13,12 +13,12 @@ import pytest
 
 from tests.conftest import World, make_user
 from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
-from webapp.auth.models import Role, User
+from webapp.cases.service import current_version
 from webapp.extensions import db
-from webapp.prevention.models import PreventionPlan, SupervisedPerson
-from webapp.territory.models import Mahalla
-from webapp.timeutil import local_today
-from webapp.workflow.service import current_version
+from webapp.platform.auth.models import Role, User
+from webapp.platform.territory.models import Mahalla
+from webapp.platform.timeutil import local_today
+from webapp.prevention.registry.models import PreventionPlan, SupervisedPerson
 
 
 @pytest.fixture

@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
 from tests.prevention_work.conftest import csv_rows, english, xlsx_text
-from webapp.auth.models import User
 from webapp.extensions import db
-from webapp.prevention_work import events, joint_plans
-from webapp.prevention_work.models import AdvocacyEvent, JointPlan, JointPlanItem
-from webapp.territory.models import Mahalla
-from webapp.timeutil import local_today
+from webapp.platform.auth.models import User
+from webapp.platform.territory.models import Mahalla
+from webapp.platform.timeutil import local_today
+from webapp.prevention.events import service as events
+from webapp.prevention.joint_plans import service as joint_plans
+from webapp.prevention.work.models import AdvocacyEvent, JointPlan, JointPlanItem
 
 AsUser = Callable[[User], FlaskClient]
 

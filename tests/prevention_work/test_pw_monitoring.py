@@ -12,14 +12,16 @@ from sqlalchemy import insert
 from tests.conftest import World
 from tests.prevention_work.conftest import csv_rows, english, prevention_plan, registry_person
 from tests.webapp.cases import register
-from webapp.auth.models import User
+from webapp.cases.service import bundled_files, current_version, publish_files
 from webapp.extensions import db
-from webapp.prevention.models import supervised_person_appeals
-from webapp.prevention_work import events, patrols, youth
-from webapp.prevention_work.monitoring import RISK_LINEAGE, monitoring, risk_of
-from webapp.prevention_work.scope import ListFilters
-from webapp.timeutil import local_today
-from webapp.workflow.service import bundled_files, current_version, publish_files
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import local_today
+from webapp.prevention.events import service as events
+from webapp.prevention.monitoring.service import RISK_LINEAGE, monitoring, risk_of
+from webapp.prevention.patrols import service as patrols
+from webapp.prevention.registry.models import supervised_person_appeals
+from webapp.prevention.work.scope import ListFilters
+from webapp.prevention.youth import service as youth
 
 AsUser = Callable[[User], FlaskClient]
 

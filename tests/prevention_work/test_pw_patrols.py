@@ -11,15 +11,15 @@ from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
 from tests.prevention_work.conftest import csv_rows, english, registry_person, xlsx_text
-from webapp.appeals.models import Appeal
-from webapp.auth.models import User
+from webapp.cases.models import CaseEvent, PendingTask
+from webapp.cases.tasks.service import inbox
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.prevention_work import patrols
-from webapp.prevention_work.models import PatrolGroup, PatrolIncident, PatrolReport, PlannedPatrol
-from webapp.tasks.service import inbox
-from webapp.territory.models import Mahalla
-from webapp.timeutil import local_today
-from webapp.workflow.models import CaseEvent, PendingTask
+from webapp.platform.auth.models import User
+from webapp.platform.territory.models import Mahalla
+from webapp.platform.timeutil import local_today
+from webapp.prevention.patrols import service as patrols
+from webapp.prevention.work.models import PatrolGroup, PatrolIncident, PatrolReport, PlannedPatrol
 
 AsUser = Callable[[User], FlaskClient]
 INCIDENT = "Avtobus bekati yonida ikki oʻsmir spirtli ichimlik ichayotgani aniqlandi."

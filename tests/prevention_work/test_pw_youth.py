@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
 from tests.prevention_work.conftest import csv_rows, english, xlsx_text
-from webapp.auth.models import User
 from webapp.extensions import db
-from webapp.prevention_work.models import YoungPerson, YouthActivity, YouthReferral
-from webapp.prevention_work.youth import YoungPersonData, save_person
-from webapp.timeutil import local_today
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import local_today
+from webapp.prevention.work.models import YoungPerson, YouthActivity, YouthReferral
+from webapp.prevention.youth.service import YoungPersonData, save_person
 
 AsUser = Callable[[User], FlaskClient]
 

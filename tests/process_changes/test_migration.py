@@ -12,11 +12,11 @@ from sqlalchemy import select
 from tests.conftest import World
 from tests.process_changes.variants import relabelled, with_step_after_analysis, without_analysis_task
 from tests.webapp.cases import case_state, complete, drive_to, pending_names, register, the_task
-from webapp.appeals.models import Appeal
+from webapp.cases.models import CaseEvent, ProcessInstance, ProcessVersion
+from webapp.cases.service import publish_files
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.process_changes.service import migrate_cases, migration_plan
-from webapp.workflow.models import CaseEvent, ProcessInstance, ProcessVersion
-from webapp.workflow.service import publish_files
+from webapp.studio.changes.service import migrate_cases, migration_plan
 
 
 def _publish(change: Callable[[dict[str, str]], dict[str, str]]) -> ProcessVersion:

@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from tests.conftest import World, csrf_token, make_user
 from tests.process_changes.variants import relabelled, with_step_after_analysis, without_analysis_task
 from tests.webapp.cases import ANSWERS, browser_form, drive_to, parse, register
-from webapp.appeals.models import Appeal
-from webapp.auth.models import Role
+from webapp.cases.models import Notification, PendingTask, ProcessDraft, ProcessInstance, ProcessVersion
+from webapp.cases.service import current_version, publish_files
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.process_changes.models import SandboxRun
-from webapp.workflow.models import Notification, PendingTask, ProcessDraft, ProcessInstance, ProcessVersion
-from webapp.workflow.service import current_version, publish_files
+from webapp.platform.auth.models import Role
+from webapp.studio.changes.models import SandboxRun
 
 PROCESS = "appeal_lifecycle"
 PAGES = (

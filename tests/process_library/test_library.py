@@ -15,16 +15,16 @@ from tests.conftest import World, csrf_token
 from tests.engine.test_decisions import TABLE
 from tests.process_library import diagrams
 from tests.webapp.cases import register, the_task
-from webapp.auth.models import User
-from webapp.extensions import db
-from webapp.workflow.models import ProcessDraft, ProcessInstance, ProcessVersion
-from webapp.workflow.service import (
+from webapp.cases.models import ProcessDraft, ProcessInstance, ProcessVersion
+from webapp.cases.service import (
     APPEAL_PROCESS,
     BUNDLED_LINEAGES,
     current_version,
     decide_with_latest,
     register_bundled_lineage,
 )
+from webapp.extensions import db
+from webapp.platform.auth.models import User
 
 ClientFor = Callable[[User], FlaskClient]
 BASE = f"/processes/{APPEAL_PROCESS}"

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from tests.conftest import World
 from tests.process_library import diagrams
 from tests.webapp.conftest import Api
-from webapp.auth.models import User
+from webapp.platform.auth.models import User
 
 URL = "/processes/validate"
 XML = {"Content-Type": "application/xml"}

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from tests.conftest import World, csrf_token
 from tests.webapp.cases import appeal_by_number, appeal_count, invalid_fields, parse, pending_tasks
-from webapp.appeals.service import access_code_digest
-from webapp.tasks.service import inbox
+from webapp.cases.tasks.service import inbox
+from webapp.casework.appeals.service import access_code_digest
 
 FORM_URL = "/murojaat"
 TEXT = "Ko'chamizda kechasi chiroqlar yonmaydi, bolalar maktabdan qaytishda qo'rqishadi."

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
 from tests.webapp.cases import appeal_by_number, appeal_count, complete, drive_to, event_kinds, pending_names, register
-from webapp.appeals.models import Appeal, AppealLink, AppealRating
-from webapp.appeals.service import access_code_digest
-from webapp.auth.models import User
+from webapp.casework.appeals.models import Appeal, AppealLink, AppealRating
+from webapp.casework.appeals.service import access_code_digest
 from webapp.extensions import db
-from webapp.notifications.models import OutboxMessage
+from webapp.platform.auth.models import User
+from webapp.platform.notifications.models import OutboxMessage
 
 APPLICANT = {"applicant_name": "Rahimov Jasur", "applicant_phone": "+998 91 555 44 33", "address": "Navro'z ko'chasi 7"}
 

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 
 from tests.conftest import World, csrf_token
 from tests.webapp.cases import APPEAL_TEXT, drive_to, register
-from webapp.appeals.models import Appeal, Document
+from webapp.casework.appeals.models import Appeal, Document
 from webapp.extensions import db
-from webapp.timeutil import local_today
+from webapp.platform.timeutil import local_today
 
 APPLICANT = {"applicant_name": "Rahimov Jasur", "applicant_phone": "+998 91 555 44 33", "address": "Navro'z ko'chasi 7"}
 PERSONAL = ("Rahimov", "555 44 33", "Navro", APPEAL_TEXT[:20])

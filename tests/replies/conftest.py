@@ -19,7 +19,7 @@ from flask import Flask
 from tests.conftest import World
 from tests.webapp.cases import complete, drive_to, register
 from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
-from webapp.appeals.models import Appeal
+from webapp.casework.appeals.models import Appeal
 
 RUSSIAN_TEXT = "Во дворе по ночам шумят подростки, прошу принять меры. Жильцы не могут спать."
 UZBEK_REPLY = (

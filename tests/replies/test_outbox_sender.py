@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from tests.conftest import World
 from tests.replies.conftest import Inbox
-from webapp.appeals.models import Appeal, Document
+from webapp.casework.appeals.models import Appeal, Document
 from webapp.extensions import db
-from webapp.notifications.gateways import SmsError, gateway_from_config
-from webapp.notifications.models import OutboxMessage
-from webapp.notifications.sender import send_due_messages
-from webapp.notifications.service import queue_message
-from webapp.timeutil import as_utc
+from webapp.platform.notifications.gateways import SmsError, gateway_from_config
+from webapp.platform.notifications.models import OutboxMessage
+from webapp.platform.notifications.sender import send_due_messages
+from webapp.platform.notifications.service import queue_message
+from webapp.platform.timeutil import as_utc
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 
 from tests.conftest import World, require_postgres
 from webapp.extensions import db
-from webapp.notifications.gateways import register_gateway
-from webapp.notifications.models import OutboxMessage
-from webapp.notifications.sender import send_due_messages
-from webapp.notifications.service import queue_message
+from webapp.platform.notifications.gateways import register_gateway
+from webapp.platform.notifications.models import OutboxMessage
+from webapp.platform.notifications.sender import send_due_messages
+from webapp.platform.notifications.service import queue_message
 
 pytestmark = pytest.mark.postgres
 

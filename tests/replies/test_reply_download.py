@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from tests.conftest import World
 from tests.webapp.cases import parse, path_of
-from webapp.appeals.models import Appeal, Document
-from webapp.auth.models import User
+from webapp.casework.appeals.models import Appeal, Document
 from webapp.extensions import db
+from webapp.platform.auth.models import User
 
 AsUser = Callable[[User], FlaskClient]
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from tests.conftest import World
 from tests.replies.conftest import RUSSIAN_REPLY, RUSSIAN_TEXT, UZBEK_REPLY, finish_case
 from tests.webapp.cases import drive_to, register
-from webapp.appeals.models import Appeal, Document
+from webapp.casework.appeals.models import Appeal, Document
+from webapp.casework.replies.service import store_reply_letter
 from webapp.extensions import db
-from webapp.notifications.models import OutboxMessage
-from webapp.replies.service import store_reply_letter
+from webapp.platform.notifications.models import OutboxMessage
 
 
 def documents(appeal: Appeal) -> list[Document]:

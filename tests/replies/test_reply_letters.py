@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from webapp.replies.letters import LetterData, case_fields, detect_language, render_letter, render_notice
-from webapp.replies.pdf import PdfFontMissing, render_pdf
+from webapp.casework.replies.letters import LetterData, case_fields, detect_language, render_letter, render_notice
+from webapp.casework.replies.pdf import PdfFontMissing, render_pdf
 
 
 def letter(**case_data: object) -> LetterData:

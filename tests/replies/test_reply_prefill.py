@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from tests.conftest import World
 from tests.replies.conftest import RUSSIAN_TEXT
 from tests.webapp.cases import complete, controls, drive_to, register
-from webapp.auth.models import User
+from webapp.platform.auth.models import User
 
 AsUser = Callable[[User], FlaskClient]
 

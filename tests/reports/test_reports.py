@@ -12,15 +12,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
 from tests.conftest import World
-from webapp.appeals.models import Appeal
-from webapp.appeals.service import NewAppeal, register_appeal
-from webapp.auth.models import User
+from webapp.analytics.reports import service
+from webapp.analytics.reports.models import MonthlyReport
+from webapp.analytics.reports.pdf import report_pdf
+from webapp.cases.service import bundled_files, publish_files
+from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.service import NewAppeal, register_appeal
 from webapp.extensions import db
-from webapp.reports import service
-from webapp.reports.models import MonthlyReport
-from webapp.reports.pdf import report_pdf
-from webapp.timeutil import TASHKENT, local_today
-from webapp.workflow.service import bundled_files, publish_files
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import TASHKENT, local_today
 
 HOT_ADDRESS = "Navoiy koʻchasi, 7-uy"
 

@@ -34,11 +34,11 @@ from tests.webapp.conftest import (  # noqa: F401 - shared web fixtures
     bearer_api,
     fresh_g_per_request,
 )
-from webapp.appeals.models import Appeal, AppealRating
+from webapp.analytics.stats.service import StatsFilter
+from webapp.cases.models import CaseEvent
+from webapp.casework.appeals.models import Appeal, AppealRating
 from webapp.extensions import db
-from webapp.stats.service import StatsFilter
-from webapp.territory.models import Mahalla
-from webapp.workflow.models import CaseEvent
+from webapp.platform.territory.models import Mahalla
 
 TODAY = dt.date(2026, 12, 5)
 NOVEMBER = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from tests.conftest import World
 from tests.stats.conftest import Api, Dataset
-from webapp.auth.models import User
-from webapp.stats.service import GROUPS
+from webapp.analytics.stats.service import GROUPS
+from webapp.platform.auth.models import User
 
 NOVEMBER = "from=2026-11-01&to=2026-11-30"
 ApiFor = Callable[[User], Api]

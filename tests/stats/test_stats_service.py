@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from tests.stats.conftest import TODAY, Dataset
-from webapp.stats import service
-from webapp.stats.service import StatsFilter
-from webapp.stats.sqlfuncs import interpolated_percentile
+from webapp.analytics.stats import service
+from webapp.analytics.stats.service import StatsFilter
+from webapp.analytics.stats.sqlfuncs import interpolated_percentile
 
 
 def test_district_totals(dataset: Dataset) -> None:

@@ -15,11 +15,11 @@ from tests.webapp.conftest import (  # noqa: F401 - shared web fixtures
     bearer_api,
     fresh_g_per_request,
 )
-from webapp.appeals.models import Appeal
-from webapp.auth.models import User
+from webapp.cases.models import PendingTask, ProcessInstance
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.timeutil import local_today, utcnow
-from webapp.workflow.models import PendingTask, ProcessInstance
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import local_today, utcnow
 
 
 @pytest.fixture

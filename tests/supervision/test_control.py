@@ -11,11 +11,11 @@ from sqlalchemy import select
 from tests.conftest import World, csrf_token
 from tests.supervision.conftest import Api
 from tests.webapp.cases import answers, appeal_by_number, case_state, event_kinds, register, the_task
-from webapp.auth.models import User
-from webapp.case_control.service import ControlRefused, change_status
+from webapp.cases.models import ProcessInstance
+from webapp.cases.service import CaseNotRunning, complete_task
+from webapp.casework.case_control.service import ControlRefused, change_status
 from webapp.extensions import db
-from webapp.workflow.models import ProcessInstance
-from webapp.workflow.service import CaseNotRunning, complete_task
+from webapp.platform.auth.models import User
 
 
 def status_of(number: str) -> tuple[str, str]:

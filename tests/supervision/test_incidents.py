@@ -13,13 +13,13 @@ from sqlalchemy import select
 from tests.conftest import World, csrf_token
 from tests.supervision.conftest import Api
 from tests.webapp.cases import answers, event_kinds, pending_names, register, the_task
-from webapp.appeals.models import Appeal
-from webapp.auth.models import User
-from webapp.case_control.service import ControlRefused, retry_incident
+from webapp.cases.models import CaseEvent, ProcessInstance
+from webapp.cases.service import APPEAL_PROCESS, StepFailed, complete_task, publish_files, read_process_directory
+from webapp.casework.appeals.models import Appeal
+from webapp.casework.case_control.service import ControlRefused, retry_incident
+from webapp.casework.supervision.service import incidents
 from webapp.extensions import db
-from webapp.supervision.service import incidents
-from webapp.workflow.models import CaseEvent, ProcessInstance
-from webapp.workflow.service import APPEAL_PROCESS, StepFailed, complete_task, publish_files, read_process_directory
+from webapp.platform.auth.models import User
 
 ACCEPTED = "<bpmn:script>outcome = 'accepted'"
 

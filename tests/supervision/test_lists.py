@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from tests.conftest import World
 from tests.supervision.conftest import Api, due_in, idle_for
 from tests.webapp.cases import complete, register
-from webapp.auth.models import User
-from webapp.supervision.service import Filters, due_soon, overdue_cases, stuck_cases, workload
+from webapp.casework.supervision.service import Filters, due_soon, overdue_cases, stuck_cases, workload
+from webapp.platform.auth.models import User
 
 
 def numbers(lines: list[Any]) -> list[str]:

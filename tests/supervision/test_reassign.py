@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from tests.conftest import World, csrf_token, make_user
 from tests.webapp.cases import event_kinds, register, the_task
-from webapp.auth.models import Role, User
+from webapp.cases.models import CaseEvent, Notification, PendingTask
+from webapp.casework.supervision.service import ReassignRefused, bulk_reassign, inspectors_in_scope
 from webapp.extensions import db
-from webapp.notifications.models import OutboxMessage
-from webapp.supervision.service import ReassignRefused, bulk_reassign, inspectors_in_scope
-from webapp.workflow.models import CaseEvent, Notification, PendingTask
+from webapp.platform.auth.models import Role, User
+from webapp.platform.notifications.models import OutboxMessage
 
 
 def assignees() -> dict[str, int | None]:

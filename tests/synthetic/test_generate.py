@@ -7,14 +7,14 @@ import datetime as dt
 from flask import Flask
 from sqlalchemy import func, select
 
-from webapp.appeals.models import Appeal, AppealNumberCounter, AppealRating
-from webapp.auth.models import Role, User
-from webapp.demo.seed import _answer as demo_answer
+from devtools.demo.seed import _answer as demo_answer
+from devtools.synthetic.service import Options, generate
+from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
+from webapp.cases.service import complete_task
+from webapp.casework.appeals.models import Appeal, AppealNumberCounter, AppealRating
 from webapp.extensions import db
-from webapp.synthetic.service import Options, generate
-from webapp.territory.models import District, Mahalla, Region
-from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance
-from webapp.workflow.service import complete_task
+from webapp.platform.auth.models import Role, User
+from webapp.platform.territory.models import District, Mahalla, Region
 
 ALL_STATUSES = {"registered", "under_review", "forwarded", "resolved", "answered", "rejected"}
 

@@ -13,16 +13,16 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tests.conftest import World
-from webapp.appeals.models import Appeal
-from webapp.appeals.service import NewAppeal, register_appeal
-from webapp.auth.models import User
+from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
+from webapp.cases.reminder_service import ESCALATION_TASK
+from webapp.cases.service import complete_task
+from webapp.cases.tasks.service import tasks_of_appeal
+from webapp.cases.timer_data import overdue_at
+from webapp.cases.timer_service import fire_due_timers
+from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.service import NewAppeal, register_appeal
 from webapp.extensions import db
-from webapp.tasks.service import tasks_of_appeal
-from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance
-from webapp.workflow.reminder_service import ESCALATION_TASK
-from webapp.workflow.service import complete_task
-from webapp.workflow.timer_data import overdue_at
-from webapp.workflow.timer_service import fire_due_timers
+from webapp.platform.auth.models import User
 
 UNKNOWN_TASK_ID = "3f1c2a9e-7b4d-4e8f-9a61-0c5d2e7b8f10"  # a well-formed id no task has
 APPEAL_TEXT = "Ko'chadagi chiroqlar yonmayapti, kechqurun xavfli bo'lib qoldi."

@@ -18,8 +18,8 @@ from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 
 from tests.conftest import World
-from webapp.auth.models import User
-from webapp.auth.service import issue_token
+from webapp.platform.auth.models import User
+from webapp.platform.auth.service import issue_token
 
 
 def _fresh_g(sender: Flask, **_extra: Any) -> None:

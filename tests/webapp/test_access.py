@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 
 from tests.conftest import World
 from tests.webapp.cases import UNKNOWN_TASK_ID, drive_to, parse, path_of, register
-from webapp.appeals.models import Appeal
-from webapp.auth.models import User
-from webapp.workflow.models import PendingTask
+from webapp.cases.models import PendingTask
+from webapp.casework.appeals.models import Appeal
+from webapp.platform.auth.models import User
 
 AsUser = Callable[[User], FlaskClient]
 

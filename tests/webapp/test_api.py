@@ -27,12 +27,12 @@ from tests.webapp.cases import (
     register,
 )
 from webapp.api.schemas import AppealOut, CompletedOut, ErrorOut, RegisteredAppealOut, TaskList
-from webapp.appeals.deadlines import registration_date
-from webapp.appeals.service import access_code_digest
-from webapp.auth.models import ApiToken, User
-from webapp.auth.service import issue_token
+from webapp.casework.appeals.deadlines import registration_date
+from webapp.casework.appeals.service import access_code_digest
 from webapp.extensions import db
-from webapp.timeutil import local_today, utcnow
+from webapp.platform.auth.models import ApiToken, User
+from webapp.platform.auth.service import issue_token
+from webapp.platform.timeutil import local_today, utcnow
 
 Api = Callable[..., Any]
 APPEAL = {

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 
 from tests.conftest import PASSWORD, World, csrf_token, login, submit_form
 from tests.webapp.cases import controls, feedback_count, html_lang, invalid_fields, parse, path_of
-from webapp.auth.models import User
 from webapp.extensions import db
+from webapp.platform.auth.models import User
 
 
 def logged_in_user_id(client: FlaskClient) -> str | None:

@@ -22,11 +22,11 @@ from tests.webapp.cases import (
     the_task,
     worker_for,
 )
-from webapp.appeals.models import Appeal
-from webapp.auth.models import User
+from webapp.cases.models import CaseEvent
+from webapp.cases.service import APPEAL_PROCESS, publish_files, read_process_directory
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.workflow.models import CaseEvent
-from webapp.workflow.service import APPEAL_PROCESS, publish_files, read_process_directory
+from webapp.platform.auth.models import User
 
 AsUser = Callable[[User], FlaskClient]
 PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"

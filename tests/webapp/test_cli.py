@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from engine import content_hash
 from tests.conftest import World
 from tests.webapp.cases import register
-from webapp.auth.models import ApiToken
+from webapp.cases.models import ProcessInstance, ProcessVersion
+from webapp.cases.service import APPEAL_PROCESS, read_process_directory
 from webapp.extensions import db
-from webapp.workflow.models import ProcessInstance, ProcessVersion
-from webapp.workflow.service import APPEAL_PROCESS, read_process_directory
+from webapp.platform.auth.models import ApiToken
 
 
 def version_count() -> int:

@@ -10,11 +10,11 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import World, require_postgres
-from webapp.appeals.service import NewAppeal, register_appeal
-from webapp.auth.service import issue_token
+from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
+from webapp.cases.tasks.service import tasks_of_appeal
+from webapp.casework.appeals.service import NewAppeal, register_appeal
 from webapp.extensions import db
-from webapp.tasks.service import tasks_of_appeal
-from webapp.workflow.models import CaseEvent, PendingTask, ProcessInstance
+from webapp.platform.auth.service import issue_token
 
 ANSWER = {"kind": "ariza", "category": "other", "urgency": "normal", "anonymous": False, "within_competence": True}
 

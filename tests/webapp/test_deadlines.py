@@ -1,4 +1,4 @@
-"""Legal time (webapp/appeals/deadlines.py): pure functions, no database."""
+"""Legal time (webapp/casework/appeals/deadlines.py): pure functions, no database."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from flask import Flask
 
-from webapp.appeals.deadlines import (
+from webapp.casework.appeals.deadlines import (
     DEFAULT_CALENDAR,
     ExtensionRefused,
     WorkingCalendar,
@@ -29,7 +29,7 @@ from webapp.appeals.deadlines import (
     registration_date,
     task_due_date,
 )
-from webapp.timeutil import TASHKENT
+from webapp.platform.timeutil import TASHKENT
 
 D = dt.date.fromisoformat
 UTC = dt.UTC

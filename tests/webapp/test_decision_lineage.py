@@ -10,7 +10,7 @@ from flask import Flask
 
 from engine import DiagramError
 from tests.engine.test_decisions import TABLE
-from webapp.workflow.service import (
+from webapp.cases.service import (
     BUNDLED_LINEAGES,
     bundled_files,
     current_version,

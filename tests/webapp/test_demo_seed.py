@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import func, select
 
-from webapp.appeals.models import Appeal
-from webapp.demo.seed import seed
+from devtools.demo.seed import seed
+from webapp.cases.models import PendingTask, ProcessInstance, ProcessVersion
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.prevention.models import PreventionPlan, SupervisedPerson
-from webapp.workflow.models import PendingTask, ProcessInstance, ProcessVersion
+from webapp.prevention.registry.models import PreventionPlan, SupervisedPerson
 
 LIVE = select(func.count()).select_from(Appeal).where(Appeal.id.in_(select(ProcessInstance.appeal_id)))
 

@@ -12,11 +12,11 @@ from flask.testing import FlaskClient
 
 from tests.conftest import World
 from tests.webapp.cases import complete, drive_to, path_of, register
-from webapp.appeals.models import Appeal
-from webapp.auth.models import User
-from webapp.diagrams.service import case_diagrams, diagram_xml
+from webapp.cases.service import publish_files, read_process_directory
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.workflow.service import publish_files, read_process_directory
+from webapp.platform.auth.models import User
+from webapp.studio.diagrams.service import case_diagrams, diagram_xml
 
 AsUser = Callable[[User], FlaskClient]
 MAIN = "appeal_lifecycle"

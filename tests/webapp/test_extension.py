@@ -26,17 +26,17 @@ from tests.webapp.cases import (
     worker_for,
 )
 from webapp.api.schemas import AppealOut, ErrorOut
-from webapp.appeals.deadlines import ExtensionRefused
-from webapp.appeals.models import Appeal
-from webapp.appeals.service import NewAppeal, register_appeal
-from webapp.auth.models import User
-from webapp.auth.service import issue_token
+from webapp.cases.models import CaseEvent, ProcessInstance
+from webapp.cases.service import complete_task
+from webapp.casework.appeals.deadlines import ExtensionRefused
+from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.service import NewAppeal, register_appeal
+from webapp.casework.legal_terms.service import NotPermitted, extend_deadline
 from webapp.extensions import db
-from webapp.legal_terms.service import NotPermitted, extend_deadline
-from webapp.notifications.models import OutboxMessage
-from webapp.timeutil import TASHKENT
-from webapp.workflow.models import CaseEvent, ProcessInstance
-from webapp.workflow.service import complete_task
+from webapp.platform.auth.models import User
+from webapp.platform.auth.service import issue_token
+from webapp.platform.notifications.models import OutboxMessage
+from webapp.platform.timeutil import TASHKENT
 
 AsUser = Callable[[User], FlaskClient]
 D = dt.date.fromisoformat
@@ -241,7 +241,7 @@ def test_extra_study_after_a_shorter_extension_takes_the_longer_term(world: Worl
 
 
 def test_a_task_completed_on_a_stale_read_after_an_extension_is_a_conflict(world: World) -> None:
-    from webapp.workflow.service import Conflict
+    from webapp.cases.service import Conflict
 
     appeal = registered(world)
     pending = the_task(appeal, "check_registration")

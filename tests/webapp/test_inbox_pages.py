@@ -8,9 +8,9 @@ from flask.testing import FlaskClient
 
 from tests.conftest import World
 from tests.webapp.cases import parse, register
-from webapp.auth.models import User
+from webapp.cases.tasks.service import INBOX_PAGE_SIZE
 from webapp.extensions import db
-from webapp.tasks.service import INBOX_PAGE_SIZE
+from webapp.platform.auth.models import User
 
 AsUser = Callable[[User], FlaskClient]
 

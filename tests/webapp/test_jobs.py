@@ -13,10 +13,10 @@ from tests.conftest import World
 from tests.webapp.cases import register
 from webapp.cli import _group
 from webapp.extensions import db
-from webapp.jobs.registry import JOBS, Job
-from webapp.jobs.scheduler import Scheduler
-from webapp.notifications.models import OutboxMessage
-from webapp.notifications.service import queue_message
+from webapp.platform.jobs.registry import JOBS, Job
+from webapp.platform.jobs.scheduler import Scheduler
+from webapp.platform.notifications.models import OutboxMessage
+from webapp.platform.notifications.service import queue_message
 
 
 class Clock:
@@ -87,7 +87,7 @@ def test_worker_and_run_commands_are_offered() -> None:
 
 
 def test_every_registry_job_is_a_celery_task_on_the_beat_schedule() -> None:
-    from webapp.jobs.celery_app import celery_app
+    from webapp.platform.jobs.celery_app import celery_app
 
     names = {f"mahalla.{job.name}" for job in JOBS}
     assert names <= set(celery_app.tasks)

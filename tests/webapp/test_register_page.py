@@ -23,9 +23,9 @@ from tests.webapp.cases import (
     path_of,
     pending_tasks,
 )
-from webapp.appeals.deadlines import add_term, registration_date
-from webapp.auth.models import User
-from webapp.timeutil import utcnow
+from webapp.casework.appeals.deadlines import add_term, registration_date
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import utcnow
 
 AsUser = Callable[[User], FlaskClient]
 NUMBER = re.compile(r"^/appeals/(?P<number>(?P<year>\d{4})-(?P<seq>\d{6}))$")

@@ -9,10 +9,10 @@ from sqlalchemy import update
 
 from tests.conftest import World
 from tests.webapp.cases import drive_to, register
-from webapp.appeals.models import Appeal, AppealRating
-from webapp.auth.models import User
+from webapp.casework.appeals.models import Appeal, AppealRating
+from webapp.casework.related.service import link_appeal
 from webapp.extensions import db
-from webapp.related.service import link_appeal
+from webapp.platform.auth.models import User
 
 
 def panel_text(html: str) -> str:

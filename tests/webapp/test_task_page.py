@@ -31,13 +31,13 @@ from tests.webapp.cases import (
     the_task,
     worker_for,
 )
-from webapp.appeals.deadlines import add_term
-from webapp.appeals.models import Appeal
-from webapp.auth.models import User
+from webapp.cases.models import CaseEvent, PendingTask
+from webapp.cases.service import current_version, library_for
+from webapp.casework.appeals.deadlines import add_term
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.timeutil import local_today
-from webapp.workflow.models import CaseEvent, PendingTask
-from webapp.workflow.service import current_version, library_for
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import local_today
 
 AsUser = Callable[[User], FlaskClient]
 

@@ -14,17 +14,17 @@ from sqlalchemy import func, select
 
 from tests.conftest import World
 from tests.webapp.cases import drive_to, pending_tasks, register
-from webapp.appeals.models import Appeal
+from webapp.cases.models import CaseEvent, Notification, PendingTask, ProcessInstance
+from webapp.cases.service import complete_task
+from webapp.cases.timer_data import overdue_at, reminded_task, reminder_at, timer_data
+from webapp.cases.timer_service import fire_due_timers, refresh_overdue_flags
+from webapp.casework.appeals.models import Appeal
+from webapp.casework.legal_terms.service import extend_deadline
 from webapp.extensions import db
-from webapp.jobs.registry import JOBS
-from webapp.jobs.scheduler import Scheduler
-from webapp.legal_terms.service import extend_deadline
-from webapp.notifications.models import OutboxMessage
-from webapp.timeutil import as_utc, local_today
-from webapp.workflow.models import CaseEvent, Notification, PendingTask, ProcessInstance
-from webapp.workflow.service import complete_task
-from webapp.workflow.timer_data import overdue_at, reminded_task, reminder_at, timer_data
-from webapp.workflow.timer_service import fire_due_timers, refresh_overdue_flags
+from webapp.platform.jobs.registry import JOBS
+from webapp.platform.jobs.scheduler import Scheduler
+from webapp.platform.notifications.models import OutboxMessage
+from webapp.platform.timeutil import as_utc, local_today
 
 HOUR = dt.timedelta(hours=1)
 

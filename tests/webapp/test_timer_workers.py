@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 
 from tests.conftest import World, require_postgres
 from tests.webapp.cases import drive_to, register
-from webapp.appeals.models import Appeal
+from webapp.cases.models import CaseEvent, PendingTask
+from webapp.cases.timer_data import overdue_at
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
-from webapp.workflow.models import CaseEvent, PendingTask
-from webapp.workflow.timer_data import overdue_at
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = 6
@@ -35,7 +35,7 @@ WORKER = """
 import json, sys, time, datetime as dt
 from pathlib import Path
 from webapp import create_app
-from webapp.workflow.timer_service import fire_due_timers
+from webapp.cases.timer_service import fire_due_timers
 app = create_app()
 now, go = dt.datetime.fromisoformat(sys.argv[1]), Path(sys.argv[2])
 fired, idle = [], 0
@@ -144,7 +144,17 @@ def celery_workers(app: Flask) -> Iterator[dict[str, Any]]:
     celery = str(Path(sys.executable).with_name("celery"))
     workers = [
         subprocess.Popen(
-            [celery, "-A", "webapp.jobs.celery_app", "worker", "-Q", queue, "--pool=solo", "-n", f"{queue}-{i}@%h"],
+            [
+                celery,
+                "-A",
+                "webapp.platform.jobs.celery_app",
+                "worker",
+                "-Q",
+                queue,
+                "--pool=solo",
+                "-n",
+                f"{queue}-{i}@%h",
+            ],
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

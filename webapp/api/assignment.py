@@ -12,11 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from webapp.api.openapi import operation
 from webapp.api.routes import _json_body, _pydantic_errors, blueprint, error
 from webapp.api.schemas import AssigneeOut, ErrorOut
-from webapp.assignment import service
-from webapp.assignment.messages import CONFLICT_CODES, refusal_message
-from webapp.auth.models import Role, User
-from webapp.tasks.service import task_for
-from webapp.workflow.models import PendingTask
+from webapp.cases.assignment import service
+from webapp.cases.assignment.messages import CONFLICT_CODES, refusal_message
+from webapp.cases.models import PendingTask
+from webapp.cases.tasks.service import task_for
+from webapp.platform.auth.models import Role, User
 
 
 class AssignIn(BaseModel):

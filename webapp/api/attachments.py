@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from webapp.api.openapi import operation
 from webapp.api.routes import blueprint, error
 from webapp.api.schemas import AttachmentList, ErrorOut
-from webapp.appeals.service import appeal_for
-from webapp.attachments.files import UploadRefused, read_uploads
-from webapp.attachments.service import add_attachments
-from webapp.auth.models import Role
+from webapp.casework.appeals.service import appeal_for
+from webapp.intake.attachments.files import UploadRefused, read_uploads
+from webapp.intake.attachments.service import add_attachments
+from webapp.platform.auth.models import Role
 
 UPLOADING_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
 

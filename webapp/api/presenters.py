@@ -6,12 +6,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from webapp.appeals.deadlines import days_left
-from webapp.appeals.models import Appeal
-from webapp.public.service import TrackingView
-from webapp.timeutil import local_today
-from webapp.workflow.models import PendingTask
-from webapp.workflow.service import task_form
+from webapp.cases.models import PendingTask
+from webapp.cases.service import task_form
+from webapp.casework.appeals.deadlines import days_left
+from webapp.casework.appeals.models import Appeal
+from webapp.intake.public.service import TrackingView
+from webapp.platform.timeutil import local_today
 
 
 def appeal(item: Appeal) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from engine import defined_ids
 from webapp.api.openapi import operation
 from webapp.api.routes import blueprint, error
 from webapp.api.schemas import ErrorOut
-from webapp.auth.models import Role
-from webapp.process_library import service
-from webapp.process_library.messages import problem_dicts, refusal_message
-from webapp.workflow.service import APPEAL_PROCESS, latest_version
+from webapp.cases.service import APPEAL_PROCESS, latest_version
+from webapp.platform.auth.models import Role
+from webapp.studio.library import service
+from webapp.studio.library.messages import problem_dicts, refusal_message
 
 VALIDATING_ROLES = (Role.METHODOLOGIST.value,)
 

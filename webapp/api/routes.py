@@ -24,20 +24,20 @@ from webapp.api.schemas import (
     RegisteredAppealOut,
     TaskList,
 )
-from webapp.appeals.deadlines import ExtensionRefused
-from webapp.appeals.models import Channel
-from webapp.appeals.service import NewAppeal, appeal_for, register_appeal, visible_appeal
-from webapp.assignment.service import held_by_other, may_complete_condition
-from webapp.auth.models import Role
-from webapp.auth.service import user_for_token
-from webapp.legal_terms.forms import refusal_message
-from webapp.legal_terms.service import CONFLICTS, NotPermitted, extend_deadline
-from webapp.public.limits import tracking_limits
-from webapp.public.service import reply_letter_pdf, tracked_appeal, tracking_view
-from webapp.supervision.messages import not_running_message
-from webapp.tasks.service import inbox
-from webapp.territory.service import mahallas_for_registration, task_scope
-from webapp.workflow.service import CaseNotRunning, Conflict, StepFailed, complete_task_in_scope, was_completed
+from webapp.cases.assignment.service import held_by_other, may_complete_condition
+from webapp.cases.service import CaseNotRunning, Conflict, StepFailed, complete_task_in_scope, was_completed
+from webapp.cases.tasks.service import inbox
+from webapp.casework.appeals.deadlines import ExtensionRefused
+from webapp.casework.appeals.models import Channel
+from webapp.casework.appeals.service import NewAppeal, appeal_for, register_appeal, visible_appeal
+from webapp.casework.legal_terms.forms import refusal_message
+from webapp.casework.legal_terms.service import CONFLICTS, NotPermitted, extend_deadline
+from webapp.casework.supervision.messages import not_running_message
+from webapp.intake.public.limits import tracking_limits
+from webapp.intake.public.service import reply_letter_pdf, tracked_appeal, tracking_view
+from webapp.platform.auth.models import Role
+from webapp.platform.auth.service import user_for_token
+from webapp.platform.territory.service import mahallas_for_registration, task_scope
 
 API_PREFIX = "/api/v1"
 blueprint = Blueprint("api", __name__, url_prefix=API_PREFIX)

@@ -8,14 +8,14 @@ from flask import g, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
+from webapp.analytics.stats import service
+from webapp.analytics.stats.params import BadParameter, parse_attributes, parse_period
 from webapp.api.openapi import operation
 from webapp.api.routes import blueprint, error
 from webapp.api.schemas import ErrorOut
-from webapp.auth.models import Role, User
-from webapp.stats import service
-from webapp.stats.params import BadParameter, parse_attributes, parse_period
-from webapp.territory.models import District, Mahalla, Region
-from webapp.territory.service import mahalla_by_code
+from webapp.platform.auth.models import Role, User
+from webapp.platform.territory.models import District, Mahalla, Region
+from webapp.platform.territory.service import mahalla_by_code
 
 
 class FiguresOut(BaseModel):

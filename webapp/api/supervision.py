@@ -13,11 +13,11 @@ from webapp.api import presenters
 from webapp.api.openapi import operation
 from webapp.api.routes import _json_body, _pydantic_errors, blueprint, error
 from webapp.api.schemas import ErrorOut
-from webapp.appeals.service import appeal_for
-from webapp.auth.models import Role
-from webapp.case_control.service import ControlRefused, change_status
-from webapp.supervision import service
-from webapp.supervision.messages import control_message
+from webapp.casework.appeals.service import appeal_for
+from webapp.casework.case_control.service import ControlRefused, change_status
+from webapp.casework.supervision import service
+from webapp.casework.supervision.messages import control_message
+from webapp.platform.auth.models import Role
 
 SUPERVISING_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)
 FILTER_PARAMETERS = {

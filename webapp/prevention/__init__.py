@@ -1,1 +1,1 @@
-"""Prevention work ("Xavfsiz mahalla"): the prevention registry and individual prevention plans."""
+"""Prevention work ("Xavfsiz mahalla"): registry, plans, youth, patrols, events, joint plans, monitoring."""

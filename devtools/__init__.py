@@ -1,0 +1,1 @@
+"""Development tools outside the production package: the demo city and the synthetic country."""

@@ -1,0 +1,1 @@
+"""Analytics: statistics, dashboards, bottlenecks, monthly reports, list exports."""

@@ -1,0 +1,418 @@
+"""Time spent in each BPMN user task, per process version, territory and period.
+
+The figures come from ``task_timings`` (one row per completed task, written with the completion)
+and, for the tasks waiting now, from the pending-task projection. On PostgreSQL the median and
+the 90th percentile are ``percentile_cont`` aggregates computed in the database, from the
+(district, version, completed) index; SQLite (the embedded default) has no ordered-set
+aggregates, so the durations are streamed in order and the same linear interpolation is done here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select, text, true
+
+from webapp.analytics.bottlenecks.models import TaskTiming
+from webapp.analytics.stats.sqlfuncs import interpolated_percentile, percentile_cont
+from webapp.cases.models import PendingTask, ProcessInstance, ProcessVersion
+from webapp.cases.service import APPEAL_PROCESS, library_for
+from webapp.extensions import db
+from webapp.platform.auth.models import Role, User
+from webapp.platform.territory.models import District, Mahalla, Region
+from webapp.platform.territory.service import district_scope
+from webapp.platform.timeutil import TASHKENT, local_today
+from webapp.studio.diagrams.service import ProcessOutline, version_outline
+
+METRICS = ("median", "p90")
+DEFAULT_PERIOD_DAYS = 90
+MAX_PERIOD_DAYS = 3 * 366
+# Roles that see the territory-wide figures: methodologists and administrators everywhere.
+NATIONWIDE = (Role.ADMIN.value, Role.METHODOLOGIST.value)
+
+
+class BadFilter(ValueError):
+    """A filter value is malformed or names nothing (``name`` says which): answered with 400."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+class OutOfScope(PermissionError):
+    """The territory asked for lies outside the caller's: answered with 403."""
+
+
+@dataclass(frozen=True)
+class Territory:
+    """At most one of region / district / mahalla narrows the figures (the narrowest wins)."""
+
+    region: Region | None = None
+    district: District | None = None
+    mahalla: Mahalla | None = None
+
+    def condition(self, district_column: Any, mahalla_column: Any) -> ColumnElement[bool]:
+        if self.mahalla is not None:
+            return mahalla_column == self.mahalla.id  # type: ignore[no-any-return]
+        if self.district is not None:
+            return district_column == self.district.id  # type: ignore[no-any-return]
+        if self.region is not None:
+            return district_column.in_(_districts_of(self.region.id))  # type: ignore[no-any-return]
+        return true()
+
+
+@dataclass(frozen=True)
+class Query:
+    version: ProcessVersion
+    territory: Territory
+    date_from: dt.date
+    date_to: dt.date
+    metric: str = "median"
+
+
+@dataclass
+class TaskFigures:
+    name: str
+    title: str
+    process_id: str
+    lane: str | None
+    completed: int = 0
+    median: float | None = None  # seconds
+    p90: float | None = None
+    waiting: int = 0
+
+    def value(self, metric: str) -> float | None:
+        return self.p90 if metric == "p90" else self.median
+
+
+@dataclass
+class Figures:
+    query: Query
+    tasks: list[TaskFigures] = field(default_factory=list)
+    processes: dict[str, ProcessOutline] = field(default_factory=dict)
+
+    @property
+    def slowest(self) -> float:
+        values = [t.value(self.query.metric) or 0.0 for t in self.tasks]
+        return max(values, default=0.0)
+
+    def level(self, task: TaskFigures) -> float | None:
+        """0 (fastest) … 1 (slowest of the version) by the chosen metric; None without completions."""
+        value = task.value(self.query.metric)
+        if value is None:
+            return None
+        top = self.slowest
+        return round(value / top, 3) if top > 0 else 0.0
+
+
+def _districts_of(region_id: int) -> Any:
+    return select(District.id).where(District.region_id == region_id).scalar_subquery()
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+
+def scope_condition(user: User, district_column: Any) -> ColumnElement[bool]:
+    """The caller's territory, as a condition on a district column (methodologists: everywhere)."""
+    return district_scope(user, district_column, NATIONWIDE)
+
+
+def _in_scope(user: User, district: District) -> bool:
+    if user.role in NATIONWIDE:
+        return True
+    if user.role == Role.SUPERVISOR.value:
+        if user.district_id is not None:
+            return district.id == user.district_id
+        return user.region_id is not None and district.region_id == user.region_id
+    return False
+
+
+@dataclass(frozen=True)
+class TerritoryChoices:
+    regions: list[Region]
+    districts: list[District]
+    mahallas: list[Mahalla]
+
+
+def territory_choices(user: User) -> TerritoryChoices:
+    """The regions, districts and mahallas the caller may narrow the figures to."""
+    districts = list(
+        db.session.scalars(select(District).where(scope_condition(user, District.id)).order_by(District.name))
+    )
+    mahallas = list(
+        db.session.scalars(select(Mahalla).where(scope_condition(user, Mahalla.district_id)).order_by(Mahalla.name))
+    )
+    regions = list(db.session.scalars(select(Region).order_by(Region.name))) if user.role in NATIONWIDE else []
+    return TerritoryChoices(regions, districts, mahallas)
+
+
+def _number(args: Any, name: str) -> int | None:
+    raw = str(args.get(name, "") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise BadFilter(name, f"{name} must be the number of a {name}")
+    return int(raw)
+
+
+def territory_from(user: User, args: Any) -> Territory:
+    """The territory of the request (ids ``region``, ``district``, ``mahalla``), checked against the
+    caller's scope: BadFilter when one names nothing, OutOfScope when it lies outside."""
+    region_id, district_id, mahalla_id = (_number(args, n) for n in ("region", "district", "mahalla"))
+    if mahalla_id is not None:
+        mahalla = db.session.get(Mahalla, mahalla_id)
+        if mahalla is None:
+            raise BadFilter("mahalla", "mahalla: no such mahalla")
+        if not _in_scope(user, mahalla.district):
+            raise OutOfScope("mahalla")
+        return Territory(mahalla=mahalla)
+    if district_id is not None:
+        district = db.session.get(District, district_id)
+        if district is None:
+            raise BadFilter("district", "district: no such district")
+        if not _in_scope(user, district):
+            raise OutOfScope("district")
+        return Territory(district=district)
+    if region_id is not None:
+        region = db.session.get(Region, region_id)
+        if region is None:
+            raise BadFilter("region", "region: no such region")
+        if user.role not in NATIONWIDE and not (user.district_id is None and user.region_id == region.id):
+            raise OutOfScope("region")
+        return Territory(region=region)
+    return Territory()
+
+
+def _date(args: Any, name: str, default: dt.date) -> dt.date:
+    raw = str(args.get(name, "") or "").strip()
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadFilter(name, f"{name} must be a date written YYYY-MM-DD") from None
+
+
+def period_from(args: Any, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    today = today or local_today()
+    date_to = _date(args, "to", today)
+    date_from = _date(args, "from", date_to - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1))
+    if date_from > date_to:
+        raise BadFilter("from", "from must not be after to")
+    if (date_to - date_from).days >= MAX_PERIOD_DAYS:
+        raise BadFilter("from", f"the period may span at most {MAX_PERIOD_DAYS} days")
+    return date_from, date_to
+
+
+def lifecycle_versions() -> list[ProcessVersion]:
+    """The published versions of the appeal lifecycle, newest first."""
+    return list(
+        db.session.scalars(
+            select(ProcessVersion).where(ProcessVersion.process_id == APPEAL_PROCESS).order_by(ProcessVersion.id.desc())
+        )
+    )
+
+
+def _newest_with_cases(versions: list[ProcessVersion]) -> ProcessVersion | None:
+    """The newest version that cases run on (a version just published has no figures yet)."""
+    for version in versions:
+        running = select(ProcessInstance.id).where(ProcessInstance.process_version_id == version.id).limit(1)
+        if db.session.scalar(running) is not None:
+            return version
+    return versions[0] if versions else None
+
+
+def version_from(args: Any, versions: list[ProcessVersion]) -> ProcessVersion | None:
+    wanted = _number(args, "version")
+    if wanted is None:
+        return _newest_with_cases(versions)
+    for version in versions:
+        if version.id == wanted:
+            return version
+    raise BadFilter("version", "version: no such version of the appeal lifecycle")
+
+
+def query_from(user: User, args: Any, versions: list[ProcessVersion]) -> Query | None:
+    """Parse the page's filters; None when no version is published yet."""
+    territory = territory_from(user, args)
+    date_from, date_to = period_from(args)
+    version = version_from(args, versions)
+    metric = str(args.get("metric", "") or "median")
+    if metric not in METRICS:
+        raise BadFilter("metric", "metric must be median or p90")
+    if version is None:
+        return None
+    return Query(version, territory, date_from, date_to, metric)
+
+
+# --- the figures ---------------------------------------------------------------------------------
+
+
+def _bounds(query: Query) -> tuple[dt.datetime, dt.datetime]:
+    """The period's days in Tashkent, as UTC instants [start, end)."""
+    start = dt.datetime.combine(query.date_from, dt.time(), tzinfo=TASHKENT).astimezone(dt.UTC)
+    end = dt.datetime.combine(query.date_to + dt.timedelta(days=1), dt.time(), tzinfo=TASHKENT).astimezone(dt.UTC)
+    return start, end
+
+
+def _timing_filter(user: User, query: Query) -> ColumnElement[bool]:
+    start, end = _bounds(query)
+    return and_(
+        TaskTiming.process_version_id == query.version.id,
+        TaskTiming.completed_at >= start,
+        TaskTiming.completed_at < end,
+        scope_condition(user, TaskTiming.district_id),
+        query.territory.condition(TaskTiming.district_id, TaskTiming.mahalla_id),
+    )
+
+
+def durations_statement(condition: ColumnElement[bool]) -> Any:
+    """Per task: completions, median and 90th percentile of the seconds (PostgreSQL)."""
+    return (
+        select(
+            TaskTiming.task_name,
+            func.count(),
+            percentile_cont(0.5, TaskTiming.seconds),
+            percentile_cont(0.9, TaskTiming.seconds),
+        )
+        .where(condition)
+        .group_by(TaskTiming.task_name)
+    )
+
+
+def _durations_by_database(condition: ColumnElement[bool]) -> dict[str, tuple[int, float | None, float | None]]:
+    rows = db.session.execute(durations_statement(condition))
+    return {name: (int(count), _float(median), _float(p90)) for name, count, median, p90 in rows}
+
+
+def _durations_streamed(condition: ColumnElement[bool]) -> dict[str, tuple[int, float | None, float | None]]:
+    rows = db.session.execute(
+        select(TaskTiming.task_name, TaskTiming.seconds)
+        .where(condition)
+        .order_by(TaskTiming.task_name, TaskTiming.seconds)
+        .execution_options(yield_per=5000)
+    )
+    result: dict[str, tuple[int, float | None, float | None]] = {}
+    for name, values in _grouped(rows):
+        result[name] = (len(values), interpolated_percentile(values, 0.5), interpolated_percentile(values, 0.9))
+    return result
+
+
+def _grouped(rows: Iterable[Any]) -> Iterator[tuple[str, list[float]]]:
+    name: str | None = None
+    values: list[float] = []
+    for row_name, seconds in rows:
+        if row_name != name:
+            if name is not None:
+                yield name, values
+            name, values = row_name, []
+        values.append(float(seconds))
+    if name is not None:
+        yield name, values
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _waiting(user: User, query: Query) -> dict[str, int]:
+    rows = db.session.execute(
+        select(PendingTask.name, func.count())
+        .join(ProcessInstance, ProcessInstance.id == PendingTask.instance_id)
+        .where(
+            ProcessInstance.process_version_id == query.version.id,
+            scope_condition(user, PendingTask.district_id),
+            query.territory.condition(PendingTask.district_id, PendingTask.mahalla_id),
+        )
+        .group_by(PendingTask.name)
+    )
+    return {name: int(count) for name, count in rows}
+
+
+def task_figures(user: User, query: Query) -> Figures:
+    """Per user task of the version: completions, median and p90 time in the period, waiting now.
+
+    Tasks come in diagram order (main process first, then each called process); every user task
+    of the version is listed, with zeros where nothing happened.
+    """
+    library = library_for(query.version)
+    processes = version_outline(query.version)
+    condition = _timing_filter(user, query)
+    if db.engine.dialect.name == "postgresql":
+        durations = _durations_by_database(condition)
+    else:
+        durations = _durations_streamed(condition)
+    waiting = _waiting(user, query)
+    order = {process_id: index for index, process_id in enumerate(_process_order(processes, library.main_process_id))}
+    tasks = []
+    for info in library.user_tasks.values():
+        count, median, p90 = durations.get(info.id, (0, None, None))
+        tasks.append(
+            TaskFigures(
+                name=info.id,
+                title=info.title,
+                process_id=info.process_id,
+                lane=info.lane,
+                completed=count,
+                median=median,
+                p90=p90,
+                waiting=waiting.get(info.id, 0),
+            )
+        )
+    tasks.sort(key=lambda t: (order.get(t.process_id, len(order)), t.process_id, _position(processes, t)))
+    return Figures(query=query, tasks=tasks, processes=processes)
+
+
+def _process_order(processes: dict[str, ProcessOutline], main_id: str) -> list[str]:
+    """The main process, then the processes it calls in the order of its call activities."""
+    main = processes.get(main_id)
+    called = [p for _call, p in main.calls if p in processes] if main is not None else []
+    return [main_id, *dict.fromkeys(called)]
+
+
+def _position(processes: dict[str, ProcessOutline], task: TaskFigures) -> int:
+    process = processes.get(task.process_id)
+    return process.task_order.index(task.name) if process is not None and task.name in process.task_order else 0
+
+
+def diagram_order(figures: Figures) -> list[ProcessOutline]:
+    order = _process_order(figures.processes, library_for(figures.query.version).main_process_id)
+    return [figures.processes[p] for p in order if p in figures.processes]
+
+
+# --- filling the projection from the event log ----------------------------------------------------
+
+_SECONDS = {
+    "postgresql": "extract(epoch from c.occurred_at - r.ready_at)",
+    "sqlite": "(julianday(c.occurred_at) - julianday(r.ready_at)) * 86400.0",
+}
+# Each completed task not yet in task_timings, with the moment it was created (became ready).
+_BACKFILL = """
+INSERT INTO task_timings (task_id, appeal_id, process_version_id, task_name, district_id, mahalla_id,
+                          ready_at, completed_at, seconds, actor_id)
+SELECT c.task_id, c.appeal_id, p.process_version_id, c.task_name, a.district_id, a.mahalla_id,
+       r.ready_at, c.occurred_at, {seconds}, c.actor_id
+FROM case_events c
+JOIN (SELECT task_id, min(occurred_at) AS ready_at FROM case_events
+      WHERE kind = 'task_created' AND task_id IS NOT NULL GROUP BY task_id) r ON r.task_id = c.task_id
+JOIN appeals a ON a.id = c.appeal_id
+JOIN process_instances p ON p.appeal_id = c.appeal_id
+WHERE c.kind = 'task_completed' AND c.task_name IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM task_timings t WHERE t.task_id = c.task_id)
+"""
+
+
+def backfill_task_timings() -> int:
+    """Add the completed tasks of the event log that task_timings lacks (data loaded in bulk, such
+    as generated appeals, bypasses the completion's write path); commit. Returns the rows added."""
+    seconds = _SECONDS.get(db.engine.dialect.name, _SECONDS["postgresql"])
+    try:
+        result = db.session.execute(text(_BACKFILL.format(seconds=seconds)))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

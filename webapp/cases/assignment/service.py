@@ -1,0 +1,399 @@
+"""Who works on a task: candidates, automatic assignment, claim, unclaim, delegation,
+reassignment (one or many), absences and the flags they raise.
+
+Rule for completing: only the assignee may complete a task, or anyone of its role and territory
+while it is unassigned; a supervisor who wants someone else's task done reassigns it first.
+Every change is a case event and the new assignee is notified (in the app and by e-mail).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, func, select, update
+from sqlalchemy.orm import joinedload
+
+from webapp.cases.assignment.notify import notify_assignee
+from webapp.cases.models import PendingTask, UserAbsence
+from webapp.extensions import db
+from webapp.platform.auth.models import Role, User, user_mahallas
+from webapp.platform.territory.models import District
+from webapp.platform.territory.service import task_scope
+from webapp.platform.timeutil import local_today, utcnow
+
+REASON_MAX = 500
+
+
+class AssignmentRefused(Exception):
+    """The change is not allowed; ``field`` and ``code`` name the problem (nothing was changed)."""
+
+    def __init__(self, code: str, field: str = "") -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+# --- territory ---------------------------------------------------------------------------------
+
+
+def _region_district_ids(region_id: int) -> Any:
+    return select(District.id).where(District.region_id == region_id).scalar_subquery()
+
+
+def supervised_tasks(user: User) -> ColumnElement[bool]:
+    """Condition on PendingTask: every task (any lane) in the supervisor's district or region."""
+    if user.role != Role.SUPERVISOR:
+        return false()
+    if user.district_id is not None:
+        return PendingTask.district_id == user.district_id
+    if user.region_id is not None:
+        return PendingTask.district_id.in_(_region_district_ids(user.region_id))
+    return false()
+
+
+def supervised_task(user: User, task_id: str) -> PendingTask | None:
+    if len(task_id) > 36:
+        return None
+    return db.session.scalar(select(PendingTask).where(PendingTask.id == task_id, supervised_tasks(user)))
+
+
+def territory_tasks(user: User, *, flagged_only: bool = False, limit: int = 500) -> list[PendingTask]:
+    """Open tasks of every lane in the supervisor's territory, nearest deadline first."""
+    query = select(PendingTask).where(supervised_tasks(user))
+    if flagged_only:
+        query = query.where(PendingTask.needs_reassignment.is_(True))
+    query = query.options(joinedload(PendingTask.appeal), joinedload(PendingTask.assignee))
+    return list(db.session.scalars(query.order_by(PendingTask.due_date, PendingTask.created_at).limit(limit)))
+
+
+def supervises_task(user: User, task: PendingTask) -> bool:
+    return user.role == Role.SUPERVISOR and supervised_task(user, task.id) is not None
+
+
+def _serves(role: str, mahalla_id: int, district_id: int) -> ColumnElement[bool]:
+    """Condition on User: active users of the lane's role serving this mahalla / district / region."""
+    active = User.active.is_(True) & (User.role == role)
+    if role == Role.INSPECTOR.value:
+        serving = select(user_mahallas.c.user_id).where(user_mahallas.c.mahalla_id == mahalla_id)
+        return active & User.id.in_(serving)
+    if role == Role.SUPERVISOR.value:
+        region = select(District.region_id).where(District.id == district_id).scalar_subquery()
+        return active & (
+            (User.district_id == district_id) | ((User.district_id.is_(None)) & (User.region_id == region))
+        )
+    return false()
+
+
+def candidates(task: PendingTask) -> list[User]:
+    """Users who may hold the task: its lane's role, serving its mahalla (or district / region)."""
+    query = select(User).where(_serves(task.role, task.mahalla_id, task.district_id)).order_by(User.full_name)
+    return list(db.session.scalars(query))
+
+
+def _absent_ids(today: dt.date) -> Any:
+    return select(UserAbsence.user_id).where(UserAbsence.starts_on <= today, UserAbsence.ends_on >= today)
+
+
+def is_absent(user: User, today: dt.date | None = None) -> bool:
+    day = today or local_today()
+    return bool(
+        db.session.scalar(
+            select(func.count())
+            .where(UserAbsence.user_id == user.id)
+            .where(UserAbsence.starts_on <= day, UserAbsence.ends_on >= day)
+        )
+    )
+
+
+def auto_assignee(role: str, mahalla_id: int, district_id: int, today: dt.date | None = None) -> int | None:
+    """The mahalla's responsible inspector: serving it, not absent today, fewest open tasks.
+
+    Supervisor tasks are not assigned automatically: any supervisor of the territory claims them.
+    """
+    if role != Role.INSPECTOR.value:
+        return None
+    open_tasks = (
+        select(func.count(PendingTask.id)).where(PendingTask.assignee_id == User.id).correlate(User).scalar_subquery()
+    )
+    query = (
+        select(User.id)
+        .where(_serves(role, mahalla_id, district_id), User.id.not_in(_absent_ids(today or local_today())))
+        .order_by(open_tasks, User.id)
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
+# --- changes -----------------------------------------------------------------------------------
+
+
+def _log(task: PendingTask, kind: str, actor: User | None, **data: Any) -> None:
+    from webapp.cases.service import log_event  # the runtime imports this module
+
+    log_event(task.appeal, kind, actor, task=task, data=data)
+
+
+def _set_assignee(task: PendingTask, user: User | None) -> None:
+    task.assignee_id = user.id if user else None
+    task.assigned_at = utcnow() if user else None
+    task.needs_reassignment = bool(user) and is_absent(user)  # type: ignore[arg-type]
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _clean_reason(reason: str, *, required: bool) -> str:
+    text = (reason or "").strip()
+    if required and not text:
+        raise AssignmentRefused("reason_required", "reason")
+    if len(text) > REASON_MAX:
+        raise AssignmentRefused("reason_too_long", "reason")
+    return text
+
+
+def check_candidate(task: PendingTask, user: User | None) -> User:
+    """The user if they may hold the task; AssignmentRefused naming why not."""
+    if user is None or not user.active:
+        raise AssignmentRefused("unknown_user", "user")
+    if user.role != task.role:
+        raise AssignmentRefused("wrong_role", "user")
+    if user.id not in {c.id for c in candidates(task)}:
+        raise AssignmentRefused("wrong_territory", "user")
+    return user
+
+
+def user_by_username(username: str) -> User | None:
+    if not username or len(username) > 80:
+        return None
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def user_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def claim(user: User, task: PendingTask) -> None:
+    """Take an unassigned task (the caller has checked role and territory)."""
+    if task.assignee_id == user.id:
+        return
+    if task.assignee_id is not None:
+        raise AssignmentRefused("held_by_other")
+    # Guarded update: two people claiming at once → one wins, the other is refused.
+    result = db.session.execute(
+        update(PendingTask)
+        .where(PendingTask.id == task.id, PendingTask.assignee_id.is_(None))
+        .values(assignee_id=user.id, assigned_at=utcnow(), needs_reassignment=False)
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise AssignmentRefused("held_by_other")
+    _log(task, "claimed", user, assignee=user.username)
+    _commit()
+
+
+def unclaim(user: User, task: PendingTask) -> None:
+    """Hand a task back to the pool of its role and territory."""
+    if task.assignee_id != user.id:
+        raise AssignmentRefused("not_yours")
+    _set_assignee(task, None)
+    _log(task, "unclaimed", user, previous=user.username)
+    _commit()
+
+
+def delegate(user: User, task: PendingTask, to: User | None, reason: str = "") -> None:
+    """The assignee hands the task to a colleague who may hold it."""
+    if task.assignee_id != user.id:
+        raise AssignmentRefused("not_yours")
+    target = check_candidate(task, to)
+    if target.id == user.id:
+        raise AssignmentRefused("same_user", "user")
+    text = _clean_reason(reason, required=False)
+    _set_assignee(task, target)
+    _log(task, "delegated", user, assignee=target.username, previous=user.username, reason=text)
+    notify_assignee(task, target, user)
+    _commit()
+
+
+@dataclass(frozen=True)
+class _Change:
+    task: PendingTask
+    previous: User | None
+
+
+def reassign_checked(actor: User, tasks: Sequence[PendingTask], to: User, reason: str) -> None:
+    """Give already-checked tasks to ``to``: events and notifications; the caller commits."""
+    for task in tasks:
+        _reassign_one(actor, task, to, reason)
+
+
+def _reassign_one(supervisor: User, task: PendingTask, to: User, reason: str) -> None:
+    previous = db.session.get(User, task.assignee_id) if task.assignee_id else None
+    _set_assignee(task, to)
+    _log(
+        task,
+        "reassigned",
+        supervisor,
+        assignee=to.username,
+        previous=previous.username if previous else None,
+        reason=reason,
+    )
+    notify_assignee(task, to, supervisor)
+
+
+def reassign(supervisor: User, task: PendingTask, to: User | None, reason: str) -> None:
+    """A supervisor of the task's territory gives it to a candidate, with a reason."""
+    bulk_reassign(supervisor, [task.id], to, reason)
+
+
+def bulk_reassign(supervisor: User, task_ids: Sequence[str], to: User | None, reason: str) -> list[PendingTask]:
+    """Reassign many tasks at once: all of them, or (on any bad id or candidate) none."""
+    if supervisor.role != Role.SUPERVISOR:
+        raise AssignmentRefused("not_supervisor")
+    text = _clean_reason(reason, required=True)
+    ids = list(dict.fromkeys(task_ids))
+    if not ids:
+        raise AssignmentRefused("no_tasks", "tasks")
+    tasks = list(db.session.scalars(select(PendingTask).where(PendingTask.id.in_(ids), supervised_tasks(supervisor))))
+    if len(tasks) != len(ids):
+        raise AssignmentRefused("unknown_task", "tasks")
+    target = to
+    for task in tasks:
+        target = check_candidate(task, to)
+    assert target is not None
+    try:
+        for task in tasks:
+            _reassign_one(supervisor, task, target, text)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return tasks
+
+
+def set_follow_up(user: User, task: PendingTask, day: dt.date | None) -> None:
+    """The assignee notes when to look at the task again (None clears it)."""
+    if task.assignee_id != user.id:
+        raise AssignmentRefused("not_yours")
+    task.follow_up_date = day
+    _log(task, "follow_up_set", user, follow_up=day.isoformat() if day else None)
+    _commit()
+
+
+def may_complete(user: User, task: PendingTask) -> bool:
+    return task.assignee_id is None or task.assignee_id == user.id
+
+
+def held_by_other(user: User, task_id: str) -> bool:
+    """Whether the task is of the user's role and territory but assigned to someone else."""
+    if len(task_id) > 36:
+        return False
+    query = select(PendingTask.assignee_id).where(PendingTask.id == task_id, task_scope(user))
+    assignee = db.session.scalar(query)
+    return assignee is not None and assignee != user.id
+
+
+def may_complete_condition(user: User) -> ColumnElement[bool]:
+    """Condition on PendingTask: the tasks the user may complete as far as assignment goes."""
+    return PendingTask.assignee_id.is_(None) | (PendingTask.assignee_id == user.id)
+
+
+# --- absences ----------------------------------------------------------------------------------
+
+
+def supervises_user(actor: User, user: User) -> bool:
+    if actor.role == Role.ADMIN:
+        return True
+    if actor.role != Role.SUPERVISOR:
+        return False
+    return user.id in {u.id for u in team(actor)}
+
+
+def team(supervisor: User) -> list[User]:
+    """The inspectors and supervisors working in the supervisor's territory (admins: everyone)."""
+    query = select(User).where(User.active.is_(True), User.role.in_(("inspector", "supervisor")))
+    if supervisor.role == Role.ADMIN:
+        return list(db.session.scalars(query.order_by(User.full_name)))
+    if supervisor.district_id is not None:
+        districts: Any = select(District.id).where(District.id == supervisor.district_id)
+    elif supervisor.region_id is not None:
+        districts = select(District.id).where(District.region_id == supervisor.region_id)
+    else:
+        return [supervisor]
+    from webapp.platform.territory.models import Mahalla
+
+    served = (
+        select(user_mahallas.c.user_id)
+        .join(Mahalla, Mahalla.id == user_mahallas.c.mahalla_id)
+        .where(Mahalla.district_id.in_(districts))
+    )
+    in_territory = User.id.in_(served) | User.district_id.in_(districts) | (User.id == supervisor.id)
+    if supervisor.region_id is not None and supervisor.district_id is None:
+        in_territory = in_territory | (User.region_id == supervisor.region_id)
+    return list(db.session.scalars(query.where(in_territory).order_by(User.full_name)))
+
+
+def mark_absent(actor: User, user: User, starts_on: dt.date, ends_on: dt.date, reason: str = "") -> UserAbsence:
+    """Record an absence (by the user themself, their supervisor or an admin) and flag their tasks."""
+    if actor.id != user.id and not supervises_user(actor, user):
+        raise AssignmentRefused("not_permitted", "user")
+    if ends_on < starts_on:
+        raise AssignmentRefused("ends_before_start", "ends_on")
+    text = _clean_reason(reason, required=False)
+    absence = UserAbsence(user_id=user.id, starts_on=starts_on, ends_on=ends_on, reason=text, created_by_id=actor.id)
+    db.session.add(absence)
+    db.session.flush()
+    _flag(local_today())
+    _commit()
+    return absence
+
+
+def absences_for(actor: User) -> list[tuple[UserAbsence, User]]:
+    """Current and future absences of the actor's team."""
+    ids = [u.id for u in team(actor)] if actor.role in (Role.SUPERVISOR, Role.ADMIN) else [actor.id]
+    rows = db.session.execute(
+        select(UserAbsence, User)
+        .join(User, User.id == UserAbsence.user_id)
+        .where(UserAbsence.user_id.in_(ids), UserAbsence.ends_on >= local_today())
+        .order_by(UserAbsence.starts_on, User.full_name)
+    )
+    return [(absence, user) for absence, user in rows]
+
+
+def _flag(today: dt.date) -> int:
+    absent = _absent_ids(today)
+    raised = db.session.execute(
+        update(PendingTask)
+        .where(PendingTask.assignee_id.in_(absent), PendingTask.needs_reassignment.is_(False))
+        .values(needs_reassignment=True)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(PendingTask)
+        .where(
+            PendingTask.needs_reassignment.is_(True),
+            PendingTask.assignee_id.is_(None) | PendingTask.assignee_id.not_in(absent),
+        )
+        .values(needs_reassignment=False)
+        .execution_options(synchronize_session=False)
+    )
+    return int(raised.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def refresh_absence_flags(today: dt.date | None = None) -> int:
+    """Flag the tasks of users absent today for reassignment (and clear stale flags); the count flagged."""
+    try:
+        count = _flag(today or local_today())
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return count

@@ -1,0 +1,44 @@
+"""Side effects of completing a task, registered by the domains that own them.
+
+A hook runs inside the completing action's transaction, after the engine has moved on and the
+appeal row shows the result; what it writes commits with the task or not at all. Register with
+``@after_task("prepare_reply")``; hooks must be idempotent for the data they are given.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from webapp.casework.appeals.models import Appeal
+from webapp.platform.auth.models import User
+
+
+@dataclass(frozen=True)
+class TaskCompletion:
+    appeal: Appeal
+    task_name: str
+    actor: User
+    data: Mapping[str, Any]
+    case_data: Mapping[str, Any]
+
+
+Hook = Callable[[TaskCompletion], None]
+_HOOKS: dict[str, list[Hook]] = defaultdict(list)
+
+
+def after_task(*task_names: str) -> Callable[[Hook], Hook]:
+    def register(hook: Hook) -> Hook:
+        for name in task_names:
+            if hook not in _HOOKS[name]:
+                _HOOKS[name].append(hook)
+        return hook
+
+    return register
+
+
+def run_hooks(completion: TaskCompletion) -> None:
+    for hook in _HOOKS.get(completion.task_name, ()):
+        hook(completion)

@@ -1,0 +1,52 @@
+"""Inboxes and access to pending tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from webapp.cases.assignment.inbox import inbox_filter, inbox_order
+from webapp.cases.models import PendingTask
+from webapp.casework.appeals.models import Appeal
+from webapp.extensions import db
+from webapp.platform.auth.models import User
+from webapp.platform.pagination import Page, paginate
+from webapp.platform.territory.service import task_scope
+
+# A busy inspector's inbox shows this many tasks a page, nearest deadline first.
+INBOX_PAGE_SIZE = 25
+
+
+def _inbox_query(user: User, show: str, sort: str) -> Any:
+    return (
+        select(PendingTask)
+        .where(task_scope(user), inbox_filter(user, show))
+        .options(joinedload(PendingTask.appeal).joinedload(Appeal.mahalla), joinedload(PendingTask.assignee))
+        .order_by(*inbox_order(sort), PendingTask.due_date, PendingTask.created_at, PendingTask.id)
+    )
+
+
+def inbox(user: User, *, limit: int = 200, show: str = "all", sort: str = "due") -> list[PendingTask]:
+    """Tasks of the user's role in the user's territory, nearest deadline first.
+
+    ``show``: all | mine | unassigned; ``sort``: due | follow_up (tasks without one last).
+    """
+    return list(db.session.scalars(_inbox_query(user, show, sort).limit(limit)))
+
+
+def inbox_page(user: User, *, page: int = 1, show: str = "all", sort: str = "due") -> Page:
+    """One page of the inbox (INBOX_PAGE_SIZE tasks) and the number of all waiting tasks."""
+    return paginate(_inbox_query(user, show, sort), page, INBOX_PAGE_SIZE)
+
+
+def task_for(user: User, task_id: str) -> PendingTask | None:
+    """The pending task if the user may work on it; None otherwise (callers answer 404)."""
+    if len(task_id) > 36:
+        return None
+    return db.session.scalar(select(PendingTask).where(PendingTask.id == task_id, task_scope(user)))
+
+
+def tasks_of_appeal(appeal_id: int) -> list[PendingTask]:
+    return list(db.session.scalars(select(PendingTask).where(PendingTask.appeal_id == appeal_id)))

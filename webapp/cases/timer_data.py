@@ -1,0 +1,45 @@
+"""The moments the diagrams' timers read from the case data, computed from the appeal's deadline.
+
+Design: the diagrams' date timers are Python expressions naming a case variable
+(``<bpmn:timeDate>deadline_at</bpmn:timeDate>``), so the diagram says *what* waits and the
+application says *when*: it keeps ``deadline_at`` (the first moment the appeal is overdue: the
+day after the deadline, 00:00 in Tashkent) and ``reminder_at`` (09:00 in Tashkent,
+``REMINDER_DAYS`` before the deadline) in the data after every action on the case and before
+every timer run. A moved deadline (extension, a longer term chosen at registration) thus moves the
+waiting timers too (engine ``Instance.set_timer_data``), and a methodologist can change which
+tasks get reminders without touching code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from webapp.platform.timeutil import TASHKENT
+
+REMINDER_DAYS = 2
+REMINDER_HOUR = 9
+
+# BPMN ids (qualified ``process:element``) of the timer events the application reacts to.
+REMINDER_SUFFIX = "_reminder"
+
+
+def overdue_at(deadline: dt.date) -> dt.datetime:
+    """The first moment an appeal with this deadline is overdue (aware, Tashkent)."""
+    return dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(0), TASHKENT)
+
+
+def reminder_at(deadline: dt.date) -> dt.datetime:
+    return dt.datetime.combine(deadline - dt.timedelta(days=REMINDER_DAYS), dt.time(REMINDER_HOUR), TASHKENT)
+
+
+def timer_data(deadline: dt.date) -> dict[str, str]:
+    """The case variables the appeal diagrams' timers read."""
+    return {"deadline_at": overdue_at(deadline).isoformat(), "reminder_at": reminder_at(deadline).isoformat()}
+
+
+def reminded_task(element: str) -> str | None:
+    """The user task whose reminder timer ``element`` (``process:task_reminder``) is, else None."""
+    name = element.rsplit(":", 1)[-1]
+    if name.endswith(REMINDER_SUFFIX):
+        return name[: -len(REMINDER_SUFFIX)]
+    return None

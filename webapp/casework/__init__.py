@@ -1,0 +1,1 @@
+"""Casework on appeals: the appeal subject, deadlines, replies, ratings, supervision."""

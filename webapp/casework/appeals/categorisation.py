@@ -1,0 +1,64 @@
+"""The DMN suggestion of category, urgency and route for a new appeal, and what it defaults.
+
+The decision tables come from the process version that will run the case, so a methodologist's
+edit takes effect with the version they publish.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import update
+
+from engine import EngineError, Suggestion, suggest_categorisation
+from webapp.cases.hooks import TaskCompletion, after_task
+from webapp.cases.service import APPEAL_PROCESS, current_version, log_event
+from webapp.casework.appeals.models import CATEGORIES, URGENCIES, Appeal
+from webapp.extensions import db
+
+logger = logging.getLogger(__name__)
+
+NO_SUGGESTION = Suggestion(category="", urgency="", route="")
+
+
+def suggestion_for(text: str, channel: str) -> Suggestion:
+    """The suggestion for an appeal's text; NO_SUGGESTION when the tables are missing or fail."""
+    files = current_version(APPEAL_PROCESS).files
+    if not any(name.endswith(".dmn") for name in files):
+        return NO_SUGGESTION
+    try:
+        found = suggest_categorisation(files, text, channel)
+    except EngineError as exc:
+        logger.warning("categorisation failed, registering without a suggestion: %s", exc)
+        return NO_SUGGESTION
+    category = found.category if found.category in CATEGORIES else "other"
+    urgency = found.urgency if found.urgency in URGENCIES else "normal"
+    return Suggestion(category, urgency, found.route[:40], found.matched_rules)
+
+
+def chosen_or_suggested(chosen: str, suggested: str, fallback: str) -> str:
+    """The intake's explicit choice, else the suggestion, else the fallback."""
+    return chosen or suggested or fallback
+
+
+@after_task("check_registration")
+def record_override(completion: TaskCompletion) -> None:
+    """When the inspector changes the suggested category or urgency, flag the appeal and log it.
+
+    Runs in the completing transaction; the appeal object is detached there, so write a statement.
+    """
+    appeal = completion.appeal
+    if not appeal.suggested_category:
+        return
+    suggested = {"category": appeal.suggested_category, "urgency": appeal.suggested_urgency}
+    chosen = {name: str(completion.data.get(name) or getattr(appeal, name)) for name in suggested}
+    if chosen == suggested:
+        return
+    db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(categorisation_overridden=True))
+    appeal.categorisation_overridden = True
+    log_event(
+        appeal,
+        "categorisation_overridden",
+        completion.actor,
+        data={"suggested": {**suggested, "route": appeal.suggested_route}, "chosen": chosen},
+    )

@@ -1,0 +1,244 @@
+"""Appeals (murojaat) and their yearly registration numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.platform.territory.models import Mahalla
+from webapp.platform.timeutil import utcnow
+
+
+class AppealKind(enum.StrEnum):
+    ARIZA = "ariza"
+    TAKLIF = "taklif"
+    SHIKOYAT = "shikoyat"
+
+
+class AppealStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    UNDER_REVIEW = "under_review"
+    FORWARDED = "forwarded"
+    RESOLVED = "resolved"
+    ANSWERED = "answered"
+    REJECTED = "rejected"
+
+
+class Channel(enum.StrEnum):
+    WALK_IN = "walk_in"
+    WRITTEN = "written"
+    ORAL = "oral"
+    WEB = "web"
+    API = "api"
+    OPEN311 = "open311"
+    # An incident met by a "Fidokor Yoshlar" patrol (webapp/prevention_work).
+    PATROL = "patrol"
+
+
+CATEGORIES = (
+    "crime_prevention",
+    "public_safety",
+    "family_conflict",
+    "minors_youth",
+    "social_assistance",
+    "utilities",
+    "other",
+)
+URGENCIES = ("normal", "urgent")
+
+
+class Appeal(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "appeals"
+    __table_args__ = (
+        UniqueConstraint("year", "sequence", name="uq_appeals_year_sequence"),
+        Index("ix_appeals_mahalla_open_deadline", "mahalla_id", "is_open", "deadline"),
+        Index("ix_appeals_district_received", "district_id", "received_at"),
+        # Statistics (webapp/stats): a territory and the registration period. On PostgreSQL the
+        # district index carries every column the figures read, so they come from index-only scans.
+        Index(
+            "ix_appeals_district_registered",
+            "district_id",
+            "registered_on",
+            postgresql_include=[
+                "id",
+                "mahalla_id",
+                "status",
+                "is_open",
+                "deadline",
+                "received_at",
+                "closed_at",
+                "category",
+                "kind",
+                "channel",
+                "is_repeated",
+                "categorisation_overridden",
+            ],
+        ),
+        Index("ix_appeals_mahalla_registered", "mahalla_id", "registered_on"),
+        Index("ix_appeals_registered_on", "registered_on"),
+        Index("ix_appeals_district_open_deadline", "district_id", "is_open", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(40), default="other")
+    urgency: Mapped[str] = mapped_column(String(20), default="normal")
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    applicant_name: Mapped[str] = mapped_column(String(200), default="")
+    applicant_phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text)
+    mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    status: Mapped[str] = mapped_column(String(20), default=AppealStatus.REGISTERED.value)
+    stage: Mapped[int] = mapped_column(Integer, default=1)
+    is_open: Mapped[bool] = mapped_column(default=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    registered_on: Mapped[dt.date] = mapped_column(Date)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    # Applicant details beyond name and phone (Law on Appeals: collective appeals, minors, representatives).
+    applicant_email: Mapped[str] = mapped_column(String(200), default="")
+    applicant_passport: Mapped[str] = mapped_column(String(20), default="", index=True)
+    is_collective: Mapped[bool] = mapped_column(default=False)
+    applicant_is_minor: Mapped[bool] = mapped_column(default=False)
+    legal_representative: Mapped[str] = mapped_column(String(200), default="")
+    representative_name: Mapped[str] = mapped_column(String(200), default="")
+    power_of_attorney: Mapped[str] = mapped_column(String(200), default="")
+    # Where: Open311 clients send coordinates or an address string.
+    latitude: Mapped[float | None] = mapped_column()
+    longitude: Mapped[float | None] = mapped_column()
+    # Citizen tracking: only the hash of the access code handed to the applicant is kept.
+    access_code_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Automatic categorisation (DMN) and whether the registering inspector overrode it.
+    suggested_category: Mapped[str] = mapped_column(String(40), default="")
+    suggested_urgency: Mapped[str] = mapped_column(String(20), default="")
+    suggested_route: Mapped[str] = mapped_column(String(40), default="")
+    categorisation_overridden: Mapped[bool] = mapped_column(default=False)
+    # Links to earlier appeals (stage 2) and repeated appeals counted in stage 5.
+    is_repeated: Mapped[bool] = mapped_column(default=False)
+    # One extension by a supervisor, at most one month (Art. 28).
+    extended_until: Mapped[dt.date | None] = mapped_column(Date)
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    extended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0)
+    open311_client_id: Mapped[int | None] = mapped_column(ForeignKey("open311_clients.id"))
+
+    # Set only on the object returned by registration: the tracking code to show the citizen once.
+    issued_access_code = None
+
+    mahalla: Mapped[Mahalla] = relationship()
+    co_applicants: Mapped[list[CoApplicant]] = relationship(
+        back_populates="appeal", order_by="CoApplicant.id", cascade="all, delete-orphan"
+    )
+
+
+class CoApplicant(db.Model):  # type: ignore[name-defined,misc]
+    """Further signatories of a collective appeal (jamoaviy murojaat)."""
+
+    __tablename__ = "co_applicants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+
+    appeal: Mapped[Appeal] = relationship(back_populates="co_applicants")
+
+
+class Attachment(db.Model):  # type: ignore[name-defined,misc]
+    """A photo or document attached to an appeal; the bytes live in the attachment store."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AppealLink(db.Model):  # type: ignore[name-defined,misc]
+    """An earlier appeal the inspector linked as related (same applicant, address or similar text)."""
+
+    __tablename__ = "appeal_links"
+    __table_args__ = (UniqueConstraint("appeal_id", "related_appeal_id", name="uq_appeal_links_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    related_appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(default=0.0)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReceptionRecord(db.Model):  # type: ignore[name-defined,misc]
+    """An oral appeal solved on the spot at a reception: protocol entry only (Art. 23)."""
+
+    __tablename__ = "reception_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"), index=True)
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    citizen_name: Mapped[str] = mapped_column(String(200))
+    residence: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AppealRating(db.Model):  # type: ignore[name-defined,misc]
+    """The citizen's rating of the answer (1–5), and whether the problem was resolved."""
+
+    __tablename__ = "appeal_ratings"
+    # With the score, statistics read the ratings of an appeal from the index alone.
+    __table_args__ = (Index("ix_appeal_ratings_appeal_score", "appeal_id", "score"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
+    score: Mapped[int] = mapped_column(Integer)
+    resolved: Mapped[bool] = mapped_column(default=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Document(db.Model):  # type: ignore[name-defined,misc]
+    """A document produced on a case, such as the reply letter (its text and its PDF)."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(5))
+    text: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AppealNumberCounter(db.Model):  # type: ignore[name-defined,misc]
+    """The last registration number issued in a year; incremented atomically."""
+
+    __tablename__ = "appeal_number_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)

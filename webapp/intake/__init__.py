@@ -1,0 +1,1 @@
+"""Intake: how appeals arrive (public form and tracking, reception, Open311, attachments)."""

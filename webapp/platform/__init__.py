@@ -1,0 +1,1 @@
+"""Platform: sign-in and users, territories, notifications, background jobs, shared helpers."""

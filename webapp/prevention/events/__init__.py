@@ -1,0 +1,1 @@
+"""Legal-advocacy events."""

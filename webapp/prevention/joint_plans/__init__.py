@@ -1,0 +1,1 @@
+"""Plans of joint activities with other bodies."""

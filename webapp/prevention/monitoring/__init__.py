@@ -1,0 +1,1 @@
+"""Monitoring of prevention work and the mahalla risk colour."""

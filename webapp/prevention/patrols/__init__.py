@@ -1,0 +1,1 @@
+""" "Fidokor Yoshlar" patrols: groups, schedule, reports and incidents."""

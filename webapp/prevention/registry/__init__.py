@@ -1,0 +1,1 @@
+"""Prevention work ("Xavfsiz mahalla"): the prevention registry and individual prevention plans."""

@@ -1,0 +1,438 @@
+"""Individual prevention plans run on the engine, one transaction per action.
+
+A plan lives for years, so it never runs as one long engine instance. Each phase runs as a fresh
+instance of ``processes/prevention/prevention_plan.bpmn`` ("continue as new"): the draft (drafting
+and approval, with returns), then one instance per quarter (three monthly check-ins and the
+supervisor's evaluation). When an instance ends, the service starts the next one with the plan's
+data carried forward, so the live state and the cost of a step stay the same in year five as in
+month one, and the engine's task tree never gets deep. History lives in prevention_events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, delete, false, func, insert, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import (
+    EngineStepFailed,
+    FieldError,
+    FormDefinition,
+    FormInvalid,
+    Instance,
+    ReadyTask,
+    TaskNotReady,
+    validate_submission,
+)
+from webapp.cases.models import ProcessVersion
+from webapp.cases.service import latest_version, library_for, publish_files, read_process_directory
+from webapp.casework.appeals.deadlines import add_months, add_term
+from webapp.casework.appeals.models import Appeal
+from webapp.extensions import db
+from webapp.platform.auth.models import Role, User
+from webapp.platform.territory.models import District
+from webapp.platform.timeutil import local_today, utcnow
+from webapp.prevention.registry.history import log_access, log_event
+from webapp.prevention.registry.labels import MEASURES
+from webapp.prevention.registry.models import PlanTask, PreventionPlan, SupervisedPerson
+from webapp.prevention.registry.service import RUNNING_PLAN_STATUSES, link_writes, removal_writes
+
+PLAN_PROCESS = "prevention_plan"
+PLAN_NAME = "Yakka tartibdagi profilaktika rejasi"  # the process name in the diagram
+PLAN_FOLDER = "prevention"
+# What a new cycle carries forward from the one that ended: the approved plan itself.
+CARRIED = (*MEASURES, "plan_goals", "plan_months")
+DEFAULT_PERIOD_MONTHS = 12
+
+
+class PlanConflict(Exception):
+    """The plan changed meanwhile, the task is done, or the plan is not running."""
+
+
+class PlanStepFailed(Exception):
+    """The diagram failed after the step (nothing was saved)."""
+
+    def __init__(self, failure: EngineStepFailed) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    plan: PreventionPlan
+    task_name: str
+    outcome: str
+    data: dict[str, Any]
+
+
+def plan_version() -> ProcessVersion:
+    """The newest published plan diagram; on an empty database, publish the bundled one."""
+    version = latest_version(PLAN_PROCESS)
+    if version is None:
+        folder = Path(current_app.config["PROCESSES_DIR"]) / PLAN_FOLDER
+        version = publish_files(PLAN_PROCESS, read_process_directory(folder), note="bundled prevention plan")
+    return version
+
+
+def _engine(action: Any) -> Any:
+    try:
+        return action()
+    except EngineStepFailed as failure:
+        raise PlanStepFailed(failure) from None
+
+
+def _moment(day: dt.date | None) -> dt.datetime:
+    """When a step happened: now, or noon of an explicitly given day (seeding, tests)."""
+    if day is None:
+        return utcnow()
+    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def task_scope(user: User) -> ColumnElement[bool]:
+    """Condition on PlanTask: the plan tasks the user does (inspector: assigned; supervisor: territory)."""
+    if user.role == Role.INSPECTOR:
+        return (PlanTask.role == Role.INSPECTOR.value) & (PlanTask.assignee_id == user.id)
+    if user.role == Role.SUPERVISOR:
+        in_role = PlanTask.role == Role.SUPERVISOR.value
+        if user.district_id is not None:
+            return in_role & (PlanTask.district_id == user.district_id)
+        if user.region_id is not None:
+            regional = select(District.id).where(District.region_id == user.region_id).scalar_subquery()
+            return in_role & PlanTask.district_id.in_(regional)
+    return false()
+
+
+def plan_tasks_for(user: User, limit: int = 100) -> list[PlanTask]:
+    return list(
+        db.session.scalars(
+            select(PlanTask)
+            .where(task_scope(user))
+            .options(joinedload(PlanTask.plan).joinedload(PreventionPlan.person).joinedload(SupervisedPerson.mahalla))
+            .order_by(PlanTask.due_date, PlanTask.created_at)
+            .limit(limit)
+        )
+    )
+
+
+def plan_task_for(user: User, task_id: str) -> PlanTask | None:
+    if len(task_id) > 36:
+        return None
+    return db.session.scalar(select(PlanTask).where(PlanTask.id == task_id, task_scope(user)))
+
+
+def tasks_of_plan(plan_id: int) -> list[PlanTask]:
+    return list(db.session.scalars(select(PlanTask).where(PlanTask.plan_id == plan_id).order_by(PlanTask.due_date)))
+
+
+def plan_by_id(plan_id: int) -> PreventionPlan | None:
+    return db.session.get(PreventionPlan, plan_id)
+
+
+def running_plan(person_id: int) -> PreventionPlan | None:
+    return db.session.scalar(
+        select(PreventionPlan).where(
+            PreventionPlan.person_id == person_id, PreventionPlan.status.in_(RUNNING_PLAN_STATUSES)
+        )
+    )
+
+
+def _restore(plan: PreventionPlan) -> Instance:
+    version = db.session.get(ProcessVersion, plan.process_version_id)
+    assert version is not None
+    return Instance.restore(library_for(version), plan.state)
+
+
+def plan_task_view(task: PlanTask) -> ReadyTask:
+    """The live form and prefilled values of a plan task (TaskNotReady when it is gone)."""
+    plan = db.session.get(PreventionPlan, task.plan_id)
+    if plan is None:
+        raise TaskNotReady(task.id)
+    for ready in _restore(plan).ready_user_tasks():
+        if ready.id == task.id:
+            return ready
+    raise TaskNotReady(task.id)
+
+
+def plan_data(plan: PreventionPlan) -> dict[str, Any]:
+    """The plan's current data (measures, goals, the last check-in) from its live instance."""
+    return _restore(plan).current_data()
+
+
+def plan_forms(plan: PreventionPlan) -> dict[str, FormDefinition]:
+    version = db.session.get(ProcessVersion, plan.process_version_id)
+    assert version is not None
+    return {name: info.form for name, info in library_for(version).user_tasks.items()}
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _due_date(task: ReadyTask, plan: PreventionPlan, day: dt.date) -> dt.date:
+    if task.name == "monthly_checkin" and plan.starts_on is not None:
+        return add_months(plan.starts_on, plan.checkins_done + 1)
+    norm = task.properties.get("norm")
+    try:
+        return add_term(day, norm) if norm else day + dt.timedelta(days=7)
+    except ValueError:
+        return day + dt.timedelta(days=7)
+
+
+def _store(plan: PreventionPlan, person: SupervisedPerson, instance: Instance, before: set[str], day: dt.date) -> None:
+    """Write the live state and bring the task projection in line with the READY tasks."""
+    plan.state = instance.serialize()
+    ready = instance.ready_user_tasks()
+    after = {task.id for task in ready}
+    finished = before - after
+    if finished:
+        db.session.execute(delete(PlanTask.__table__).where(PlanTask.id.in_(finished)))
+    created = [task for task in ready if task.id not in before]
+    if created:
+        now = utcnow()
+        rows = [
+            {
+                "id": task.id,
+                "plan_id": plan.id,
+                "person_id": person.id,
+                "name": task.name,
+                "title": task.title,
+                "role": task.lane or "",
+                "mahalla_id": person.mahalla_id,
+                "district_id": person.district_id,
+                "assignee_id": person.responsible_inspector_id if task.lane == Role.INSPECTOR.value else None,
+                "due_date": _due_date(task, plan, day),
+                "created_at": now,
+            }
+            for task in created
+        ]
+        db.session.execute(insert(PlanTask.__table__), rows)
+    names = {task.name for task in ready}
+    if "draft_plan" in names:
+        plan.status = "drafting"
+    elif "approve_plan" in names:
+        plan.status = "awaiting_approval"
+    elif names:
+        plan.status = "active"
+    plan.next_due_on = (
+        db.session.scalar(select(func.min(PlanTask.due_date)).where(PlanTask.plan_id == plan.id)) if names else None
+    )
+
+
+def _start_instance(plan: PreventionPlan, data: Mapping[str, Any]) -> Instance:
+    version = plan_version()
+    instance = _engine(lambda: Instance.start(library_for(version), data))
+    plan.process_version_id = version.id
+    return instance  # type: ignore[no-any-return]
+
+
+def open_plan(
+    person: SupervisedPerson, actor: User, *, appeal: Appeal | None = None, today: dt.date | None = None
+) -> PreventionPlan:
+    """Open a plan for a person on the registry (drafting starts); link the appeal, if any; commit.
+
+    Raises PlanConflict when the person already has a running plan or is off the registry.
+    """
+    day = today or local_today()
+    try:
+        if person.status != "active":
+            raise PlanConflict("the person is not on the registry")
+        if running_plan(person.id) is not None:
+            raise PlanConflict("the person already has a running plan")
+        plan = PreventionPlan(
+            person_id=person.id,
+            appeal_id=appeal.id if appeal else None,
+            mahalla_id=person.mahalla_id,
+            district_id=person.district_id,
+            cycle=0,
+            status="drafting",
+            extensions=0,
+            checkins_done=0,
+            created_by_id=actor.id,
+        )
+        instance = _start_instance(plan, {"phase": "draft", "cycle": 0, "checkins_in_cycle": 0})
+        plan.state = instance.serialize()
+        db.session.add(plan)
+        db.session.flush()
+        _store(plan, person, instance, set(), day)
+        log_event(
+            person.id,
+            "plan_opened",
+            actor,
+            plan_id=plan.id,
+            data={"appeal": appeal.number} if appeal else {},
+            occurred_at=_moment(today),
+        )
+        log_access(actor, [person.id], "open_plan", detail=appeal.number if appeal else "")
+        if appeal is not None:
+            link_writes(person, appeal, actor)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return plan
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in ("true", "on", "1"))
+
+
+def _rule_errors(task_name: str, submitted: Mapping[str, Any]) -> list[FieldError]:
+    """What the plan needs beyond single-field checks."""
+    if task_name == "draft_plan" and not any(_truthy(submitted.get(name)) for name in MEASURES):
+        return [FieldError(next(iter(MEASURES)), "choose_measure")]
+    if (
+        task_name == "approve_plan"
+        and not _truthy(submitted.get("plan_approved"))
+        and not str(submitted.get("supervisor_comment") or "").strip()
+    ):
+        return [FieldError("supervisor_comment", "comment_required")]
+    if (
+        task_name == "evaluate_quarter"
+        and submitted.get("evaluation_decision") == "remove"
+        and not str(submitted.get("removal_grounds") or "").strip()
+    ):
+        return [FieldError("removal_grounds", "grounds_required")]
+    return []
+
+
+def _check(task: ReadyTask, submitted: Mapping[str, Any]) -> None:
+    errors = _rule_errors(task.name, submitted)
+    if errors:
+        try:
+            validate_submission(task.form, submitted)
+        except FormInvalid as invalid:
+            errors = invalid.errors + [e for e in errors if e.field not in {x.field for x in invalid.errors}]
+        raise FormInvalid(errors)
+
+
+def _record_step(plan: PreventionPlan, task: ReadyTask, clean: dict[str, Any], actor: User, day: dt.date | None) -> str:
+    person_id = plan.person_id
+    at = {"occurred_at": _moment(day)}
+    if task.name == "draft_plan":
+        kind, outcome = "plan_drafted", "drafted"
+    elif task.name == "approve_plan":
+        kind = outcome = "plan_approved" if clean.get("plan_approved") else "plan_returned"
+    elif task.name == "monthly_checkin":
+        plan.checkins_done += 1
+        kind, outcome = "checkin", "checkin"
+        clean = {**clean, "number": plan.checkins_done}
+    else:
+        kind, outcome = "evaluation", str(clean.get("evaluation_decision"))
+        clean = {**clean, "cycle": plan.cycle}
+    _event(person_id, kind, actor, plan.id, task.name, clean, **at)
+    return outcome
+
+
+def _event(
+    person_id: int,
+    kind: str,
+    actor: User | None,
+    plan_id: int,
+    task_name: str | None = None,
+    data: Mapping[str, Any] | None = None,
+    *,
+    occurred_at: dt.datetime,
+) -> None:
+    log_event(person_id, kind, actor, plan_id=plan_id, task_name=task_name, data=data, occurred_at=occurred_at)
+
+
+def _next_phase(
+    plan: PreventionPlan, person: SupervisedPerson, ended: Instance, actor: User, day: dt.date, explicit: bool
+) -> Instance:
+    """The instance that ended decides what comes next: the first quarter, the next one, or the end."""
+    data = ended.current_data()
+    at = _moment(day if explicit else None)
+    carried = {name: data.get(name) for name in CARRIED}
+    if data.get("phase") == "draft":
+        months = int(data.get("plan_months") or DEFAULT_PERIOD_MONTHS)
+        plan.period_months = months
+        plan.starts_on = day
+        plan.ends_on = add_months(day, months)
+    else:
+        decision = data.get("evaluation_decision")
+        if decision == "remove":
+            plan.status = "completed"
+            plan.outcome = "removed"
+            plan.ends_on = day
+            _event(person.id, "plan_completed", actor, plan.id, occurred_at=at)
+            removal_writes(person, actor, day, str(data.get("removal_grounds") or ""), at)
+            return ended
+        if decision == "extend":
+            plan.extensions += 1
+            plan.ends_on = add_months(plan.ends_on or day, plan.period_months or DEFAULT_PERIOD_MONTHS)
+            _event(
+                person.id,
+                "plan_extended",
+                actor,
+                plan.id,
+                data={"extensions": plan.extensions, "ends_on": plan.ends_on.isoformat()},
+                occurred_at=at,
+            )
+    plan.cycle += 1
+    _event(person.id, "cycle_started", None, plan.id, data={"cycle": plan.cycle}, occurred_at=at)
+    return _start_instance(plan, {"phase": "cycle", "cycle": plan.cycle, "checkins_in_cycle": 0, **carried})
+
+
+def complete_plan_task(
+    task: PlanTask, actor: User, submitted: Mapping[str, Any], *, today: dt.date | None = None
+) -> PlanStep:
+    """Complete one plan task and commit, or raise without changing anything.
+
+    Raises FormInvalid (bad data), PlanConflict (done or changed meanwhile) or PlanStepFailed.
+    The caller has checked role and territory (plan_task_for). ``today``: the day of the step
+    (default: today in Tashkent); check-in due dates count from the plan's start.
+    """
+    day = today or local_today()
+    try:
+        plan = db.session.get(PreventionPlan, task.plan_id)
+        if plan is None or plan.status not in RUNNING_PLAN_STATUSES:
+            raise PlanConflict("the plan is not running")
+        person = plan.person
+        instance = _restore(plan)
+        ready = {ready.id: ready for ready in instance.ready_user_tasks()}
+        view = ready.get(task.id)
+        if view is None:
+            raise PlanConflict("the task was already completed")
+        _check(view, submitted)
+        try:
+            # A redraft answers the supervisor's comment: the next approval starts without it.
+            extra = {"supervisor_comment": None} if view.name == "draft_plan" else None
+            clean = _engine(lambda: instance.complete(task.id, submitted, extra))
+        except TaskNotReady:
+            raise PlanConflict("the task was already completed") from None
+        with db.session.no_autoflush:  # the plan row is written once, at the end
+            outcome = _record_step(plan, view, clean, actor, today)
+            if instance.is_completed:
+                instance = _next_phase(plan, person, instance, actor, day, today is not None)
+            _store(plan, person, instance, set(ready), day)
+            log_access(actor, [person.id], "plan_task", detail=task.name)
+        db.session.flush()  # the optimistic lock: a concurrent step makes this fail
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise PlanConflict("the plan was changed by someone else") from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return PlanStep(plan=plan, task_name=view.name, outcome=outcome, data=clean)
+
+
+def current_forms() -> dict[str, FormDefinition]:
+    """The forms of the newest plan diagram, by task name (labels for the timeline)."""
+    return {name: info.form for name, info in library_for(plan_version()).user_tasks.items()}
+
+
+def plan_diagram(plan: PreventionPlan) -> str | None:
+    """The BPMN document the plan's current instance runs on."""
+    files = db.session.scalar(select(ProcessVersion.files).where(ProcessVersion.id == plan.process_version_id))
+    documents = [text for name, text in sorted((files or {}).items()) if name.endswith(".bpmn")]
+    return documents[0] if documents else None

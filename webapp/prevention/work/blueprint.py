@@ -1,0 +1,118 @@
+"""Prevention work pages (/prevention/...): the blueprint and what its views share.
+
+Each register has its own module of views (youth_routes, patrol_routes, event_routes,
+plan_routes, monitoring_routes); they are imported at the end of this module so that
+registering the blueprint registers them all. Every view states its roles; every record is
+looked up within the user's territory (403 outside it, 404 when it does not exist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask import Blueprint, abort, flash, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.platform.auth.models import Role
+from webapp.platform.labels import label
+from webapp.platform.tabular import FORMATS, export_response
+from webapp.platform.territory.models import Mahalla
+from webapp.prevention.work import labels
+from webapp.prevention.work.forms import MahallaForm
+from webapp.prevention.work.scope import (
+    ListFilters,
+    districts_in_scope,
+    exists,
+    mahallas_in_scope,
+    regions_in_scope,
+)
+
+blueprint = Blueprint("prevention_work", __name__, url_prefix="/prevention")
+
+# Who works on the registers: inspectors and youth advisers in their mahallas, supervisors in
+# their district or region, administrators everywhere.
+WORK_ROLES = (Role.YOUTH_ADVISER.value, Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
+# Opening an appeal or touching the prevention registry is for the appeal workers only.
+CASE_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
+MONITORING_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
+
+
+LABELS = {
+    "youth_status": labels.YOUTH_STATUS,
+    "referral_kind": labels.REFERRAL_KIND,
+    "outcome": labels.REFERRAL_OUTCOME,
+    "activity": labels.ACTIVITY_KIND,
+    "audience": labels.AUDIENCE,
+    "event_status": labels.EVENT_STATUS,
+    "plan_kind": labels.PLAN_KIND,
+    "item_status": labels.ITEM_STATUS,
+    "risk_colour": labels.RISK_COLOUR,
+    "risk_reason": labels.RISK_REASON,
+}
+
+
+@blueprint.app_template_filter("pw_label")
+def pw_label(code: str, kind: str) -> str:
+    """``{{ code|pw_label("youth_status") }}``: the label of a prevention-work code."""
+    return label(LABELS[kind], code)
+
+
+def found_or_abort(found: Any, model: type, record_id: int) -> Any:
+    """The record found in the user's territory; 403 if it exists elsewhere, 404 if not at all."""
+    if found is None:
+        abort(403 if exists(model, record_id) else 404)
+    return found
+
+
+def list_filters(statuses: Sequence[str] = ()) -> ListFilters:
+    filters = ListFilters.from_args(request.args, statuses)
+    messages = {
+        "from": _("The start of the period is not a valid date; it is ignored."),
+        "to": _("The end of the period is not a valid date; it is ignored."),
+        "period": _("The period ends before it starts; its end is ignored."),
+    }
+    for problem in filters.problems:
+        flash(messages[problem], "warning")
+    return filters
+
+
+def territory_choices() -> dict[str, Any]:
+    """The region → district → mahalla choices of the user's scope, for the filter bar."""
+    return {
+        "regions": regions_in_scope(current_user),
+        "districts": districts_in_scope(current_user),
+        "mahallas": mahallas_in_scope(current_user),
+    }
+
+
+def export(filename: str, headers: Iterable[Any], rows: Iterable[Sequence[Any]]) -> Any:
+    fmt = request.args.get("format", "csv")
+    if fmt not in FORMATS:
+        abort(400)
+    return export_response(fmt, filename, [str(h) for h in headers], rows)
+
+
+def checked_mahalla(form: MahallaForm, mahallas: Sequence[Mahalla]) -> None:
+    """Offer the user's mahallas; a submitted mahalla outside them is refused with 403."""
+    form.set_mahallas(mahallas)
+    if form.is_submitted():
+        raw = request.form.get("mahalla", "")
+        if raw.isdigit() and int(raw) not in {m.id for m in mahallas}:
+            abort(403)
+    elif form.mahalla.data is None and request.args.get("mahalla", "").isdigit():
+        form.mahalla.data = int(request.args["mahalla"])
+
+
+def form_failed() -> None:
+    flash(_("Please correct the highlighted fields."), "danger")
+
+
+from webapp.prevention.events import routes as event_routes  # noqa: E402 - the views register on the blueprint
+from webapp.prevention.joint_plans import routes as plan_routes  # noqa: E402
+from webapp.prevention.monitoring import routes as monitoring_routes  # noqa: E402
+from webapp.prevention.patrols import routes as patrol_routes  # noqa: E402
+from webapp.prevention.youth import routes as youth_routes  # noqa: E402
+
+__all__ = ["blueprint", "event_routes", "monitoring_routes", "patrol_routes", "plan_routes", "youth_routes"]

@@ -1,0 +1,1 @@
+"""Youth work: the register of non-organised youth, referrals, activity logs."""

@@ -1,0 +1,1 @@
+"""The process studio: the process library, version changes and case diagrams."""
