@@ -19,12 +19,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set (set it, or MAHALLA_DEMO=1 for the demo)")
+    create_working_directories(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def create_working_directories(app: Flask) -> None:
+    """Every folder the app writes to exists before anything opens it (a fresh clone has none)."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    folders = [Path(app.config["ATTACHMENTS_DIR"]), Path(app.config["EXPORTS_DIR"])]
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        folders.append(Path(url.database).parent)
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 def select_locale() -> str:

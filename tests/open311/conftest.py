@@ -20,20 +20,8 @@ from tests.webapp.conftest import fresh_g_per_request  # noqa: F401  (one flask.
 from webapp.extensions import limiter
 from webapp.intake.open311.service import create_client
 
-REPOSITORY = Path(__file__).resolve().parents[2]
-SCHEMA_SUBDIR = Path("shared") / "open311" / "georeport-v2"
-
-
-def _schema_dir() -> Path:
-    """``../shared`` beside the repository, as CI lays it out; a git worktree nested deeper finds it
-    further up."""
-    for folder in REPOSITORY.parents:
-        if (folder / SCHEMA_SUBDIR).is_dir():
-            return folder / SCHEMA_SUBDIR
-    return REPOSITORY.parent / SCHEMA_SUBDIR
-
-
-SCHEMA_DIR = _schema_dir()
+# The GeoReport v2 JSON schemas (copied unchanged from the Open311 specification) live in the repository.
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas" / "georeport-v2"
 SCHEMA_FILES = ("service.json", "services.json", "service-definition.json", "request.json", "requests.json")
 PREFIX = "/open311/v2"
 DESCRIPTION = "Ko'chamizdagi chiroqlar bir oydan beri yonmayapti, kechasi xavfli."
