@@ -295,7 +295,7 @@ def compile_script(source: str, mode: str) -> CodeType:
     done here so that its refusals reach us as data rather than sentences.
     """
     try:
-        tree = ast.parse(source, DIAGRAM_FILENAME, mode)
+        tree: ast.Module | ast.Expression = ast.parse(source, DIAGRAM_FILENAME, mode)  # type: ignore[assignment]
     except SyntaxError as exc:
         problem = Problem("script.syntax_error", {"line": exc.lineno or 1, "detail": exc.msg})
         raise ScriptRejected((problem,)) from None
