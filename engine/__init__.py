@@ -14,6 +14,7 @@ from engine.errors import (
     EngineStepFailed,
     FieldError,
     FormInvalid,
+    Problem,
     ScriptRejected,
     ScriptTimeout,
     TaskNotReady,
@@ -22,6 +23,8 @@ from engine.forms import FieldOption, FormDefinition, FormField, validate_submis
 from engine.instance import Instance, ReadyTask
 from engine.library import LibraryCache, ProcessLibrary, UserTaskInfo, content_hash, load_library
 from engine.migration import MigrationBlocker, MigrationCheck, MigrationRefused, check_migration, migrate_state
+from engine.problems import CATALOGUE as PROBLEM_CATALOGUE
+from engine.problems import UNKNOWN as UNKNOWN_PROBLEM
 from engine.validation import (
     ValidationReport,
     check_timer_value,
@@ -32,6 +35,8 @@ from engine.validation import (
 )
 
 __all__ = [
+    "PROBLEM_CATALOGUE",
+    "UNKNOWN_PROBLEM",
     "DecisionFailed",
     "DecisionTables",
     "DiagramError",
@@ -49,6 +54,7 @@ __all__ = [
     "MigrationBlocker",
     "MigrationCheck",
     "MigrationRefused",
+    "Problem",
     "ProcessLibrary",
     "ReadyTask",
     "ScriptRejected",

@@ -75,7 +75,7 @@ def load_categoriser(files: Mapping[str, bytes | str]) -> Categoriser:
     """Parse and check the DMN documents among ``files``; raise DiagramError when unusable."""
     tables = decision_tables(files)
     if not tables.has(CATEGORISATION_DECISION):
-        raise DiagramError([DiagramProblem(f"no DMN decision with id {CATEGORISATION_DECISION!r}")])
+        raise DiagramError([DiagramProblem("decision.missing", {"ref": CATEGORISATION_DECISION})])
     return Categoriser(tables)
 
 

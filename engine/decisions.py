@@ -22,8 +22,11 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.errors import DiagramError, DiagramProblem, EngineError
-from engine.library import _is_dmn, _xsd_validator, content_hash
+from engine.errors import DiagramError, DiagramProblem, EngineError, located
+from engine.failures import failure_problem
+from engine.library import _is_dmn, content_hash, read_problem, validation_problem
+from engine.problems import english
+from engine.schemas import schema_problems
 from engine.scripting import check_script, restricted_script_engine
 from engine.xml_safety import parse_diagram_xml
 
@@ -32,7 +35,13 @@ _INPUT_PLACEHOLDER = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 
 
 class DecisionFailed(EngineError):
-    """Evaluating a decision table failed (an expression raised or ran too long)."""
+    """Evaluating a decision table failed (an expression raised or ran too long); coded like every problem."""
+
+    def __init__(self, decision_id: str, code: str, params: Mapping[str, Any]) -> None:
+        self.decision_id = decision_id
+        self.code = code
+        self.params = dict(params)
+        super().__init__(f"{decision_id}: {english(code, self.params)}")
 
 
 @dataclass(frozen=True)
@@ -75,9 +84,7 @@ def _entry_problems(table: Any, file: str) -> list[DiagramProblem]:
     problems: list[DiagramProblem] = []
 
     def check(source: str, element: str) -> None:
-        message = check_script(source, "eval")
-        if message:
-            problems.append(DiagramProblem(f"expression {source!r} refused: {message}", element, file))
+        problems.extend(located(check_script(source, "eval"), element, file))
 
     for table_input in table.inputs:
         if table_input.expression:
@@ -91,35 +98,56 @@ def _entry_problems(table: Any, file: str) -> list[DiagramProblem]:
                 if "dmninputexpr" not in text and check_script(text, "eval"):
                     text = f"dmninputexpr {text}"
                 check(text, entry.id)
-        for output_entry in rule.outputEntries:
-            if output_entry.text:
-                check(output_entry.text.strip(), output_entry.id)
+    return problems
+
+
+def _document_problems(root: Any, file: str) -> list[DiagramProblem]:
+    """What SpiffWorkflow's DMN parser would refuse in English, said first and coded: one decision
+    with one table per document, output entries that compile under the restricted policy."""
+    decisions = root.findall("{*}decision")
+    if not decisions:
+        return [DiagramProblem("decision.none", {}, None, file)]
+    if len(decisions) > 1:
+        return [DiagramProblem("decision.several", {"count": len(decisions)}, decisions[1].get("id"), file)]
+    tables = decisions[0].findall("{*}decisionTable")
+    if len(tables) != 1:
+        return [DiagramProblem("decision.table_count", {"count": len(tables)}, decisions[0].get("id"), file)]
+    problems: list[DiagramProblem] = []
+    for entry in tables[0].iter("{*}outputEntry"):
+        text = (entry.findtext("{*}text") or "").strip()
+        if text:
+            problems.extend(located(check_script(text, "eval"), entry.get("id"), file, entry.sourceline))
     return problems
 
 
 def _parse_tables(files: Mapping[str, bytes | str]) -> dict[str, Any]:
     """Decision tables by decision id, from every DMN document among the files."""
-    parser = CamundaParser(validator=_xsd_validator())
+    parser = CamundaParser(validator=None)  # the schemas are checked by engine.schemas, coded
     problems: list[DiagramProblem] = []
     for name in sorted(files):
         try:
             tree = parse_diagram_xml(files[name], name)
-            if _is_dmn(tree):
+            if not _is_dmn(tree):
+                continue
+            invalid = schema_problems(tree.getroot(), name, dmn=True) or _document_problems(tree.getroot(), name)
+            if invalid:
+                problems.extend(invalid)
+            else:
                 parser.add_dmn_xml(tree.getroot(), filename=name)
         except DiagramError as exc:
             problems.extend(exc.problems)
         except ValidationException as exc:
-            problems.append(DiagramProblem(str(exc.args[0]) if exc.args else str(exc), exc.id or None, name))
+            problems.append(validation_problem(exc, name))
     if problems:
         raise DiagramError(problems)
     tables: dict[str, Any] = {}
     for decision_id, dmn_parser in parser.dmn_parsers.items():
         try:
             dmn_parser.parse()
-        except (ValidationException, SpiffWorkflowException, KeyError, IndexError, SyntaxError) as exc:
-            raise DiagramError(
-                [DiagramProblem(f"could not read the decision: {exc}", decision_id, dmn_parser.filename)]
-            ) from None
+        except ValidationException as exc:
+            raise DiagramError([validation_problem(exc, dmn_parser.filename)]) from None
+        except (SpiffWorkflowException, KeyError, IndexError, SyntaxError) as exc:
+            raise DiagramError([read_problem(exc, dmn_parser.filename, decision_id)]) from None
         table = dmn_parser.decision.decisionTables[0]
         problems.extend(_entry_problems(table, dmn_parser.filename))
         tables[decision_id] = table
@@ -150,12 +178,13 @@ class DecisionTables:
     def decide(self, decision_id: str, data: Mapping[str, Any]) -> list[FiredRule]:
         engine = self._engines.get(decision_id)
         if engine is None:
-            raise DiagramError([DiagramProblem(f"no DMN decision with id {decision_id!r}", decision_id)])
+            raise DiagramError([DiagramProblem("decision.missing", {"ref": decision_id}, decision_id)])
         task = _Task(dict(data), self._script_engine)
         try:
             return [FiredRule(_rule_name(rule), dict(rule.output_as_dict(task))) for rule in engine.decide(task)]
         except (SpiffWorkflowException, EngineError, ValueError, TypeError, AttributeError) as exc:
-            raise DecisionFailed(f"the decision table {decision_id!r} could not be evaluated: {exc}") from None
+            problem = failure_problem(exc)
+            raise DecisionFailed(decision_id, problem.code, problem.params) from None
 
 
 class _DecisionCache:

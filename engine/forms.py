@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.errors import FieldError, FormInvalid
+from engine.errors import FieldError, FormInvalid, Problem
 
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
 CONSTRAINTS = ("required", "readonly", "minlength", "maxlength", "min", "max")
@@ -108,24 +108,26 @@ def form_from_spec(form: Any) -> FormDefinition:
     return FormDefinition(key=form.key or "", fields=tuple(fields))
 
 
-def form_problems(form: Any) -> list[str]:
+def form_problems(form: Any) -> list[Problem]:
     """Lint a camunda form: field ids, types and numeric constraints."""
     problems = []
     for spiff_field in form.fields:
-        if not IDENTIFIER.match(spiff_field.id or ""):
-            problems.append(f"form field id {spiff_field.id!r} is not a valid identifier")
+        field_id = spiff_field.id or ""
+        if not IDENTIFIER.match(field_id):
+            problems.append(Problem("form.field_id_invalid", {"field": field_id}))
         if spiff_field.type not in FIELD_TYPES:
-            problems.append(f"form field {spiff_field.id!r} has unsupported type {spiff_field.type!r}")
+            problems.append(Problem("form.field_type_unsupported", {"field": field_id, "type": str(spiff_field.type)}))
         for validation in spiff_field.validation:
             if validation.name not in CONSTRAINTS:
-                problems.append(f"form field {spiff_field.id!r} has unknown constraint {validation.name!r}")
+                problems.append(Problem("form.constraint_unknown", {"field": field_id, "constraint": validation.name}))
             elif validation.name not in ("required", "readonly"):
                 try:
                     int(validation.config)
                 except (TypeError, ValueError):
-                    problems.append(f"form field {spiff_field.id!r}: constraint {validation.name} needs a whole number")
+                    params = {"field": field_id, "constraint": validation.name}
+                    problems.append(Problem("form.constraint_not_a_number", params))
         if spiff_field.type == "enum" and not getattr(spiff_field, "options", None):
-            problems.append(f"form field {spiff_field.id!r} is an enum without values")
+            problems.append(Problem("form.enum_without_values", {"field": field_id}))
     return problems
 
 

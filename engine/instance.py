@@ -18,7 +18,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import frozen_at, parse_timer_value
 from engine.compaction import compact
-from engine.errors import EngineError, EngineStepFailed, TaskNotReady
+from engine.errors import EngineError, TaskNotReady
+from engine.failures import step_failure
 from engine.forms import FormDefinition, validate_submission
 from engine.library import ProcessLibrary
 from engine.scripting import restricted_script_engine
@@ -52,14 +53,6 @@ _LIVE_STATES = (TaskState.READY, TaskState.WAITING, TaskState.STARTED)
 
 def _is_timer(task: Any) -> bool:
     return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
-
-
-def _step_failure(exc: Exception) -> EngineStepFailed:
-    task = getattr(exc, "task", None)
-    element = _element_id(task) if task is not None else None
-    if element is None:
-        element = getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
-    return EngineStepFailed(element, str(exc))
 
 
 class Instance:
@@ -106,7 +99,7 @@ class Instance:
             with frozen_at(now):
                 self._workflow.do_engine_steps()
         except (SpiffWorkflowException, EngineError, ValueError, TypeError, NameError, KeyError) as exc:
-            raise _step_failure(exc) from None
+            raise step_failure(exc) from None
 
     def _ready_user_tasks(self) -> list[Any]:
         if self._ready_cache is None:
@@ -172,7 +165,7 @@ class Instance:
             with frozen_at(now):
                 task.run()
         except (SpiffWorkflowException, ValueError, TypeError, NameError, KeyError) as exc:
-            raise _step_failure(exc) from None
+            raise step_failure(exc) from None
         self.run(now=now)
         return clean
 
@@ -197,7 +190,7 @@ class Instance:
             with frozen_at(now):
                 self._workflow.refresh_timers()
         except (SpiffWorkflowException, ValueError, TypeError, NameError, KeyError) as exc:
-            raise _step_failure(exc) from None
+            raise step_failure(exc) from None
         self.run(now=now)
 
     def set_timer_data(self, values: Mapping[str, Any], *, now: datetime | None = None) -> bool:

@@ -13,29 +13,21 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, ScriptTask
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.errors import DiagramError, DiagramProblem
+from engine.errors import DiagramError, DiagramProblem, located
 from engine.forms import FormDefinition, form_from_spec, form_problems
+from engine.problems import unknown
+from engine.schemas import schema_problems
 from engine.scripting import check_script
 from engine.xml_safety import parse_diagram_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/", "http://www.omg.org/spec/DMN/")
-
-_VALIDATOR: BpmnValidator | None = None
-
-
-def _xsd_validator() -> BpmnValidator:
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        _VALIDATOR = BpmnValidator()
-    return _VALIDATOR
 
 
 def content_hash(files: Mapping[str, bytes | str]) -> str:
@@ -81,11 +73,17 @@ def _is_dmn(tree: Any) -> bool:
     return any(str(tree.getroot().tag).startswith("{" + ns) for ns in DMN_NAMESPACES)
 
 
-def _validation_problem(exc: ValidationException, default_file: str | None) -> DiagramProblem:
+def validation_problem(exc: ValidationException, default_file: str | None) -> DiagramProblem:
+    """SpiffWorkflow's parser refusal (what our own checks did not say first), its text as the detail."""
     line = exc.line_number if isinstance(exc.line_number, int) else None
-    return DiagramProblem(
-        str(exc.args[0]) if exc.args else str(exc), exc.id or None, exc.file_name or default_file, line
-    )
+    code, params = unknown(exc.args[0] if exc.args else exc)
+    return DiagramProblem(code, params, exc.id or None, exc.file_name or default_file, line)
+
+
+def read_problem(exc: Exception, file: str | None, element_id: str | None = None) -> DiagramProblem:
+    """Anything else SpiffWorkflow raised while reading a document."""
+    code, params = unknown(f"{type(exc).__name__}: {exc}")
+    return DiagramProblem(code, params, element_id, file)
 
 
 def _iter_specs(spec: Any, subprocess_specs: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
@@ -113,39 +111,27 @@ def _lint(
             element = _element_id(task_spec)
             if isinstance(task_spec, CamundaUserTask):
                 if lanes is not None and task_spec.lane not in lanes:
-                    errors.append(
-                        DiagramProblem(
-                            f"user task must sit in a lane named after a role ({', '.join(sorted(lanes))}); "
-                            f"found {task_spec.lane!r}",
-                            element,
-                            file,
-                        )
-                    )
+                    params = {"roles": ", ".join(sorted(lanes)), "lane": task_spec.lane or ""}
+                    errors.append(DiagramProblem("lane.not_a_role", params, element, file))
                 if task_spec.form is None or not task_spec.form.fields:
-                    errors.append(DiagramProblem("user task has no form (camunda:formKey and formData)", element, file))
+                    errors.append(DiagramProblem("form.missing", {}, element, file))
                 else:
-                    errors.extend(DiagramProblem(m, element, file) for m in form_problems(task_spec.form))
+                    errors.extend(located(form_problems(task_spec.form), element, file))
                     errors.extend(
-                        DiagramProblem(f"form field id {f.id!r} is reserved; choose another name", element, file)
+                        DiagramProblem("form.field_id_reserved", {"field": f.id}, element, file)
                         for f in task_spec.form.fields
                         if f.id in reserved_field_ids
                     )
             if isinstance(task_spec, ScriptTask):
-                message = check_script(task_spec.script or "", "exec")
-                if message:
-                    errors.append(DiagramProblem(f"script refused: {message}", element, file))
+                errors.extend(located(check_script(task_spec.script or "", "exec"), element, file))
             if isinstance(task_spec, ExclusiveGateway):
                 for condition, _target in task_spec.cond_task_specs:
                     expression = getattr(condition, "args", [None])[0]
                     if expression is None:
                         continue
-                    message = check_script(str(expression).strip(), "eval")
-                    if message:
-                        errors.append(DiagramProblem(f"condition {expression!r} refused: {message}", element, file))
+                    errors.extend(located(check_script(str(expression).strip(), "eval"), element, file))
                 if len(task_spec.outputs) > 1 and task_spec.default_task_spec is None:
-                    warnings.append(
-                        DiagramProblem("exclusive gateway has no default flow", element, file, severity="warning")
-                    )
+                    warnings.append(DiagramProblem("gateway.no_default", {}, element, file, severity="warning"))
     return errors, warnings
 
 
@@ -159,7 +145,8 @@ def _missing_called_processes(parser: CamundaParser) -> list[DiagramProblem]:
             if called not in known:
                 problems.append(
                     DiagramProblem(
-                        f"the called process {called!r} is not in the process library",
+                        "call.missing_process",
+                        {"ref": called or ""},
                         node.get("id"),
                         process_parser.filename,
                         node.sourceline,
@@ -195,21 +182,24 @@ def load_library(
     validate_xsd: bool = True,
 ) -> ProcessLibrary:
     """Parse and check every document; raise DiagramError listing all problems found."""
-    parser = CamundaParser(validator=_xsd_validator() if validate_xsd else None)
+    parser = CamundaParser(validator=None)  # the schemas are checked by engine.schemas, coded
     problems: list[DiagramProblem] = []
     for name in sorted(files):
         try:
             tree = parse_diagram_xml(files[name], name)
-            if _is_dmn(tree):
+            invalid = schema_problems(tree.getroot(), name, _is_dmn(tree)) if validate_xsd else []
+            if invalid:
+                problems.extend(invalid)
+            elif _is_dmn(tree):
                 parser.add_dmn_xml(tree.getroot(), filename=name)
             else:
                 parser.add_bpmn_xml(tree.getroot(), filename=name)
         except DiagramError as exc:
             problems.extend(exc.problems)
         except ValidationException as exc:
-            problems.append(_validation_problem(exc, name))
+            problems.append(validation_problem(exc, name))
         except (SpiffWorkflowException, ValueError, KeyError, TypeError, AttributeError) as exc:
-            problems.append(DiagramProblem(f"could not read the diagram: {exc}", file=name))
+            problems.append(read_problem(exc, name))
     if problems:
         raise DiagramError(problems)
     problems.extend(_missing_called_processes(parser))
@@ -219,9 +209,10 @@ def load_library(
         spec = parser.get_spec(main_process_id)
         subprocess_specs = parser.get_subprocess_specs(main_process_id)
     except ValidationException as exc:
-        raise DiagramError([_validation_problem(exc, None)]) from None
+        raise DiagramError([validation_problem(exc, None)]) from None
     except (SpiffWorkflowException, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise DiagramError([DiagramProblem(f"the process {main_process_id!r} cannot be built: {exc}")]) from None
+        params = {"process": main_process_id, "detail": f"{type(exc).__name__}: {exc}"}
+        raise DiagramError([DiagramProblem("process.cannot_build", params, main_process_id)]) from None
     errors, warnings = _lint(spec, subprocess_specs, allowed_lanes, frozenset(reserved_field_ids))
     if errors:
         raise DiagramError(errors + warnings)

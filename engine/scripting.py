@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from types import CodeType, FrameType, ModuleType
 from typing import Any
 
-from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec
+from RestrictedPython import RestrictingNodeTransformer
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (
     full_write_guard,
@@ -31,10 +31,11 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
     safer_getattr,
 )
+from RestrictedPython.transformer import FORBIDDEN_FUNC_NAMES, INSPECT_ATTRIBUTES
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from engine.errors import ScriptRejected, ScriptTimeout
+from engine.errors import Problem, ScriptRejected, ScriptTimeout, ScriptTooLarge
 
 DIAGRAM_FILENAME = "<diagram>"
 DEFAULT_TIME_LIMIT_SECONDS = 1.0
@@ -44,28 +45,71 @@ MAX_SHIFT = 1_000
 
 
 class _ScriptPolicy(RestrictingNodeTransformer):
-    """RestrictedPython's policy, tightened: no imports, no definitions, guarded arithmetic."""
+    """RestrictedPython's policy, tightened: no imports, no definitions, guarded arithmetic.
+
+    Every refusal is recorded as a coded Problem in ``problems``: ours and the checks of
+    RestrictedPython we know (names, attributes, calls, statements) by their own code, any other
+    of its refusals as ``script.refused`` with its text as the detail.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.problems: list[Problem] = []
+        self._coded_nodes: set[int] = set()
+
+    def refuse(self, node: ast.AST, code: str, **params: Any) -> None:
+        """Record a coded refusal; RestrictedPython's own message for the same node is then dropped."""
+        if id(node) in self._coded_nodes:
+            return
+        self._coded_nodes.add(id(node))
+        problem = Problem(code, {"line": getattr(node, "lineno", None) or 1, **params})
+        self.problems.append(problem)
+        self.errors.append(problem.message)
+
+    def error(self, node: ast.AST, info: str) -> None:
+        if id(node) not in self._coded_nodes:
+            self.refuse(node, "script.refused", detail=info)
+
+    def not_allowed(self, node: ast.AST) -> None:
+        self.refuse(node, "script.forbidden_statement", statement=type(node).__name__)
+
+    def check_name(self, node: Any, name: str | None, allow_magic_methods: bool = False) -> None:
+        if name is None:
+            return
+        if (name.startswith("_") and name != "_") or name.endswith("__roles__") or name in FORBIDDEN_FUNC_NAMES:
+            self.refuse(node, "script.forbidden_name", name=name)
+
+    def visit_Attribute(self, node: ast.Attribute) -> Any:
+        attr = node.attr
+        if (attr.startswith("_") and attr != "_") or attr.endswith("__roles__") or attr in INSPECT_ATTRIBUTES:
+            self.refuse(node, "script.forbidden_attribute", name=attr)
+        return super().visit_Attribute(node)
+
+    def visit_Call(self, node: ast.Call) -> Any:
+        if isinstance(node.func, ast.Name) and node.func.id in ("exec", "eval"):
+            self.refuse(node, "script.forbidden_call", name=node.func.id)
+        return super().visit_Call(node)
 
     def visit_Import(self, node: ast.Import) -> None:
-        self.error(node, "import statements are not allowed in diagram scripts.")
+        self.refuse(node, "script.import")
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        self.error(node, "import statements are not allowed in diagram scripts.")
+        self.refuse(node, "script.import")
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self.error(node, "function definitions are not allowed in diagram scripts.")
+        self.refuse(node, "script.definition")
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
-        self.error(node, "function definitions are not allowed in diagram scripts.")
+        self.refuse(node, "script.definition")
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
-        self.error(node, "lambda functions are not allowed in diagram scripts.")
+        self.refuse(node, "script.definition")
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self.error(node, "class definitions are not allowed in diagram scripts.")
+        self.refuse(node, "script.definition")
 
     def visit_Global(self, node: ast.Global) -> None:
-        self.error(node, "global statements are not allowed in diagram scripts.")
+        self.refuse(node, "script.global")
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         node = self.node_contents_visit(node)
@@ -89,7 +133,8 @@ class _ScriptPolicy(RestrictingNodeTransformer):
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         if isinstance(node.op, (ast.Mult, ast.Pow, ast.LShift)):
-            self.error(node, "augmented *=, **= and <<= are not allowed in diagram scripts.")
+            operator = {ast.Mult: "*=", ast.Pow: "**=", ast.LShift: "<<="}[type(node.op)]
+            self.refuse(node, "script.augmented_assignment", operator=operator)
             return node
         if isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
             # x += y becomes x = _guarded_add_(x, y), so the size guard applies.
@@ -124,20 +169,20 @@ def _weight(value: Any, budget: int = MAX_SEQUENCE_LENGTH) -> int:
 
 def _check_weight(value: Any, what: str) -> None:
     if _weight(value) > MAX_SEQUENCE_LENGTH:
-        raise ValueError(f"{what} would be too large (more than {MAX_SEQUENCE_LENGTH} items or characters)")
+        raise ScriptTooLarge(what)
 
 
 def _guarded_mul(left: Any, right: Any) -> Any:
     if isinstance(left, int) and not isinstance(right, int) and hasattr(right, "__len__"):
         left, right = right, left
     if isinstance(right, int) and hasattr(left, "__len__") and _weight(left) * max(right, 0) > MAX_SEQUENCE_LENGTH:
-        raise ValueError("the result of * would be too large")
+        raise ScriptTooLarge("*")
     return left * right
 
 
 def _guarded_add(left: Any, right: Any) -> Any:
     if hasattr(left, "__len__") and hasattr(right, "__len__") and len(left) + len(right) > MAX_SEQUENCE_LENGTH:
-        raise ValueError("the result of + would be too large")
+        raise ScriptTooLarge("+")
     return left + right
 
 
@@ -156,7 +201,7 @@ def _guarded_join(separator: str) -> Callable[[Any], str]:
         items = list(items)
         _check_weight(items, "join()")
         if len(separator) * len(items) > MAX_SEQUENCE_LENGTH:
-            raise ValueError("join() would be too large")
+            raise ScriptTooLarge("join()")
         return separator.join(items)
 
     return join
@@ -189,20 +234,20 @@ def _internal_import(name: str, *args: Any, **kwargs: Any) -> Any:
 
 def _guarded_pow(base: Any, exponent: Any) -> Any:
     if isinstance(exponent, (int, float)) and abs(exponent) > MAX_POWER_EXPONENT:
-        raise ValueError("the exponent of ** is too large")
+        raise ScriptTooLarge("**")
     return base**exponent
 
 
 def _guarded_lshift(value: Any, shift: Any) -> Any:
     if isinstance(shift, int) and shift > MAX_SHIFT:
-        raise ValueError("the shift of << is too large")
+        raise ScriptTooLarge("<<")
     return value << shift
 
 
 def _limited_range(*args: int) -> range:
     result = range(*args)
     if len(result) > MAX_SEQUENCE_LENGTH:
-        raise ValueError("range() is limited to 100000 items in diagram scripts")
+        raise ScriptTooLarge("range()")
     return result
 
 
@@ -244,21 +289,32 @@ HELPER_NAMES = frozenset(_SAFE_GLOBALS)
 
 @functools.lru_cache(maxsize=2048)
 def compile_script(source: str, mode: str) -> CodeType:
-    """Compile diagram code under the policy; raise ScriptRejected listing every problem."""
-    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compiler(source, filename=DIAGRAM_FILENAME, policy=_ScriptPolicy)
-    if result.errors or result.code is None:
-        raise ScriptRejected("; ".join(result.errors) or "the code could not be compiled")
-    return result.code
+    """Compile diagram code under the policy; raise ScriptRejected with every problem, coded.
+
+    The same steps as RestrictedPython's compile_restricted_exec/eval (parse, transform, compile),
+    done here so that its refusals reach us as data rather than sentences.
+    """
+    try:
+        tree: ast.Module | ast.Expression = ast.parse(source, DIAGRAM_FILENAME, mode)  # type: ignore[assignment]
+    except SyntaxError as exc:
+        problem = Problem("script.syntax_error", {"line": exc.lineno or 1, "detail": exc.msg})
+        raise ScriptRejected((problem,)) from None
+    except ValueError as exc:  # source with NUL bytes
+        raise ScriptRejected((Problem("script.syntax_error", {"line": 1, "detail": str(exc)}),)) from None
+    policy = _ScriptPolicy([], [], {})
+    policy.visit(tree)
+    if policy.problems:
+        raise ScriptRejected(tuple(policy.problems))
+    return compile(tree, DIAGRAM_FILENAME, mode)
 
 
-def check_script(source: str, mode: str = "exec") -> str | None:
-    """Return a message describing why the code is refused, or None when it is acceptable."""
+def check_script(source: str, mode: str = "exec") -> tuple[Problem, ...]:
+    """Why the code is refused, coded (empty when it is acceptable)."""
     try:
         compile_script(source, mode)
     except ScriptRejected as exc:
-        return str(exc)
-    return None
+        return exc.problems
+    return ()
 
 
 class _Deadline:
@@ -277,7 +333,7 @@ class _Deadline:
                 return None
             frame.f_trace_opcodes = True
         if time.monotonic() > self.until:
-            raise ScriptTimeout("the script ran longer than its time limit")
+            raise ScriptTimeout("script.timeout")
         return self
 
 

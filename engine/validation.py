@@ -26,7 +26,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from engine.decisions import check_decisions
-from engine.errors import DiagramError, DiagramProblem
+from engine.errors import DiagramError, DiagramProblem, Problem, located
 from engine.forms import IDENTIFIER
 from engine.library import BPMN_NS, DMN_NAMESPACES, load_library
 from engine.scripting import check_script
@@ -100,13 +100,17 @@ class ValidationReport:
         return not self.errors
 
     def add(self, problems: Iterable[DiagramProblem]) -> None:
-        seen = {(p.file, p.element_id, p.message) for p in self.errors + self.warnings}
+        seen = {_identity(p) for p in self.errors + self.warnings}
         for problem in problems:
-            key = (problem.file, problem.element_id, problem.message)
+            key = _identity(problem)
             if key in seen:
                 continue
             seen.add(key)
             (self.warnings if problem.severity == "warning" else self.errors).append(problem)
+
+
+def _identity(problem: DiagramProblem) -> tuple[object, ...]:
+    return (problem.file, problem.element_id, problem.code, repr(sorted(problem.params.items())))
 
 
 def _local(tag: Any) -> str:
@@ -137,25 +141,21 @@ def kind_problem(tree: Any, name: str, expected: str | None) -> DiagramProblem |
     """A clear message when the document is not the kind of diagram its name or route expects."""
     kind = document_kind(tree)
     if kind is None:
-        return DiagramProblem(
-            f"this is not a BPMN or DMN document (its root element is <{_local(tree.getroot().tag)}>)", file=name
-        )
+        return DiagramProblem("document.not_a_diagram", {"root": _local(tree.getroot().tag)}, file=name)
     if expected and kind != expected:
-        return DiagramProblem(
-            f"this is a {kind.upper()} document where a {expected.upper()} document is expected", file=name
-        )
+        return DiagramProblem("document.wrong_kind", {"kind": kind.upper(), "expected": expected.upper()}, file=name)
     return None
 
 
-def check_timer_value(expression: str) -> str | None:
+def check_timer_value(expression: str) -> Problem | None:
     """None when a timer value (a quoted ISO 8601 string, or a Python expression) is acceptable."""
     text = expression.strip()
     if not text:
-        return "the timer has no value"
+        return Problem("timer.empty")
     if "${" in text or "#{" in text:
-        return f'timer value {text!r} is a JUEL expression; write an ISO 8601 string such as "P15D"'
+        return Problem("timer.juel", {"value": text})
     if _BARE_ISO.match(text):
-        return f'timer value {text} is not quoted: SpiffWorkflow reads it as a Python name; write "{text}"'
+        return Problem("timer.unquoted", {"value": text})
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         literal = text[1:-1]
         try:
@@ -164,10 +164,10 @@ def check_timer_value(expression: str) -> str | None:
             else:
                 TimerEventDefinition.parse_time_or_duration(literal)
         except Exception:  # SpiffWorkflow raises bare Exception, ValueError, AttributeError
-            return f"timer value {literal!r} is not a valid ISO 8601 duration, date or cycle"
+            return Problem("timer.invalid", {"value": literal})
         return None
-    message = check_script(text, "eval")
-    return f"timer expression {text!r} refused: {message}" if message else None
+    refused = check_script(text, "eval")
+    return refused[0] if refused else None
 
 
 def normalise_document(content: bytes | str, name: str) -> tuple[str, list[DiagramProblem]]:
@@ -185,17 +185,15 @@ def normalise_document(content: bytes | str, name: str) -> tuple[str, list[Diagr
         if value and _BARE_ISO.match(value):
             element.text = f'"{value}"'
             warnings.append(
-                DiagramProblem(
-                    f'normalised: timer value {value} quoted as "{value}"', _owner_id(element), name, severity="warning"
-                )
+                DiagramProblem("timer.normalised", {"value": value}, _owner_id(element), name, severity="warning")
             )
     if not warnings:
         return text, []
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8").decode("utf-8"), warnings
 
 
-def _unsupported(element: Any, what: str, name: str) -> DiagramProblem:
-    return DiagramProblem(f"not supported: {what}", _owner_id(element), name, element.sourceline)
+def _unsupported(node: Any, file: str, code: str, **params: object) -> DiagramProblem:
+    return DiagramProblem(code, params, _owner_id(node), file, node.sourceline)
 
 
 def _dialect_problems(root: Any, name: str) -> list[DiagramProblem]:
@@ -210,67 +208,46 @@ def _dialect_problems(root: Any, name: str) -> list[DiagramProblem]:
             owner = _owner_id(element)
             if owner not in reported_zeebe:
                 reported_zeebe.add(owner)
-                problems.append(
-                    _unsupported(
-                        element, f"Camunda 8 (Zeebe) extension zeebe:{_local(tag)}; use the Camunda 7 dialect", name
-                    )
-                )
+                problems.append(_unsupported(element, name, "unsupported.zeebe", name=_local(tag)))
             continue
         if tag == f"{_C}connector":
-            problems.append(_unsupported(element, "camunda:connector (HTTP/SOAP connectors are not run)", name))
+            problems.append(_unsupported(element, name, "unsupported.connector"))
         elif tag in (f"{_C}executionListener", f"{_C}taskListener"):
-            problems.append(
-                _unsupported(element, f"camunda:{_local(tag)} (listeners are not run; use a script task)", name)
-            )
+            problems.append(_unsupported(element, name, "unsupported.listener", name=_local(tag)))
         elif tag == f"{_C}inputOutput" and element.getparent() is not None:
             problems.append(
-                DiagramProblem(
-                    "camunda:inputOutput mappings are ignored by this engine",
-                    _owner_id(element),
-                    name,
-                    severity="warning",
-                )
+                DiagramProblem("unsupported.input_output", {}, _owner_id(element), name, severity="warning")
             )
         if not tag.startswith(_B):
             continue
         local = _local(tag)
         if element.get(f"{_C}type") == "external":
-            problems.append(_unsupported(element, f'external task (camunda:type="external") on {local}', name))
+            problems.append(_unsupported(element, name, "unsupported.external_task", element=local))
         for attribute in _JAVA_DELEGATES:
             if element.get(f"{_C}{attribute}") is not None:
                 problems.append(
-                    _unsupported(element, f"camunda:{attribute} on {local} (Java delegates are not run)", name)
+                    _unsupported(element, name, "unsupported.java_delegate", attribute=attribute, element=local)
                 )
         parent = element.getparent()
         in_container = parent is not None and _local(parent.tag) in _CONTAINERS and str(parent.tag).startswith(_B)
         if in_container and local not in SUPPORTED_FLOW_ELEMENTS and local not in _NON_FLOW_CHILDREN:
-            problems.append(_unsupported(element, f"the element {local}", name))
+            problems.append(_unsupported(element, name, "unsupported.element", element=local))
         if local in ("serviceTask", "sendTask") and not any(
             element.get(f"{_C}{a}") for a in (*_JAVA_DELEGATES, "type")
         ):
             problems.append(
                 DiagramProblem(
-                    f"{local} does nothing in this engine (it only passes); use a script task",
-                    element.get("id"),
-                    name,
-                    severity="warning",
+                    "unsupported.passive_task", {"element": local}, element.get("id"), name, severity="warning"
                 )
             )
         if local == "scriptTask":
             script_format = (element.get("scriptFormat") or "python").strip().lower()
             if script_format not in ("python", "python3", "py"):
-                problems.append(_unsupported(element, f"script language {script_format!r}; scripts are Python", name))
+                problems.append(_unsupported(element, name, "unsupported.script_language", language=script_format))
     for collaboration in root.iter(f"{_B}collaboration"):
         pools = [p for p in collaboration.iter(f"{_B}participant") if p.get("processRef")]
         if len(pools) > 1:
-            problems.append(
-                _unsupported(
-                    collaboration,
-                    f"{len(pools)} pools with processes in one collaboration (message flows between pools are not run; "
-                    "put each process in its own file and use a call activity)",
-                    name,
-                )
-            )
+            problems.append(_unsupported(collaboration, name, "unsupported.pools", count=len(pools)))
     return problems
 
 
@@ -290,8 +267,8 @@ def _flow_problems(root: Any, name: str) -> list[DiagramProblem]:
                 if flow.get("id") != default and flow.find(f"{_B}conditionExpression") is None:
                     problems.append(
                         DiagramProblem(
-                            f"this flow leaves the gateway {gateway.get('id')!r} without a condition and is not its "
-                            "default flow",
+                            "gateway.flow_without_condition",
+                            {"gateway": gateway.get("id")},
                             flow.get("id"),
                             name,
                             flow.sourceline,
@@ -301,37 +278,46 @@ def _flow_problems(root: Any, name: str) -> list[DiagramProblem]:
         text = (condition.text or "").strip()
         element = _owner_id(condition)
         if "${" in text or "#{" in text:
-            problems.append(
-                DiagramProblem(
-                    f"condition {text!r} is a JUEL expression; conditions are Python expressions "
-                    'such as kind == "ariza"',
-                    element,
-                    name,
-                )
-            )
+            problems.append(DiagramProblem("condition.juel", {"value": text}, element, name, condition.sourceline))
         elif text:
-            message = check_script(text, "eval")
-            if message:
-                problems.append(DiagramProblem(f"condition {text!r} refused: {message}", element, name))
+            problems.extend(located(check_script(text, "eval"), element, name))
+    for task in root.iter(f"{_B}scriptTask"):
+        if task.find(f"{_B}script") is None:
+            problems.append(DiagramProblem("script.missing", {}, task.get("id"), name, task.sourceline))
     for script in root.iter(f"{_B}script"):
-        message = check_script(script.text or "", "exec")
-        if message:
-            problems.append(DiagramProblem(f"script refused: {message}", _owner_id(script), name))
+        problems.extend(located(check_script(script.text or "", "exec"), _owner_id(script), name))
     for timer in root.iter(*(f"{_B}{tag}" for tag in _TIMER_TAGS)):
-        message = check_timer_value(timer.text or "")
-        if message:
-            problems.append(DiagramProblem(message, _owner_id(timer), name, timer.sourceline))
+        refused = check_timer_value(timer.text or "")
+        if refused:
+            problems.extend(located([refused], _owner_id(timer), name, timer.sourceline))
+    for definition in root.iter(f"{_B}timerEventDefinition"):
+        if not any(definition.find(f"{_B}{tag}") is not None for tag in _TIMER_TAGS):
+            problems.append(DiagramProblem("timer.empty", {}, _owner_id(definition), name, definition.sourceline))
     for form_field in root.iter(f"{_C}formField"):
         field_id = form_field.get("id") or ""
         if not IDENTIFIER.match(field_id):
-            problems.append(
-                DiagramProblem(
-                    f"form field id {field_id!r} is not a valid identifier (letters, digits and _; not starting "
-                    "with a digit)",
-                    _owner_id(form_field),
-                    name,
-                )
-            )
+            problems.append(DiagramProblem("form.field_id_invalid", {"field": field_id}, _owner_id(form_field), name))
+    return problems
+
+
+def _process_problems(root: Any, name: str) -> list[DiagramProblem]:
+    """What SpiffWorkflow's parser would refuse in English: said here first, coded."""
+    problems: list[DiagramProblem] = []
+    for process in root.iter(f"{_B}process"):
+        process_id = process.get("id")
+        if process.get("isExecutable") == "false":
+            problems.append(DiagramProblem("process.not_executable", {"process": process_id}, process_id, name))
+        if process.find(f"{_B}startEvent") is None:
+            problems.append(DiagramProblem("process.no_start_event", {"process": process_id}, process_id, name))
+    for container in root.iter(*(f"{_B}{tag}" for tag in _CONTAINERS)):
+        ids = {child.get("id") for child in container}
+        for flow in container.iterchildren(f"{_B}sequenceFlow"):
+            for end in ("sourceRef", "targetRef"):
+                ref = flow.get(end)
+                if ref is not None and ref not in ids:
+                    problems.append(
+                        DiagramProblem("flow.missing_end", {"ref": ref}, flow.get("id"), name, flow.sourceline)
+                    )
     return problems
 
 
@@ -360,21 +346,29 @@ def _reference_problems(trees: Mapping[str, Any], decisions: set[str], processes
             ref = task.get(f"{_C}decisionRef")
             if ref is None:
                 if task.get(f"{_C}type") is None and not any(task.get(f"{_C}{a}") for a in _JAVA_DELEGATES):
-                    problems.append(
-                        DiagramProblem("business rule task has no camunda:decisionRef", task.get("id"), name)
-                    )
+                    problems.append(DiagramProblem("decision.no_decision_ref", {}, task.get("id"), name))
             elif ref not in decisions:
-                problems.append(
-                    DiagramProblem(f"the DMN decision {ref!r} is not in the process library", task.get("id"), name)
-                )
+                problems.append(DiagramProblem("decision.missing", {"ref": ref}, task.get("id"), name))
         for call in tree.getroot().iter(f"{_B}callActivity"):
             called = call.get("calledElement")
             if not called:
-                problems.append(DiagramProblem("call activity names no called process", call.get("id"), name))
+                problems.append(DiagramProblem("call.no_called_process", {}, call.get("id"), name))
             elif called not in processes:
-                problems.append(
-                    DiagramProblem(f"the called process {called!r} is not in the process library", call.get("id"), name)
-                )
+                problems.append(DiagramProblem("call.missing_process", {"ref": called}, call.get("id"), name))
+    return problems
+
+
+def _duplicate_process_problems(trees: Mapping[str, Any]) -> list[DiagramProblem]:
+    seen: set[str] = set()
+    problems: list[DiagramProblem] = []
+    for name, tree in trees.items():
+        if document_kind(tree) != "bpmn":
+            continue
+        for process in tree.getroot().iter(f"{_B}process"):
+            process_id = str(process.get("id"))
+            if process_id in seen:
+                problems.append(DiagramProblem("process.duplicate_id", {"process": process_id}, process_id, name))
+            seen.add(process_id)
     return problems
 
 
@@ -419,10 +413,12 @@ def validate_library(
         report.add(_dialect_problems(tree.getroot(), name))
         if document_kind(tree) == "bpmn":
             report.add(_flow_problems(tree.getroot(), name))
+            report.add(_process_problems(tree.getroot(), name))
     if len(trees) < len(files):
         return report
     process_ids = _process_ids(trees)
     report.add(_reference_problems(trees, _decision_ids(trees), set(process_ids)))
+    report.add(_duplicate_process_problems(trees))
     if any(name.endswith(".dmn") for name in files):
         try:
             check_decisions(files)

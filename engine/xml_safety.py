@@ -27,21 +27,20 @@ def parse_diagram_xml(content: bytes | str, filename: str) -> etree._ElementTree
     data = content.encode("utf-8") if isinstance(content, str) else content
     if len(data) > MAX_DIAGRAM_BYTES:
         raise DiagramError(
-            [DiagramProblem(f"the file is larger than {MAX_DIAGRAM_BYTES // (1024 * 1024)} MB", file=filename)]
+            [DiagramProblem("xml.too_large", {"size": MAX_DIAGRAM_BYTES // (1024 * 1024)}, file=filename)]
         )
     head = data[:4096].upper()
     if any(marker in data.upper() if marker == b"<!ENTITY" else marker in head for marker in _FORBIDDEN_MARKERS):
-        raise DiagramError(
-            [DiagramProblem("document type declarations and entities are not allowed in diagrams", file=filename)]
-        )
+        raise DiagramError([DiagramProblem("xml.doctype", file=filename)])
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DiagramError([DiagramProblem(f"the file is not valid UTF-8 (byte {exc.start})", file=filename)]) from None
+        raise DiagramError([DiagramProblem("xml.not_utf8", {"byte": exc.start}, file=filename)]) from None
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser=_parser()))
     except etree.XMLSyntaxError as exc:
-        raise DiagramError([DiagramProblem(f"malformed XML: {exc.msg}", file=filename, line=exc.lineno)]) from None
+        problem = DiagramProblem("xml.malformed", {"detail": exc.msg}, file=filename, line=exc.lineno)
+        raise DiagramError([problem]) from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        raise DiagramError([DiagramProblem("document type declarations are not allowed in diagrams", file=filename)])
+        raise DiagramError([DiagramProblem("xml.doctype", file=filename)])
     return tree

@@ -8,6 +8,7 @@ disable every logger created before it; the logging state is restored after each
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import uuid
@@ -178,3 +179,44 @@ def test_downgrade_to_base_removes_every_table_and_upgrade_runs_again(
         assert schema_differences() == []
     # migrations/env.py's fileConfig disabled it; kept_logging put it back
     assert not existing.disabled
+
+
+BEFORE_INCIDENT_CODES = "4d5dd7cfdc1e"
+
+
+def test_incidents_recorded_before_codes_become_the_detail_of_the_generic_code(
+    database: tuple[str, dict[str, Any]],
+) -> None:
+    """A case in incident from the previous release keeps its English text, now as engine.unknown's detail."""
+    with migration_app(database):
+        flask_migrate.upgrade(revision=BEFORE_INCIDENT_CODES)
+        now = "2026-01-05 10:00:00+00:00"
+        with db.engine.begin() as connection:
+            # Only this table matters here: its parents (appeal, version) are not what is migrated.
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            else:
+                connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            for instance_id, status, error in ((1, "incident", "mark_accepted: NameError: x"), (2, "running", "")):
+                connection.execute(
+                    text(
+                        "INSERT INTO process_instances (id, appeal_id, process_version_id, state, version, "
+                        "is_completed, status, status_reason, incident_element, incident_error, last_progress_at, "
+                        "created_at, updated_at) VALUES (:id, :id, 1, '{}', 1, false, :status, '', :element, :error, "
+                        ":now, :now, :now)"
+                    ),
+                    {
+                        "id": instance_id,
+                        "status": status,
+                        "element": "mark_accepted" if error else None,
+                        "error": error,
+                        "now": now,
+                    },
+                )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT id, incident_code, incident_params FROM process_instances ORDER BY id")
+            ).all()
+        decoded = [(i, code, json.loads(p) if isinstance(p, str) else p) for i, code, p in rows]
+        assert decoded == [(1, "engine.unknown", {"detail": "mark_accepted: NameError: x"}), (2, None, None)]

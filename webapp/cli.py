@@ -10,6 +10,8 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, run_command, shell_command, with_appcontext
 
+LANGUAGES = ("uz", "ru", "en")
+
 
 def _create_app(*_args: Any) -> Flask:
     from webapp import create_app
@@ -93,20 +95,32 @@ def create_token(username: str, name: str) -> None:
 
 @click.command("publish-processes")
 @click.option("--note", default="published from the processes/ folder")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="The language of the diagram problems printed.",
+)
 @with_appcontext
-def publish_processes(note: str) -> None:
+def publish_processes(note: str, lang: str) -> None:
     """Validate the bundled diagrams of every lineage and publish those that changed."""
+    from flask_babel import force_locale
+
     from engine import DiagramError
     from webapp.cases.service import BUNDLED_LINEAGES, bundled_files, publish_files
     from webapp.extensions import db
+    from webapp.platform.engine_messages import problem_message
 
     published = []
     for process_id in sorted(BUNDLED_LINEAGES):
         try:
             version = publish_files(process_id, bundled_files(process_id), note=note)
         except DiagramError as exc:
-            for problem in exc.problems:
-                click.echo(f"  {problem.file or ''} {problem.element_id or ''}: {problem.message}", err=True)
+            with force_locale(lang):
+                for problem in exc.problems:
+                    where = f"{problem.file or ''} {problem.element_id or ''}"
+                    click.echo(f"  {where}: {problem_message(problem.code, problem.params)} [{problem.code}]", err=True)
             raise click.ClickException(f"{process_id}: the diagrams have errors; nothing was published") from None
         published.append(f"{process_id}: version {version.id} ({version.content_hash[:12]})")
     db.session.commit()
@@ -136,7 +150,8 @@ def migrate_cases(process_id: str, to_version: int, dry_run: bool) -> None:
         return
     report = service.migrate_cases(process_id, target, None)
     for failure in report.failed:
-        click.echo(f"{failure.appeal_number}: not moved: {reasons(failure.blockers) or failure.reason}", err=True)
+        why = reasons(failure.blockers) or (failure.step.message if failure.step is not None else failure.reason)
+        click.echo(f"{failure.appeal_number}: not moved: {why}", err=True)
     click.echo(f"moved {len(report.moved)} case(s) to version {target.id}, {len(report.failed)} not moved")
 
 

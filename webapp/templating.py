@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from webapp.casework.appeals.deadlines import days_left
 from webapp.platform import labels
+from webapp.platform.engine_messages import incident_message
 from webapp.platform.timeutil import local_today
 
 DUE_SOON_DAYS = 3
@@ -80,6 +81,10 @@ def register(app: Flask) -> None:
         date=lambda value: format_date(value, "medium") if value else "",
         datetime=lambda value: format_datetime(value, "short") if value else "",
         translate=lambda text: request_translations().ugettext(text) if text else "",
+    )
+    # A stored incident (a case's, or a console line's) in the reader's language.
+    app.jinja_env.globals["incident_message"] = lambda case: incident_message(
+        case.incident_code, case.incident_params, case.incident_error
     )
 
     @app.context_processor

@@ -46,7 +46,10 @@ def test_unique_returns_the_first_fitting_rule() -> None:
 
 def test_unknown_decision_and_failing_input_are_clear_errors() -> None:
     files = {"risk.dmn": TABLE.format(policy="COLLECT")}
-    with pytest.raises(DiagramError, match="no DMN decision with id 'nope'"):
+    with pytest.raises(DiagramError) as missing:
         decide(files, "nope", {})
-    with pytest.raises(DecisionFailed, match="risk_colour"):
+    assert [(p.code, p.params) for p in missing.value.problems] == [("decision.missing", {"ref": "nope"})]
+    with pytest.raises(DecisionFailed, match="risk_colour") as failed:
         decide(files, "risk_colour", {"open_cases": "many"})
+    assert (failed.value.decision_id, failed.value.code) == ("risk_colour", "script.failed")
+    assert failed.value.params["error_type"] == "TypeError"

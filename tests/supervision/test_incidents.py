@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
 from tests.supervision.conftest import Api
-from tests.webapp.cases import answers, event_kinds, pending_names, register, the_task
+from tests.webapp.cases import answers, browser_form, event_kinds, pending_names, register, the_task
 from webapp.cases.models import CaseEvent, ProcessInstance
 from webapp.cases.service import APPEAL_PROCESS, StepFailed, complete_task, publish_files, read_process_directory
 from webapp.casework.appeals.models import Appeal
@@ -114,3 +114,80 @@ def test_api_completion_records_the_incident(world: World, api: Callable[[User],
     assert response.status_code == 503
     assert record_of(appeal).status == "incident"
     assert pending_names(appeal) == ["check_registration"]
+
+
+# --- the incident as data: rendered in each reader's language -------------------------------------
+
+UNDEFINED_NAME = {
+    "ru": "Строка 2: имя needed_value не определено.",
+    "en": "Line 2: the name needed_value is not defined.",
+}
+
+
+def _speaking(user: User, language: str) -> User:
+    user.language = language
+    db.session.commit()
+    return user
+
+
+def test_the_incident_keeps_the_engine_problem_as_code_and_params(failed: Appeal) -> None:
+    record = record_of(failed)
+    assert (record.incident_code, record.incident_params) == (
+        "script.undefined_name",
+        {"line": 2, "name": "needed_value"},
+    )
+    assert record.incident_error == "line 2: the name 'needed_value' is not defined"  # English, for logs
+    event = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "incident"))
+    assert event is not None and (event.data["code"], event.data["params"]["name"]) == (
+        "script.undefined_name",
+        "needed_value",
+    )
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_console_and_case_page_show_the_incident_in_the_readers_language(
+    world: World, failed: Appeal, as_user: Callable[[User], FlaskClient], language: str
+) -> None:
+    client = as_user(_speaking(world.methodologist, language))
+    console = client.get("/supervision?tab=incidents").get_data(as_text=True)
+    assert UNDEFINED_NAME[language] in console
+    case = as_user(_speaking(world.supervisor, language)).get(f"/appeals/{failed.number}").get_data(as_text=True)
+    assert UNDEFINED_NAME[language] in case
+
+
+def test_a_failed_retry_says_why_in_the_readers_language(
+    world: World, failed: Appeal, as_user: Callable[[User], FlaskClient]
+) -> None:
+    client = as_user(_speaking(world.methodologist, "ru"))
+    token = csrf_token(client.get("/supervision?tab=incidents").get_data(as_text=True))
+    page = client.post(
+        f"/supervision/cases/{failed.number}/retry", data={"csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert UNDEFINED_NAME["ru"] in page
+
+
+def test_an_incident_recorded_before_codes_reads_as_a_generic_problem_with_its_text(
+    world: World, failed: Appeal, as_user: Callable[[User], FlaskClient]
+) -> None:
+    record = record_of(failed)
+    record.incident_code, record.incident_params = None, None
+    record.incident_error = "NameError: name 'needed_value' is not defined"
+    db.session.commit()
+    page = as_user(_speaking(world.methodologist, "ru")).get("/supervision?tab=incidents").get_data(as_text=True)
+    assert "Движок процессов сообщил: NameError: name &#39;needed_value&#39; is not defined" in page
+
+
+def test_the_task_page_says_why_the_step_failed_in_the_users_language(
+    world: World, as_user: Callable[[User], FlaskClient]
+) -> None:
+    publish_failing_version()
+    appeal = register(world)
+    task = the_task(appeal, "check_registration")
+    client = as_user(_speaking(world.inspector, "ru"))
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    posted = client.post(
+        f"/tasks/{task.id}", data={"csrf_token": csrf_token(page), **browser_form(answers("check_registration"))}
+    )
+    assert posted.status_code == 200
+    assert UNDEFINED_NAME["ru"] in posted.get_data(as_text=True)
+    assert record_of(appeal).status == "incident"

@@ -108,5 +108,10 @@ def test_publish_processes_refuses_broken_diagrams(
     result = app.test_cli_runner().invoke(args=["publish-processes"])
 
     assert result.exit_code != 0
-    assert "effectiveness_score" in result.output
+    assert "The form field effectiveness_score has an unsupported type decimal. [form.field_type_unsupported]" in (
+        result.output
+    )
+    assert version_count() == 0
+    russian = app.test_cli_runner().invoke(args=["publish-processes", "--lang", "ru"])
+    assert "У поля формы effectiveness_score неподдерживаемый тип decimal." in russian.output
     assert version_count() == 0

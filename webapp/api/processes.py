@@ -14,15 +14,18 @@ from webapp.api.routes import blueprint, error
 from webapp.api.schemas import ErrorOut
 from webapp.cases.service import APPEAL_PROCESS, latest_version
 from webapp.platform.auth.models import Role
+from webapp.platform.engine_messages import problem_dicts
 from webapp.studio.library import service
-from webapp.studio.library.messages import problem_dicts, refusal_message
+from webapp.studio.library.messages import refusal_message
 
 VALIDATING_ROLES = (Role.METHODOLOGIST.value,)
 
 
 class ProblemOut(BaseModel):
     element_id: str | None = Field(description="the BPMN/DMN element's id, when the problem has one")
-    message: str
+    code: str = Field(description="a stable code of the problem (e.g. timer.invalid, script.syntax_error)")
+    params: dict[str, Any] = Field(description="the values the message is made of (plain JSON values)")
+    message: str = Field(description="the problem in the user's language (Accept-Language)")
     file: str | None = None
     line: int | None = None
     severity: str = Field(description="error or warning")

@@ -37,6 +37,7 @@ from webapp.intake.public.limits import tracking_limits
 from webapp.intake.public.service import reply_letter_pdf, tracked_appeal, tracking_view
 from webapp.platform.auth.models import Role
 from webapp.platform.auth.service import user_for_token
+from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.territory.service import mahallas_for_registration, task_scope
 
 API_PREFIX = "/api/v1"
@@ -253,7 +254,7 @@ def complete(task_id: str) -> Any:
         return error(
             503,
             _("The procedure could not continue after this step; nothing was saved."),
-            [{"field": "", "code": "engine_step_failed", "message": str(failed)}],
+            [{"field": "", "code": "engine_step_failed", "message": step_failure_message(failed.failure)}],
         )
     if result is None:
         if held_by_other(user, task_id):

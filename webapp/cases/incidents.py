@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from engine import EngineStepFailed
 from webapp.cases.models import ProcessInstance
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
@@ -30,14 +31,34 @@ def json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(dict(values), default=str)))
 
 
+def incident_values(failure: EngineStepFailed) -> dict[str, Any]:
+    """The incident columns of a case for an engine step that failed: the element, the problem as
+    data (code, params: rendered in each reader's language) and its English text for logs."""
+    return {
+        "incident_element": failure.element_id,
+        "incident_error": failure.message[:2000],
+        "incident_code": failure.code,
+        "incident_params": json_safe(failure.params),
+    }
+
+
+def incident_data(failure: EngineStepFailed) -> dict[str, Any]:
+    """What the case event log keeps of an incident."""
+    return {
+        "element": failure.element_id,
+        "error": failure.message[:2000],
+        "code": failure.code,
+        "params": json_safe(failure.params),
+    }
+
+
 def record_incident(
     instance_id: int,
     appeal: Appeal,
     actor: User | None,
     task: Any,
     submitted: Mapping[str, Any],
-    element: str | None,
-    error: str,
+    failure: EngineStepFailed,
 ) -> None:
     """In its own small transaction (the failed action was rolled back): mark the case as an
     incident and log what the user submitted, so a retry can complete the task with it."""
@@ -47,14 +68,14 @@ def record_incident(
         db.session.execute(
             update(ProcessInstance.__table__)
             .where(ProcessInstance.id == instance_id, ProcessInstance.status.in_((RUNNING, INCIDENT)))
-            .values(status=INCIDENT, incident_element=element, incident_error=error[:2000])
+            .values(status=INCIDENT, **incident_values(failure))
         )
         log_event(
             appeal,
             "incident",
             actor,
             task=task,
-            data={"element": element, "error": error[:2000], "submitted": json_safe(submitted)},
+            data={**incident_data(failure), "submitted": json_safe(submitted)},
         )
         db.session.commit()
     except BaseException:
@@ -67,5 +88,5 @@ def clear_incident(instance_id: int) -> None:
     db.session.execute(
         update(ProcessInstance.__table__)
         .where(ProcessInstance.id == instance_id, ProcessInstance.status == INCIDENT)
-        .values(status=RUNNING, incident_element=None, incident_error="")
+        .values(status=RUNNING, incident_element=None, incident_error="", incident_code=None, incident_params=None)
     )

@@ -59,7 +59,10 @@ class ProcessInstance(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(20), default="running", index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     incident_element: Mapped[str | None] = mapped_column(String(100))
-    incident_error: Mapped[str] = mapped_column(Text, default="")
+    incident_error: Mapped[str] = mapped_column(Text, default="")  # English, for logs
+    # What failed, as data (engine.problems): shown in each reader's language.
+    incident_code: Mapped[str | None] = mapped_column(String(64))
+    incident_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The earliest waiting BPMN timer, so the timer job finds due cases with one indexed query.
     next_timer_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # The last time the case moved (a task completed, a timer fired, a message arrived).

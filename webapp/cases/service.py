@@ -581,7 +581,7 @@ def _complete(
         db.session.commit()
     except StepFailed as failed:
         db.session.rollback()
-        record_incident(record.id, appeal, actor, task, submitted, failed.failure.element_id, failed.failure.message)
+        record_incident(record.id, appeal, actor, task, submitted, failed.failure)
         raise
     except BaseException:
         db.session.rollback()

@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import and_, update
 
 from engine import Instance
+from webapp.cases.incidents import incident_values
 from webapp.cases.models import PendingTask, ProcessInstance
 from webapp.cases.service import (
     Conflict,
@@ -105,8 +106,7 @@ def _record_incident(instance_id: int, failure: StepFailed) -> None:
         .where(ProcessInstance.id == instance_id)
         .values(
             status="incident",
-            incident_element=failure.failure.element_id,
-            incident_error=str(failure)[:2000],
+            **incident_values(failure.failure),
             updated_at=utcnow(),
         )
     )

@@ -27,6 +27,7 @@ from webapp.casework.replies.prefill import task_prefill
 from webapp.casework.supervision.messages import not_running_message
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.engine_messages import step_failure_message
 
 blueprint = Blueprint("tasks", __name__)
 
@@ -96,9 +97,10 @@ def task(task_id: str) -> Any:
         except StepFailed as failed:
             flash(
                 _(
-                    "The procedure could not continue after this step (%(element)s). Nothing was saved; "
+                    "The procedure could not continue after this step (%(element)s): %(reason)s Nothing was saved; "
                     "please tell your methodologist.",
                     element=failed.failure.element_id or "?",
+                    reason=step_failure_message(failed.failure),
                 ),
                 "danger",
             )

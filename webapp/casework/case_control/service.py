@@ -45,13 +45,22 @@ class CaseStatus:
     reason: str
     incident_element: str | None
     incident_error: str
+    incident_code: str | None = None
+    incident_params: dict[str, Any] | None = None
 
 
 def case_status(appeal: Appeal) -> CaseStatus | None:
     record = db.session.scalar(select(ProcessInstance).where(ProcessInstance.appeal_id == appeal.id))
     if record is None:
         return None
-    return CaseStatus(record.status, record.status_reason, record.incident_element, record.incident_error)
+    return CaseStatus(
+        record.status,
+        record.status_reason,
+        record.incident_element,
+        record.incident_error,
+        record.incident_code,
+        record.incident_params,
+    )
 
 
 def allowed_actions(appeal: Appeal, status: str) -> list[str]:

@@ -24,6 +24,7 @@ from webapp.casework.supervision.forms import ReasonForm, ReassignForm, RetryFor
 from webapp.casework.supervision.messages import control_message, reassign_message
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.labels import CASE_STATUS, label
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -180,7 +181,7 @@ def retry(number: str) -> Any:
     except ControlRefused as refused:
         flash(control_message(refused.code, refused.status), "danger")
     except StepFailed as failed:
-        flash(_("The step failed again: %(error)s", error=str(failed)), "danger")
+        flash(_("The step failed again: %(error)s", error=step_failure_message(failed.failure)), "danger")
     except Conflict:
         flash(_("Someone else changed this case meanwhile. Reload and try again."), "warning")
     else:

@@ -104,6 +104,8 @@ class CaseLine:
     assignees: list[str] = field(default_factory=list)
     incident_element: str | None = None
     incident_error: str = ""
+    incident_code: str | None = None
+    incident_params: dict[str, Any] | None = None
 
     @property
     def days_left(self) -> int:
@@ -131,6 +133,8 @@ def _case_query(user: User, filters: Filters, condition: ColumnElement[bool], or
             ProcessInstance.last_progress_at,
             ProcessInstance.incident_element,
             ProcessInstance.incident_error,
+            ProcessInstance.incident_code,
+            ProcessInstance.incident_params,
             due,
         )
         .join(ProcessInstance, ProcessInstance.appeal_id == Appeal.id)
@@ -150,7 +154,7 @@ def lines_of(rows: Sequence[Any]) -> list[CaseLine]:
     today = local_today()
     now = utcnow()
     lines = []
-    for appeal, status, progress, element, error, task_due in rows:
+    for appeal, status, progress, element, error, code, params, task_due in rows:
         earliest = min(appeal.deadline, task_due) if task_due is not None else appeal.deadline
         lines.append(
             CaseLine(
@@ -162,6 +166,8 @@ def lines_of(rows: Sequence[Any]) -> list[CaseLine]:
                 days_overdue=(today - earliest).days,
                 incident_element=element,
                 incident_error=error,
+                incident_code=code,
+                incident_params=params,
             )
         )
     _attach_tasks(lines)
@@ -276,6 +282,8 @@ def incidents(user: User, filters: Filters | None = None) -> list[CaseLine]:
             days_overdue=(today - appeal.deadline).days,
             incident_element=record.incident_element,
             incident_error=record.incident_error,
+            incident_code=record.incident_code,
+            incident_params=record.incident_params,
         )
         for appeal, record in rows
     ]

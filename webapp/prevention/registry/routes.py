@@ -14,6 +14,7 @@ from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.service import appeal_for
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.labels import label
 from webapp.platform.tabular import FORMATS, export_response
 from webapp.platform.territory.service import mahallas_for_registration
@@ -398,9 +399,10 @@ def task(task_id: str) -> Any:
         except plans.PlanStepFailed as failed:
             flash(
                 _(
-                    "The procedure could not continue after this step (%(element)s). Nothing was saved; "
+                    "The procedure could not continue after this step (%(element)s): %(reason)s Nothing was saved; "
                     "please tell your methodologist.",
                     element=failed.failure.element_id or "?",
+                    reason=step_failure_message(failed.failure),
                 ),
                 "danger",
             )

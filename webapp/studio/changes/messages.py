@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from engine import MigrationBlocker
 from engine.migration import EVENTS_CHANGED, MISSING, MISSING_PROCESS, TYPE_CHANGED
+from webapp.platform.engine_messages import step_failure_message
 from webapp.studio.changes.service import MigrationFailure
 
 
@@ -45,6 +46,8 @@ def failure_message(failure: MigrationFailure) -> str:
         reasons = " ".join(blocker_message(b) for b in failure.blockers)
     elif failure.reason == "conflict":
         reasons = _("The case was changed by someone else meanwhile; try again.")
+    elif failure.step is not None:
+        reasons = step_failure_message(failure.step)
     else:
         reasons = failure.reason
     return _("%(number)s was not moved: %(reasons)s", number=failure.appeal_number, reasons=reasons)

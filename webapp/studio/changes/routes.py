@@ -16,6 +16,7 @@ from engine import DiagramError, DiagramProblem, EngineStepFailed, FormInvalid, 
 from forms import apply_engine_errors, build_form_class, engine_values, prefill
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.engine_messages import problem_dicts, step_failure_message
 from webapp.platform.timeutil import local_today
 from webapp.studio.changes import service
 from webapp.studio.changes.forms import ActionForm, SandboxStartForm
@@ -56,6 +57,11 @@ def _translated(text: str) -> str:
     return _(text) if text else ""
 
 
+def _failure_problems(failed: EngineStepFailed) -> list[dict[str, Any]]:
+    """A failed sandbox step shown like a diagram problem, on its element."""
+    return problem_dicts([DiagramProblem(failed.code, failed.params, failed.element_id)])
+
+
 def _xml_response(document: str | None) -> Any:
     if document is None:
         abort(404)
@@ -81,7 +87,7 @@ def compare(process_id: str) -> Any:
     try:
         comparison = service.compare(process_id, before, after)
     except DiagramError as broken:
-        comparison, error = None, broken.problems
+        comparison, error = None, problem_dicts(broken.problems)
     if comparison is None and error is None:
         flash(_("Choose two versions of this process to compare."), "warning")
     return render_template(
@@ -165,9 +171,9 @@ def sandbox(process_id: str) -> Any:
         try:
             run = service.start_run(current_user, process_id, form.source.data, form.start_data.parsed)
         except DiagramError as broken:
-            problems = broken.problems
+            problems = problem_dicts(broken.problems)
         except EngineStepFailed as failed:
-            problems = [DiagramProblem(failed.message, failed.element_id)]
+            problems = _failure_problems(failed)
         else:
             if run is None:
                 abort(404)
@@ -195,11 +201,11 @@ def _run_or_404(process_id: str, run_id: int) -> Any:
 def sandbox_run(process_id: str, run_id: int) -> Any:
     _refuse_readers()
     run = _run_or_404(process_id, run_id)
-    problems: list[DiagramProblem] | None = None
+    problems: list[dict[str, Any]] | None = None
     try:
         tasks = service.run_tasks(run)
     except DiagramError as broken:
-        tasks, problems = [], broken.problems
+        tasks, problems = [], problem_dicts(broken.problems)
     wanted = request.form.get("task_id") or request.args.get("task")
     task = next((t for t in tasks if t.id == wanted), tasks[0] if tasks else None)
     form = None
@@ -214,7 +220,7 @@ def sandbox_run(process_id: str, run_id: int) -> Any:
                 flash(_("This task is no longer waiting."), "warning")
                 return redirect(url_for("process_changes.sandbox_run", process_id=process_id, run_id=run.id))
             except EngineStepFailed as failed:
-                problems = [DiagramProblem(failed.message, failed.element_id)]
+                problems = _failure_problems(failed)
             else:
                 flash(_("Task \u201c%(title)s\u201d completed.", title=_(task.title)), "success")
                 return redirect(url_for("process_changes.sandbox_run", process_id=process_id, run_id=run.id))
@@ -245,7 +251,7 @@ def sandbox_timers(process_id: str, run_id: int) -> Any:
             _(
                 "The procedure stopped at %(element)s: %(message)s",
                 element=failed.element_id or "?",
-                message=failed.message,
+                message=step_failure_message(failed),
             ),
             "danger",
         )

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import (
+    EngineStepFailed,
     Instance,
     MigrationBlocker,
     MigrationCheck,
@@ -184,7 +185,8 @@ def migration_plan(process_id: str, target: ProcessVersion) -> list[CasePlan]:
 class MigrationFailure:
     appeal_number: str
     blockers: tuple[MigrationBlocker, ...] = ()
-    reason: str = ""  # "conflict", "not_running", or the engine's message
+    reason: str = ""  # "conflict" or "step_failed"
+    step: EngineStepFailed | None = None  # what failed when the reason is "step_failed"
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,7 @@ def migrate_cases(
         except Conflict:
             failed.append(MigrationFailure(number, reason="conflict"))
         except StepFailed as step:
-            failed.append(MigrationFailure(number, reason=str(step)))
+            failed.append(MigrationFailure(number, reason="step_failed", step=step.failure))
         else:
             moved.append(number)
     return MigrationReport(tuple(moved), tuple(failed))

@@ -20,8 +20,9 @@ from wtforms.validators import DataRequired, Length
 from engine import ValidationReport
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.engine_messages import problem_dicts
 from webapp.studio.library import service
-from webapp.studio.library.messages import problem_dicts, refusal_message
+from webapp.studio.library.messages import refusal_message
 
 blueprint = Blueprint("process_library", __name__, url_prefix="/processes")
 

@@ -323,9 +323,7 @@ def save_file(process_id: str, name: str, content: str, actor: User, *, new: boo
 
 
 def _is_kind_problem(problem: DiagramProblem) -> bool:
-    return problem.element_id is None and (
-        "document where a" in problem.message or "not a BPMN or DMN document" in problem.message
-    )
+    return problem.code in ("document.not_a_diagram", "document.wrong_kind")
 
 
 def delete_file(process_id: str, name: str, actor: User) -> None:

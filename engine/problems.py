@@ -1,0 +1,118 @@
+"""The catalogue of every problem the engine reports: a stable code and its English template.
+
+A problem travels as data — ``code``, ``params`` (plain values) and, where it has one, the
+element's id — never as a sentence. The English templates here are for logs, tests and the
+command line; the web layer translates the codes into the user's language (uz, ru, en) and
+names every code of this catalogue once (a test checks both lists match).
+
+Anything SpiffWorkflow, RestrictedPython or lxml reports that we do not recognise becomes
+``engine.unknown`` with the original text as its ``detail``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+UNKNOWN: Final = "engine.unknown"
+
+CATALOGUE: Final[Mapping[str, str]] = {
+    UNKNOWN: "%(detail)s",
+    # The document as XML (engine.xml_safety) and as the kind of diagram expected.
+    "xml.too_large": "the file is larger than %(size)s MB",
+    "xml.doctype": "document type declarations and entities are not allowed in diagrams",
+    "xml.not_utf8": "the file is not valid UTF-8 (byte %(byte)s)",
+    "xml.malformed": "malformed XML: %(detail)s",
+    "document.not_a_diagram": "this is not a BPMN or DMN document (its root element is <%(root)s>)",
+    "document.wrong_kind": "this is a %(kind)s document where a %(expected)s document is expected",
+    # The BPMN and DMN schemas (XSD).
+    "schema.unexpected_element": "the element %(element)s is not allowed here by the %(schema)s schema",
+    "schema.invalid": "the element %(element)s does not follow the %(schema)s schema: %(detail)s",
+    # Constructs of other tools and dialects that our engine does not run.
+    "unsupported.zeebe": "not supported: Camunda 8 (Zeebe) extension zeebe:%(name)s; use the Camunda 7 dialect",
+    "unsupported.connector": "not supported: camunda:connector (HTTP/SOAP connectors are not run)",
+    "unsupported.listener": "not supported: camunda:%(name)s (listeners are not run; use a script task)",
+    "unsupported.external_task": 'not supported: external task (camunda:type="external") on %(element)s',
+    "unsupported.java_delegate": "not supported: camunda:%(attribute)s on %(element)s (Java delegates are not run)",
+    "unsupported.element": "not supported: the element %(element)s",
+    "unsupported.script_language": "not supported: script language '%(language)s'; scripts are Python",
+    "unsupported.pools": (
+        "not supported: %(count)s pools with processes in one collaboration (message flows between pools are "
+        "not run; put each process in its own file and use a call activity)"
+    ),
+    "unsupported.input_output": "camunda:inputOutput mappings are ignored by this engine",
+    "unsupported.passive_task": "%(element)s does nothing in this engine (it only passes); use a script task",
+    # Processes and flows.
+    "process.no_start_event": "the process '%(process)s' has no start event",
+    "process.not_executable": "the process '%(process)s' is not marked executable (isExecutable)",
+    "process.duplicate_id": "the process id '%(process)s' is defined more than once in the library",
+    "process.cannot_build": "the process '%(process)s' cannot be built: %(detail)s",
+    "flow.missing_end": "the sequence flow points to '%(ref)s', which is not in the process",
+    "call.no_called_process": "call activity names no called process",
+    "call.missing_process": "the called process '%(ref)s' is not in the process library",
+    "call.missing_at_runtime": "the called process of this call activity could not be started",
+    # Timers.
+    "timer.normalised": 'normalised: timer value %(value)s quoted as "%(value)s"',
+    "timer.empty": "the timer has no value",
+    "timer.juel": "timer value '%(value)s' is a JUEL expression; write an ISO 8601 string such as \"P15D\"",
+    "timer.unquoted": 'timer value %(value)s is not quoted: SpiffWorkflow reads it as a Python name; write "%(value)s"',
+    "timer.invalid": "timer value '%(value)s' is not a valid ISO 8601 duration, date or cycle",
+    # Gateways and conditions.
+    "gateway.flow_without_condition": (
+        "this flow leaves the gateway '%(gateway)s' without a condition and is not its default flow"
+    ),
+    "gateway.no_default": "exclusive gateway has no default flow",
+    "gateway.no_condition_met": "no condition of the gateway is true and it has no default flow",
+    "condition.juel": "condition '%(value)s' is a JUEL expression; conditions are Python expressions",
+    # Scripts, conditions and expressions under the restricted compiler (engine.scripting).
+    "script.missing": "the script task has no script",
+    "script.syntax_error": "line %(line)s: syntax error: %(detail)s",
+    "script.import": "line %(line)s: import statements are not allowed in diagram scripts",
+    "script.definition": "line %(line)s: function, lambda and class definitions are not allowed in diagram scripts",
+    "script.global": "line %(line)s: global statements are not allowed in diagram scripts",
+    "script.augmented_assignment": "line %(line)s: augmented %(operator)s is not allowed in diagram scripts",
+    "script.forbidden_name": "line %(line)s: the name %(name)s is not allowed in diagram scripts",
+    "script.forbidden_attribute": "line %(line)s: the attribute %(name)s is not allowed",
+    "script.forbidden_call": "line %(line)s: %(name)s() is not allowed in diagram scripts",
+    "script.forbidden_statement": "line %(line)s: %(statement)s statements are not allowed in diagram scripts",
+    "script.refused": "line %(line)s: refused by the restricted compiler: %(detail)s",
+    "script.timeout": "the script ran longer than its time limit",
+    "script.too_large": "the result of %(operation)s would be too large for a diagram script",
+    "script.undefined_name": "line %(line)s: the name '%(name)s' is not defined",
+    "script.missing_key": "line %(line)s: the key %(key)s is missing",
+    "script.division_by_zero": "line %(line)s: division by zero",
+    "script.failed": "line %(line)s: %(error_type)s: %(detail)s",
+    # User tasks: lanes and forms.
+    "lane.not_a_role": "user task must sit in a lane named after a role (%(roles)s); found '%(lane)s'",
+    "form.missing": "user task has no form (camunda:formKey and formData)",
+    "form.field_id_invalid": (
+        "form field id '%(field)s' is not a valid identifier (letters, digits and _; not starting with a digit)"
+    ),
+    "form.field_id_reserved": "form field id '%(field)s' is reserved; choose another name",
+    "form.field_type_unsupported": "form field '%(field)s' has unsupported type '%(type)s'",
+    "form.constraint_unknown": "form field '%(field)s' has unknown constraint '%(constraint)s'",
+    "form.constraint_not_a_number": "form field '%(field)s': constraint %(constraint)s needs a whole number",
+    "form.enum_without_values": "form field '%(field)s' is an enum without values",
+    # Decisions (DMN).
+    "decision.no_decision_ref": "business rule task has no camunda:decisionRef",
+    "decision.missing": "the DMN decision '%(ref)s' is not in the process library",
+    "decision.none": "the DMN document has no decision",
+    "decision.several": "a DMN document may hold one decision only; found %(count)s",
+    "decision.table_count": "the DMN decision must hold exactly one decision table; found %(count)s",
+}
+
+
+def english(code: str, params: Mapping[str, Any]) -> str:
+    """The English text of a problem (for logs and the command line)."""
+    template = CATALOGUE.get(code)
+    if template is None:
+        return f"{code} {dict(params)}"
+    try:
+        return template % dict(params)
+    except (KeyError, TypeError, ValueError):
+        return f"{template} {dict(params)}"
+
+
+def unknown(detail: object) -> tuple[str, dict[str, Any]]:
+    """The generic problem for a message we do not recognise: its text kept as the detail."""
+    return UNKNOWN, {"detail": str(detail)}
