@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import statistics
 import sys
 import time
@@ -61,13 +62,13 @@ PENDING = """
 ALTER TABLE pending_tasks DROP CONSTRAINT fk_pending_tasks_appeal_id_appeals;
 ALTER TABLE pending_tasks DROP CONSTRAINT fk_pending_tasks_instance_id_process_instances;
 ALTER TABLE process_instances DROP CONSTRAINT fk_process_instances_appeal_id_appeals;
-INSERT INTO process_instances (id, appeal_id, process_version_id, state, version, is_completed, status,
-                               status_reason, incident_error, last_progress_at, created_at, updated_at)
-  SELECT i, i, 1 + (i % 4 = 0)::int, '{{}}', 1, false, 'running', '', '', now(), now(), now()
+INSERT INTO process_instances (id, appeal_id, subject_id, process_version_id, state, version, is_completed,
+                               status, status_reason, incident_error, last_progress_at, created_at, updated_at)
+  SELECT i, i, i, 1 + (i % 4 = 0)::int, '{{}}', 1, false, 'running', '', '', now(), now(), now()
   FROM generate_series(1, {pending}) i;
-INSERT INTO pending_tasks (id, instance_id, appeal_id, name, title, role, mahalla_id, district_id,
+INSERT INTO pending_tasks (id, instance_id, appeal_id, subject_id, name, title, role, mahalla_id, district_id,
                            due_date, created_at, is_overdue, needs_reassignment)
-  SELECT md5('p' || i), i, i,
+  SELECT md5('p' || i), i, i, i,
          (ARRAY['check_registration','analyse_appeal','take_measures','prepare_reply'])[1 + i % 4],
          'Task', 'inspector', 1 + (i * 13) % 9400, 1 + ((i * 13) % 9400) % 200, current_date, now(), false, false
   FROM generate_series(1, {pending}) i;
@@ -83,7 +84,7 @@ def timed(run: Any, repeat: int) -> float:
     return statistics.median(samples)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--appeals", type=int, default=1_000_000)
@@ -91,7 +92,9 @@ def main() -> None:
     parser.add_argument("--pending", type=int, default=150_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--explain", action="store_true", help="print the plan of each durations query")
-    args = parser.parse_args()
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "bottleneck_queries.json")
+    args = parser.parse_args(argv)
+    result: dict[str, Any] = {"appeals": args.appeals, "rows": [], "completed": 0, "errors": 0}
 
     import psycopg
     from sqlalchemy import text
@@ -143,6 +146,11 @@ def main() -> None:
                     durations = timed(
                         lambda q=query: service._durations_by_database(service._timing_filter(admin, q)), args.repeat
                     )
+                    found = service._durations_by_database(service._timing_filter(admin, query))
+                    result["rows"].append(
+                        {"territory": label, "days": days, "durations_ms": durations, "tasks_found": len(found)}
+                    )
+                    result["completed"] += 1 if found else 0  # a query that found figures to show
                     waiting = timed(lambda q=query: service._waiting(admin, q), args.repeat)
                     print(f"{label:8} {days:4} days: durations {durations:7.1f} ms, waiting now {waiting:6.1f} ms")
                     if args.explain:
@@ -156,6 +164,9 @@ def main() -> None:
             db.engine.dispose()
         with psycopg.connect(plain, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2))
+    return result
 
 
 if __name__ == "__main__":

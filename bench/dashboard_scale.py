@@ -1,13 +1,17 @@
-"""Response times at national scale: a district dashboard, an inspector's inbox, the stuck-case list.
+"""Response times at national scale: every analytics page, an inspector's inbox, the stuck-case list.
 
-Against a PostgreSQL database filled by ``mahalla generate`` (default: mahalla_scale on the local
+Against PostgreSQL databases filled by ``mahalla generate`` (default: mahalla_scale on the local
 server; created, migrated and generated when asked with --generate N). Each page is requested
 through the Flask test client as the user who would open it (the supervisor of the busiest
-district, the inspector with the most open tasks there), 3 warm-ups then 20 timed requests; the
-table shows median and 90th percentile against the target. For a page over its target the
+district, its region's head, a methodologist for the country, the inspector with the most open
+tasks), 3 warm-ups then 20 timed requests; the table shows median and 90th percentile against the
+target. The analytics pages: the district dashboard (last 30 days), the region dashboard over a
+year, the country's figures over two years (the statistics API by district), the monthly report
+and the bottleneck page over two years. With several --url (databases of growing size) the growth
+of each page's median from one size to the next is shown too. For a page over its target the
 slowest SQL statements of one request are shown with the head of their EXPLAIN ANALYZE.
 
-    .venv/bin/python bench/dashboard_scale.py [--url postgresql://postgres@127.0.0.1:5432/mahalla_scale]
+    .venv/bin/python bench/dashboard_scale.py [--url postgresql://postgres@127.0.0.1:5432/mahalla_scale ...]
         [--generate 1000000] [--runs 20] [--warmup 3]
 """
 
@@ -15,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
+import json
 import os
 import statistics
 import subprocess
@@ -60,6 +66,44 @@ def _generate(url: str, appeals: int) -> None:
     command = [sys.executable, "-c", "from webapp.cli import main; main()"]
     subprocess.run([*command, "db", "upgrade"], check=True, cwd=ROOT, env={**os.environ, **env})
     subprocess.run([*command, "generate", "--appeals", str(appeals)], check=True, cwd=ROOT, env={**os.environ, **env})
+
+
+def _methodologist() -> Any:
+    """A methodologist (nationwide figures); the generator makes none, so the bench adds one."""
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+    from webapp.platform.auth.models import Role, User
+    from webapp.platform.auth.service import hash_password
+
+    user = db.session.scalar(select(User).where(User.username == "bench.methodologist"))
+    if user is None:
+        user = User(
+            username="bench.methodologist",
+            full_name="Bench Methodologist",
+            password_hash=hash_password("bench-only-password"),
+            role=Role.METHODOLOGIST.value,
+        )
+        db.session.add(user)
+        db.session.commit()
+    return user
+
+
+def _region_head(district_code: str) -> Any:
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+    from webapp.platform.auth.models import Role, User
+    from webapp.platform.territory.models import District
+
+    district = db.session.scalar(select(District).where(District.code == district_code))
+    assert district is not None
+    head = db.session.scalar(
+        select(User).where(
+            User.role == Role.SUPERVISOR.value, User.region_id == district.region_id, User.district_id.is_(None)
+        )
+    )
+    return head, district.region.code
 
 
 def _subjects() -> tuple[Any, Any, str]:
@@ -183,51 +227,64 @@ def measure(app: Any, target: Target, runs: int, warmup: int, statements: _State
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default=DEFAULT_URL)
-    parser.add_argument("--generate", type=int, default=0, help="create, migrate and generate N appeals first")
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
-    args = parser.parse_args()
-    if args.generate:
-        _generate(args.url, args.generate)
+def _targets(supervisor: Any, inspector: Any, district: str, today: dt.date) -> list[Target]:
+    head, region = _region_head(district)
+    methodologist = _methodologist()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    year = f"from={today - dt.timedelta(days=364)}&to={today}"
+    two_years = f"from={today - dt.timedelta(days=729)}&to={today}"
+    return [
+        Target("district dashboard (30 days)", f"/dashboards/district/{district}", supervisor, 300),
+        Target("region dashboard (a year)", f"/dashboards/region/{region}?{year}", head, 300),
+        Target(
+            "country figures (2 years, API)",
+            f"/api/v1/stats/appeals?{two_years}&group_by=district",
+            methodologist,
+            300,
+            bearer=True,
+        ),
+        Target("monthly report (district)", f"/reports/district/{district}/{last_month}", supervisor, 300),
+        Target("bottleneck page (2 years)", f"/bottlenecks?{two_years}", methodologist, 300),
+        Target("inspector inbox (/tasks)", "/tasks", inspector, 50),
+        Target("stuck-case list (/supervision)", "/supervision?tab=stuck", supervisor, 100),
+        Target("stuck cases API (JSON)", "/api/v1/supervision/stuck", supervisor, 100, bearer=True),
+    ]
 
-    app = _app(args.url)
+
+def run_database(url: str, runs: int, warmup: int) -> dict[str, Any]:
+    """Every page against one database: {"appeals": N, "pages": [...], "completed", "errors"}."""
+    result: dict[str, Any] = {"url": url, "pages": [], "completed": 0, "errors": 0}
+    app = _app(url)
     with app.app_context():
         from sqlalchemy import func, select
 
         from webapp.cases.models import CaseEvent, PendingTask
         from webapp.casework.appeals.models import Appeal
         from webapp.extensions import db
+        from webapp.platform.timeutil import local_today
 
         counts = {
             "appeals": db.session.scalar(select(func.count()).select_from(Appeal)),
             "case events": db.session.scalar(select(func.count()).select_from(CaseEvent)),
             "pending tasks": db.session.scalar(select(func.count()).select_from(PendingTask)),
         }
+        result["appeals"] = counts["appeals"]
         supervisor, inspector, district = _subjects()
-        last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-        targets = [
-            Target("district dashboard", f"/dashboards/district/{district}", supervisor, 300, optional=True),
-            Target("inspector inbox (/tasks)", "/tasks", inspector, 50),
-            Target("stuck-case list (/supervision)", "/supervision?tab=stuck", supervisor, 100),
-            Target("stuck cases API (JSON)", "/api/v1/supervision/stuck", supervisor, 100, bearer=True),
-            Target("monthly report (page)", f"/reports/district/{district}/{last_month}", supervisor, 0),
-        ]
-        print("data: " + ", ".join(f"{value:,} {name}" for name, value in counts.items()))
+        targets = _targets(supervisor, inspector, district, local_today())
+        print("\ndata: " + ", ".join(f"{value:,} {name}" for name, value in counts.items()))
         print(f"as: {supervisor.username} (district {district}), {inspector.username}")
         print(f"\n{'page':<32} {'median ms':>9} {'p90 ms':>8} {'SQL ms':>7} {'CPU ms':>7} {'target':>7}  result")
         slow: list[Target] = []
         statements = _Statements(db.engine)
         for target in targets:
-            measured = measure(app, target, args.runs, args.warmup, statements)
+            measured = measure(app, target, runs, warmup, statements)
             timings, status = measured.wall, measured.status
             if status == 404 and target.optional:
                 print(f"{target.name:<32} {'—':>9} {'—':>8} {'':>24}  skipped: {target.path} is not on this branch")
                 continue
             if status != 200:
                 print(f"{target.name:<32} {'—':>9} {'—':>8} {'':>24}  HTTP {status} for {target.path}")
+                result["errors"] += 1
                 continue
             median = statistics.median(timings)
             p90 = statistics.quantiles(timings, n=10)[-1] if len(timings) > 1 else median
@@ -235,11 +292,69 @@ def main() -> None:
             goal = f"< {target.target_ms:g}" if target.target_ms else ""
             sql, cpu = statistics.median(measured.sql), statistics.median(measured.cpu)
             print(f"{target.name:<32} {median:>9.1f} {p90:>8.1f} {sql:>7.1f} {cpu:>7.1f} {goal:>7}  {verdict}")
+            result["pages"].append({"page": target.name, "median_ms": median, "p90_ms": p90, "verdict": verdict})
+            result["completed"] += 1
             if target.target_ms and median >= target.target_ms:
                 slow.append(target)
         print(f"(load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores)")
         for target in slow:
             _explain_slowest(app, target, statements)
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def growth(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per page, the median at each size and its growth from one size to the next (sizes ascending)."""
+    ordered = sorted(sizes, key=lambda size: size.get("appeals") or 0)
+    names = [page["page"] for page in ordered[-1]["pages"]] if ordered else []
+    rows = []
+    for name in names:
+        medians = [next((p["median_ms"] for p in size["pages"] if p["page"] == name), None) for size in ordered]
+        ratios = [(later / earlier) if earlier and later else None for earlier, later in itertools.pairwise(medians)]
+        rows.append({"page": name, "medians_ms": medians, "growth": ratios})
+    return rows
+
+
+def _print_growth(sizes: list[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
+    ordered = sorted(sizes, key=lambda size: size.get("appeals") or 0)
+    heads = "".join(f"{size['appeals']:>12,}" for size in ordered)
+    steps = "".join(
+        f"{'×' + format(b['appeals'] // max(a['appeals'], 1), ','):>10}" for a, b in itertools.pairwise(ordered)
+    )
+    print(f"\nmedian ms by appeals\n{'page':<32}{heads}   growth per step {steps}")
+    for row in rows:
+        medians = "".join(f"{m:>12.1f}" if m is not None else f"{'—':>12}" for m in row["medians_ms"])
+        ratios = "".join(f"{r:>10.2f}" if r is not None else f"{'—':>10}" for r in row["growth"])
+        print(f"{row['page']:<32}{medians}   {'':>15} {ratios}")
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", action="append", help="a database (repeat for several sizes)")
+    parser.add_argument("--generate", type=int, default=0, help="create, migrate and generate N appeals first")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "dashboard_scale.json")
+    args = parser.parse_args(argv)
+    urls = args.url or [DEFAULT_URL]
+    if args.generate:
+        for url in urls:
+            _generate(url, args.generate)
+    sizes = [run_database(url, args.runs, args.warmup) for url in urls]
+    rows = growth(sizes)
+    if len(sizes) > 1:
+        _print_growth(sizes, rows)
+    result: dict[str, Any] = {
+        "sizes": sizes,
+        "growth": rows,
+        "pages": [page for size in sizes for page in size["pages"]],
+        "completed": sum(size["completed"] for size in sizes),
+        "errors": sum(size["errors"] for size in sizes),
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2))
+    return result
 
 
 def _explain_slowest(app: Any, target: Target, statements: _Statements) -> None:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import delete, select
+
+# Dates answered on a task must fall within the ranges the diagrams name (not before registration).
+TODAY = dt.datetime.now(dt.timezone(dt.timedelta(hours=5))).date().isoformat()
 
 ANSWERS: dict[str, dict[str, Any]] = {
     "check_registration": {
@@ -20,17 +25,32 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "causes": "Joyida o'rganildi, sabablari aniqlandi.",
         "severity": "medium",
         "crime_related": False,
+        "leave_as_repeated": False,
         "social_need": False,
         "extra_study_needed": False,
     },
     "take_measures": {
         "measures": "prevention_talk",
         "measures_description": "Profilaktik suhbat o'tkazildi.",
-        "measures_date": "2026-11-20",
+        "measures_date": TODAY,
         "problem_resolved": True,
     },
     "prepare_reply": {"reply_text": "Hurmatli fuqaro, murojaatingiz ko'rib chiqildi.", "reply_channel": "letter"},
     "approve_reply": {"reply_approved": False, "reply_comment": "Qayta ko'rib chiqing."},
+}
+
+# A complaint walked through every stage: registration, analysis, measures, the reply (approved by
+# the supervisor, then the result recorded, which writes the reply letter) and the monitoring stage.
+WALK_ANSWERS: dict[str, dict[str, Any]] = {
+    **ANSWERS,
+    "approve_reply": {"reply_approved": True, "reply_comment": ""},
+    "record_result": {"result": "satisfied", "reply_date": TODAY, "result_note": ""},
+    "evaluate_effectiveness": {
+        "effective": True,
+        "effectiveness_score": 4,
+        "recurring_issue": False,
+        "recommendation": "",
+    },
 }
 
 START_DATA = {
@@ -43,17 +63,11 @@ START_DATA = {
     "mahalla": "BM",
     "appeal_number": "2026-000001",
     "deadline_term": "P15D",
+    # Timer values the application keeps on every case (webapp/cases/timer_data.py); far ahead, so no
+    # timer fires while the benchmark runs.
+    "deadline_at": "2099-01-01T00:00:00+05:00",
+    "reminder_at": "2098-12-30T00:00:00+05:00",
 }
-# 200 completed user tasks: three to reach the reply, the reply sent back 98 times, then drafted again;
-# the case then waits at approve_reply.
-LONG_CASE_TASKS = [
-    "check_registration",
-    "analyse_appeal",
-    "take_measures",
-    *["prepare_reply", "approve_reply"] * 98,
-    "prepare_reply",
-]
-
 TEXT = "Ko'chamizdagi chiroqlar yonmaydi, kechqurun yurish xavfli bo'lib qoldi."
 
 
@@ -133,6 +147,14 @@ def new_cases(count: int) -> list[int]:
     return ids
 
 
+def appeal_numbers(appeal_ids: list[int]) -> list[str]:
+    from webapp.casework.appeals.models import Appeal
+    from webapp.extensions import db
+
+    numbers = dict(db.session.execute(select(Appeal.id, Appeal.number).where(Appeal.id.in_(appeal_ids))).all())
+    return [numbers[appeal_id] for appeal_id in appeal_ids]
+
+
 def complete_named(appeal_id: int, task_name: str) -> None:
     from webapp.cases.service import complete_task
     from webapp.cases.tasks.service import tasks_of_appeal
@@ -142,10 +164,22 @@ def complete_named(appeal_id: int, task_name: str) -> None:
     complete_task(pending, supervisor if pending.role == "supervisor" else inspector, ANSWERS[task_name])
 
 
-def long_case() -> int:
-    """A complaint with 200 completed tasks (its reply sent back again and again), at approve_reply."""
+def long_case_tasks(completed: int = 200) -> list[str]:
+    """``completed`` (even, at least 4) user tasks ending with a drafted reply: the case waits at approve_reply."""
+    rounds = max(completed - 4, 0) // 2
+    return [
+        "check_registration",
+        "analyse_appeal",
+        "take_measures",
+        *["prepare_reply", "approve_reply"] * rounds,
+        "prepare_reply",
+    ]
+
+
+def long_case(completed: int = 200) -> int:
+    """A complaint with ``completed`` completed tasks (its reply sent back again and again), at approve_reply."""
     appeal_id = new_cases(1)[0]
-    for name in LONG_CASE_TASKS:
+    for name in long_case_tasks(completed):
         complete_named(appeal_id, name)
     return appeal_id
 
@@ -161,8 +195,9 @@ def instance_snapshot(appeal_id: int) -> tuple[str, int]:
 def restore_snapshot(appeal_id: int, state: str) -> None:
     """Put a case back to an earlier state (and its pending tasks), outside any measurement."""
     from engine import Instance
+    from webapp.analytics.bottlenecks.models import TaskTiming
     from webapp.cases.models import PendingTask, ProcessInstance
-    from webapp.cases.service import library_for
+    from webapp.cases.versions import library_for
     from webapp.casework.appeals.models import Appeal
     from webapp.extensions import db
 
@@ -171,7 +206,10 @@ def restore_snapshot(appeal_id: int, state: str) -> None:
     record.state = state
     db.session.execute(delete(PendingTask).where(PendingTask.instance_id == record.id))
     instance = Instance.restore(library_for(record.process_version), state)
-    for task in instance.ready_user_tasks():
+    ready = instance.ready_user_tasks()
+    # The timing of a task completed in an earlier round goes too: the task is waiting again.
+    db.session.execute(delete(TaskTiming).where(TaskTiming.task_id.in_([task.id for task in ready])))
+    for task in ready:
         db.session.add(
             PendingTask(
                 id=task.id,
@@ -186,3 +224,21 @@ def restore_snapshot(appeal_id: int, state: str) -> None:
             )
         )
     db.session.commit()
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """Every SQL statement the app's engine sends meanwhile (a SQLAlchemy event on the Engine class)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)

@@ -5,6 +5,7 @@ Everything it returns is plain data (dataclasses, dicts, strings); see the names
 
 from engine.categorisation import Suggestion
 from engine.categorisation import suggest as suggest_categorisation
+from engine.corpus import CorpusError, parse_lines, read_corpus, split_validation
 from engine.decisions import DecisionFailed, DecisionTables, FiredRule, check_decisions, decide, decision_tables
 from engine.diff import VersionDiff, diff_libraries
 from engine.errors import (
@@ -19,12 +20,16 @@ from engine.errors import (
     ScriptTimeout,
     TaskNotReady,
 )
-from engine.forms import FieldOption, FormDefinition, FormField, validate_submission
+from engine.forms import Approval, FieldOption, FormDefinition, FormField, validate_submission
 from engine.instance import Instance, ReadyTask
 from engine.library import LibraryCache, ProcessLibrary, UserTaskInfo, content_hash, load_library
 from engine.migration import MigrationBlocker, MigrationCheck, MigrationRefused, check_migration, migrate_state
 from engine.problems import CATALOGUE as PROBLEM_CATALOGUE
 from engine.problems import UNKNOWN as UNKNOWN_PROBLEM
+from engine.text_model import CATEGORIES as MODEL_CATEGORIES
+from engine.text_model import Example, ModelUnusable, Prediction, TextModel
+from engine.text_model import load as load_text_model
+from engine.text_model import train as train_text_model
 from engine.validation import (
     ValidationReport,
     check_timer_value,
@@ -35,14 +40,18 @@ from engine.validation import (
 )
 
 __all__ = [
+    "MODEL_CATEGORIES",
     "PROBLEM_CATALOGUE",
     "UNKNOWN_PROBLEM",
+    "Approval",
+    "CorpusError",
     "DecisionFailed",
     "DecisionTables",
     "DiagramError",
     "DiagramProblem",
     "EngineError",
     "EngineStepFailed",
+    "Example",
     "FieldError",
     "FieldOption",
     "FiredRule",
@@ -54,6 +63,8 @@ __all__ = [
     "MigrationBlocker",
     "MigrationCheck",
     "MigrationRefused",
+    "ModelUnusable",
+    "Prediction",
     "Problem",
     "ProcessLibrary",
     "ReadyTask",
@@ -61,6 +72,7 @@ __all__ = [
     "ScriptTimeout",
     "Suggestion",
     "TaskNotReady",
+    "TextModel",
     "UserTaskInfo",
     "ValidationReport",
     "VersionDiff",
@@ -74,9 +86,14 @@ __all__ = [
     "diff_libraries",
     "document_kind",
     "load_library",
+    "load_text_model",
     "migrate_state",
     "normalise_document",
+    "parse_lines",
+    "read_corpus",
+    "split_validation",
     "suggest_categorisation",
+    "train_text_model",
     "validate_library",
     "validate_submission",
 ]

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
 
@@ -71,6 +72,10 @@ def parse_timer_value(value: object) -> datetime | None:
 def injected_now() -> datetime | None:
     """The time set by ``frozen_at`` in this context (aware UTC), or None on the real clock."""
     return _NOW.get()
+
+
+# The service's local time zone: "today" of a form's date range is a day in Tashkent.
+TASHKENT = ZoneInfo("Asia/Tashkent")
 
 
 def timer_now() -> datetime:

@@ -22,12 +22,13 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from engine import sandbox
 from engine.errors import DiagramError, DiagramProblem, EngineError, located
 from engine.failures import failure_problem
 from engine.library import _is_dmn, content_hash, read_problem, validation_problem
 from engine.problems import english
 from engine.schemas import schema_problems
-from engine.scripting import check_script, restricted_script_engine
+from engine.scripting import check_script
 from engine.xml_safety import parse_diagram_xml
 
 # The same "? outside quotes" rule as SpiffWorkflow's DMNEngine.evaluate.
@@ -101,7 +102,7 @@ def _entry_problems(table: Any, file: str) -> list[DiagramProblem]:
     return problems
 
 
-def _document_problems(root: Any, file: str) -> list[DiagramProblem]:
+def _document_problems(root: Any, file: str, lint: bool = True) -> list[DiagramProblem]:
     """What SpiffWorkflow's DMN parser would refuse in English, said first and coded: one decision
     with one table per document, output entries that compile under the restricted policy."""
     decisions = root.findall("{*}decision")
@@ -113,15 +114,18 @@ def _document_problems(root: Any, file: str) -> list[DiagramProblem]:
     if len(tables) != 1:
         return [DiagramProblem("decision.table_count", {"count": len(tables)}, decisions[0].get("id"), file)]
     problems: list[DiagramProblem] = []
-    for entry in tables[0].iter("{*}outputEntry"):
+    for entry in tables[0].iter("{*}outputEntry") if lint else ():
         text = (entry.findtext("{*}text") or "").strip()
         if text:
             problems.extend(located(check_script(text, "eval"), entry.get("id"), file, entry.sourceline))
     return problems
 
 
-def _parse_tables(files: Mapping[str, bytes | str]) -> dict[str, Any]:
-    """Decision tables by decision id, from every DMN document among the files."""
+def parse_tables(files: Mapping[str, bytes | str], *, lint: bool = True) -> dict[str, Any]:
+    """Decision tables by decision id, from every DMN document among the files.
+
+    ``lint=False`` (the isolated engine process) skips compiling the expressions up front: they
+    are compiled, and refused, when they run."""
     parser = CamundaParser(validator=None)  # the schemas are checked by engine.schemas, coded
     problems: list[DiagramProblem] = []
     for name in sorted(files):
@@ -129,7 +133,7 @@ def _parse_tables(files: Mapping[str, bytes | str]) -> dict[str, Any]:
             tree = parse_diagram_xml(files[name], name)
             if not _is_dmn(tree):
                 continue
-            invalid = schema_problems(tree.getroot(), name, dmn=True) or _document_problems(tree.getroot(), name)
+            invalid = schema_problems(tree.getroot(), name, dmn=True) or _document_problems(tree.getroot(), name, lint)
             if invalid:
                 problems.extend(invalid)
             else:
@@ -149,7 +153,8 @@ def _parse_tables(files: Mapping[str, bytes | str]) -> dict[str, Any]:
         except (SpiffWorkflowException, KeyError, IndexError, SyntaxError) as exc:
             raise DiagramError([read_problem(exc, dmn_parser.filename, decision_id)]) from None
         table = dmn_parser.decision.decisionTables[0]
-        problems.extend(_entry_problems(table, dmn_parser.filename))
+        if lint:
+            problems.extend(_entry_problems(table, dmn_parser.filename))
         tables[decision_id] = table
     if problems:
         raise DiagramError(problems)
@@ -158,33 +163,80 @@ def _parse_tables(files: Mapping[str, bytes | str]) -> dict[str, Any]:
 
 def check_decisions(files: Mapping[str, bytes | str]) -> None:
     """Refuse a library whose DMN documents are malformed or hold expressions the policy refuses."""
-    _parse_tables({name: content for name, content in files.items() if name.endswith(".dmn")})
+    parse_tables({name: content for name, content in files.items() if name.endswith(".dmn")})
+
+
+def evaluate_rows(
+    tables: Mapping[str, Any], decision_id: str, rows: list[Mapping[str, Any]], script_engine: Any
+) -> list[list[dict[str, Any]]]:
+    """The rules of ``decision_id`` that fire for each row (in the isolated engine process)."""
+    table = tables.get(decision_id)
+    if table is None:
+        raise DiagramError([DiagramProblem("decision.missing", {"ref": decision_id}, decision_id)])
+    engine = DMNEngine(table)
+    results = []
+    for data in rows:
+        task = _Task(dict(data), script_engine)
+        try:
+            rules = engine.decide(task)
+            fired = [{"name": _rule_name(rule), "outputs": dict(rule.output_as_dict(task))} for rule in rules]
+        except (
+            SpiffWorkflowException,
+            EngineError,
+            ValueError,
+            TypeError,
+            AttributeError,
+            MemoryError,
+            RecursionError,
+        ) as exc:
+            problem = failure_problem(exc)
+            raise DecisionFailed(decision_id, problem.code, problem.params) from None
+        results.append(fired)
+    return results
+
+
+def _tested_inputs(table: Any) -> frozenset[str]:
+    return frozenset(
+        (entry.input.expression or "").strip()
+        for rule in table.rules
+        for entry in rule.inputEntries
+        if any(lhs is not None and lhs.strip() not in ("", "-") for lhs in entry.lhs)
+    )
 
 
 class DecisionTables:
-    """The parsed decisions of one version. Shared between threads; evaluation is read-only."""
+    """The parsed decisions of one version. Evaluation runs in the isolated engine process
+    (engine.sandbox): all rows of a request in one call."""
 
-    def __init__(self, tables: Mapping[str, Any]) -> None:
-        self._engines = {decision_id: DMNEngine(table) for decision_id, table in tables.items()}
-        self._script_engine = restricted_script_engine()
+    def __init__(self, tables: Mapping[str, Any], files: Mapping[str, bytes | str]) -> None:
+        self._ids = sorted(tables)
+        self._files = dict(files)
+        self._key = "dmn:" + content_hash(self._files)
+        self._tested = {decision_id: _tested_inputs(table) for decision_id, table in tables.items()}
 
     @property
     def decision_ids(self) -> list[str]:
-        return sorted(self._engines)
+        return list(self._ids)
 
     def has(self, decision_id: str) -> bool:
-        return decision_id in self._engines
+        return decision_id in self._ids
+
+    def tests_input(self, decision_id: str, expression: str) -> bool:
+        """Whether some rule of the decision tests the input with this expression (an entry other than "-"),
+        so that a caller computes a costly input only when a rule reads it."""
+        return expression in self._tested.get(decision_id, frozenset())
 
     def decide(self, decision_id: str, data: Mapping[str, Any]) -> list[FiredRule]:
-        engine = self._engines.get(decision_id)
-        if engine is None:
+        return self.decide_many(decision_id, [data])[0]
+
+    def decide_many(self, decision_id: str, rows: list[Mapping[str, Any]]) -> list[list[FiredRule]]:
+        """The rules that fire for each row, evaluated together in one isolated call."""
+        if decision_id not in self._ids:
             raise DiagramError([DiagramProblem("decision.missing", {"ref": decision_id}, decision_id)])
-        task = _Task(dict(data), self._script_engine)
-        try:
-            return [FiredRule(_rule_name(rule), dict(rule.output_as_dict(task))) for rule in engine.decide(task)]
-        except (SpiffWorkflowException, EngineError, ValueError, TypeError, AttributeError) as exc:
-            problem = failure_problem(exc)
-            raise DecisionFailed(decision_id, problem.code, problem.params) from None
+        if not rows:
+            return []
+        answer = sandbox.decide(self._key, self._files, decision_id, rows)
+        return [[FiredRule(rule["name"], dict(rule["outputs"])) for rule in fired] for fired in answer]
 
 
 class _DecisionCache:
@@ -201,7 +253,7 @@ class _DecisionCache:
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        tables = DecisionTables(_parse_tables(dmn_files))
+        tables = DecisionTables(parse_tables(dmn_files), dmn_files)
         with self._lock:
             self._items[key] = tables
             while len(self._items) > self.capacity:
@@ -220,3 +272,10 @@ def decision_tables(files: Mapping[str, bytes | str]) -> DecisionTables:
 def decide(files: Mapping[str, bytes | str], decision_id: str, data: Mapping[str, Any]) -> list[FiredRule]:
     """The rules of ``decision_id`` that fire for ``data``, with their outputs."""
     return decision_tables(files).decide(decision_id, data)
+
+
+def decide_many(
+    files: Mapping[str, bytes | str], decision_id: str, rows: list[Mapping[str, Any]]
+) -> list[list[FiredRule]]:
+    """The rules of ``decision_id`` that fire for each of ``rows``: one isolated call for all."""
+    return decision_tables(files).decide_many(decision_id, rows)

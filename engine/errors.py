@@ -54,6 +54,14 @@ class ScriptTooLarge(EngineError, ValueError):
         self.operation = operation
 
 
+class DataLimitExceeded(EngineError):
+    """A script left case data over its size or depth limit (engine.data_limits); ``problem`` says which."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 @dataclass(frozen=True)
 class DiagramProblem(Problem):
     """One problem found in a diagram, located as precisely as we can."""

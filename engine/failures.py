@@ -16,9 +16,9 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.specs.ExclusiveChoice import ExclusiveChoice
 
-from engine.errors import EngineStepFailed, Problem, ScriptRejected, ScriptTimeout, ScriptTooLarge
+from engine.errors import DataLimitExceeded, EngineStepFailed, Problem, ScriptRejected, ScriptTimeout, ScriptTooLarge
 from engine.problems import unknown
-from engine.scripting import DIAGRAM_FILENAME
+from engine.scripting import DIAGRAM_FILENAME, MAX_DEPTH
 
 
 def _diagram_line(exc: BaseException) -> int | None:
@@ -48,6 +48,12 @@ def _script_problem(exc: BaseException) -> Problem | None:
     """A failure of diagram code (ours or Python's), or None when ``exc`` did not come from it."""
     if isinstance(exc, ScriptRejected) and exc.problems:
         return exc.problems[0]
+    if isinstance(exc, DataLimitExceeded):
+        return exc.problem
+    if isinstance(exc, MemoryError):
+        return Problem("sandbox.memory_limit")
+    if isinstance(exc, RecursionError):
+        return Problem("script.too_deep", {"limit": MAX_DEPTH})
     if isinstance(exc, ScriptTimeout):
         return Problem("script.timeout")
     if isinstance(exc, ScriptTooLarge):

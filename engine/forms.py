@@ -57,12 +57,34 @@ class FormField:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """An approval decision in a form: a boolean field with the property ``approval`` naming the
+    comment field that returning requires; ``shows`` the case variables the approver reviews
+    (the property ``approval_shows``, space-separated).
+
+    The decision must be given explicitly (approve or return); returning needs a comment."""
+
+    field: str
+    comment: str
+    shows: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FormDefinition:
     key: str
     fields: tuple[FormField, ...] = ()
 
     def field(self, field_id: str) -> FormField | None:
         return next((f for f in self.fields if f.id == field_id), None)
+
+    @property
+    def approval(self) -> Approval | None:
+        for form_field in self.fields:
+            comment = form_field.properties.get("approval")
+            if form_field.type == "boolean" and comment:
+                shows = tuple(form_field.properties.get("approval_shows", "").split())
+                return Approval(form_field.id, comment, shows)
+        return None
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -128,7 +150,68 @@ def form_problems(form: Any) -> list[Problem]:
                     problems.append(Problem("form.constraint_not_a_number", params))
         if spiff_field.type == "enum" and not getattr(spiff_field, "options", None):
             problems.append(Problem("form.enum_without_values", {"field": field_id}))
+        for prop in spiff_field.properties:
+            if prop.id in DATE_BOUND_PROPERTIES and not DATE_BOUND.match(prop.value or ""):
+                params = {"field": field_id, "property": prop.id, "value": str(prop.value)}
+                problems.append(Problem("form.date_bound_invalid", params))
     return problems
+
+
+# A date field's range, named in the diagram by the field properties ``date_min`` / ``date_max``:
+# an anchor (``today`` or a case variable holding a date, e.g. ``registered_on``) and an optional
+# offset in days, months or years (``today+1y``, ``registered_on``, ``today-30d``).
+DATE_BOUND = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:([+-])\s*(\d{1,3})\s*([dmy]))?\s*$")
+DATE_BOUND_PROPERTIES = ("date_min", "date_max")
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month + 1, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(f"no such date: {year}-{month + 1}")
+
+
+def resolve_date_bound(expression: str, context: Mapping[str, Any], today: dt.date) -> dt.date | None:
+    """The date an expression names, or None when it is malformed or its anchor is unknown."""
+    match = DATE_BOUND.match(expression or "")
+    if not match:
+        return None
+    anchor, sign, amount, unit = match.groups()
+    if anchor == "today":
+        base: dt.date | None = today
+    else:
+        raw = context.get(anchor)
+        try:
+            base = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)[:10]) if raw else None
+        except ValueError:
+            base = None
+    if base is None:
+        return None
+    if not amount:
+        return base
+    count = int(amount) * (-1 if sign == "-" else 1)
+    if unit == "d":
+        return base + dt.timedelta(days=count)
+    return _add_months(base, count * (12 if unit == "y" else 1))
+
+
+def _date_range_error(
+    form_field: FormField, value: str, context: Mapping[str, Any] | None, today: dt.date | None
+) -> FieldError | None:
+    if context is None or today is None:
+        return None
+    day = dt.date.fromisoformat(value)
+    earliest = resolve_date_bound(form_field.properties.get("date_min", ""), context, today)
+    latest = resolve_date_bound(form_field.properties.get("date_max", ""), context, today)
+    if earliest is not None and day < earliest:
+        return FieldError(form_field.id, "date_too_early", {"min": earliest.isoformat()})
+    if latest is not None and day > latest:
+        return FieldError(form_field.id, "date_too_late", {"max": latest.isoformat()})
+    return None
 
 
 def _coerce(form_field: FormField, value: Any) -> tuple[Any, FieldError | None]:
@@ -186,12 +269,19 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def validate_submission(form: FormDefinition, submitted: Mapping[str, Any]) -> dict[str, Any]:
+def validate_submission(
+    form: FormDefinition,
+    submitted: Mapping[str, Any],
+    context: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
     """Validate submitted values against the form; return the clean data or raise FormInvalid.
 
     Every field of the form gets a value in the result (unchecked booleans become False, empty
     optional fields None), so gateway conditions never meet an undefined name. Unknown keys are
-    refused: a submission cannot write variables the form does not declare.
+    refused: a submission cannot write variables the form does not declare. With ``context`` (the
+    case's variables) and ``today``, date fields are checked against the range their diagram names
+    (``date_min`` / ``date_max``).
     """
     errors: list[FieldError] = []
     known = {f.id for f in form.fields}
@@ -208,10 +298,25 @@ def validate_submission(form: FormDefinition, submitted: Mapping[str, Any]) -> d
             continue
         value, error = _coerce(form_field, raw)
         error = error or _check_constraints(form_field, value)
+        if error is None and form_field.type == "date":
+            error = _date_range_error(form_field, value, context, today)
         if error:
             errors.append(error)
         else:
             clean[form_field.id] = value
+    errors.extend(_approval_errors(form, submitted, clean))
     if errors:
         raise FormInvalid(errors)
     return clean
+
+
+def _approval_errors(form: FormDefinition, submitted: Mapping[str, Any], clean: Mapping[str, Any]) -> list[FieldError]:
+    """An approval is decided explicitly, never by an untouched switch; returning needs a comment."""
+    approval = form.approval
+    if approval is None:
+        return []
+    if _is_empty(submitted.get(approval.field)):
+        return [FieldError(approval.field, "decision_required")]
+    if clean.get(approval.field) is False and _is_empty(clean.get(approval.comment)):
+        return [FieldError(approval.comment, "comment_required")]
+    return []

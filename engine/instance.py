@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
-from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessageEventDefinition
-from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
-from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException, WorkflowException
+from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.clock import frozen_at, parse_timer_value
+from engine import sandbox
+from engine.clock import TASHKENT, parse_timer_value, timer_now
 from engine.compaction import compact
-from engine.errors import EngineError, TaskNotReady
-from engine.failures import step_failure
+from engine.data_limits import data_problem
+from engine.errors import EngineStepFailed, FieldError, FormInvalid, TaskNotReady
 from engine.forms import FormDefinition, validate_submission
-from engine.library import ProcessLibrary
-from engine.scripting import restricted_script_engine
+from engine.library import PERSON_TASKS, ProcessLibrary
+from engine.scripting import no_local_script_engine
 from engine.serialization import StateSerializer
 
 _SERIALIZER = StateSerializer()
@@ -41,6 +42,9 @@ class ReadyTask:
     form: FormDefinition
     prefill: Mapping[str, Any] = field(default_factory=dict)
     properties: Mapping[str, str] = field(default_factory=dict)
+    # The task's case variables (read-only view): what the application routes the task by (e.g. the
+    # partner organisation of a referral); not part of the task's identity.
+    variables: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _element_id(task: Any) -> str | None:
@@ -51,62 +55,105 @@ def _element_id(task: Any) -> str | None:
 _LIVE_STATES = (TaskState.READY, TaskState.WAITING, TaskState.STARTED)
 
 
+def _restore(library: ProcessLibrary, state: str) -> BpmnWorkflow:
+    workflow = _SERIALIZER.loads(state, library.spec, library.subprocess_specs)
+    workflow.script_engine = no_local_script_engine()
+    return workflow
+
+
+def _step(library: ProcessLibrary, state: str | None, op: str, now: datetime | None, **args: Any) -> dict[str, Any]:
+    return sandbox.step(library.sandbox_key, library.main_process_id, library.files, op, now, state=state, **args)
+
+
 def _is_timer(task: Any) -> bool:
-    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+    """A task waiting for a timer: a timer event, or an event-based gateway with a timer among its
+    events (SpiffWorkflow waits on the gateway, with the timer's due moment as its event value)."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, MultipleEventDefinition):
+        return any(isinstance(d, TimerEventDefinition) for d in definition.event_definitions)
+    return isinstance(definition, TimerEventDefinition)
 
 
 class Instance:
     """Wraps one SpiffWorkflow workflow. Nothing of SpiffWorkflow is visible through it."""
 
-    def __init__(self, library: ProcessLibrary, workflow: BpmnWorkflow) -> None:
+    def __init__(self, library: ProcessLibrary, workflow: BpmnWorkflow | None, state: str | None = None) -> None:
         self.library = library
-        self._workflow = workflow
-        # Tasks completed from now on form the path taken by this action (see elements_completed).
-        self._since = time.time()
+        # The state travels as text (database → sandbox → database); it is parsed here only when
+        # something asks about the workflow, and written again only when this side changed it:
+        # ``_state`` is the exact text of ``_restored`` while this side has not changed it (else None).
+        self._restored = workflow
+        self._state = state
         self._ready_cache: list[Any] | None = None
+        self._path: list[tuple[str, str]] = []  # (process, element) completed by this object's steps
+        # What this object's steps threw for the world outside the case (engine.steps.take_outgoing):
+        # {"kind": "signal" | "message", "name": ...}; the application sends signals to other cases.
+        self.thrown: list[dict[str, str]] = []
 
     @classmethod
     def start(cls, library: ProcessLibrary, data: Mapping[str, Any], *, now: datetime | None = None) -> Instance:
         """Start a case; ``now`` is the time its timers see (default: the real clock)."""
-        workflow = BpmnWorkflow(library.spec, library.subprocess_specs, script_engine=restricted_script_engine())
-        workflow.set_data(**dict(data))
-        workflow.task_tree.data.update(dict(data))
-        for task in workflow.get_tasks(state=TaskState.READY):
-            task.data.update(dict(data))
-        instance = cls(library, workflow)
-        instance.run(now=now)
+        answer = _step(library, None, "start", now, data=_SERIALIZER.dumps_data(dict(data)))
+        instance = cls(library, None, answer["state"])
+        instance._path.extend(answer["path"])
+        instance.thrown.extend(answer.get("thrown", []))
         return instance
 
     @classmethod
     def restore(cls, library: ProcessLibrary, state: str) -> Instance:
-        workflow = _SERIALIZER.loads(state, library.spec, library.subprocess_specs)
-        workflow.script_engine = restricted_script_engine()
-        return cls(library, workflow)
+        """The case from its stored text (parsed now: a state in an unknown format is refused here)."""
+        return cls(library, _restore(library, state), state)
+
+    @property
+    def _workflow(self) -> BpmnWorkflow:
+        if self._restored is None:
+            assert self._state is not None
+            self._restored = _restore(self.library, self._state)
+        return self._restored
+
+    def _changed(self) -> None:
+        """This side changed the workflow: its text must be written again."""
+        self._state = None
 
     def serialize(self) -> str:
-        """The live state, without finished history (see engine.compaction)."""
-        compact(self._workflow)
-        return _SERIALIZER.dumps(self._workflow)
+        """The live state, without finished history (see engine.compaction). The text a step
+        answered (or that was restored) is returned as it is unless this side changed the workflow."""
+        if self._state is not None:
+            return self._state
+        workflow = self._workflow
+        compact(workflow)
+        try:
+            self._state = _SERIALIZER.dumps(workflow)
+        except RecursionError:
+            params = {"field": "?", "limit": sandbox.limits().data.depth}
+            raise EngineStepFailed(None, "data.too_deep", params) from None
+        return self._state
 
     @property
     def is_completed(self) -> bool:
         return bool(self._workflow.is_completed())
 
+    def _apply(self, op: str, now: datetime | None, **args: Any) -> dict[str, Any]:
+        """Run one step in the isolated engine process and take its new state (parsed here only
+        when asked about: see ``_workflow``)."""
+        self._ready_cache = None
+        answer = _step(self.library, self.serialize(), op, now, **args)
+        if answer.get("state") is not None:
+            self._restored, self._state = None, answer["state"]
+        self._path.extend(answer["path"])
+        self.thrown.extend(answer.get("thrown", []))
+        return answer
+
     def run(self, *, now: datetime | None = None) -> None:
         """Run automatic steps (scripts, gateways, call activities) until people are needed."""
-        self._ready_cache = None
-        try:
-            with frozen_at(now):
-                self._workflow.do_engine_steps()
-        except (SpiffWorkflowException, EngineError, ValueError, TypeError, NameError, KeyError) as exc:
-            raise step_failure(exc) from None
+        self._apply("run", now)
 
     def _ready_user_tasks(self) -> list[Any]:
         if self._ready_cache is None:
             self._ready_cache = [
                 t
                 for t in self._workflow.get_tasks(state=TaskState.READY, manual=True)
-                if isinstance(t.task_spec, CamundaUserTask)
+                if isinstance(t.task_spec, PERSON_TASKS)
             ]
         return self._ready_cache
 
@@ -128,6 +175,7 @@ class Instance:
                     form=info.form,
                     prefill=prefill,
                     properties=info.properties,
+                    variables=MappingProxyType(task.data),
                 )
             )
         return result
@@ -137,7 +185,7 @@ class Instance:
             task = self._workflow.get_task_from_id(UUID(task_id))
         except (TaskNotFoundException, ValueError, WorkflowException):
             raise TaskNotReady(f"task {task_id} does not exist in this case") from None
-        if not (task.has_state(TaskState.READY) and isinstance(task.task_spec, CamundaUserTask)):
+        if not (task.has_state(TaskState.READY) and isinstance(task.task_spec, PERSON_TASKS)):
             raise TaskNotReady(f"task {task_id} is not waiting for input")
         return task
 
@@ -158,15 +206,18 @@ class Instance:
         task = self._ready_task(task_id)
         info = self.library.user_task(task.task_spec.bpmn_id)
         form = info.form if info else FormDefinition(key="")
-        clean = validate_submission(form, submitted)
-        task.data.update({**dict(extra_data or {}), **clean})
-        self._ready_cache = None
-        try:
-            with frozen_at(now):
-                task.run()
-        except (SpiffWorkflowException, ValueError, TypeError, NameError, KeyError) as exc:
-            raise step_failure(exc) from None
-        self.run(now=now)
+        today = (now or timer_now()).astimezone(TASHKENT).date()
+        clean = validate_submission(form, submitted, context=task.data, today=today)
+        data = {**dict(extra_data or {}), **clean}
+        problem = data_problem(data, sandbox.limits().data)
+        if problem is not None:
+            field = str(problem.params.get("field"))
+            raise FormInvalid([FieldError(field, problem.code, dict(problem.params))])
+        # The engine process sets the task's data: this side's copy stays unchanged, so the state
+        # it read goes to the step as it is (not written again).
+        self._apply(
+            "complete", now, task_id=task_id, data=_SERIALIZER.dumps_data(data), answers=_SERIALIZER.dumps_data(clean)
+        )
         return clean
 
     def deliver_message(self, name: str, payload: Mapping[str, Any]) -> bool:
@@ -175,28 +226,40 @@ class Instance:
         The diagram reads the payload as ``<catch event id>_Response`` (SpiffWorkflow's Camunda
         convention when the catch event names no result variable).
         """
-        event = BpmnEvent(CamundaMessageEventDefinition(name), {"payload": dict(payload), "result_var": None})
-        try:
-            self._workflow.send_event(event)
-        except WorkflowException:
-            return False
-        self.run()
-        return True
+        answer = self._apply("message", None, name=name, payload=_SERIALIZER.dumps_data(dict(payload)))
+        return bool(answer.get("delivered"))
+
+    def waits_for_signal(self, name: str) -> bool:
+        """Whether anything in the case waits for the signal (read from the state; runs no code)."""
+        event = BpmnEvent(SignalEventDefinition(name))
+        if any(task.task_spec.catches(task, event) for task in self._workflow.event_manager.tasks.values()):
+            return True
+        # An event sub-process that started once is started again by SpiffWorkflow on the next event
+        # (a new instance of it), without a waiting task: look at the process's event sub-processes.
+        return not self.is_completed and self._starts_event_subprocess(event.event_definition)
+
+    def _starts_event_subprocess(self, definition: Any) -> bool:
+        workflow = self._workflow
+        for name in getattr(workflow.spec.start, "trigger_specs", ()):
+            spec = workflow.subprocess_specs.get(name)
+            if spec is not None and any(start.event_definition == definition for start in spec.bpmn_start_events):
+                return True
+        return False
+
+    def deliver_signal(self, name: str) -> bool:
+        """Deliver a BPMN signal thrown elsewhere; return False when nothing in the case waits for it."""
+        answer = self._apply("signal", None, name=name)
+        return bool(answer.get("delivered"))
 
     def fire_due_timers(self, now: datetime | None = None) -> None:
         """Fire every timer due at ``now`` (default: the real clock) and run on."""
-        self._ready_cache = None
-        try:
-            with frozen_at(now):
-                self._workflow.refresh_timers()
-        except (SpiffWorkflowException, ValueError, TypeError, NameError, KeyError) as exc:
-            raise step_failure(exc) from None
-        self.run(now=now)
+        self._apply("fire_timers", now)
 
     def set_timer_data(self, values: Mapping[str, Any], *, now: datetime | None = None) -> bool:
-        """Set case variables that timer expressions read (e.g. ``deadline_at`` after the deadline
-        moved) in every unfinished task. Waiting timers whose data changed forget their evaluated
-        moment and are evaluated again at once (firing if already due). Returns whether anything changed.
+        """Set case variables that timer expressions and conditional events read (e.g. ``deadline_at``
+        after the deadline moved) in every unfinished task. Waiting timers whose data changed forget
+        their evaluated moment and are evaluated again at once (firing if already due); waiting
+        conditional events check their condition again. Returns whether anything changed.
         """
         changed = False
         # Not NOT_FINISHED_MASK: that iteration does not reach into running call activities.
@@ -206,16 +269,18 @@ class Instance:
                 task.data.update(dict(values))
                 changed = True
         if changed:
+            self._changed()
             # A date timer's moment comes from its expression alone, so evaluating it again is
             # safe; a duration timer's moment is relative to when it started and is kept.
             for task in live:
-                if task.has_state(TaskState.WAITING) and isinstance(
-                    getattr(task.task_spec, "event_definition", None), TimeDateEventDefinition
-                ):
+                if not task.has_state(TaskState.WAITING):
+                    continue
+                if isinstance(getattr(task.task_spec, "event_definition", None), TimeDateEventDefinition):
                     task.internal_data.pop("event_value", None)
-                    # A waiting event copies its parent's data on every update: change it there too.
-                    if task.parent is not None:
-                        task.parent.data.update(dict(values))
+                # A waiting event (a timer, a conditional event) copies its parent's data on every
+                # update: change it there too.
+                if task.parent is not None:
+                    task.parent.data.update(dict(values))
             self.fire_due_timers(now)
         return changed
 
@@ -246,12 +311,6 @@ class Instance:
         application keeps this path in its own event log. ``qualified`` prefixes each id with its
         process id (``appeal_analysis:analyse_appeal``): ids repeat across a library's processes.
         """
-        tasks = [
-            t
-            for t in self._workflow.get_tasks(state=TaskState.COMPLETED)
-            if t.last_state_change >= self._since and getattr(t.task_spec, "bpmn_id", None)
-        ]
-        tasks.sort(key=lambda t: t.last_state_change)
         if qualified:
-            return [f"{t.workflow.spec.name}:{t.task_spec.bpmn_id}" for t in tasks]
-        return [t.task_spec.bpmn_id for t in tasks]
+            return [f"{process}:{element}" for process, element in self._path]
+        return [element for _process, element in self._path]

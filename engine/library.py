@@ -14,19 +14,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, ScriptTask
-from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, ManualTask, NoneTask, ScriptTask
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.errors import DiagramError, DiagramProblem, located
 from engine.forms import FormDefinition, form_from_spec, form_problems
+from engine.parser import EngineParser, build_specs
 from engine.problems import unknown
 from engine.schemas import schema_problems
 from engine.scripting import check_script
+from engine.thrown_events import arm_event_subprocesses, interrupting_event_subprocesses
 from engine.xml_safety import parse_diagram_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+# Tasks a person does: a user task with its form; a manual task or a plain task is confirmed done
+# (no form needed). SpiffWorkflow waits for all of them.
+PERSON_TASKS = (CamundaUserTask, ManualTask, NoneTask)
 DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/", "http://www.omg.org/spec/DMN/")
 
 
@@ -64,6 +68,14 @@ class ProcessLibrary:
     warnings: list[DiagramProblem]
     spec: Any = field(repr=False)
     subprocess_specs: Mapping[str, Any] = field(repr=False)
+    event_subprocesses: frozenset[str] = frozenset()
+    interrupting_event_subprocesses: frozenset[str] = frozenset()
+    # The documents themselves: the isolated engine process (engine.sandbox) loads them once.
+    files: Mapping[str, bytes | str] = field(default_factory=dict, repr=False)
+
+    @property
+    def sandbox_key(self) -> str:
+        return f"{self.content_hash}:{self.main_process_id}"
 
     def user_task(self, task_id: str) -> UserTaskInfo | None:
         return self.user_tasks.get(task_id)
@@ -109,10 +121,10 @@ def _lint(
         file = getattr(process_spec, "file", None) or process_id
         for task_spec in process_spec.task_specs.values():
             element = _element_id(task_spec)
+            if isinstance(task_spec, PERSON_TASKS) and lanes is not None and task_spec.lane not in lanes:
+                params = {"roles": ", ".join(sorted(lanes)), "lane": task_spec.lane or ""}
+                errors.append(DiagramProblem("lane.not_a_role", params, element, file))
             if isinstance(task_spec, CamundaUserTask):
-                if lanes is not None and task_spec.lane not in lanes:
-                    params = {"roles": ", ".join(sorted(lanes)), "lane": task_spec.lane or ""}
-                    errors.append(DiagramProblem("lane.not_a_role", params, element, file))
                 if task_spec.form is None or not task_spec.form.fields:
                     errors.append(DiagramProblem("form.missing", {}, element, file))
                 else:
@@ -135,7 +147,7 @@ def _lint(
     return errors, warnings
 
 
-def _missing_called_processes(parser: CamundaParser) -> list[DiagramProblem]:
+def _missing_called_processes(parser: EngineParser) -> list[DiagramProblem]:
     """Call activities whose called process is in none of the library's documents."""
     known = set(parser.process_parsers)
     problems = []
@@ -159,15 +171,16 @@ def _collect_user_tasks(spec: Any, subprocess_specs: Mapping[str, Any]) -> dict[
     tasks: dict[str, UserTaskInfo] = {}
     for process_id, process_spec in _iter_specs(spec, subprocess_specs):
         for task_spec in process_spec.task_specs.values():
-            if isinstance(task_spec, CamundaUserTask):
+            if isinstance(task_spec, PERSON_TASKS):
                 element = _element_id(task_spec)
+                form = getattr(task_spec, "form", None)
                 tasks[element] = UserTaskInfo(
                     id=element,
                     title=task_spec.bpmn_name or element,
                     lane=task_spec.lane,
                     process_id=process_id,
                     documentation=(task_spec.documentation or "").strip(),
-                    form=form_from_spec(task_spec.form) if task_spec.form else FormDefinition(key=""),
+                    form=form_from_spec(form) if form else FormDefinition(key=""),
                     properties={str(k): str(v) for k, v in (getattr(task_spec, "extensions", None) or {}).items()},
                 )
     return tasks
@@ -180,9 +193,14 @@ def load_library(
     allowed_lanes: Iterable[str] | None = None,
     reserved_field_ids: Iterable[str] = (),
     validate_xsd: bool = True,
+    lint: bool = True,
 ) -> ProcessLibrary:
-    """Parse and check every document; raise DiagramError listing all problems found."""
-    parser = CamundaParser(validator=None)  # the schemas are checked by engine.schemas, coded
+    """Parse and check every document; raise DiagramError listing all problems found.
+
+    ``lint=False`` skips our own checks (the isolated engine process loads versions that were
+    checked when published; the attack suite runs code as if the validator had let it through).
+    """
+    parser = EngineParser(validator=None)  # the schemas are checked by engine.schemas, coded
     problems: list[DiagramProblem] = []
     for name in sorted(files):
         try:
@@ -206,14 +224,13 @@ def load_library(
     if problems:
         raise DiagramError(problems)
     try:
-        spec = parser.get_spec(main_process_id)
-        subprocess_specs = parser.get_subprocess_specs(main_process_id)
+        spec, subprocess_specs = build_specs(parser, main_process_id)
     except ValidationException as exc:
         raise DiagramError([validation_problem(exc, None)]) from None
     except (SpiffWorkflowException, ValueError, KeyError, TypeError, AttributeError) as exc:
         params = {"process": main_process_id, "detail": f"{type(exc).__name__}: {exc}"}
         raise DiagramError([DiagramProblem("process.cannot_build", params, main_process_id)]) from None
-    errors, warnings = _lint(spec, subprocess_specs, allowed_lanes, frozenset(reserved_field_ids))
+    errors, warnings = _lint(spec, subprocess_specs, allowed_lanes, frozenset(reserved_field_ids)) if lint else ([], [])
     if errors:
         raise DiagramError(errors + warnings)
     return ProcessLibrary(
@@ -224,6 +241,11 @@ def load_library(
         warnings=warnings,
         spec=spec,
         subprocess_specs=subprocess_specs,
+        event_subprocesses=arm_event_subprocesses([spec, *subprocess_specs.values()]),
+        interrupting_event_subprocesses=interrupting_event_subprocesses(
+            p.node for p in parser.process_parsers.values()
+        ),
+        files=dict(files),
     )
 
 

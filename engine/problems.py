@@ -35,11 +35,23 @@ CATALOGUE: Final[Mapping[str, str]] = {
     "unsupported.external_task": 'not supported: external task (camunda:type="external") on %(element)s',
     "unsupported.java_delegate": "not supported: camunda:%(attribute)s on %(element)s (Java delegates are not run)",
     "unsupported.element": "not supported: the element %(element)s",
-    "unsupported.script_language": "not supported: script language '%(language)s'; scripts are Python",
-    "unsupported.pools": (
-        "not supported: %(count)s pools with processes in one collaboration (message flows between pools are "
-        "not run; put each process in its own file and use a call activity)"
+    "unsupported.complex_gateway": (
+        "not supported: %(element)s (the engine has no complex gateway; use an inclusive gateway with conditions)"
     ),
+    "unsupported.compensation": "not supported: %(element)s (compensation is not run; model the undo as a flow)",
+    "unsupported.link_event": "not supported: %(element)s (link events are not run; draw the sequence flow)",
+    "unsupported.choreography": "not supported: %(element)s (conversations and choreographies are not executable)",
+    "unsupported.data_store": "not supported: %(element)s (no data store is registered; use data objects)",
+    "multi_instance.no_collection": (
+        "multi-instance needs what it runs over: camunda:collection with camunda:elementVariable, "
+        "a loop data input (loopDataInputRef) or a loop cardinality"
+    ),
+    "unsupported.ad_hoc": (
+        "not supported: %(element)s (an ad hoc sub-process has no order an inbox can follow; "
+        "draw a parallel or inclusive gateway)"
+    ),
+    "unsupported.global_task": "not supported: %(element)s (use a call activity to a process of the library)",
+    "unsupported.script_language": "not supported: script language '%(language)s'; scripts are Python",
     "unsupported.input_output": "camunda:inputOutput mappings are ignored by this engine",
     "unsupported.passive_task": "%(element)s does nothing in this engine (it only passes); use a script task",
     # Processes and flows.
@@ -47,9 +59,16 @@ CATALOGUE: Final[Mapping[str, str]] = {
     "process.not_executable": "the process '%(process)s' is not marked executable (isExecutable)",
     "process.duplicate_id": "the process id '%(process)s' is defined more than once in the library",
     "process.cannot_build": "the process '%(process)s' cannot be built: %(detail)s",
+    "flow.implicit_split": (
+        "several sequence flows leave this activity; the engine takes only one: draw a parallel gateway after it"
+    ),
     "flow.missing_end": "the sequence flow points to '%(ref)s', which is not in the process",
     "call.no_called_process": "call activity names no called process",
     "call.missing_process": "the called process '%(ref)s' is not in the process library",
+    "event.uncaught_error": "the error '%(name)s' (code %(code)s) was thrown and nothing in the diagram catches it",
+    "event.uncaught_escalation": (
+        "the escalation '%(name)s' (code %(code)s) was thrown and nothing in the diagram catches it"
+    ),
     "call.missing_at_runtime": "the called process of this call activity could not be started",
     # Timers.
     "timer.normalised": 'normalised: timer value %(value)s quoted as "%(value)s"',
@@ -82,6 +101,21 @@ CATALOGUE: Final[Mapping[str, str]] = {
     "script.missing_key": "line %(line)s: the key %(key)s is missing",
     "script.division_by_zero": "line %(line)s: division by zero",
     "script.failed": "line %(line)s: %(error_type)s: %(detail)s",
+    # Diagram code refused before it runs (engine.scripting): size, depth and unbounded constructs.
+    "script.too_long": "the code is %(length)s characters long; at most %(limit)s are allowed",
+    "script.too_complex": "the code has more than %(limit)s parts; split it or simplify it",
+    "script.too_deep": "the code is nested deeper than %(limit)s levels",
+    "script.constant_too_large": "line %(line)s: a constant this large is not allowed in diagram code",
+    "script.unbounded": "line %(line)s: %(name)s is not available in diagram code (it can run without bound)",
+    "script.format_width": "line %(line)s: a width or precision of %(width)s is larger than %(limit)s",
+    # Limits of the isolated engine process (engine.sandbox), which the code cannot catch.
+    "sandbox.time_limit": "the step ran longer than its limit of %(seconds)s s and was stopped",
+    "sandbox.memory_limit": "the step needed more memory than its budget allows and was stopped",
+    "sandbox.crashed": "the isolated engine process stopped unexpectedly (%(detail)s)",
+    # Case data (engine.data_limits).
+    "data.field_too_large": "the case field '%(field)s' is larger than %(limit_kb)s KB",
+    "data.too_large": "the case data is larger than %(limit_kb)s KB (at the field '%(field)s')",
+    "data.too_deep": "the case field '%(field)s' is nested deeper than %(limit)s levels",
     # User tasks: lanes and forms.
     "lane.not_a_role": "user task must sit in a lane named after a role (%(roles)s); found '%(lane)s'",
     "form.missing": "user task has no form (camunda:formKey and formData)",
@@ -93,6 +127,8 @@ CATALOGUE: Final[Mapping[str, str]] = {
     "form.constraint_unknown": "form field '%(field)s' has unknown constraint '%(constraint)s'",
     "form.constraint_not_a_number": "form field '%(field)s': constraint %(constraint)s needs a whole number",
     "form.enum_without_values": "form field '%(field)s' is an enum without values",
+    "form.date_bound_invalid": "form field '%(field)s': %(property)s '%(value)s' is not a date range bound "
+    "(today or a case variable, optionally +/-N d, m or y)",
     # Decisions (DMN).
     "decision.no_decision_ref": "business rule task has no camunda:decisionRef",
     "decision.missing": "the DMN decision '%(ref)s' is not in the process library",

@@ -17,6 +17,8 @@ import builtins
 import datetime as _dt
 import functools
 import math
+import re
+import string
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -31,17 +33,34 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
     safer_getattr,
 )
+from RestrictedPython.PrintCollector import PrintCollector
 from RestrictedPython.transformer import FORBIDDEN_FUNC_NAMES, INSPECT_ATTRIBUTES
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from engine.errors import Problem, ScriptRejected, ScriptTimeout, ScriptTooLarge
+from engine.errors import EngineError, Problem, ScriptRejected, ScriptTimeout, ScriptTooLarge
 
 DIAGRAM_FILENAME = "<diagram>"
 DEFAULT_TIME_LIMIT_SECONDS = 1.0
 MAX_SEQUENCE_LENGTH = 100_000
 MAX_POWER_EXPONENT = 1_000
 MAX_SHIFT = 1_000
+MAX_INT_BITS = 8_192  # about 2,466 decimal digits
+MAX_CONSTANT = 10**18
+MAX_SCRIPT_CHARS = 20_000
+MAX_EXPRESSION_CHARS = 4_000
+MAX_NODES = 5_000
+MAX_DEPTH = 40
+# The parts of ``math`` a procedure may need; factorial, comb, perm, prod and the like can run
+# for minutes in one call that no time limit inside the process can interrupt.
+MATH_NAMES = frozenset(
+    "ceil floor trunc sqrt fabs fmod exp log log2 log10 pow sin cos tan atan atan2 hypot radians degrees "
+    "pi e inf nan isfinite isinf isnan isclose copysign".split()
+)
+_WIDTH_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+_FORMAT_SPEC = re.compile(r"^(?:.?[<>=^])?[+\- ]?z?#?0?(\d*)[_,]?(?:\.(\d+))?[a-zA-Z%]?$")
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
 
 
 class _ScriptPolicy(RestrictingNodeTransformer):
@@ -83,11 +102,40 @@ class _ScriptPolicy(RestrictingNodeTransformer):
         attr = node.attr
         if (attr.startswith("_") and attr != "_") or attr.endswith("__roles__") or attr in INSPECT_ATTRIBUTES:
             self.refuse(node, "script.forbidden_attribute", name=attr)
+        elif isinstance(node.value, ast.Name) and node.value.id == "math" and attr not in MATH_NAMES:
+            self.refuse(node, "script.unbounded", name=f"math.{attr}")
         return super().visit_Attribute(node)
+
+    def visit_Constant(self, node: ast.Constant) -> Any:
+        value = node.value
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_CONSTANT:
+            self.refuse(node, "script.constant_too_large")
+        return super().visit_Constant(node)
+
+    def _check_width(self, node: ast.AST, widths: list[int]) -> None:
+        for width in widths:
+            if width > MAX_SEQUENCE_LENGTH:
+                self.refuse(node, "script.format_width", width=width, limit=MAX_SEQUENCE_LENGTH)
+                return
+
+    def _check_constant_call(self, node: ast.Call) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        if func.attr in _WIDTH_METHODS:
+            self._check_width(node, [w for w in map(_constant_int, node.args) if w is not None])
+        elif func.attr in ("format", "format_map") and isinstance(func.value, ast.Constant):
+            template = func.value.value
+            try:
+                if isinstance(template, str):
+                    self._check_width(node, _format_widths(template))
+            except ScriptTooLarge:
+                self.refuse(node, "script.format_width", width="{}", limit=MAX_SEQUENCE_LENGTH)
 
     def visit_Call(self, node: ast.Call) -> Any:
         if isinstance(node.func, ast.Name) and node.func.id in ("exec", "eval"):
             self.refuse(node, "script.forbidden_call", name=node.func.id)
+        self._check_constant_call(node)
         return super().visit_Call(node)
 
     def visit_Import(self, node: ast.Import) -> None:
@@ -112,12 +160,21 @@ class _ScriptPolicy(RestrictingNodeTransformer):
         self.refuse(node, "script.global")
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        bits = _constant_bits(node)
+        if bits is not None and bits > MAX_INT_BITS:
+            self.refuse(node, "script.constant_too_large")
+        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            try:
+                self._check_width(node, _percent_widths(node.left.value))
+            except ScriptTooLarge:
+                self.refuse(node, "script.format_width", width="*", limit=MAX_SEQUENCE_LENGTH)
         node = self.node_contents_visit(node)
         guard = {
             ast.Add: "_guarded_add_",
             ast.Mult: "_guarded_mul_",
             ast.Pow: "_guarded_pow_",
             ast.LShift: "_guarded_lshift_",
+            ast.Mod: "_guarded_mod_",
         }
         name = guard.get(type(node.op))
         if name is None:
@@ -126,9 +183,21 @@ class _ScriptPolicy(RestrictingNodeTransformer):
         return ast.fix_missing_locations(ast.copy_location(call, node))
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        spec = node.format_spec
+        if isinstance(spec, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in spec.values):
+            try:
+                self._check_width(node, _format_spec_widths("".join(str(v.value) for v in spec.values)))  # type: ignore[attr-defined]
+            except ScriptTooLarge:
+                self.refuse(node, "script.format_width", width="?", limit=MAX_SEQUENCE_LENGTH)
         node = self.node_contents_visit(node)
-        guarded = ast.Call(func=ast.Name(id="_guarded_format_value_", ctx=ast.Load()), args=[node.value], keywords=[])
+        # f"{value!r:>{width}}" becomes f"{_guarded_format_value_(value, 'r', f'>{width}')}": the
+        # conversion and the (possibly computed) spec are applied by the guard, which checks the width.
+        spec_node: ast.expr = node.format_spec if node.format_spec is not None else ast.Constant("")
+        args = [node.value, ast.Constant(chr(node.conversion) if node.conversion > 0 else ""), spec_node]
+        guarded = ast.Call(func=ast.Name(id="_guarded_format_value_", ctx=ast.Load()), args=args, keywords=[])
         node.value = ast.fix_missing_locations(ast.copy_location(guarded, node.value))
+        node.conversion = -1
+        node.format_spec = None
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
@@ -160,6 +229,8 @@ def _weight(value: Any, budget: int = MAX_SEQUENCE_LENGTH) -> int:
         elif isinstance(item, (list, tuple, set, frozenset)):
             total += len(item)
             stack.extend(item)
+        elif isinstance(item, range):
+            total += len(item)
         else:
             total += 1
         if total > budget:
@@ -172,7 +243,13 @@ def _check_weight(value: Any, what: str) -> None:
         raise ScriptTooLarge(what)
 
 
+def _int_bits(value: Any) -> int:
+    return abs(value).bit_length() if isinstance(value, int) else 0
+
+
 def _guarded_mul(left: Any, right: Any) -> Any:
+    if isinstance(left, int) and isinstance(right, int) and _int_bits(left) + _int_bits(right) > MAX_INT_BITS:
+        raise ScriptTooLarge("*")
     if isinstance(left, int) and not isinstance(right, int) and hasattr(right, "__len__"):
         left, right = right, left
     if isinstance(right, int) and hasattr(left, "__len__") and _weight(left) * max(right, 0) > MAX_SEQUENCE_LENGTH:
@@ -208,14 +285,143 @@ def _guarded_join(separator: str) -> Callable[[Any], str]:
 
 
 def _guarded_getattr(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, str) and name == "join":
-        return _guarded_join(obj)
+    if isinstance(obj, (str, bytes)):
+        if name == "join" and isinstance(obj, str):
+            return _guarded_join(obj)
+        if name in _WIDTH_METHODS:
+            return _width_method(getattr(obj, name), f"{name}()")
+        if name == "replace":
+            return _guarded_replace(obj)
+    if isinstance(obj, list) and name == "extend":
+        return _guarded_extend(obj)
+    if isinstance(obj, (list, bytearray)) and name == "__imul__":
+        raise ScriptTooLarge("*=")
     return safer_getattr(obj, name, default)
 
 
-def _guarded_format_value(value: Any) -> Any:
+def _format_spec_widths(spec: str) -> list[int]:
+    """The width and precision of a format spec; a spec we cannot read is refused."""
+    match = _FORMAT_SPEC.match(spec)
+    if match is None:
+        raise ScriptTooLarge("format")
+    return [int(n) for n in match.groups() if n]
+
+
+def _format_widths(template: str) -> list[int]:
+    """Every width and precision in a str.format template (nested replacement fields refused)."""
+    widths: list[int] = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return widths
+    for _text, _field, spec, _conversion in parsed:
+        if spec:
+            if "{" in spec:
+                raise ScriptTooLarge("format")
+            widths.extend(_format_spec_widths(spec))
+    return widths
+
+
+def _percent_widths(template: str) -> list[int]:
+    widths: list[int] = []
+    for match in _PERCENT_SPEC.finditer(template):
+        for group in match.groups():
+            if group == "*":
+                raise ScriptTooLarge("%")
+            if group:
+                widths.append(int(group))
+    return widths
+
+
+def _check_widths(widths: list[int], operation: str) -> None:
+    if any(width > MAX_SEQUENCE_LENGTH for width in widths):
+        raise ScriptTooLarge(operation)
+
+
+def _guarded_format_value(value: Any, conversion: str = "", spec: str = "") -> Any:
     _check_weight(value, "an f-string value")
-    return value
+    converters: dict[str, Callable[[Any], str]] = {"r": repr, "s": str, "a": ascii}
+    if conversion:
+        value = converters[conversion](value)
+    if spec:
+        _check_widths(_format_spec_widths(spec), "format")
+    return format(value, spec)
+
+
+def _guarded_mod(left: Any, right: Any) -> Any:
+    if isinstance(left, (str, bytes)):
+        text = left if isinstance(left, str) else left.decode("latin-1")
+        _check_widths(_percent_widths(text), "%")
+        _check_weight(right, "%")
+    return left % right
+
+
+def _width_method(method: Any, operation: str) -> Callable[..., Any]:
+    def guarded(*args: Any) -> Any:
+        if any(isinstance(a, int) and a > MAX_SEQUENCE_LENGTH for a in args):
+            raise ScriptTooLarge(operation)
+        return method(*args)
+
+    return guarded
+
+
+def _guarded_replace(text: Any) -> Callable[..., Any]:
+    def replace(old: Any, new: Any, count: int = -1) -> Any:
+        occurrences = text.count(old) if old else len(text) + 1
+        if count >= 0:
+            occurrences = min(occurrences, count)
+        if len(text) + occurrences * max(len(new) - len(old), 0) > MAX_SEQUENCE_LENGTH:
+            raise ScriptTooLarge("replace()")
+        return text.replace(old, new, count)
+
+    return replace
+
+
+def _guarded_extend(items: Any) -> Callable[[Any], None]:
+    def extend(more: Any) -> None:
+        more = list(more) if not hasattr(more, "__len__") else more
+        if len(items) + len(more) > MAX_SEQUENCE_LENGTH:
+            raise ScriptTooLarge("extend()")
+        items.extend(more)
+
+    return extend
+
+
+def _constant_int(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        base, exponent = _constant_int(node.left), _constant_int(node.right)
+        if base is not None and exponent is not None and 0 <= exponent <= 64 and abs(base) < 2**16:
+            return int(base**exponent)
+    return None
+
+
+def _constant_bits(node: ast.AST) -> int | None:
+    """How many bits a constant integer expression would need, without computing it."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return abs(value).bit_length() if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Invert)):
+        return _constant_bits(node.operand)
+    if isinstance(node, ast.BinOp):
+        left = _constant_bits(node.left)
+        if left is None:
+            return None
+        if isinstance(node.op, ast.Pow):
+            exponent = _constant_int(node.right)
+            return left * exponent if exponent is not None and exponent > 0 else None
+        right = _constant_bits(node.right)
+        if right is None:
+            return None
+        if isinstance(node.op, ast.Mult):
+            return left + right
+        if isinstance(node.op, ast.LShift):
+            shift = _constant_int(node.right)
+            return left + shift if shift is not None else None
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            return max(left, right) + 1
+    return None
 
 
 _TIME_MODULES = frozenset({"time", "_strptime"})
@@ -235,11 +441,18 @@ def _internal_import(name: str, *args: Any, **kwargs: Any) -> Any:
 def _guarded_pow(base: Any, exponent: Any) -> Any:
     if isinstance(exponent, (int, float)) and abs(exponent) > MAX_POWER_EXPONENT:
         raise ScriptTooLarge("**")
+    if (
+        isinstance(base, int)
+        and isinstance(exponent, int)
+        and exponent > 0
+        and _int_bits(base) * exponent > MAX_INT_BITS
+    ):
+        raise ScriptTooLarge("**")
     return base**exponent
 
 
 def _guarded_lshift(value: Any, shift: Any) -> Any:
-    if isinstance(shift, int) and shift > MAX_SHIFT:
+    if isinstance(shift, int) and (shift > MAX_SHIFT or _int_bits(value) + shift > MAX_INT_BITS):
         raise ScriptTooLarge("<<")
     return value << shift
 
@@ -265,6 +478,14 @@ def _builtins() -> dict[str, Any]:
     return allowed
 
 
+def _bounded_math() -> ModuleType:
+    """``math`` with only the functions that finish quickly on any argument (MATH_NAMES)."""
+    module = ModuleType("math")
+    for name in MATH_NAMES:
+        setattr(module, name, getattr(math, name))
+    return module
+
+
 _SAFE_GLOBALS: dict[str, Any] = {
     "__builtins__": _builtins(),
     "_getattr_": _guarded_getattr,
@@ -274,17 +495,34 @@ _SAFE_GLOBALS: dict[str, Any] = {
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
+    "_print_": PrintCollector,  # print() writes nowhere (its text is in the script's ``printed``)
     "_guarded_add_": _guarded_add,
     "_guarded_mul_": _guarded_mul,
     "_guarded_pow_": _guarded_pow,
     "_guarded_lshift_": _guarded_lshift,
+    "_guarded_mod_": _guarded_mod,
     "date": _dt.date,
     "datetime": _dt.datetime,
     "timedelta": _dt.timedelta,
-    "math": math,
+    "math": _bounded_math(),
 }
 
 HELPER_NAMES = frozenset(_SAFE_GLOBALS)
+
+
+def _shape_problem(tree: ast.AST) -> Problem | None:
+    """Too many nodes or too deep, counted without recursion, before anything recurses over it."""
+    count = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            return Problem("script.too_complex", {"limit": MAX_NODES})
+        if depth > MAX_DEPTH:
+            return Problem("script.too_deep", {"limit": MAX_DEPTH})
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
 
 
 @functools.lru_cache(maxsize=2048)
@@ -294,13 +532,21 @@ def compile_script(source: str, mode: str) -> CodeType:
     The same steps as RestrictedPython's compile_restricted_exec/eval (parse, transform, compile),
     done here so that its refusals reach us as data rather than sentences.
     """
+    limit = MAX_SCRIPT_CHARS if mode == "exec" else MAX_EXPRESSION_CHARS
+    if len(source) > limit:
+        raise ScriptRejected((Problem("script.too_long", {"length": len(source), "limit": limit}),))
     try:
         tree: ast.Module | ast.Expression = ast.parse(source, DIAGRAM_FILENAME, mode)  # type: ignore[assignment]
+    except (RecursionError, MemoryError):
+        raise ScriptRejected((Problem("script.too_deep", {"limit": MAX_DEPTH}),)) from None
     except SyntaxError as exc:
         problem = Problem("script.syntax_error", {"line": exc.lineno or 1, "detail": exc.msg})
         raise ScriptRejected((problem,)) from None
     except ValueError as exc:  # source with NUL bytes
         raise ScriptRejected((Problem("script.syntax_error", {"line": 1, "detail": str(exc)}),)) from None
+    shape = _shape_problem(tree)
+    if shape is not None:
+        raise ScriptRejected((shape,))
     policy = _ScriptPolicy([], [], {})
     policy.visit(tree)
     if policy.problems:
@@ -384,3 +630,64 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
 
 def restricted_script_engine(time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS) -> PythonScriptEngine:
     return PythonScriptEngine(environment=RestrictedEnvironment(time_limit_seconds))
+
+
+class _ReportingScriptEngine(PythonScriptEngine):  # type: ignore[misc]
+    """Tells ``on_element`` which element's code is about to run (the isolated worker reports it
+    to its parent, which names that element if it has to stop the worker)."""
+
+    def __init__(
+        self,
+        environment: RestrictedEnvironment,
+        on_element: Callable[[str], None],
+        after_script: Callable[[Any], None] | None = None,
+    ) -> None:
+        super().__init__(environment=environment)
+        self._on_element = on_element
+        self._after_script = after_script
+
+    def _report(self, task: Any) -> None:
+        spec = getattr(task, "task_spec", None)
+        element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+        if element:
+            self._on_element(str(element))
+
+    def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
+        self._report(task)
+        return super().evaluate(task, expression, external_context)
+
+    def execute(self, task: Any, script: str, external_context: Any = None) -> Any:
+        self._report(task)
+        result = super().execute(task, script, external_context)
+        if self._after_script is not None:
+            try:
+                self._after_script(task)  # e.g. the data limits, checked on the element that wrote the data
+            except EngineError as exc:
+                raise WorkflowTaskException(str(exc), task=task, exception=exc) from exc
+        return result
+
+
+def reporting_script_engine(
+    time_limit_seconds: float,
+    on_element: Callable[[str], None],
+    after_script: Callable[[Any], None] | None = None,
+) -> PythonScriptEngine:
+    return _ReportingScriptEngine(RestrictedEnvironment(time_limit_seconds), on_element, after_script)
+
+
+class _NoLocalScripts(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
+    """The script environment of workflows held by web and job processes: diagram code never
+    runs there, only in the isolated engine process (engine.sandbox)."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+        raise RuntimeError("diagram code runs only in the isolated engine process")
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        raise RuntimeError("diagram code runs only in the isolated engine process")
+
+
+def no_local_script_engine() -> PythonScriptEngine:
+    return PythonScriptEngine(environment=_NoLocalScripts())

@@ -4,8 +4,9 @@ Three layers, all reported as ``DiagramProblem`` with the element's id so the mo
 
 * the hardened XML parse (no DTDs or entities, a size cap, UTF-8 only);
 * our document checks on the XML itself: constructs our engine does not run (another tool's
-  dialect, connectors, external tasks, Java delegates, listeners, non-Python scripts, several
-  pools), ISO 8601 timer values, gateway flows without condition or default, scripts and
+  dialect, connectors, external tasks, Java delegates, listeners, non-Python scripts; BPMN
+  constructs as the coverage table of engine.coverage says, checked by engine.constructs),
+  ISO 8601 timer values, gateway flows without condition or default, scripts and
   conditions under the restricted compiler, form field ids, DMN decisions that are referenced
   but missing;
 * the engine's own load (XSD, SpiffWorkflow parse, lanes, forms) and DMN check.
@@ -25,6 +26,9 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from engine.constructs import construct_problems
+from engine.constructs import local_name as _local
+from engine.constructs import owner_id as _owner_id
 from engine.decisions import check_decisions
 from engine.errors import DiagramError, DiagramProblem, Problem, located
 from engine.forms import IDENTIFIER
@@ -37,52 +41,13 @@ ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 _B = f"{{{BPMN_NS}}}"
 _C = f"{{{CAMUNDA_NS}}}"
 
-# Flow elements SpiffWorkflow 3.2.0's Camunda parser builds (plus flows and the non-executable ones).
-SUPPORTED_FLOW_ELEMENTS = frozenset(
-    {
-        "startEvent",
-        "endEvent",
-        "intermediateCatchEvent",
-        "intermediateThrowEvent",
-        "boundaryEvent",
-        "task",
-        "userTask",
-        "manualTask",
-        "scriptTask",
-        "businessRuleTask",
-        "serviceTask",
-        "sendTask",
-        "receiveTask",
-        "callActivity",
-        "subProcess",
-        "transaction",
-        "adHocSubProcess",
-        "exclusiveGateway",
-        "parallelGateway",
-        "inclusiveGateway",
-        "eventBasedGateway",
-        "sequenceFlow",
-        "dataObject",
-        "dataObjectReference",
-        "dataStoreReference",
-        "textAnnotation",
-        "association",
-        "group",
-        "laneSet",
-    }
-)
-_NON_FLOW_CHILDREN = frozenset(
-    {
-        "documentation",
-        "extensionElements",
-        "ioSpecification",
-        "property",
-        "dataInputAssociation",
-        "dataOutputAssociation",
-    }
-)
 _CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
 _TIMER_TAGS = ("timeDuration", "timeDate", "timeCycle")
+# Activities after which SpiffWorkflow takes one outgoing flow only (BPMN's implicit parallel split).
+_ACTIVITIES = frozenset(
+    {"task", "userTask", "manualTask", "scriptTask", "businessRuleTask", "serviceTask", "sendTask", "receiveTask"}
+    | {"subProcess", "transaction", "callActivity"}
+)
 _JAVA_DELEGATES = ("class", "expression", "delegateExpression")
 # An ISO 8601 duration, date-time, week date or recurring interval written without quotes.
 _BARE_ISO = re.compile(r"^(R\d*/)?(P[0-9YMWDTHMS.,]+|\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)(/\S+)?$")
@@ -111,20 +76,6 @@ class ValidationReport:
 
 def _identity(problem: DiagramProblem) -> tuple[object, ...]:
     return (problem.file, problem.element_id, problem.code, repr(sorted(problem.params.items())))
-
-
-def _local(tag: Any) -> str:
-    return str(tag).rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _owner_id(element: Any) -> str | None:
-    """The id of the element itself or of its nearest ancestor that has one (what the modeler can select)."""
-    node = element
-    while node is not None:
-        if node.get("id") and str(node.tag).startswith(_B) and not _local(node.tag).endswith("EventDefinition"):
-            return str(node.get("id"))
-        node = node.getparent()
-    return None
 
 
 def document_kind(tree: Any) -> str | None:
@@ -224,17 +175,13 @@ def _dialect_problems(root: Any, name: str) -> list[DiagramProblem]:
         if element.get(f"{_C}type") == "external":
             problems.append(_unsupported(element, name, "unsupported.external_task", element=local))
         for attribute in _JAVA_DELEGATES:
+            if attribute == "expression" and local == "messageEventDefinition":
+                continue  # the payload of a thrown message, as SpiffWorkflow reads it
             if element.get(f"{_C}{attribute}") is not None:
                 problems.append(
                     _unsupported(element, name, "unsupported.java_delegate", attribute=attribute, element=local)
                 )
-        parent = element.getparent()
-        in_container = parent is not None and _local(parent.tag) in _CONTAINERS and str(parent.tag).startswith(_B)
-        if in_container and local not in SUPPORTED_FLOW_ELEMENTS and local not in _NON_FLOW_CHILDREN:
-            problems.append(_unsupported(element, name, "unsupported.element", element=local))
-        if local in ("serviceTask", "sendTask") and not any(
-            element.get(f"{_C}{a}") for a in (*_JAVA_DELEGATES, "type")
-        ):
+        if local == "serviceTask" and not any(element.get(f"{_C}{a}") for a in (*_JAVA_DELEGATES, "type")):
             problems.append(
                 DiagramProblem(
                     "unsupported.passive_task", {"element": local}, element.get("id"), name, severity="warning"
@@ -244,10 +191,6 @@ def _dialect_problems(root: Any, name: str) -> list[DiagramProblem]:
             script_format = (element.get("scriptFormat") or "python").strip().lower()
             if script_format not in ("python", "python3", "py"):
                 problems.append(_unsupported(element, name, "unsupported.script_language", language=script_format))
-    for collaboration in root.iter(f"{_B}collaboration"):
-        pools = [p for p in collaboration.iter(f"{_B}participant") if p.get("processRef")]
-        if len(pools) > 1:
-            problems.append(_unsupported(collaboration, name, "unsupported.pools", count=len(pools)))
     return problems
 
 
@@ -309,7 +252,18 @@ def _process_problems(root: Any, name: str) -> list[DiagramProblem]:
             problems.append(DiagramProblem("process.not_executable", {"process": process_id}, process_id, name))
         if process.find(f"{_B}startEvent") is None:
             problems.append(DiagramProblem("process.no_start_event", {"process": process_id}, process_id, name))
+    for subprocess in root.iter(f"{_B}subProcess", f"{_B}transaction"):
+        if subprocess.get("triggeredByEvent") != "true" and subprocess.find(f"{_B}startEvent") is None:
+            params = {"process": subprocess.get("id")}
+            problems.append(DiagramProblem("process.no_start_event", params, subprocess.get("id"), name))
     for container in root.iter(*(f"{_B}{tag}" for tag in _CONTAINERS)):
+        outgoing: dict[str, int] = {}
+        for flow in container.iterchildren(f"{_B}sequenceFlow"):
+            outgoing[str(flow.get("sourceRef"))] = outgoing.get(str(flow.get("sourceRef")), 0) + 1
+        for child in container:
+            kind = _local(child.tag)
+            if kind in _ACTIVITIES and outgoing.get(str(child.get("id")), 0) > 1:
+                problems.append(DiagramProblem("flow.implicit_split", {}, child.get("id"), name, child.sourceline))
         ids = {child.get("id") for child in container}
         for flow in container.iterchildren(f"{_B}sequenceFlow"):
             for end in ("sourceRef", "targetRef"):
@@ -412,6 +366,7 @@ def validate_library(
         trees[name] = tree
         report.add(_dialect_problems(tree.getroot(), name))
         if document_kind(tree) == "bpmn":
+            report.add(construct_problems(tree.getroot(), name))
             report.add(_flow_problems(tree.getroot(), name))
             report.add(_process_problems(tree.getroot(), name))
     if len(trees) < len(files):

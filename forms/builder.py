@@ -127,8 +127,14 @@ def build_form_class(definition: FormDefinition) -> type[FlaskForm]:
     return type(f"TaskForm_{definition.key or 'anonymous'}", (FlaskForm,), attributes)
 
 
-def engine_values(form: FlaskForm, definition: FormDefinition) -> dict[str, Any]:
-    """The submitted values in the shape the engine validates (dates as ISO strings)."""
+DECISIONS = {"approve": True, "return": False}  # the approval buttons' values (``name="decision"``)
+
+
+def engine_values(form: FlaskForm, definition: FormDefinition, decision: str | None = None) -> dict[str, Any]:
+    """The submitted values in the shape the engine validates (dates as ISO strings).
+
+    An approval's decision comes from the button pressed (``decision``: approve / return), never
+    from an untouched switch: without a button the engine refuses it (``decision_required``)."""
     values: dict[str, Any] = {}
     for form_field in definition.fields:
         if form_field.readonly:
@@ -137,6 +143,9 @@ def engine_values(form: FlaskForm, definition: FormDefinition) -> dict[str, Any]
         if isinstance(data, dt.date):
             data = data.isoformat()
         values[form_field.id] = data
+    approval = definition.approval
+    if approval is not None:
+        values[approval.field] = DECISIONS.get(decision or "")
     return values
 
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import gettext as _
 
 from engine import FieldError
+from webapp.platform.formats import short_date
+
+
+def _day(value: object) -> str:
+    try:
+        return short_date(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def field_error_message(error: FieldError) -> str:
@@ -21,6 +31,13 @@ def field_error_message(error: FieldError) -> str:
         "too_long": lambda: _("Enter at most %(max)s characters.", max=params.get("max")),
         "too_small": lambda: _("The value must be at least %(min)s.", min=params.get("min")),
         "too_large": lambda: _("The value must be at most %(max)s.", max=params.get("max")),
+        "data.field_too_large": lambda: _("This value is larger than %(kb)s KB.", kb=params.get("limit_kb")),
+        "data.too_large": lambda: _("The case data would be larger than %(kb)s KB.", kb=params.get("limit_kb")),
+        "data.too_deep": lambda: _("This value is nested deeper than %(limit)s levels.", limit=params.get("limit")),
+        "date_too_early": lambda: _("The date cannot be before %(min)s.", min=_day(params.get("min"))),
+        "date_too_late": lambda: _("The date cannot be after %(max)s.", max=_day(params.get("max"))),
+        "decision_required": lambda: _("Choose “Approve” or “Return with comments”."),
+        "comment_required": lambda: _("Write what must be changed: returning needs a comment."),
     }
     factory = messages.get(error.code)
     return factory() if factory else _("The value is not valid.")

@@ -68,6 +68,13 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _include_name(name, kind, _parent):
+    """Autogenerate leaves the search structures made by DDL alone (webapp/casework/appeals/search_ddl.py)."""
+    from webapp.casework.appeals.search_ddl import is_unmanaged
+
+    return not (kind in ("table", "index", "column") and is_unmanaged(name))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -93,7 +100,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        context.configure(
+            connection=connection, target_metadata=get_metadata(), include_name=_include_name, **conf_args
+        )
 
         with context.begin_transaction():
             context.run_migrations()

@@ -13,8 +13,10 @@ Resulting layout (what templates should reference via ``url_for('static', ...)``
     webapp/static/vendor/bpmn-js/LICENSE  (keep the bpmn.io watermark visible: licence terms)
     webapp/static/vendor/modeler/modeler.js, modeler.css, assets/  (bundled by esbuild from
         webapp/static/src/modeler.js: bpmn-js Modeler + properties panel + Camunda moddle)
-    webapp/static/vendor/dmn-js/dmn-modeler.production.min.js, assets/  (decision tables)
+    webapp/static/vendor/dmn-modeler/dmn-modeler.js, dmn-modeler.css  (bundled by esbuild from
+        webapp/static/src/dmn-modeler.js: dmn-js Modeler; decision tables, DRD)
     webapp/static/vendor/chart.js/chart.umd.min.js, LICENSE.md
+    webapp/static/vendor/flatpickr/flatpickr.min.js, flatpickr.min.css, l10n/uz_latn.js, l10n/ru.js
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ NODE_MODULES = ROOT / "node_modules"
 VENDOR = ROOT / "webapp" / "static" / "vendor"
 ESBUILD = NODE_MODULES / ".bin" / "esbuild"
 # ES-module-only packages are bundled from our entry modules: (entry, output directory in VENDOR).
-BUNDLES: list[tuple[str, str]] = [("webapp/static/src/modeler.js", "modeler")]
+# Production builds: NODE_ENV=production drops the development code of Inferno (dmn-js) and Preact
+# (the properties panel), which the packages' own dist files do not (dmn-js's logs a warning).
+BUNDLES: list[tuple[str, str]] = [
+    ("webapp/static/src/modeler.js", "modeler"),
+    ("webapp/static/src/dmn-modeler.js", "dmn-modeler"),
+]
 
 # (source relative to node_modules, destination relative to VENDOR)
 FILES: list[tuple[str, str]] = [
@@ -49,13 +56,18 @@ FILES: list[tuple[str, str]] = [
     # The BPMN icon font, embedded as a data: URI (no font files to serve).
     ("bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css", "bpmn-js/css/bpmn-embedded.css"),
     ("bpmn-js/LICENSE", "bpmn-js/LICENSE"),
-    # The process library's modeler: DMN decision tables (the BPMN modeler is a bundle, see BUNDLES).
-    ("dmn-js/dist/dmn-modeler.production.min.js", "dmn-js/dmn-modeler.production.min.js"),
-    ("dmn-js/LICENSE", "dmn-js/LICENSE"),
+    # The process library's modelers are bundles (see BUNDLES); their licences beside them.
+    ("dmn-js/LICENSE", "dmn-modeler/LICENSE"),
     ("bpmn-js-properties-panel/LICENSE", "modeler/LICENSE-bpmn-js-properties-panel"),
     # The dashboards' charts (webapp/static/js/dashboards.js).
     ("chart.js/dist/chart.umd.min.js", "chart.js/chart.umd.min.js"),
     ("chart.js/LICENSE.md", "chart.js/LICENSE.md"),
+    # Date pickers in the page's language on every date input (webapp/static/js/pickers.js).
+    ("flatpickr/dist/flatpickr.min.js", "flatpickr/flatpickr.min.js"),
+    ("flatpickr/dist/flatpickr.min.css", "flatpickr/flatpickr.min.css"),
+    ("flatpickr/dist/l10n/uz_latn.js", "flatpickr/l10n/uz_latn.js"),
+    ("flatpickr/dist/l10n/ru.js", "flatpickr/l10n/ru.js"),
+    ("flatpickr/LICENSE.md", "flatpickr/LICENSE.md"),
     # The font embedded in reply-letter PDFs (Uzbek oʻ/gʻ, Cyrillic): no system font needed.
     ("dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "fonts/DejaVuSans.ttf"),
     ("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf", "fonts/DejaVuSans-Bold.ttf"),
@@ -64,7 +76,6 @@ FILES: list[tuple[str, str]] = [
 # bootstrap-icons.min.css loads its fonts from "fonts/..." relative to itself.
 DIRS: list[tuple[str, str]] = [
     ("bootstrap-icons/font/fonts", "bootstrap-icons/fonts"),
-    ("dmn-js/dist/assets", "dmn-js/assets"),
 ]
 
 
@@ -82,6 +93,7 @@ def bundle(entry: str, out_dir: str) -> None:
         "--minify",
         "--format=iife",
         "--target=es2019",
+        '--define:process.env.NODE_ENV="production"',
         "--log-level=warning",
         "--asset-names=assets/[name]-[hash]",
         f"--outdir={VENDOR / out_dir}",

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from webapp import create_app
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 from webapp.platform.auth.models import Role, User
 from webapp.platform.auth.service import hash_password
 from webapp.platform.territory.models import District, Mahalla, Region
@@ -68,6 +68,7 @@ def _private_schema(url: str) -> Iterator[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     url = database_url(tmp_path_factory.mktemp("db"))
+    mailbox = tmp_path_factory.mktemp("mailbox")
     schema = _private_schema(url)
     engine_config = next(schema)
     application = create_app(
@@ -76,6 +77,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
             "SERVER_NAME": "localhost",
+            "MAIL_DIR": str(mailbox),
             **engine_config,
         }
     )
@@ -96,6 +98,9 @@ def _empty_tables() -> None:
     else:
         for table in tables:
             db.session.execute(table.delete())
+        # Deleting appeals and timings fires the rollup triggers: empty the rollups after them.
+        for name in ("appeal_rollups", "task_rollups"):
+            db.session.execute(db.metadata.tables[name].delete())
     db.session.commit()
 
 
@@ -106,6 +111,7 @@ def app_context(app: Flask) -> Iterator[None]:
         db.session.rollback()
         _empty_tables()
         db.session.remove()
+        limiter.reset()  # rate limits and sign-in lockouts do not leak into the next test
 
 
 @dataclass

@@ -226,3 +226,108 @@ def test_the_sql_check_finds_the_service_modules_queries() -> None:
 )
 def test_the_sql_check_recognises(source: str, found: list[str]) -> None:
     assert [what for _node, what in sql_usage(ast.parse(source))] == found
+
+
+# --- no import cycles between the modules of webapp/ ---------------------------------------------
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+# The application factory (webapp/__init__.py) is the composition root: it wires every package.
+COMPOSITION_ROOT = "webapp"
+
+
+def import_graph(package: str = "webapp") -> dict[str, set[str]]:
+    """Module → the package's modules it imports, at the top or inside a function alike (a
+    function-level import hides a cycle; it does not break it)."""
+    modules = {module_name(path): path for path in python_files(package)}
+    modules.pop(COMPOSITION_ROOT, None)
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets: set[str] = set()
+        for node in ast.walk(parse(path)):
+            found = imported_modules(node)
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found += [f"{node.module}.{alias.name}" for alias in node.names]  # a submodule imported by name
+            targets |= {target for target in found if target in modules and target != name}
+        graph[name] = targets
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles_between_the_modules_of_webapp() -> None:
+    graph = import_graph()
+    assert "webapp.cases.versions" in graph["webapp.prevention.registry.plans"]  # the graph is not empty
+    assert cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle_hidden_in_a_function() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+# --- One action, one transaction: no hand-written rollback blocks ---------------------------------
+
+# The helper itself, and the two places that roll back a connection that may be gone.
+ROLLBACK_ALLOWED = {
+    "webapp/platform/transaction.py",
+    "webapp/platform/observability/health.py",
+    "webapp/platform/security/database_loss.py",
+    "webapp/cases/signals.py",  # its delivery loop is being reworked (issue 20); it keeps its own block
+}
+
+
+def rollbacks(tree: ast.AST) -> Iterator[ast.AST]:
+    for node in ast.walk(tree):
+        func = node.func if isinstance(node, ast.Call) else None
+        if isinstance(func, ast.Attribute) and func.attr == "rollback" and ast.unparse(func.value).endswith("session"):
+            yield node
+
+
+def test_only_the_transaction_helper_rolls_back() -> None:
+    offenders = [
+        where(path, node)
+        for path in python_files("webapp")
+        if str(path.relative_to(ROOT)) not in ROLLBACK_ALLOWED
+        for node in rollbacks(parse(path))
+    ]
+    assert offenders == []
+
+
+def test_the_rollback_check_finds_a_hand_written_block() -> None:
+    source = "try:\n    db.session.commit()\nexcept BaseException:\n    db.session.rollback()\n    raise\n"
+    assert len(list(rollbacks(ast.parse(source)))) == 1
+    assert list(rollbacks(ast.parse("with transaction() as tx:\n    tx.rollback()\n"))) == []

@@ -24,9 +24,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import Column, Integer, MetaData, Table, create_engine, inspect, text
+from sqlalchemy import Column, Integer, MetaData, Table, create_engine, inspect, select, text
 
 from webapp import create_app
+from webapp.casework.appeals.search_ddl import is_unmanaged
 from webapp.extensions import db
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
@@ -120,9 +121,14 @@ def migration_app(database: tuple[str, dict[str, Any]]) -> Iterator[Flask]:
             db.engine.dispose()
 
 
+def include_name(name: str | None, kind: str, _parent: Any) -> bool:
+    """The search structures made by DDL (FTS5 table and its shadow tables, PostgreSQL GIN indexes)."""
+    return not (kind in ("table", "index", "column") and is_unmanaged(name))
+
+
 def schema_differences(metadata: MetaData | None = None) -> list[Any]:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         return list(compare_metadata(context, db.metadata if metadata is None else metadata))
 
 
@@ -138,7 +144,7 @@ def altered_metadata() -> MetaData:
 
 def table_names() -> set[str]:
     with db.engine.connect() as connection:
-        return set(inspect(connection).get_table_names())
+        return {name for name in inspect(connection).get_table_names() if not is_unmanaged(name)}
 
 
 def test_the_migration_history_is_one_linear_chain() -> None:
@@ -182,6 +188,7 @@ def test_downgrade_to_base_removes_every_table_and_upgrade_runs_again(
 
 
 BEFORE_INCIDENT_CODES = "4d5dd7cfdc1e"
+INCIDENT_CODES = "b7c3e9a1d5f2"
 
 
 def test_incidents_recorded_before_codes_become_the_detail_of_the_generic_code(
@@ -213,10 +220,201 @@ def test_incidents_recorded_before_codes_become_the_detail_of_the_generic_code(
                         "now": now,
                     },
                 )
-        flask_migrate.upgrade()
+        # Up to the migration under test only: later ones re-check the parents left out above.
+        flask_migrate.upgrade(revision=INCIDENT_CODES)
         with db.engine.connect() as connection:
             rows = connection.execute(
                 text("SELECT id, incident_code, incident_params FROM process_instances ORDER BY id")
             ).all()
         decoded = [(i, code, json.loads(p) if isinstance(p, str) else p) for i, code, p in rows]
         assert decoded == [(1, "engine.unknown", {"detail": "mark_accepted: NameError: x"}), (2, None, None)]
+
+
+BEFORE_KEYED_ACCESS_CODES = "c5e1f0a2b3d4"
+
+
+def _filler(column: dict[str, Any]) -> Any:
+    """A value of the column's type, for the NOT NULL columns a raw test row must fill."""
+    kind = str(column["type"]).upper()
+    if "INT" in kind:
+        return 1
+    if "BOOL" in kind:
+        return False
+    if "TIMESTAMP" in kind or "DATETIME" in kind:
+        return "2026-01-05 10:00:00+00:00"
+    if "DATE" in kind:
+        return "2026-01-05"
+    if "JSON" in kind:
+        return "{}"
+    if "NUMERIC" in kind or "FLOAT" in kind:
+        return 0
+    return "x"
+
+
+def test_access_codes_stored_before_are_keyed_and_still_work(database: tuple[str, dict[str, Any]]) -> None:
+    """An appeal registered by the previous release (unkeyed SHA-256) is tracked with its code after the upgrade."""
+    import hashlib
+
+    from webapp.intake.public.service import tracked_appeal
+
+    number, code = "2026-000042", "ABCD2345"
+    with migration_app(database):
+        flask_migrate.upgrade(revision=BEFORE_KEYED_ACCESS_CODES)
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            else:
+                connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            # The rows the appeal points at (a later migration re-checks its foreign keys on PostgreSQL).
+            for table in ("regions", "districts", "mahallas", "users"):
+                row = {c["name"]: _filler(c) for c in inspect(connection).get_columns(table) if not c["nullable"]}
+                row["id"] = 1
+                connection.execute(
+                    text(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + n for n in row)})"),  # noqa: S608
+                    row,
+                )
+            columns = [c for c in inspect(connection).get_columns("appeals") if c["name"] != "id"]
+            values = {c["name"]: _filler(c) for c in columns if not c["nullable"]}
+            values.update(id=1, number=number, access_code_hash=hashlib.sha256(f"{number}:{code}".encode()).hexdigest())
+            names = ", ".join(values)
+            connection.execute(
+                text(f"INSERT INTO appeals ({names}) VALUES ({', '.join(':' + n for n in values)})"),  # noqa: S608
+                values,
+            )
+        flask_migrate.upgrade()
+        stored = db.session.scalar(text("SELECT access_code_hash FROM appeals WHERE id = 1"))
+        assert stored != hashlib.sha256(f"{number}:{code}".encode()).hexdigest()
+        assert tracked_appeal(number, code) is not None
+        assert tracked_appeal(number, "WRONG234") is None
+
+
+BEFORE_ONE_RUNTIME = "e16a0b1c2d3e"
+
+
+def _insert(connection: Any, table: str, **values: Any) -> None:
+    """A row of the previous release's table: the given values, fillers for the other NOT NULL columns."""
+    row = {c["name"]: _filler(c) for c in inspect(connection).get_columns(table) if not c["nullable"]}
+    row.update(values)
+    names = ", ".join(row)
+    connection.execute(text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + n for n in row)})"), row)  # noqa: S608
+
+
+def test_plans_of_the_previous_release_run_on_the_one_case_runtime(database: tuple[str, dict[str, Any]]) -> None:
+    """A plan stored by the previous release (its own state, task table and history) keeps its
+    state, its waiting task and every event after the upgrade, and its task can then be completed."""
+    from engine import Instance, content_hash
+    from webapp.cases.models import PendingTask, ProcessInstance
+    from webapp.cases.versions import library_of_files, read_process_directory
+    from webapp.platform.auth.models import User
+    from webapp.prevention.registry.journal import person_events
+    from webapp.prevention.registry.plans import PLAN_PROCESS, complete_plan_task, tasks_of_plan
+
+    with migration_app(database) as app:
+        flask_migrate.upgrade(revision=BEFORE_ONE_RUNTIME)
+        files = read_process_directory(Path(app.config["PROCESSES_DIR"]) / "prevention")
+        instance = Instance.start(
+            library_of_files(PLAN_PROCESS, files), {"phase": "draft", "cycle": 0, "checkins_in_cycle": 0}
+        )
+        (ready,) = instance.ready_user_tasks()
+        with db.engine.begin() as connection:
+            _insert(connection, "regions", id=1, code="R1")
+            _insert(connection, "districts", id=1, code="D1", region_id=1)
+            _insert(connection, "mahallas", id=1, code="M1", district_id=1)
+            _insert(connection, "users", id=1, username="inspector", role="inspector", district_id=1, active=True)
+            _insert(connection, "users", id=2, username="other", role="inspector", district_id=1, active=True)
+            _insert(connection, "user_mahallas", user_id=1, mahalla_id=1)
+            _insert(
+                connection,
+                "process_versions",
+                id=1,
+                process_id=PLAN_PROCESS,
+                content_hash=content_hash(files),
+                number=1,
+                files=json.dumps(files),
+                note="",
+            )
+            _insert(
+                connection,
+                "supervised_persons",
+                id=1,
+                mahalla_id=1,
+                district_id=1,
+                full_name="Karimov Jasur",
+                status="active",
+                responsible_inspector_id=1,
+            )
+            for plan_id, status in ((1, "drafting"), (2, "cancelled")):
+                _insert(
+                    connection,
+                    "prevention_plans",
+                    id=plan_id,
+                    person_id=1,
+                    mahalla_id=1,
+                    district_id=1,
+                    process_version_id=1,
+                    state=instance.serialize(),
+                    version=3,
+                    cycle=0,
+                    status=status,
+                    extensions=0,
+                    checkins_done=0,
+                )
+            _insert(
+                connection,
+                "prevention_plan_tasks",
+                id=ready.id,
+                plan_id=1,
+                person_id=1,
+                name=ready.name,
+                title=ready.title,
+                role="inspector",
+                mahalla_id=1,
+                district_id=1,
+                assignee_id=1,
+                due_date="2026-01-12",
+            )
+            for event_id, plan_id, kind in ((1, None, "registered"), (2, 2, "plan_opened"), (3, 2, "plan_cancelled")):
+                _insert(
+                    connection,
+                    "prevention_events",
+                    id=event_id,
+                    person_id=1,
+                    plan_id=plan_id,
+                    kind=kind,
+                    occurred_at=f"2026-01-0{event_id} 10:00:00+00:00",
+                    data="{}",
+                )
+            _insert(connection, "prevention_events", id=4, person_id=1, plan_id=1, kind="plan_opened", data="{}")
+
+        flask_migrate.upgrade()
+        assert schema_differences() == []
+        with db.engine.connect() as connection:
+            instances = connection.execute(
+                text(
+                    "SELECT subject_kind, subject_id, appeal_id, process_version_id, version, status, is_completed "
+                    "FROM process_instances ORDER BY subject_id"
+                )
+            ).all()
+        assert [tuple(row) for row in instances] == [
+            ("prevention_plan", 1, None, 1, 3, "running", False),
+            ("prevention_plan", 2, None, 1, 3, "cancelled", False),
+        ]
+        (task,) = tasks_of_plan(1)
+        assert (task.id, task.subject_kind, task.assignee_id, task.appeal_id) == (ready.id, "prevention_plan", 1, None)
+        assert [(e.kind, e.subject_kind, e.subject_id) for e in person_events(1)] == [
+            ("registered", "supervised_person", 1),
+            ("plan_opened", "prevention_plan", 2),
+            ("plan_cancelled", "prevention_plan", 2),
+            ("plan_opened", "prevention_plan", 1),  # 2026-01-05: the filler's moment
+        ]
+
+        # The migrated plan runs on: its drafting task completes and the approval waits.
+        inspector = db.session.get(User, 1)
+        assert inspector is not None
+        complete_plan_task(
+            task,
+            inspector,
+            {"measure_talk": True, "plan_goals": "Har oy profilaktik suhbat o'tkazish.", "plan_months": 12},
+        )
+        assert list(db.session.scalars(select(PendingTask.name))) == ["approve_plan"]
+        assert db.session.scalar(select(ProcessInstance.version).where(ProcessInstance.subject_id == 1)) == 4

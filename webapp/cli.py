@@ -34,21 +34,46 @@ def run(ctx: click.Context, host: str, port: int, debug: bool, jobs: bool) -> No
     """Run the development server, printing the URL and (for the demo) the logins."""
     info = ctx.ensure_object(ScriptInfo)
     app = info.load_app()
+    from webapp.platform.observability.safety import UnsafeConfiguration, refuse_unsafe_configuration
+
+    try:
+        refuse_unsafe_configuration(app, web_workers=1)
+    except UnsafeConfiguration as refused:
+        raise click.ClickException(str(refused)) from None
     # With the reloader, only the child process that serves requests runs the jobs.
     if jobs and (not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"):
         from webapp.platform.jobs.scheduler import Scheduler
 
         Scheduler(app).start()
     with app.app_context():
-        click.echo(f"\n  Mahalla is running at http://{host}:{port}/\n")
-        if app.config.get("MAHALLA_DEMO"):
-            from devtools.demo.seed import DEMO_PASSWORD, demo_logins
-
-            click.echo(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
-            for username, description in demo_logins():
-                click.echo(f"    {username:<15} {description}")
-            click.echo("")
+        click.echo("\n".join(startup_facts(app, host, port)))
     ctx.invoke(run_command, host=host, port=port, debugger=debug, reload=debug, with_threads=True)
+
+
+def mail_destination(config: Any) -> str:
+    """Where the outbox delivers, in one line (the demo: a local folder, nothing is sent)."""
+    from webapp.platform.notifications.gateways import gateway_name
+    from webapp.platform.notifications.sender import LOCAL, mail_backend
+
+    if mail_backend(config) == LOCAL:
+        mail = f"stored in {config['MAIL_DIR']} (not sent)"
+    else:
+        mail = f"SMTP {config['SMTP_HOST']}:{config['SMTP_PORT']}"
+    sms = gateway_name(config)
+    sms_text = "stored in the same folder" if sms == LOCAL else f"gateway {sms!r}"
+    return f"  Mail: {mail}; SMS: {sms_text}; every message is listed at /admin/outbox"
+
+
+def startup_facts(app: Flask, host: str, port: int) -> list[str]:
+    """One line per fact a person starting the server needs: the URL, the logins, where mail goes."""
+    lines = ["", f"  Mahalla is running at http://{host}:{port}/"]
+    if app.config.get("MAHALLA_DEMO"):
+        from devtools.demo.seed import DEMO_PASSWORD, demo_logins
+
+        lines.append(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
+        lines += [f"    {username:<15} {description}" for username, description in demo_logins()]
+    lines += [mail_destination(app.config), ""]
+    return lines
 
 
 @click.command("worker")
@@ -108,7 +133,7 @@ def publish_processes(note: str, lang: str) -> None:
     from flask_babel import force_locale
 
     from engine import DiagramError
-    from webapp.cases.service import BUNDLED_LINEAGES, bundled_files, publish_files
+    from webapp.cases.versions import BUNDLED_LINEAGES, bundled_files, publish_files
     from webapp.extensions import db
     from webapp.platform.engine_messages import problem_message
 
@@ -122,7 +147,7 @@ def publish_processes(note: str, lang: str) -> None:
                     where = f"{problem.file or ''} {problem.element_id or ''}"
                     click.echo(f"  {where}: {problem_message(problem.code, problem.params)} [{problem.code}]", err=True)
             raise click.ClickException(f"{process_id}: the diagrams have errors; nothing was published") from None
-        published.append(f"{process_id}: version {version.id} ({version.content_hash[:12]})")
+        published.append(f"{process_id}: v{version.number} (id {version.id}, {version.content_hash[:12]})")
     db.session.commit()
     click.echo("\n".join(published))
 
@@ -146,12 +171,12 @@ def migrate_cases(process_id: str, to_version: int, dry_run: bool) -> None:
     if dry_run:
         for plan in service.migration_plan(process_id, target):
             verdict = "can move" if plan.check.movable else "cannot move: " + reasons(plan.check.blockers)
-            click.echo(f"{plan.appeal_number} (version {plan.version_id}): {verdict}")
+            click.echo(f"{plan.ref} (version {plan.version_id}): {verdict}")
         return
     report = service.migrate_cases(process_id, target, None)
     for failure in report.failed:
         why = reasons(failure.blockers) or (failure.step.message if failure.step is not None else failure.reason)
-        click.echo(f"{failure.appeal_number}: not moved: {why}", err=True)
+        click.echo(f"{failure.ref}: not moved: {why}", err=True)
     click.echo(f"moved {len(report.moved)} case(s) to version {target.id}, {len(report.failed)} not moved")
 
 
@@ -168,6 +193,8 @@ def send_notifications(limit: int) -> None:
 
 def register(app: Flask) -> None:
     from devtools.synthetic.cli import COMMANDS as SYNTHETIC_COMMANDS
+    from webapp.admin.imports.cli import COMMANDS as IMPORT_COMMANDS
+    from webapp.casework.categoriser.cli import COMMANDS as CATEGORISER_COMMANDS
     from webapp.intake.open311.cli import COMMANDS as OPEN311_COMMANDS
 
     commands = (
@@ -177,6 +204,8 @@ def register(app: Flask) -> None:
         migrate_cases,
         send_notifications,
         *OPEN311_COMMANDS,
+        *IMPORT_COMMANDS,
+        *CATEGORISER_COMMANDS,
         *SYNTHETIC_COMMANDS,
     )
     for command in commands:

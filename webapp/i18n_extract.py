@@ -63,7 +63,12 @@ def extract_bpmn(
     for element in root.iter(etree.Element):
         qname = etree.QName(element)
         line = element.sourceline or 0
-        if qname.namespace == BPMN_NS and _is_named_bpmn_element(qname.localname):
+        if qname.localname == "decision" and "/DMN/" in (qname.namespace or ""):
+            # A decision table's name is the lineage's name in the process library.
+            name = element.get("name") or ""
+            if name.strip():
+                yield line, None, name, [f"DMN decision {element.get('id', '')}: name"]
+        elif qname.namespace == BPMN_NS and _is_named_bpmn_element(qname.localname):
             element_id = element.get("id", "")
             name = element.get("name") or ""
             if name.strip():

@@ -1,10 +1,12 @@
 """All models, imported in one place so that Alembic and create_all see every table."""
 
+from webapp.admin.reference.models import ReferenceItem
 from webapp.analytics.bottlenecks.models import TaskTiming
 from webapp.analytics.exports.models import ExportJob
 from webapp.analytics.reports.models import MonthlyReport
 from webapp.cases.models import (
     CaseEvent,
+    CoverMove,
     Notification,
     PendingTask,
     ProcessDraft,
@@ -22,14 +24,20 @@ from webapp.casework.appeals.models import (
     Document,
     ReceptionRecord,
 )
+from webapp.casework.categoriser.models import CategoriserModel, CorpusCorrection
+from webapp.cooperation.chairs.models import ChairSharing
+from webapp.cooperation.partners.models import PartnerOrganisation, partner_staff
 from webapp.intake.open311.models import Open311Client
-from webapp.platform.auth.models import ApiToken, User, user_mahallas
+from webapp.intake.public.models import AccessCodeReset
+from webapp.platform.audit.models import AuditEntry
+from webapp.platform.auth.models import ApiToken, PasswordLink, User, user_mahallas
 from webapp.platform.notifications.models import OutboxMessage
+from webapp.platform.staffing.models import StaffAssignment
+from webapp.platform.territory.areas import MahallaArea
 from webapp.platform.territory.models import District, Mahalla, Region
+from webapp.platform.webhooks.models import WebhookSubscription
 from webapp.prevention.registry.models import (
     AccessLogEntry,
-    PersonEvent,
-    PlanTask,
     PreventionPlan,
     SupervisedPerson,
     supervised_person_appeals,
@@ -51,6 +59,7 @@ from webapp.prevention.work.models import (
 from webapp.studio.changes.models import SandboxRun
 
 __all__ = [
+    "AccessCodeReset",
     "AccessLogEntry",
     "AdvocacyEvent",
     "ApiToken",
@@ -59,40 +68,50 @@ __all__ = [
     "AppealNumberCounter",
     "AppealRating",
     "Attachment",
+    "AuditEntry",
     "CaseEvent",
+    "CategoriserModel",
+    "ChairSharing",
     "CoApplicant",
+    "CorpusCorrection",
+    "CoverMove",
     "District",
     "Document",
     "ExportJob",
     "JointPlan",
     "JointPlanItem",
     "Mahalla",
+    "MahallaArea",
     "MonthlyReport",
     "Notification",
     "Open311Client",
     "OutboxMessage",
+    "PartnerOrganisation",
+    "PasswordLink",
     "PatrolGroup",
     "PatrolIncident",
     "PatrolMember",
     "PatrolReport",
     "PendingTask",
-    "PersonEvent",
-    "PlanTask",
     "PlannedPatrol",
     "PreventionPlan",
     "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",
     "ReceptionRecord",
+    "ReferenceItem",
     "Region",
     "SandboxRun",
+    "StaffAssignment",
     "SupervisedPerson",
     "TaskTiming",
     "User",
     "UserAbsence",
+    "WebhookSubscription",
     "YoungPerson",
     "YouthActivity",
     "YouthReferral",
+    "partner_staff",
     "patrol_report_members",
     "supervised_person_appeals",
     "user_mahallas",

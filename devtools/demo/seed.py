@@ -9,26 +9,27 @@ from typing import Any
 from sqlalchemy import select
 
 from devtools.demo.history import seed_history
+from devtools.demo.partners import seed_partners
 from devtools.demo.prevention_registry import seed_registry
 from devtools.demo.prevention_work import seed_prevention_work
 from devtools.demo.texts import APPEALS, NAMES, STREETS
 from engine.clock import frozen_at
-from webapp.cases.service import (
-    APPEAL_PROCESS,
-    BUNDLED_LINEAGES,
-    complete_task,
-    current_version,
-    publish_files,
-)
+from webapp.cases.models import PendingTask
+from webapp.cases.service import complete_task
 from webapp.cases.tasks.service import tasks_of_appeal
+from webapp.cases.versions import APPEAL_PROCESS, BUNDLED_LINEAGES, current_version, publish_files
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.service import NewAppeal, register_appeal
+from webapp.cooperation.partners import service as partners
+from webapp.cooperation.partners.roles import MAHALLA_CHAIR, PARTNER
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.auth.service import hash_password
+from webapp.platform.staffing import service as staffing
 from webapp.platform.territory.models import District, Mahalla, Region
-from webapp.platform.timeutil import utcnow
+from webapp.platform.timeutil import as_utc, local_today, utcnow
 
+STAFFED_SINCE = dt.date(2025, 1, 1)
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password
 
 TERRITORY = {
@@ -72,6 +73,9 @@ USERS: list[dict[str, Any]] = [
         "role": Role.YOUTH_ADVISER,
         "mahallas": ["CHL-01", "CHL-02"],
     },
+    {"username": "police1", "full_name": "Jasur Toshmatov", "role": PARTNER, "organisation": "chl-police"},
+    {"username": "social1", "full_name": "Dilnoza Karimova", "role": PARTNER, "organisation": "chl-social"},
+    {"username": "rais1", "full_name": "Abdulla Nazarov", "role": MAHALLA_CHAIR, "mahallas": ["CHL-01"]},
 ]
 
 DESCRIPTIONS = {
@@ -84,6 +88,9 @@ DESCRIPTIONS = {
     "inspector2": "inspector, Lutfiy and Novza mahallas",
     "inspector3": "inspector, Yunusobod district mahallas",
     "adviser1": "youth affairs adviser, Bunyodkor and Qatortol mahallas",
+    "police1": "partner, Chilonzor district police",
+    "social1": "partner, Chilonzor social protection department",
+    "rais1": "mahalla chair, Bunyodkor mahalla",
 }
 
 # How far each demo appeal gets: the tasks completed in order; it stops at the first task not listed.
@@ -92,7 +99,7 @@ SCENARIOS: list[dict[str, Any]] = [
     {"anonymous": True, "stop": "approve_conclusion"},
     {"forward": True, "stop": None},
     {"stop": "analyse_appeal"},
-    {"crime": True, "stop": "refer_law_enforcement"},
+    {"crime": True, "stop": "acknowledge_referral"},  # waits in police1's inbox
     {"stop": "take_measures"},
     {"social": True, "stop": "prepare_reply"},
     {"stop": "approve_reply"},
@@ -123,12 +130,13 @@ def _territory() -> dict[str, Mahalla]:
 
 def _users(mahallas: dict[str, Mahalla]) -> dict[str, User]:
     password = hash_password(DEMO_PASSWORD)
+    organisations = seed_partners(mahallas)
     users = {}
     for spec in USERS:
         user = User(
             username=spec["username"],
             full_name=spec["full_name"],
-            role=spec["role"].value,
+            role=str(spec["role"]),
             password_hash=password,
             email=f"{spec['username']}@mahalla.example",
         )
@@ -136,8 +144,17 @@ def _users(mahallas: dict[str, Mahalla]) -> dict[str, User]:
             user.district = db.session.scalar(select(District).where(District.code == spec["district"]))
         if "region" in spec:
             user.region = db.session.scalar(select(Region).where(Region.code == spec["region"]))
-        user.mahallas = [mahallas[c] for c in spec.get("mahallas", [])]
         db.session.add(user)
+        db.session.flush()
+        # Through the staffing service, so the demo has a dated history ("who served Bunyodkor?").
+        served = [mahallas[c] for c in spec.get("mahallas", [])]
+        staffing.set_mahallas(user, served, on=STAFFED_SINCE, actor_id=None)
+        if user.district_id or user.region_id:
+            staffing.set_headed_unit(
+                user, district_id=user.district_id, region_id=user.region_id, on=STAFFED_SINCE, actor_id=None
+            )
+        if "organisation" in spec:
+            partners.set_organisation(user, organisations[spec["organisation"]].id)
         users[spec["username"]] = user
     db.session.flush()
     return users
@@ -199,6 +216,12 @@ def _answer(task_name: str, appeal: Appeal, scenario: dict[str, Any], day: dt.da
             "reply_channel": "letter",
         },
         "approve_reply": {"reply_approved": True, "reply_comment": ""},
+        "acknowledge_referral": {"referral_responsible": "Navbatchi xodim"},
+        "report_referral_outcome": {
+            "referral_outcome": "Murojaat bo'yicha tekshiruv o'tkazildi, oila bilan suhbat qilindi.",
+            "referral_outcome_date": iso,
+        },
+        "review_overdue_referral": {"referral_escalation_decision": "contact_partner_head"},
         "record_result": {"result": "satisfied", "reply_date": iso, "result_note": ""},
         "review_overdue_case": {
             "overdue_decision": "instruct",
@@ -232,21 +255,30 @@ TASK_HOURS = {
 }
 
 
+def worker(task: PendingTask, workers: dict[str, User]) -> User:
+    """Who completes a demo task: its lane's worker; a partner's task, the staff of its organisation
+    (the mahalla's inspector records the answer of a partner that has nobody in the system)."""
+    if task.role == "partner" and task.organisation_id is not None:
+        staff = partners.staff_of(task.organisation_id)
+        if staff:
+            return staff[0]
+    return workers.get(task.role) or workers["inspector"]
+
+
 def _drive(appeal: Appeal, scenario: dict[str, Any], workers: dict[str, User], index: int = 0) -> None:
     """Complete the scenario's tasks one after another, each after its typical wait (varied),
     on the clock of the past (engine.clock.frozen_at), never later than now."""
-    day = appeal.registered_on
     moment = appeal.received_at
     for step in range(20):
         pending = tasks_of_appeal(appeal.id)
         if not pending or pending[0].name == scenario["stop"]:
             return
         task = pending[0]
-        day = min(day + dt.timedelta(days=1), dt.date.today())
         spread = 0.5 + ((index * 7 + step * 3) % 10) / 10
         moment = min(moment + dt.timedelta(hours=TASK_HOURS.get(task.name, 24) * spread), utcnow())
+        day = local_today(as_utc(moment))  # dates of things done: the day of the completion
         with frozen_at(moment):
-            complete_task(task, workers[task.role], _answer(task.name, appeal, scenario, day))
+            complete_task(task, worker(task, workers), _answer(task.name, appeal, scenario, day))
 
 
 def seed() -> bool:

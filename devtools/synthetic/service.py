@@ -31,18 +31,22 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, text, update
 
 from devtools.demo.seed import _answer as demo_answer
+from devtools.demo.seed import worker as demo_worker
 from devtools.demo.texts import APPEALS
 from devtools.synthetic import names
+from webapp.analytics.bottlenecks.models import TaskTiming
+from webapp.analytics.rollups import service as rollups
 from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
-from webapp.cases.service import complete_task, current_version
+from webapp.cases.service import complete_task
 from webapp.cases.tasks.service import tasks_of_appeal
+from webapp.cases.versions import current_version
 from webapp.casework.appeals.models import Appeal, AppealNumberCounter, AppealRating
 from webapp.casework.appeals.service import NewAppeal, format_number, register_appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User, user_mahallas
 from webapp.platform.auth.service import hash_password
 from webapp.platform.territory.models import District, Mahalla, Region
-from webapp.platform.timeutil import TASHKENT, utcnow
+from webapp.platform.timeutil import TASHKENT, as_utc, local_today, utcnow
 
 PASSWORD = "demo"  # noqa: S105 - generated staff share the documented demo password
 BIG_RUN = 100_000  # from this many appeals on PostgreSQL, indexes are rebuilt after loading
@@ -138,6 +142,7 @@ def write_rows(connection: Connection, table: Table, columns: Sequence[str], row
     """
     if not rows:
         return
+    columns, rows = _with_subject(table, columns, rows)
     if _is_postgres(connection):
         raw = connection.connection.driver_connection
         sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
@@ -152,6 +157,17 @@ def write_rows(connection: Connection, table: Table, columns: Sequence[str], row
             for row in rows
         ]
     connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def _with_subject(
+    table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> tuple[Sequence[str], Sequence[Sequence[Any]]]:
+    """An appeal's rows on the case runtime are keyed by the appeal itself (``subject_id`` = the appeal
+    id, as the models' default does for the ORM; COPY bypasses that default)."""
+    if "subject_id" not in table.c or "subject_id" in columns or "appeal_id" not in columns:
+        return columns, rows
+    at = list(columns).index("appeal_id")
+    return (*columns, "subject_id"), [(*row, row[at]) for row in rows]
 
 
 def _reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
@@ -191,7 +207,7 @@ def _fast_load_settings(connection: Connection) -> None:
         connection.execute(text("SET LOCAL session_replication_role = replica"))
 
 
-BIG_TABLES = ("appeals", "case_events", "pending_tasks", "process_instances", "appeal_ratings")
+BIG_TABLES = ("appeals", "case_events", "pending_tasks", "process_instances", "appeal_ratings", "task_timings")
 
 
 def _drop_secondary_indexes(connection: Connection) -> list[str]:
@@ -502,7 +518,8 @@ def _record_path(path: str, place: Place, inspector: User, supervisor: User) -> 
             break
         task = pending[0]
         completed = task.name
-        complete_task(task, workers[task.role], demo_answer(task.name, fresh, scenario, fresh.registered_on))
+        done_on = local_today(as_utc(fresh.received_at))  # within the diagrams' date ranges (received_on … today)
+        complete_task(task, demo_worker(task, workers), demo_answer(task.name, fresh, scenario, done_on))
     if steps[-1].is_open:
         raise RuntimeError(f"the {path} template case did not finish")
     return steps
@@ -531,6 +548,10 @@ TASK_COLUMNS = (
     "due_date", "created_at", "assigned_at", "is_overdue", "needs_reassignment",
 )  # fmt: skip
 RATING_COLUMNS = ("appeal_id", "score", "resolved", "comment", "created_at")
+TIMING_COLUMNS = (
+    "task_id", "appeal_id", "process_version_id", "task_name", "district_id", "mahalla_id", "ready_at",
+    "completed_at", "seconds", "actor_id",
+)  # fmt: skip
 CLOSED_STATE = '{"completed": true, "synthetic": true}'  # closed synthetic cases are never restored
 
 
@@ -601,11 +622,16 @@ def generate(options: Options, echo: Callable[[str], None] = print) -> Summary:
             echo("rebuilding indexes ...")
             _create_indexes(db.session.connection(), indexes, echo)
             db.session.commit()
+    # The bulk load bypasses the rollup triggers on PostgreSQL (replica role): recompute them.
+    echo("rolling up ...")
+    appeal_rows, task_rows = rollups.rebuild()
+    db.session.commit()
+    echo(f"rollups: {appeal_rows:,} appeal rows, {task_rows:,} task rows")
     if postgres:
         # VACUUM sets the visibility map, without which no index-only scan is used on fresh rows.
         echo("vacuuming and analysing tables ...")
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            for table in (*BIG_TABLES, "mahallas", "users"):
+            for table in (*BIG_TABLES, "appeal_rollups", "task_rollups", "mahallas", "users"):
                 connection.execute(text(f"VACUUM (ANALYZE) {table}"))
     summary.seconds = time.monotonic() - started
     return summary
@@ -655,6 +681,7 @@ def _generate_batches(
         instances: list[tuple[Any, ...]] = []
         tasks: list[tuple[Any, ...]] = []
         ratings: list[tuple[Any, ...]] = []
+        timings: list[tuple[Any, ...]] = []
         open_appeals: list[int] = []
         for appeal_id, moment in zip(appeal_ids, received, strict=True):
             place = place_pick.pick(rng)
@@ -678,6 +705,7 @@ def _generate_batches(
             )
             appeals.append(tuple(row))
             events.extend(case["events"])
+            timings.extend((*t[:2], version_id, *t[3:]) for t in case["timings"])
             summary.statuses[row[15]] = summary.statuses.get(row[15], 0) + 1
             if case["rating"]:
                 ratings.append(case["rating"])
@@ -700,6 +728,7 @@ def _generate_batches(
                 task_rows,
                 events,
                 ratings,
+                timings,
                 len(open_appeals),
                 time.monotonic() - batch_started,
             )
@@ -715,6 +744,7 @@ class Batch:
     task_rows: list[tuple[Any, ...]]
     event_rows: list[tuple[Any, ...]]
     rating_rows: list[tuple[Any, ...]]
+    timing_rows: list[tuple[Any, ...]]
     open_cases: int
     build_seconds: float
 
@@ -767,6 +797,7 @@ class _Writer:
         write_rows(connection, PendingTask.__table__, TASK_COLUMNS, batch.task_rows)
         write_rows(connection, CaseEvent.__table__, EVENT_COLUMNS, batch.event_rows)
         write_rows(connection, AppealRating.__table__, RATING_COLUMNS, batch.rating_rows)
+        write_rows(connection, TaskTiming.__table__, TIMING_COLUMNS, batch.timing_rows)
         summary = self.summary
         summary.appeals += batch.appeals
         summary.events += len(batch.event_rows)
@@ -879,6 +910,7 @@ def _appeal(
         return ids[template_id]
 
     events: list[tuple[Any, ...]] = []
+    timings: list[tuple[Any, ...]] = []  # the completed tasks' times (the bottleneck page's projection)
     for index in range(reached + 1):
         at = moments[index]
         for kind_, task_id, task_name, title, stage, data, elements in steps[index].events:
@@ -892,6 +924,12 @@ def _appeal(
                     else inspector
                 )
             events.append((appeal_id, at, actor, kind_, fresh(task_id), task_name, title, stage, data, elements))
+            if kind_ == "task_completed" and task_name and index > 0:
+                ready = moments[index - 1]
+                timings.append(
+                    (fresh(task_id), appeal_id, None, task_name, place.district_id, place.id, ready, at,
+                     (at - ready).total_seconds(), actor)
+                )  # fmt: skip
     values = {
         "category": category,
         "urgency": row[7],
@@ -926,4 +964,4 @@ def _appeal(
         on_time = closed_at is not None and closed_at.astimezone(TASHKENT).date() <= deadline
         score = rng.choices((1, 2, 3, 4, 5), (3, 5, 12, 35, 45) if on_time else (15, 20, 30, 20, 15))[0]
         rating = (appeal_id, score, score >= 3, "", last + dt.timedelta(days=rng.uniform(0.5, 6)))
-    return row, {"events": events, "instance": instance, "tasks": tasks, "rating": rating}
+    return row, {"events": events, "instance": instance, "tasks": tasks, "rating": rating, "timings": timings}

@@ -62,7 +62,7 @@ def test_assign_to_the_wrong_role_or_territory_is_422_naming_it_and_changes_noth
 
     for username, code in (
         ("supervisor", "wrong_role"),
-        ("inspector2", "wrong_territory"),
+        ("inspector3", "wrong_territory"),  # an inspector of another district
         ("nobody", "unknown_user"),
     ):
         fields = error_of(call("POST", f"/tasks/{task.id}/assign", json={"user": username, "reason": "x"}), 422)[

@@ -132,7 +132,7 @@ def test_supervisor_bulk_reassigns_on_the_team_page(as_user: AsUser, world: Worl
     token = csrf_token(page)
 
     refused = client.post(
-        "/team", data={"csrf_token": token, "tasks": [mine.id, free.id], "user": world.supervisor.id, "reason": "x"}
+        "/team", data={"csrf_token": token, "tasks": [mine.id, free.id], "user": world.supervisor.id, "reason": ""}
     )
     assert refused.status_code == 200
     assert "is-invalid" in refused.get_data(as_text=True)

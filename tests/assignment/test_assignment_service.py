@@ -149,7 +149,7 @@ def test_bulk_reassign_is_all_or_nothing(world: World, colleague: User) -> None:
 
     moved = service.bulk_reassign(world.supervisor, [t.id for t in tasks], colleague, "inspector1 ta'tilda")
 
-    assert len(moved) == 3
+    assert len(moved) == sum(1 for holder in before if holder != "inspector1b")  # real changes only
     assert [assignee_of(t) for t in tasks] == ["inspector1b"] * 3
     last = assignment_events(tasks[0].appeal_id)[-1]
     assert last[0] == "reassigned" and last[2]["reason"] == "inspector1 ta'tilda"

@@ -69,3 +69,9 @@ def new_page(browser: Any, live_server: str) -> Iterator[Any]:
 def screenshot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def set_date(page: Any, selector: str, iso: str) -> None:
+    """Set a date field the person edits through its calendar (static/js/pickers.js): the named input
+    holds the ISO value the server reads; flatpickr shows it in the page's format."""
+    page.eval_on_selector(selector, "(el, value) => el._flatpickr.setDate(value, true)", iso)

@@ -159,7 +159,7 @@ def test_every_bundled_diagram_imports_without_warnings(
     page.goto(f"/appeals/{in_analysis.number}")
     wait_rendered(page, "appeal_analysis")
     files = sorted(processes_dir(app).glob("*.bpmn"))
-    assert len(files) == 6
+    assert len(files) == 7
 
     for path in files:
         result = page.evaluate(IMPORT_IN_FRESH_VIEWER, f"/appeals/{in_analysis.number}/diagrams/{path.stem}.bpmn")

@@ -54,8 +54,8 @@ def test_register_a_person_and_run_the_plan_to_its_first_quarter(new_page: Any, 
     supervisor = new_page()
     log_in(supervisor, world.supervisor.username)
     plan_task(supervisor)
-    fill(supervisor, {"plan_approved": False, "supervisor_comment": "Ta'lim choralarini ham qo'shing."})
-    supervisor.click("main form button[type=submit]")
+    fill(supervisor, {"supervisor_comment": "Ta'lim choralarini ham qo'shing."})
+    supervisor.click("main form button[name=decision][value=return]")
     supervisor.wait_for_url(re.compile(r"/prevention/plans/\d+$"))
 
     plan_task(inspector)
@@ -65,8 +65,7 @@ def test_register_a_person_and_run_the_plan_to_its_first_quarter(new_page: Any, 
     inspector.wait_for_url(re.compile(r"/prevention/plans/\d+$"))
 
     plan_task(supervisor)
-    fill(supervisor, {"plan_approved": True})
-    supervisor.click("main form button[type=submit]")
+    supervisor.click("main form button[name=decision][value=approve]")
     supervisor.wait_for_url(re.compile(r"/prevention/plans/\d+$"))
     supervisor.wait_for_selector("[data-diagram-canvas][data-rendered=true]")
     assert supervisor.locator(".djs-element.current[data-element-id=monthly_checkin]").count() == 1

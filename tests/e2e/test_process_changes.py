@@ -7,7 +7,7 @@ from typing import Any
 from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import screenshot
 from tests.process_changes.variants import relabelled
-from webapp.cases.service import current_version, publish_files
+from webapp.cases.versions import current_version, publish_files
 from webapp.extensions import db
 
 PROCESS = "appeal_lifecycle"

@@ -46,13 +46,13 @@ def select_task(page: Any) -> None:
     if page.locator(selected).count() == 0:
         page.click(f'{MODELER} .djs-element[data-element-id="{TASK}"]')
     page.wait_for_selector(selected)
-    open_group(page, "General")
+    open_group(page, "Umumiy")  # "General" in Uzbek, the methodologist's language
     page.wait_for_selector("#bio-properties-panel-id")
     assert page.input_value("#bio-properties-panel-id") == TASK
 
 
 def open_first_field(page: Any) -> None:
-    open_group(page, "Form fields")
+    open_group(page, "Shakl maydonlari")  # "Form fields"
     label = page.locator(f"{FIELD}-formFieldLabel")
     if not label.is_visible():
         page.locator(".bio-properties-panel-collapsible-entry-header", has_text="kind").first.click()

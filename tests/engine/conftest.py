@@ -11,7 +11,7 @@ from engine import ProcessLibrary, load_library
 
 PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 MAIN_PROCESS = "appeal_lifecycle"
-LANES = ("inspector", "supervisor")
+LANES = ("inspector", "supervisor", "partner")
 PROCESS_NAMES = (
     "appeal_lifecycle",
     "appeal_registration",
@@ -19,6 +19,7 @@ PROCESS_NAMES = (
     "appeal_resolution",
     "appeal_reply",
     "appeal_monitoring",
+    "partner_referral",
 )
 
 
@@ -52,6 +53,9 @@ def start_data() -> dict[str, Any]:
         # The application keeps these timer moments in the case data (webapp/cases/timer_data.py).
         "deadline_at": "2099-03-17T00:00:00+05:00",
         "reminder_at": "2099-03-14T09:00:00+05:00",
+        "referral_acknowledge_at": "2099-03-09T00:00:00+05:00",
+        "referral_answer_at": "2099-03-23T00:00:00+05:00",
+        "referral_escalate_at": "2099-03-25T00:00:00+05:00",
     }
 
 

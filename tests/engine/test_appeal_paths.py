@@ -61,6 +61,8 @@ def analysis(*, crime: bool = False, social: bool = False, extra_study: bool = F
 
 LAW_ENFORCEMENT = {"law_enforcement_body": "Tuman IIB", "referral_date": "2026-01-13", "referral_number": "17/45"}
 SOCIAL_SERVICES = {"social_service": "social_protection", "social_referral_note": "Moddiy yordam"}
+ACKNOWLEDGE = {"referral_responsible": "Navbatchi inspektor A. Karimov"}
+OUTCOME = {"referral_outcome": "Profilaktik suhbat o'tkazildi.", "referral_outcome_date": "2026-01-15"}
 MEASURES = {
     "measures": "prevention_talk",
     "measures_description": "Profilaktik suhbat o'tkazildi.",
@@ -278,8 +280,8 @@ def test_ariza_standard_path_through_all_stages(library, start_data):
     assert run.elements == [
         *("start_event", "start_event", "init_registration", "check_registration", "gw_registration_route"),
         *("mark_accepted", "end_accepted", "call_registration", "gw_registration_outcome"),
-        *("start_event", "start_analysis", "analyse_appeal", "set_deadline", "gw_crime", "gw_crime_join"),
-        *("gw_social", "gw_social_join", "end_event", "call_analysis"),
+        *("start_event", "start_analysis", "analyse_appeal", "set_deadline", "gw_repeated", "gw_crime"),
+        *("gw_crime_join", "gw_social", "gw_social_join", "end_event", "call_analysis", "gw_analysis_outcome"),
         *("start_event", "start_resolution", "gw_kind", "take_measures", "gw_kind_join", "mark_resolved"),
         *("end_event", "call_resolution"),
         *("start_event", "start_reply", "prepare_reply", "gw_needs_approval", "gw_reply_join", "record_result"),
@@ -333,7 +335,11 @@ def test_shikoyat_crime_social_and_reply_rejection(library, start_data):
             ("check_registration", registration("shikoyat")),
             ("analyse_appeal", analysis(crime=True, social=True)),
             ("refer_law_enforcement", LAW_ENFORCEMENT),
+            ("acknowledge_referral", ACKNOWLEDGE),
+            ("report_referral_outcome", OUTCOME),
             ("refer_social_services", SOCIAL_SERVICES),
+            ("acknowledge_referral", ACKNOWLEDGE),
+            ("report_referral_outcome", {**OUTCOME, "not_our_competence": True}),
             ("take_measures", MEASURES),
             ("prepare_reply", REPLY),
             ("approve_reply", approve_reply(False, "Javobni aniqlashtiring")),
@@ -347,7 +353,11 @@ def test_shikoyat_crime_social_and_reply_rejection(library, start_data):
         ("check_registration", "inspector"),
         ("analyse_appeal", "inspector"),
         ("refer_law_enforcement", "inspector"),
+        ("acknowledge_referral", "partner"),
+        ("report_referral_outcome", "partner"),
         ("refer_social_services", "inspector"),
+        ("acknowledge_referral", "partner"),
+        ("report_referral_outcome", "partner"),
         ("take_measures", "inspector"),
         ("prepare_reply", "inspector"),
         ("approve_reply", "supervisor"),
@@ -356,8 +366,13 @@ def test_shikoyat_crime_social_and_reply_rejection(library, start_data):
         ("record_result", "inspector"),
         ("evaluate_effectiveness", "supervisor"),
     ]
-    assert run.stages == [1, 2, 2, 2, 3, 4, 4, 4, 4, 4, 5]
-    assert run.data_seen[7]["reply_comment"] == "Javobni aniqlashtiring"
+    assert run.stages == [1, 2, 2, 2, 2, 2, 2, 2, 3, 4, 4, 4, 4, 4, 5]
+    # the partner sees the shared summary the diagram prepared, and the answer comes back to the case
+    assert run.data_seen[3]["referral_summary"] == "Qo'shnilar o'rtasidagi nizo."
+    assert run.data_seen[3]["referral_partner"] == "police"
+    assert run.data_seen[6]["referral_partner"] == "social_protection"
+    assert run.data_seen[8]["referral_outcome"] == "Profilaktik suhbat o'tkazildi."
+    assert run.data_seen[11]["reply_comment"] == "Javobni aniqlashtiring"
     data = run.data
     assert data["status"] == "answered"
     assert data["closed"] is True
@@ -366,7 +381,8 @@ def test_shikoyat_crime_social_and_reply_rejection(library, start_data):
     assert data["social_service"] == "social_protection"
     assert data["reply_approved"] is True
     assert data["reply_text"] == "Aniqlashtirilgan javob matni, choralar ko'rildi."
-    assert run.called() == CALL_ACTIVITIES
+    assert [name for name in run.called() if name in CALL_ACTIVITIES] == CALL_ACTIVITIES
+    assert run.called().count("call_law_referral") == run.called().count("call_social_referral") == 1
     elements = run.elements
     assert elements.count("prepare_reply") == 2
     assert elements.count("approve_reply") == 2

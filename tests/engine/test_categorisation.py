@@ -1,4 +1,4 @@
-"""The DMN categorisation: examples per category in three scripts, methodologist edits, hostile DMN."""
+"""The categorisation decision: the model's estimate in, the DMN decides; methodologist edits; hostile DMN."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from engine import DiagramError, Suggestion, suggest_categorisation
+from engine import DiagramError, Prediction, suggest_categorisation
 from engine.categorisation import CategorisationFailed, load_categoriser
+from tests.dmn_rules import add_rule
 
-PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
+ROOT = Path(__file__).resolve().parents[2]
+PROCESSES_DIR = ROOT / "processes"
+BASELINE = ROOT / "data" / "categorisation" / "keyword_baseline.dmn"
+TABLE = "appeal_categorisation.dmn"
 
 
 @pytest.fixture(scope="module")
@@ -17,80 +21,99 @@ def dmn_files() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(PROCESSES_DIR.glob("*.dmn"))}
 
 
-EXAMPLES = [
-    # (text, channel, category, urgency, route)
-    ("Kecha do'konimdan telefonlar o'g'irlandi", "walk_in", "crime_prevention", "normal", "law_enforcement"),
-    ("Кеча дўконимдан телефонлар ўғирланди", "walk_in", "crime_prevention", "normal", "law_enforcement"),
-    ("Вчера из магазина украли телефоны", "walk_in", "crime_prevention", "normal", "law_enforcement"),
-    ("Qoʻshni toʻyxonadan kechasi shovqin tinmaydi", "written", "public_safety", "normal", "inspector"),
-    ("Қўшни тўйхонадан кечаси шовқин тинмайди", "written", "public_safety", "normal", "inspector"),
-    ("Из соседнего кафе ночью громкая музыка", "written", "public_safety", "normal", "inspector"),
-    ("Erim hozir meni kaltaklamoqda", "oral", "family_conflict", "urgent", "law_enforcement"),
-    ("Эрим ҳозир мени калтакламоқда", "oral", "family_conflict", "urgent", "law_enforcement"),
-    ("Муж сейчас избивает меня", "oral", "family_conflict", "urgent", "law_enforcement"),
-    ("O‘g‘lim maktabga bormay, kompyuter klubida o‘tiradi", "web", "minors_youth", "normal", "inspector"),
-    ("Ўғлим мактабга бормай, компьютер клубида ўтиради", "web", "minors_youth", "normal", "inspector"),
-    ("Сын-подросток прогуливает школу", "web", "minors_youth", "normal", "inspector"),
-    (
-        "Nogironlik nafaqasini olishga yordam bering",
-        "walk_in",
-        "social_assistance",
-        "normal",
-        "mahalla_social_services",
-    ),
-    ("Ногиронлик нафақасини олишга ёрдам беринг", "walk_in", "social_assistance", "normal", "mahalla_social_services"),
-    ("Помогите оформить пособие по инвалидности", "walk_in", "social_assistance", "normal", "mahalla_social_services"),
-    ("Mahallada ichimlik suvi yo'q", "written", "utilities", "normal", "competent_body"),
-    ("Маҳаллада ичимлик суви йўқ", "written", "utilities", "normal", "competent_body"),
-    ("В махалле нет питьевой воды", "written", "utilities", "normal", "competent_body"),
-    ("Ma'lumotnoma olish tartibini tushuntiring", "web", "other", "normal", "inspector"),
-    ("Маълумотнома олиш тартибини тушунтиринг", "web", "other", "normal", "inspector"),
-    ("Как получить справку с места жительства?", "web", "other", "normal", "inspector"),
-]
+def model_says(category: str, confidence: float, urgent: float = 0.05) -> Prediction:
+    rest = (1 - confidence) / 6
+    probabilities = {c: rest for c in ("crime_prevention", "public_safety", "family_conflict", "minors_youth")}
+    probabilities.update({c: rest for c in ("social_assistance", "utilities", "other")})
+    probabilities[category] = confidence
+    return Prediction(category, confidence, urgent, probabilities)
 
 
-@pytest.mark.parametrize(("text", "channel", "category", "urgency", "route"), EXAMPLES)
-def test_suggestion_per_category_in_three_scripts(
-    dmn_files: dict[str, str], text: str, channel: str, category: str, urgency: str, route: str
+@pytest.mark.parametrize(
+    ("category", "route"),
+    [
+        ("crime_prevention", "law_enforcement"),
+        ("family_conflict", "inspector"),
+        ("social_assistance", "mahalla_social_services"),
+        ("utilities", "competent_body"),
+        ("other", "inspector"),
+    ],
+)
+def test_the_table_suggests_the_models_category_with_its_confidence(
+    dmn_files: dict[str, str], category: str, route: str
 ) -> None:
-    found = suggest_categorisation(dmn_files, text, channel)
-    assert (found.category, found.urgency, found.route) == (category, urgency, route)
+    found = suggest_categorisation(dmn_files, "Assalomu alaykum", "app", model_says(category, 0.9))
+
+    assert (found.category, found.urgency, found.route) == (category, "normal", route)
+    assert found.confidence == pytest.approx(0.9)
+    assert found.review == ""
 
 
-def test_nothing_recognised_falls_back_to_other(dmn_files: dict[str, str]) -> None:
-    found = suggest_categorisation(dmn_files, "Assalomu alaykum", "web")
-    assert found == Suggestion("other", "normal", "inspector", ("Baseline: other, wins when no other rule fires",))
+def test_a_low_confidence_suggestion_keeps_the_best_category_and_says_so(dmn_files: dict[str, str]) -> None:
+    found = suggest_categorisation(dmn_files, "Salom", "app", model_says("public_safety", 0.31))
+
+    assert (found.category, found.review) == ("public_safety", "low_confidence")
+    assert found.confidence == pytest.approx(0.31)
 
 
-def test_channel_is_an_input_of_the_table(dmn_files: dict[str, str]) -> None:
-    text = "Mahallamizda muammo bor"
-    assert suggest_categorisation(dmn_files, text, "web").category == "other"
-    assert suggest_categorisation(dmn_files, text, "open311").category == "utilities"
+def test_the_urgency_probability_is_thresholded_by_the_table(dmn_files: dict[str, str]) -> None:
+    urgent = suggest_categorisation(dmn_files, "Ёрдам беринг", "oral", model_says("family_conflict", 0.8, urgent=0.7))
+    calm = suggest_categorisation(dmn_files, "Ёрдам беринг", "oral", model_says("family_conflict", 0.8, urgent=0.2))
+
+    assert (urgent.urgency, urgent.route) == ("urgent", "law_enforcement")
+    assert (calm.urgency, calm.route) == ("normal", "inspector")
 
 
-def test_matched_rules_name_the_rows_that_fired(dmn_files: dict[str, str]) -> None:
-    found = suggest_categorisation(dmn_files, "Срочно! Горит дом", "oral")
-    assert "Safety: traffic, fire, dogs, dangerous places" in found.matched_rules
-    assert "Urgent: danger to life or health, happening now" in found.matched_rules
-    assert (found.category, found.urgency, found.route) == ("public_safety", "urgent", "law_enforcement")
-
-
-def test_a_methodologist_edit_of_the_dmn_changes_the_result(dmn_files: dict[str, str]) -> None:
-    text = "Ko'chamizda zilzila oqibatlarini bartaraf etish kerak"
-    assert suggest_categorisation(dmn_files, text, "web").category == "other"
+def test_a_methodologist_rule_anything_mentioning_a_knife_is_urgent(dmn_files: dict[str, str]) -> None:
+    text = "Qo'shnining o'g'li ko'chada pichoq ko'tarib yuribdi"
+    calm_model = model_says("minors_youth", 0.9, urgent=0.1)
+    assert suggest_categorisation(dmn_files, text, "app", calm_model).urgency == "normal"
 
     edited = dict(dmn_files)
-    table = edited["appeal_categorisation.dmn"]
-    assert '"xavfli", ' in table
-    edited["appeal_categorisation.dmn"] = table.replace('"xavfli", ', '"xavfli", "zilzila*", ', 1)
+    edited[TABLE] = add_rule(
+        edited[TABLE], "rule_knife", words='{"pichoq*", "нож", "ножом"} &amp; ?', urgency='"urgent"'
+    )
 
-    assert suggest_categorisation(edited, text, "web").category == "public_safety"
-    assert suggest_categorisation(dmn_files, text, "web").category == "other"  # cached per content
+    assert suggest_categorisation(edited, text, "app", calm_model).urgency == "urgent"
+    assert suggest_categorisation(edited, "Пьяный сосед с ножом", "app", calm_model).urgency == "urgent"
+    assert suggest_categorisation(edited, "Chiroq yo'q", "app", calm_model).urgency == "normal"
+    assert suggest_categorisation(dmn_files, text, "app", calm_model).urgency == "normal"  # cached per content
+
+
+def test_a_rule_of_weight_two_overrides_the_models_category(dmn_files: dict[str, str]) -> None:
+    edited = dict(dmn_files)
+    edited[TABLE] = add_rule(edited[TABLE], "rule_open311", channel='"open311"', category='"utilities"', weight="2")
+    model = model_says("public_safety", 0.6)
+
+    assert suggest_categorisation(edited, "Yo'lda chuqur", "open311", model).category == "utilities"
+    assert suggest_categorisation(edited, "Yo'lda chuqur", "app", model).category == "public_safety"
+
+
+def test_the_threshold_of_low_confidence_is_the_methodologists(dmn_files: dict[str, str]) -> None:
+    edited = dict(dmn_files)
+    edited[TABLE] = edited[TABLE].replace("<text>? &lt; 0.5</text>", "<text>? &lt; 0.7</text>")
+    model = model_says("other", 0.6)
+
+    assert suggest_categorisation(dmn_files, "Rahmat", "app", model).review == ""
+    assert suggest_categorisation(edited, "Rahmat", "app", model).review == "low_confidence"
+
+
+def test_without_a_model_nothing_fires_and_other_is_suggested(dmn_files: dict[str, str]) -> None:
+    found = suggest_categorisation(dmn_files, "Assalomu alaykum", "web")
+    assert (found.category, found.urgency, found.route, found.confidence) == ("other", "normal", "inspector", 0.0)
+    assert found.review == "low_confidence"
+
+
+def test_the_keyword_baseline_still_runs_as_rules_alone(dmn_files: dict[str, str]) -> None:
+    files = {TABLE: BASELINE.read_text(encoding="utf-8"), "appeal_routing.dmn": dmn_files["appeal_routing.dmn"]}
+    found = suggest_categorisation(files, "Вчера из магазина украли телефоны", "walk_in")
+    assert (found.category, found.route) == ("crime_prevention", "law_enforcement")
 
 
 def test_routing_is_optional(dmn_files: dict[str, str]) -> None:
-    only = {"appeal_categorisation.dmn": dmn_files["appeal_categorisation.dmn"]}
-    assert suggest_categorisation(only, "Вчера украли велосипед", "web").route == "inspector"
+    only = {TABLE: dmn_files[TABLE]}
+    found = suggest_categorisation(only, "Вчера украли велосипед", "web", model_says("crime_prevention", 0.9))
+    assert found.route == "inspector"
 
 
 def test_the_categorisation_decision_is_required(dmn_files: dict[str, str]) -> None:
@@ -98,42 +121,39 @@ def test_the_categorisation_decision_is_required(dmn_files: dict[str, str]) -> N
         load_categoriser({"appeal_routing.dmn": dmn_files["appeal_routing.dmn"]})
 
 
-def _with_rule_output(dmn_files: dict[str, str], expression: str) -> dict[str, str]:
-    table = dmn_files["appeal_categorisation.dmn"]
-    marker = '<outputEntry id="rule_1_category"><text>"crime_prevention"</text>'
+def _with_model_output(dmn_files: dict[str, str], expression: str) -> dict[str, str]:
+    table = dmn_files[TABLE]
+    marker = '<outputEntry id="rule_model_out_category"><text>model_category</text>'
     assert marker in table
-    replaced = table.replace(marker, f'<outputEntry id="rule_1_category"><text>{expression}</text>')
-    return {"appeal_categorisation.dmn": replaced}
+    replaced = table.replace(marker, f'<outputEntry id="rule_model_out_category"><text>{expression}</text>')
+    return {TABLE: replaced}
 
 
 def test_a_dmn_with_an_import_in_an_expression_is_refused(dmn_files: dict[str, str]) -> None:
-    hostile = _with_rule_output(dmn_files, "__import__('os').system('id')")
+    hostile = _with_model_output(dmn_files, "__import__('os').system('id')")
     with pytest.raises(DiagramError) as caught:
         load_categoriser(hostile)
-    assert caught.value.problems[0].element_id == "rule_1_category"
+    assert caught.value.problems[0].element_id == "rule_model_out_category"
     assert caught.value.problems[0].code == "script.forbidden_name"
 
 
 def test_a_dmn_with_an_input_entry_reaching_for_dunders_is_refused(dmn_files: dict[str, str]) -> None:
-    table = dmn_files["appeal_categorisation.dmn"].replace(
-        "<text>words</text>", "<text>words.__class__.__mro__</text>", 1
-    )
+    table = dmn_files[TABLE].replace("<text>words</text>", "<text>words.__class__.__mro__</text>", 1)
     with pytest.raises(DiagramError) as caught:
-        load_categoriser({"appeal_categorisation.dmn": table})
+        load_categoriser({TABLE: table})
     assert {p.code for p in caught.value.problems} == {"script.forbidden_attribute"}
 
 
 def test_a_dmn_with_an_external_entity_is_refused(dmn_files: dict[str, str]) -> None:
-    table = dmn_files["appeal_categorisation.dmn"].replace(
+    table = dmn_files[TABLE].replace(
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
     )
     with pytest.raises(DiagramError, match="not allowed"):
-        load_categoriser({"appeal_categorisation.dmn": table})
+        load_categoriser({TABLE: table})
 
 
 def test_an_expression_failing_at_run_time_is_reported_not_raised_raw(dmn_files: dict[str, str]) -> None:
-    failing = _with_rule_output(dmn_files, "1 / 0")
-    categoriser = load_categoriser(failing)
+    categoriser = load_categoriser(_with_model_output(dmn_files, "1 / 0"))
     with pytest.raises(CategorisationFailed):
-        categoriser.suggest("Velosiped o'g'irlandi", "web")
+        categoriser.suggest("Velosiped o'g'irlandi", "web", model_says("crime_prevention", 0.9))

@@ -23,7 +23,7 @@ from engine import Instance, ProcessLibrary, load_library
 
 DIAGRAM = Path(__file__).resolve().parent / "diagrams" / "events.bpmn"
 PROCESS_ID = "events_test"
-LANES = ("inspector", "supervisor")
+LANES = ("inspector", "supervisor", "partner")
 TIMER_SECONDS = 0.2
 PAST_TIMER_SECONDS = 0.25
 START_DATA = {"appeal_number": "2026-000042"}

@@ -19,6 +19,8 @@ def test_every_user_task_has_its_form(library):
             "approve_conclusion",
             "forward_appeal",
             "analyse_appeal",
+            "write_repeated_conclusion",
+            "approve_repeated_conclusion",
             "refer_law_enforcement",
             "refer_social_services",
             "evaluate_proposal",
@@ -27,19 +29,25 @@ def test_every_user_task_has_its_form(library):
             "approve_reply",
             "record_result",
             "evaluate_effectiveness",
+            "consider_related_appeal",
             "review_overdue_case",
+            "acknowledge_referral",
+            "report_referral_outcome",
+            "review_overdue_referral",
         ]
     )
     for task_id, info in library.user_tasks.items():
         assert info.form.key == task_id
         assert info.form.fields, task_id
-        assert info.lane in ("inspector", "supervisor")
+        assert info.lane in ("inspector", "supervisor", "partner")
     lanes = {task_id: info.lane for task_id, info in library.user_tasks.items()}
     assert {t for t, lane in lanes.items() if lane == "supervisor"} == {
         "approve_conclusion",
+        "approve_repeated_conclusion",
         "approve_reply",
         "evaluate_effectiveness",
         "review_overdue_case",
+        "review_overdue_referral",
     }
 
 

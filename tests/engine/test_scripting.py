@@ -199,8 +199,10 @@ def test_str_format_is_blocked(env):
         ("x = 'a' * 10**9", "*"),
         ("x = 10**9 * 'a'", "*"),
         ("x = [0] * 10**6", "*"),
-        ("x = 2 ** 10**6", "**"),
-        ("x = 1 << 10**5", "<<"),
+        ("n = 10**6\nx = 2 ** n", "**"),
+        ("n = 10**5\nx = 1 << n", "<<"),
+        ("n = 10**1000\nx = n ** 1000", "**"),
+        ("n = 10**1000\nx = n * n * n", "*"),
         ("x = list(range(10**9))", "range()"),
     ],
 )
@@ -211,6 +213,11 @@ def test_huge_allocations_raise(env, source, operation):
     assert isinstance(info.value, ValueError)  # a diagram's own try/except ValueError still sees it
     assert info.value.operation == operation
     assert "x" not in context
+
+
+@pytest.mark.parametrize("source", ["x = 2 ** 10**6", "x = 1 << 10**5", "x = ((10**1000)**1000)**1000"])
+def test_huge_constant_arithmetic_is_refused_before_it_runs(source):
+    assert "script.constant_too_large" in [p.code for p in check_script(source, "exec")]
 
 
 def test_arithmetic_within_limits_still_works(env):

@@ -10,7 +10,7 @@ import pytest
 from engine import DiagramError, check_timer_value, normalise_document, validate_library
 from tests.process_library import diagrams
 
-LANES = ("inspector", "supervisor")
+LANES = ("inspector", "supervisor", "partner")
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 
 

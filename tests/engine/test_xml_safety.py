@@ -11,7 +11,7 @@ import engine.xml_safety
 from engine import DiagramError, load_library
 from engine.xml_safety import MAX_DIAGRAM_BYTES, parse_diagram_xml
 
-LANES = ("inspector", "supervisor")
+LANES = ("inspector", "supervisor", "partner")
 
 XML_DECL = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 DEFINITIONS = (
@@ -200,7 +200,7 @@ def test_user_task_in_citizen_lane(load_modified):
     problem = single_problem(info.value)
     assert problem.element_id == "approve_conclusion"
     assert problem.message == (
-        "user task must sit in a lane named after a role (inspector, supervisor); found 'citizen'"
+        "user task must sit in a lane named after a role (inspector, partner, supervisor); found 'citizen'"
     )
     assert "#approve_conclusion" in str(info.value)
 
@@ -242,7 +242,12 @@ def test_user_task_with_empty_form_data(load_modified):
     with pytest.raises(DiagramError) as info:
         load_modified(
             "appeal_reply.bpmn",
-            '<camunda:formField id="reply_approved" label="Javob tasdiqlanadi" type="boolean"/>\n'
+            '<camunda:formField id="reply_approved" label="Javob tasdiqlanadi" type="boolean">\n'
+            "            <camunda:properties>\n"
+            '              <camunda:property id="approval" value="reply_comment"/>\n'
+            '              <camunda:property id="approval_shows" value="reply_text reply_channel"/>\n'
+            "            </camunda:properties>\n"
+            "          </camunda:formField>\n"
             '          <camunda:formField id="reply_comment" label="Rahbar izohi" type="string">\n'
             "            <camunda:validation>\n"
             '              <camunda:constraint name="maxlength" config="2000"/>\n'

@@ -86,7 +86,8 @@ def test_the_appeals_list_exports_to_csv_with_its_filters_and_scope(
     only_proposals = csv_rows(client.get("/exports/appeals?format=csv&kind=taklif"))
     assert [row[0] for row in only_proposals[1:]] == [appeals["uzbek"].number]
     by_name = csv_rows(client.get("/exports/appeals?format=csv&q=%D2%92%D0%B0%D0%B9%D1%80%D0%B0%D1%82"))
-    assert [row[0] for row in by_name[1:]] == [appeals["cyrillic"].number]
+    # the search joins the scripts: "Ғайрат" finds "Тошматов Ғайрат" and "Gʻayratov" too
+    assert {row[0] for row in by_name[1:]} == {appeals["cyrillic"].number, appeals["uzbek"].number}
     by_category = csv_rows(client.get("/exports/appeals?format=csv&category=family_conflict"))
     assert [row[0] for row in by_category[1:]] == [appeals["cyrillic"].number]
     inspector = csv_rows(english(as_user, world.inspector).get("/exports/appeals?format=csv"))

@@ -16,7 +16,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from tests.conftest import World
-from tests.webapp.conftest import fresh_g_per_request  # noqa: F401  (one flask.g per request)
+from tests.webapp.conftest import as_user, bearer_api, fresh_g_per_request  # noqa: F401  (fixtures)
 from webapp.extensions import limiter
 from webapp.intake.open311.service import create_client
 

@@ -77,7 +77,7 @@ def test_without_names_the_appeal_is_anonymous_and_an_address_is_enough(
         ("unknown", {}, 403, "api_key"),
         ("revoked", {}, 403, "api_key"),
         ("valid", {"service_code": None}, 400, "service_code"),
-        ("valid", {"service_code": "potholes"}, 400, "service_code"),
+        ("valid", {"service_code": "x" * 101}, 400, "service_code"),
         ("valid", {"lat": None, "long": None, "address_string": ""}, 400, "lat"),
         ("valid", {"long": None}, 400, "long"),
         ("valid", {"lat": "north"}, 400, "lat"),
@@ -85,7 +85,6 @@ def test_without_names_the_appeal_is_anonymous_and_an_address_is_enough(
         ("valid", {"description": ""}, 400, "description"),
         ("valid", {"description": "   short   "}, 400, "description"),
         ("valid", {"description": "x" * 4001}, 400, "description"),
-        ("valid", {"attribute[mahalla]": None}, 400, "attribute[mahalla]"),
         ("valid", {"attribute[mahalla]": "M99"}, 400, "attribute[mahalla]"),
         ("valid", {"attribute[kind]": "petition"}, 400, "attribute[kind]"),
         ("valid", {"email": "not-an-address"}, 400, "email"),
@@ -107,6 +106,18 @@ def test_refused_requests_leave_no_appeal(
     assert code == status
     assert description.startswith(f"{parameter}: ")
     assert appeal_count() == 0
+
+
+def test_a_retired_mahalla_takes_no_new_request(client: FlaskClient, world: World, api_key: str) -> None:
+    world.second_mahalla.status = "abolished"
+    db.session.commit()
+
+    response = post_request(client, api_key, **{"attribute[mahalla]": "M2"})
+
+    assert response.status_code == 400 and error_of(response)[1].startswith("attribute[mahalla]: ")
+    assert appeal_count() == 0
+    definition = client.get(f"{PREFIX}/services/family_conflict.json").get_data(as_text=True)
+    assert '"M1"' in definition and '"M2"' not in definition
 
 
 def test_a_revoked_key_stops_working(client: FlaskClient, world: World, api_key: str) -> None:

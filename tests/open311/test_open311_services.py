@@ -56,7 +56,7 @@ def test_service_definition_json_requires_the_mahalla(client: FlaskClient, world
     assert (mahalla["code"], mahalla["datatype"], mahalla["required"], mahalla["order"]) == (
         "mahalla",
         "singlevaluelist",
-        True,
+        False,  # generic clients send only a location; the mahalla is found from it
         1,
     )
     assert mahalla["values"] == [
@@ -76,7 +76,7 @@ def test_service_definition_xml(client: FlaskClient, world: World) -> None:
     assert root.findtext("service_code") == "family_conflict"
     attributes = root.findall("attributes/attribute")
     assert [a.findtext("code") for a in attributes] == ["mahalla", "kind"]
-    assert (attributes[0].findtext("required"), attributes[0].findtext("datatype")) == ("true", "singlevaluelist")
+    assert (attributes[0].findtext("required"), attributes[0].findtext("datatype")) == ("false", "singlevaluelist")
     values = attributes[0].findall("values/value")
     assert [(v.findtext("key"), v.findtext("name")) for v in values][1] == ("M1", "Bunyodkor MFY")
 

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
-from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
+from tests.webapp.conftest import as_user, bearer_api, fresh_g_per_request  # noqa: F401 - shared web fixtures
+from webapp.cases.instances import CaseRow, Subject, instance_row
+from webapp.cases.models import PREVENTION_PLAN, PendingTask
 from webapp.platform.auth.models import User
-from webapp.prevention.registry.models import PlanTask, PreventionPlan, SupervisedPerson
+from webapp.prevention.registry.models import PreventionPlan, SupervisedPerson
 from webapp.prevention.registry.plans import PlanStep, complete_plan_task, tasks_of_plan
 from webapp.prevention.registry.service import PersonInput, register_person
 
@@ -59,7 +61,14 @@ def person(world: World) -> SupervisedPerson:
     return register_person(person_input(world), world.inspector)
 
 
-def the_task(plan: PreventionPlan) -> PlanTask:
+def live_case(plan: PreventionPlan) -> CaseRow:
+    """The plan's process instance in the one case runtime (state, lock version, status)."""
+    found = instance_row(Subject(PREVENTION_PLAN, plan.id))
+    assert found is not None
+    return found[0]
+
+
+def the_task(plan: PreventionPlan) -> PendingTask:
     tasks = tasks_of_plan(plan.id)
     assert len(tasks) == 1, f"expected one READY task, found {[t.name for t in tasks]}"
     return tasks[0]

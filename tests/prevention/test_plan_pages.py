@@ -11,11 +11,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
-from tests.prevention.conftest import PLAN_ANSWERS, step, the_task
+from tests.prevention.conftest import PLAN_ANSWERS, live_case, step, the_task
 from tests.webapp.cases import browser_form, drive_to, invalid_fields, path_of, register
+from webapp.cases.models import PendingTask, ProcessInstance
 from webapp.extensions import db
 from webapp.platform.auth.models import User
-from webapp.prevention.registry.models import PersonEvent, PlanTask, PreventionPlan, SupervisedPerson
+from webapp.prevention.registry.journal import person_events
+from webapp.prevention.registry.models import PreventionPlan, SupervisedPerson
 from webapp.prevention.registry.plans import PlanConflict, complete_plan_task, open_plan
 from webapp.prevention.registry.service import persons_of_appeal
 
@@ -71,7 +73,7 @@ def test_a_plan_from_draft_to_removal_through_the_pages(
     db.session.refresh(person)
     assert plan.status == "completed" and plan.extensions == 1 and plan.checkins_done == 6
     assert person.status == "removed" and person.removal_grounds.startswith("Reja bajarildi")
-    kinds = list(db.session.scalars(select(PersonEvent.kind).order_by(PersonEvent.occurred_at, PersonEvent.id)))
+    kinds = [event.kind for event in person_events(person.id) if event.kind != "task_completed"]
     assert kinds == [
         "registered",
         "plan_opened",
@@ -113,7 +115,7 @@ def test_plan_form_errors_are_shown(
     if task == "approve_plan":
         step(plan, world, "draft_plan")
     client = as_user(world.inspector if task == "draft_plan" else world.supervisor)
-    before = plan.version
+    before = live_case(plan).version
     response = submit_task(client, plan, values)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -121,7 +123,7 @@ def test_plan_form_errors_are_shown(
     if task == "draft_plan" and field == "plan_goals":
         assert "plan_months" in invalid_fields(html)
     db.session.refresh(plan)
-    assert plan.version == before and the_task(plan).name == task
+    assert live_case(plan).version == before and the_task(plan).name == task
 
 
 def test_removal_needs_grounds(world: World, person: SupervisedPerson, as_user: Client) -> None:
@@ -158,7 +160,7 @@ def test_plan_tasks_reach_the_people_who_do_them(world: World, person: Supervise
 def test_a_task_completed_twice_is_a_conflict(world: World, person: SupervisedPerson) -> None:
     plan = open_plan(person, world.inspector)
     task = the_task(plan)
-    stale = PlanTask(**{c.name: getattr(task, c.name) for c in PlanTask.__table__.columns})
+    stale = PendingTask(**{c.name: getattr(task, c.name) for c in PendingTask.__table__.columns})
     complete_plan_task(task, world.inspector, PLAN_ANSWERS["draft_plan"])
     with pytest.raises(PlanConflict):
         complete_plan_task(stale, world.inspector, PLAN_ANSWERS["draft_plan"])
@@ -227,5 +229,44 @@ def test_removing_a_person_cancels_the_running_plan(world: World, person: Superv
     assert response.status_code == 302
     db.session.refresh(plan)
     assert plan.status == "cancelled" and plan.next_due_on is None
-    assert db.session.scalar(select(PlanTask)) is None
+    assert db.session.scalar(select(PendingTask)) is None
+    assert db.session.scalar(select(ProcessInstance.status)) == "cancelled"
     assert "plan-tasks-panel" not in client.get("/tasks").get_data(as_text=True)
+
+
+def test_plan_tasks_and_lanes_are_named_by_the_diagram_in_the_readers_language(
+    world: World, person: SupervisedPerson, as_user: Client
+) -> None:
+    """A plan diagram published from the browser names its tasks and lanes per language; the plan,
+    the task page and the inbox panel read those names, not the catalogue's."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from webapp.cases.versions import publish_files
+
+    folder = Path(current_app.config["PROCESSES_DIR"]) / "prevention"
+    files = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.bpmn")}
+    named = files["prevention_plan.bpmn"]
+    named = named.replace(
+        '<camunda:property name="norm" value="P7D"/>',
+        '<camunda:property name="norm" value="P7D"/><camunda:property name="name_ru" value="План (имя из диаграммы)"/>',
+        1,
+    ).replace(
+        '<bpmn:lane id="lane_prevention_plan_inspector" name="inspector">',
+        '<bpmn:lane id="lane_prevention_plan_inspector" name="inspector"><bpmn:extensionElements>'
+        '<camunda:properties><camunda:property name="name_ru" value="Участковый (имя дорожки)"/>'
+        "</camunda:properties></bpmn:extensionElements>",
+        1,
+    )
+    assert named.count("(имя из диаграммы)") == 1 and named.count("(имя дорожки)") == 1
+    publish_files("prevention_plan", {**files, "prevention_plan.bpmn": named}, note="names per language")
+    world.inspector.language = "ru"
+    db.session.commit()
+    plan = open_plan(person, world.inspector)
+    inspector = as_user(world.inspector)
+    task = the_task(plan)
+    for url in (f"/prevention/tasks/{task.id}", f"/prevention/plans/{plan.id}", "/tasks"):
+        page = inspector.get(url).get_data(as_text=True)
+        assert "План (имя из диаграммы)" in page and "Profilaktika rejasini tuzish" not in page, url
+    assert "Участковый (имя дорожки)" in inspector.get(f"/prevention/tasks/{task.id}").get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""The registry: who sees what (full, masked, 403), every view and change logged, CSRF, form errors."""
+"""The registry: who sees what (full, masked, 404 as if missing), every view and change logged, CSRF, form errors."""
 
 from __future__ import annotations
 
@@ -34,12 +34,12 @@ def actions(person: SupervisedPerson) -> list[tuple[str | None, str, list[str], 
     ("who", "record_status", "in_list"),
     [
         ("inspector", 200, "full"),  # the responsible inspector
-        ("colleague", 403, "masked"),  # serves the same mahalla, not responsible
-        ("inspector2", 403, "absent"),  # another mahalla of the district
+        ("colleague", 404, "masked"),  # serves the same mahalla, not responsible
+        ("inspector2", 404, "absent"),  # another mahalla of the district
         ("supervisor", 200, "full"),  # supervisor of the person's district
         ("region_supervisor", 200, "full"),  # head of the region
-        ("foreign_supervisor", 403, "absent"),  # supervisor of another district
-        ("admin", 403, "masked"),  # administrators are not entitled
+        ("foreign_supervisor", 404, "absent"),  # supervisor of another district
+        ("admin", 404, "masked"),  # administrators are not entitled
         ("methodologist", 403, "refused"),
     ],
 )
@@ -57,6 +57,9 @@ def test_who_sees_a_record(
     assert page.status_code == record_status
     html = page.get_data(as_text=True)
     assert ("AB1234567" in html) is (record_status == 200)
+    if record_status == 404:  # exactly like a record that does not exist
+        missing = client.get("/prevention/persons/999999").get_data(as_text=True)
+        assert html.replace(f"/persons/{person.id}", "/persons/999999") == missing
 
     listing = client.get("/prevention")
     if in_list == "refused":

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import World, make_user
-from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
-from webapp.cases.service import current_version
+from tests.webapp.conftest import as_user, bearer_api, fresh_g_per_request  # noqa: F401 - shared web fixtures
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import Mahalla
@@ -51,8 +50,6 @@ def prevention_plan(
         person_id=person.id,
         mahalla_id=person.mahalla_id,
         district_id=person.district_id,
-        process_version_id=current_version().id,
-        state="{}",
         status=status,
         starts_on=starts_on,
         next_due_on=next_due_on,

@@ -119,7 +119,7 @@ def test_event_list_filters_and_exports(world: World, as_user: AsUser) -> None:
     assert "Oilaviy" in sheet and "Kiberxavfsizlik" not in sheet
     mine = as_user(world.inspector2)
     foreign_event = db.session.scalar(select(AdvocacyEvent).where(AdvocacyEvent.mahalla_id == world.foreign_mahalla.id))
-    assert mine.get(f"/prevention/events/{foreign_event.id}/edit").status_code == 403  # type: ignore[union-attr]
+    assert mine.get(f"/prevention/events/{foreign_event.id}/edit").status_code == 404  # type: ignore[union-attr]
 
 
 def _plan(world: World, *, mahalla: Mahalla | None = None) -> JointPlan:
@@ -222,7 +222,7 @@ def test_inspectors_see_district_plans_but_edit_only_their_mahalla_plans(world: 
     assert client.get(f"/prevention/joint-plans/{district_plan.id}").status_code == 200
     assert client.get(f"/prevention/joint-plans/{district_plan.id}/edit").status_code == 403
     assert client.get(f"/prevention/joint-plans/{mahalla_plan.id}/edit").status_code == 200
-    assert client.get(f"/prevention/joint-plans/{other_plan.id}").status_code == 403
+    assert client.get(f"/prevention/joint-plans/{other_plan.id}").status_code == 404
     item = db.session.scalar(select(JointPlanItem).where(JointPlanItem.plan_id == district_plan.id))
     assert client.get(f"/prevention/joint-plans/{district_plan.id}/items/{item.id}").status_code == 403  # type: ignore[union-attr]
     page = client.get("/prevention/joint-plans/new").get_data(as_text=True)
@@ -240,4 +240,4 @@ def test_inspectors_see_district_plans_but_edit_only_their_mahalla_plans(world: 
         },
     )
     assert smuggled.status_code == 403
-    assert as_user(world.foreign_supervisor).get(f"/prevention/joint-plans/{district_plan.id}").status_code == 403
+    assert as_user(world.foreign_supervisor).get(f"/prevention/joint-plans/{district_plan.id}").status_code == 404

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 from sqlalchemy import insert
 
+from engine import sandbox
 from tests.conftest import World
 from tests.prevention_work.conftest import csv_rows, english, prevention_plan, registry_person
 from tests.webapp.cases import register
-from webapp.cases.service import bundled_files, current_version, publish_files
+from webapp.cases.versions import bundled_files, current_version, publish_files
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import local_today
@@ -114,6 +115,16 @@ def test_publishing_an_edited_table_changes_the_colour(world: World, as_user: As
     [m1] = [line for line in monitoring(world.supervisor, _period()).mahallas if line.mahalla.id == world.mahalla.id]
     assert m1.risk.colour == "yellow"
     assert set(m1.risk.reasons) == {"overdue_plan", "repeat_offence", "crime_appeal"}
+
+
+def test_the_page_decides_all_its_mahallas_in_one_isolated_call(world: World, as_user: AsUser) -> None:
+    _dataset(world)  # mahallas with different figures
+    client = as_user(world.region_supervisor)
+    assert client.get("/prevention/monitoring").status_code == 200  # the first use loads the table
+    before = sandbox.STATS["requests"]
+    page = client.get("/prevention/monitoring").get_data(as_text=True)
+    assert page.count("data-mahalla=") >= 3
+    assert sandbox.STATS["requests"] - before == 1
 
 
 def test_the_bundled_rules(app_context: None) -> None:

@@ -169,8 +169,8 @@ def test_territory_is_checked_on_every_route(world: World, adviser: User, as_use
     foreign = _person(world, "Foreign", mahalla=world.foreign_mahalla)
     client = as_user(adviser)  # serves M1 only
     assert client.get(f"/prevention/youth/{mine.id}").status_code == 200
-    assert client.get(f"/prevention/youth/{other.id}").status_code == 403
-    assert client.get(f"/prevention/youth/{other.id}/edit").status_code == 403
+    assert client.get(f"/prevention/youth/{other.id}").status_code == 404
+    assert client.get(f"/prevention/youth/{other.id}/edit").status_code == 404
     assert client.get("/prevention/youth/99999").status_code == 404
     listing = client.get("/prevention/youth").get_data(as_text=True)
     assert "Mine" in listing and "Other" not in listing
@@ -188,7 +188,7 @@ def test_territory_is_checked_on_every_route(world: World, adviser: User, as_use
     assert outside.status_code == 403
     supervisor = as_user(world.supervisor)
     assert supervisor.get(f"/prevention/youth/{other.id}").status_code == 200
-    assert supervisor.get(f"/prevention/youth/{foreign.id}").status_code == 403
+    assert supervisor.get(f"/prevention/youth/{foreign.id}").status_code == 404
     assert as_user(world.region_supervisor).get(f"/prevention/youth/{foreign.id}").status_code == 200
     assert as_user(world.admin).get(f"/prevention/youth/{foreign.id}").status_code == 200
     assert as_user(world.methodologist).get("/prevention/youth").status_code == 403

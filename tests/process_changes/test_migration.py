@@ -13,7 +13,7 @@ from tests.conftest import World
 from tests.process_changes.variants import relabelled, with_step_after_analysis, without_analysis_task
 from tests.webapp.cases import case_state, complete, drive_to, pending_names, register, the_task
 from webapp.cases.models import CaseEvent, ProcessInstance, ProcessVersion
-from webapp.cases.service import publish_files
+from webapp.cases.versions import publish_files
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.studio.changes.service import migrate_cases, migration_plan
@@ -47,7 +47,7 @@ def test_a_case_moves_to_a_version_with_a_new_step_and_follows_it(world: World) 
     target = _publish(with_step_after_analysis)
 
     [plan] = migration_plan(target.process_id, target)
-    assert plan.appeal_number == appeal.number and plan.check.movable
+    assert plan.ref == appeal.number and plan.check.movable
     assert "analyse_appeal" in [e.element_id for e in plan.check.current]
 
     report = migrate_cases(target.process_id, target, world.methodologist)
@@ -85,7 +85,7 @@ def test_a_case_whose_task_was_removed_stays_and_says_why(world: World) -> None:
     report = migrate_cases(target.process_id, target, world.methodologist)
     assert report.moved == ()
     [failure] = report.failed
-    assert failure.appeal_number == appeal.number
+    assert failure.ref == appeal.number
     assert "analyse_appeal" in [b.element_id for b in failure.blockers]
     assert case_state(appeal) == before  # untouched: state, version, tasks, events
 

@@ -14,7 +14,7 @@ from tests.conftest import World, csrf_token, make_user
 from tests.process_changes.variants import relabelled, with_step_after_analysis, without_analysis_task
 from tests.webapp.cases import ANSWERS, browser_form, drive_to, parse, register
 from webapp.cases.models import Notification, PendingTask, ProcessDraft, ProcessInstance, ProcessVersion
-from webapp.cases.service import current_version, publish_files
+from webapp.cases.versions import current_version, publish_files
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import Role
@@ -102,6 +102,84 @@ def test_compare_shows_the_draft_changes_with_form_field_details(
     assert xml.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert client.get(f"/processes/{PROCESS}/compare/{bundled.id}/nothing.bpmn").status_code == 404
     assert client.get(f"/processes/{PROCESS}/compare/abc/appeal_analysis.bpmn").status_code == 404
+
+
+LIFECYCLE = "appeal_lifecycle.bpmn"
+RESOLUTION_TIMER = (
+    '<bpmn:timerEventDefinition id="call_resolution_overdue_definition">\n'
+    '        <bpmn:timeDate xsi:type="bpmn:tFormalExpression">deadline_at</bpmn:timeDate>'
+)
+
+
+def _retimed(files: Any, timer: str, norm: str) -> dict[str, str]:
+    """The resolution's overdue timer as a duration, the overdue review's norm, the review in the
+    inspector's lane."""
+    changed = dict(files)
+    text = changed[LIFECYCLE]
+    for old, new in (
+        (
+            RESOLUTION_TIMER,
+            '<bpmn:timerEventDefinition id="call_resolution_overdue_definition">\n'
+            f'        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{timer}</bpmn:timeDuration>',
+        ),
+        ('<camunda:property name="norm" value="P1D"/>', f'<camunda:property name="norm" value="{norm}"/>'),
+        ("<bpmn:flowNodeRef>review_overdue_case</bpmn:flowNodeRef>\n", ""),
+        (
+            "<bpmn:flowNodeRef>start_event</bpmn:flowNodeRef>",
+            "<bpmn:flowNodeRef>review_overdue_case</bpmn:flowNodeRef><bpmn:flowNodeRef>start_event</bpmn:flowNodeRef>",
+        ),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    changed[LIFECYCLE] = text
+    return changed
+
+
+def _attributes(html: str, element: str) -> dict[str, str]:
+    """{attribute: its visible text} of one element's changes on the compare page."""
+    [row] = [e for e in parse(html) if e.tag == "tr" and e.get("data-element") == element]
+    return {e.get("data-attribute"): " ".join(e.text.split()) for e in row.inner if e.has("data-attribute")}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ru",
+            {
+                "timer": ("Таймер:", "3 дня"),
+                "norm": "Норматив: 1 день",
+                "lane": "Дорожка: Руководитель Инспектор профилактики",
+            },
+        ),
+        (
+            "uz",
+            {"timer": ("Taymer:", "3 kun"), "norm": "Meʼyor: 1 kun", "lane": "Yoʻlak: Rahbar Profilaktika inspektori"},
+        ),
+        ("en", {"timer": ("Timer:", "3 days"), "norm": "Norm: 1 day", "lane": "Lane: Supervisor Prevention inspector"}),
+    ],
+)
+def test_compare_names_attributes_durations_and_lanes_in_the_readers_language(
+    world: World, bundled: ProcessVersion, as_user: Any, language: str, expected: dict[str, Any]
+) -> None:
+    newer = publish_files(PROCESS, _retimed(bundled.files, "P3D", "P1D"), actor=world.methodologist, note="3 days")
+    _draft(_retimed(bundled.files, "P2W", "PT12H"), newer)
+    world.methodologist.language = language
+    db.session.commit()
+    html = as_user(world.methodologist).get(f"/processes/{PROCESS}/compare?from={bundled.id}&to={newer.id}")
+    html_text = html.get_data(as_text=True)
+    timer = _attributes(html_text, "call_resolution_overdue")
+    label, words = expected["timer"]
+    assert timer["timer"].startswith(label) and timer["timer"].endswith(words), timer  # deadline_at → 3 days
+    assert "P3D" not in timer["timer"]
+    review = _attributes(html_text, "review_overdue_case")
+    assert review["lane"] == expected["lane"], review  # the roles by their labels, not their codes
+    # The draft against the newer version: both sides of the norm in words.
+    draft = as_user(world.methodologist).get(f"/processes/{PROCESS}/compare?from={newer.id}&to=draft")
+    review = _attributes(draft.get_data(as_text=True), "review_overdue_case")
+    assert expected["norm"] in review["properties"] and "PT12H" not in review["properties"], review
+    timer = _attributes(draft.get_data(as_text=True), "call_resolution_overdue")
+    assert "P2W" not in timer["timer"] and "P3D" not in timer["timer"], timer
 
 
 def _problems(html: str) -> list[str]:

@@ -12,11 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import World, csrf_token
+from tests.dmn_rules import add_rule
 from tests.engine.test_decisions import TABLE
 from tests.process_library import diagrams
 from tests.webapp.cases import register, the_task
 from webapp.cases.models import ProcessDraft, ProcessInstance, ProcessVersion
-from webapp.cases.service import (
+from webapp.cases.versions import (
     APPEAL_PROCESS,
     BUNDLED_LINEAGES,
     current_version,
@@ -230,11 +231,10 @@ def test_a_dmn_rule_change_changes_the_categorisation_of_new_appeals(world: Worl
     client = english(as_user(world.methodologist))
     start_draft(client)
     table = draft_file("appeal_categorisation.dmn")
-    rule = '<outputEntry id="rule_1_category"><text>"crime_prevention"</text></outputEntry>'
-    assert rule in table
-    saved = save_xml(
-        client, "appeal_categorisation.dmn", table.replace(rule, rule.replace("crime_prevention", "family_conflict"))
+    edited = add_rule(
+        table, "rule_fraud_family", words='{"firibgar*"} &amp; ?', category='"family_conflict"', weight="2"
     )
+    saved = save_xml(client, "appeal_categorisation.dmn", edited)
     assert saved.get_json()["valid"] is True  # type: ignore[attr-defined]
     assert post(client, f"{BASE}/publish", {"note": "Firibgarlik oilaviy nizo sifatida"}).status_code == 302  # type: ignore[attr-defined]
     after = register(world, text=text)

@@ -85,8 +85,10 @@ def test_every_problem_of_a_broken_diagram_is_russian(russian_methodologist: Api
     body = _validate(russian_methodologist, _broken_registration(app), f"?file={REGISTRATION}")
     _assert_russian(body["errors"] + body["warnings"])
     found = _by_code(body)
-    assert found["unsupported.element"]["element_id"] == "odd_gateway"
-    assert found["unsupported.element"]["message"] == "Не поддерживается: элемент complexGateway."
+    assert found["unsupported.complex_gateway"]["element_id"] == "odd_gateway"
+    assert found["unsupported.complex_gateway"]["message"] == (
+        "Не поддерживается: complexGateway (сложного шлюза нет; используйте включающий шлюз с условиями)."
+    )
     assert found["gateway.flow_without_condition"]["element_id"] in ("to_a", "to_b")
     assert found["gateway.flow_without_condition"]["params"] == {"gateway": "choose_way"}
     syntax = found["script.syntax_error"]
@@ -153,7 +155,9 @@ def test_a_spiffworkflow_refusal_we_do_not_know_keeps_its_text_in_a_russian_sent
 def test_the_english_interface_reads_the_msgids(world: World, bearer_api: Callable[[User], Api], app: Flask) -> None:
     body = _validate(bearer_api(world.methodologist), _broken_registration(app), f"?file={REGISTRATION}", "en")
     found = _by_code(body)
-    assert found["unsupported.element"]["message"] == "Not supported: the element complexGateway."
+    assert found["unsupported.complex_gateway"]["message"] == (
+        "Not supported: complexGateway (there is no complex gateway; use an inclusive gateway with conditions)."
+    )
     assert found["timer.invalid"]["message"] == (
         "The timer value P15X is not a valid ISO 8601 duration, date or cycle."
     )
@@ -162,7 +166,9 @@ def test_the_english_interface_reads_the_msgids(world: World, bearer_api: Callab
 
 def test_uzbek_is_the_default(world: World, bearer_api: Callable[[User], Api], app: Flask) -> None:
     body = _validate(bearer_api(world.methodologist), _broken_registration(app), f"?file={REGISTRATION}", "uz")
-    assert _by_code(body)["unsupported.element"]["message"] == "Qoʻllab-quvvatlanmaydi: complexGateway elementi."
+    assert _by_code(body)["unsupported.complex_gateway"]["message"] == (
+        "Qoʻllab-quvvatlanmaydi: complexGateway (murakkab shlyuz yoʻq; shartli inklyuziv shlyuzdan foydalaning)."
+    )
 
 
 # --- the catalogue -----------------------------------------------------------------------------

@@ -12,7 +12,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
-from tests.webapp.cases import appeal_by_number, appeal_count, complete, drive_to, event_kinds, pending_names, register
+from tests.webapp.cases import (
+    appeal_by_number,
+    appeal_count,
+    complete,
+    drive_to,
+    event_kinds,
+    is_access_code_notice,
+    pending_names,
+    register,
+)
 from webapp.casework.appeals.models import Appeal, AppealLink, AppealRating
 from webapp.casework.appeals.service import access_code_digest
 from webapp.extensions import db
@@ -50,7 +59,11 @@ def outbox() -> list[tuple[str, str]]:
     rows = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.document_id.is_(None)).order_by(OutboxMessage.id)
     )
-    return [(m.recipient, m.subject) for m in rows if not m.body.startswith("Murojaatingiz (№")]
+    return [
+        (m.recipient, m.subject)
+        for m in rows
+        if not m.body.startswith("Murojaatingiz (№") and not is_access_code_notice(m)
+    ]
 
 
 def test_low_rating_in_stage_five_reopens_the_case(
@@ -73,6 +86,7 @@ def test_low_rating_in_stage_five_reopens_the_case(
     assert tail == [
         ("rated", None),
         ("message_received", None),
+        ("status_changed", None),
         ("task_created", "take_measures"),
         ("assigned", "take_measures"),
         ("supervisor_notified", None),

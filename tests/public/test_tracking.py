@@ -1,7 +1,8 @@
 """Citizen tracking: the page and GET /api/v1/public/appeals/<number>?code=…
 
-Only status, stage, deadline and the reply letter are shown; a wrong code and an unknown number
-get the same 404; wrong codes are rate-limited per address and per number.
+The citizen sees what they wrote, the status and its public history, never their name, phone or
+address; a wrong code and an unknown number get the same 404; wrong codes are rate-limited per
+address and per number.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from webapp.extensions import db
 from webapp.platform.timeutil import local_today
 
 APPLICANT = {"applicant_name": "Rahimov Jasur", "applicant_phone": "+998 91 555 44 33", "address": "Navro'z ko'chasi 7"}
-PERSONAL = ("Rahimov", "555 44 33", "Navro", APPEAL_TEXT[:20])
+PERSONAL = ("Rahimov", "555 44 33", "Navro")
 API = "/api/v1/public/appeals"
 
 
@@ -44,7 +45,7 @@ def add_reply_letter(appeal: Appeal) -> None:
     db.session.commit()
 
 
-def test_the_right_code_shows_status_stage_and_deadline_only(client: FlaskClient, world: World) -> None:
+def test_the_right_code_shows_status_stage_deadline_and_text(client: FlaskClient, world: World) -> None:
     appeal, code = registered(world)
     response = lookup(client, appeal.number, code.lower())  # codes are read out loud: case does not matter
     assert response.status_code == 302
@@ -54,6 +55,7 @@ def test_the_right_code_shows_status_stage_and_deadline_only(client: FlaskClient
     assert 'id="status">Ro' in html  # "Ro'yxatga olindi"
     assert "1." in re.search(r'id="stage">([^<]*)<', html).group(1)  # type: ignore[union-attr]
     assert appeal.deadline.strftime("%Y") in html
+    assert "chiroqlar yonmayapti" in html
     for personal in PERSONAL:
         assert personal not in html
     assert code not in html
@@ -84,15 +86,16 @@ def test_api_gives_the_same_data_without_personal_fields(client: FlaskClient, wo
     response = client.get(f"{API}/{appeal.number}?code={code}")
     assert response.status_code == 200
     body = response.get_json()
-    assert body == {
+    assert {k: body[k] for k in ("number", "status", "stage", "deadline", "is_open", "reply_letter_url")} == {
         "number": appeal.number,
         "status": "registered",
         "stage": 1,
         "deadline": appeal.deadline.isoformat(),
-        "days_left": body["days_left"],
         "is_open": True,
         "reply_letter_url": None,
     }
+    assert body["text"] == APPEAL_TEXT
+    assert [event["type"] for event in body["history"]] == ["registered"]
     assert body["days_left"] == (appeal.deadline - local_today()).days
     text = response.get_data(as_text=True)
     for personal in PERSONAL:
@@ -137,7 +140,8 @@ def test_api_needs_no_token_and_is_in_the_openapi_document(client: FlaskClient, 
     assert spec["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/PublicAppealOut"
     }
-    assert set(document["components"]["schemas"]["PublicAppealOut"]["properties"]) == {
+    properties = set(document["components"]["schemas"]["PublicAppealOut"]["properties"])
+    assert {
         "number",
         "status",
         "stage",
@@ -145,7 +149,9 @@ def test_api_needs_no_token_and_is_in_the_openapi_document(client: FlaskClient, 
         "days_left",
         "is_open",
         "reply_letter_url",
-    }
+        "history",
+    } <= properties
+    assert not properties & {"applicant_name", "applicant_phone", "address", "applicant_email"}
     registered_schema = document["paths"]["/api/v1/appeals"]["post"]["responses"]["201"]["content"]
     assert registered_schema["application/json"]["schema"]["$ref"].endswith("/RegisteredAppealOut")
 

@@ -15,11 +15,15 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import delete
 
 from tests.conftest import World
 from tests.webapp.cases import complete, drive_to, register
-from tests.webapp.conftest import as_user, fresh_g_per_request  # noqa: F401 - shared web fixtures
+from tests.webapp.conftest import as_user, bearer_api, fresh_g_per_request  # noqa: F401 - shared web fixtures
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.replies.preparation import prepare_documents
+from webapp.extensions import db
+from webapp.platform.notifications.models import OutboxMessage
 
 RUSSIAN_TEXT = "Во дворе по ночам шумят подростки, прошу принять меры. Жильцы не могут спать."
 UZBEK_REPLY = (
@@ -39,6 +43,7 @@ def finish_case(world: World, appeal: Appeal, reply_text: str) -> Appeal:
     """Drive the case to record_result with this reply text and complete it (the hook runs)."""
     drive_to(world, appeal, "record_result", {"prepare_reply": {"reply_text": reply_text}})
     complete(world, appeal, "record_result")
+    prepare_documents()  # the background job that renders the letter after the completion committed
     return appeal
 
 
@@ -46,6 +51,9 @@ def finish_case(world: World, appeal: Appeal, reply_text: str) -> Appeal:
 def answered(world: World) -> Appeal:
     """An ariza in M1 with e-mail and phone, answered with an Uzbek Latin reply letter."""
     appeal = register(world, applicant_email="vali@example.uz", applicant_phone="+998901234567", address="Navroʻz 5")
+    # The access-code notices of the registration are tested in tests/public/test_access_code.py.
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.appeal_id == appeal.id))
+    db.session.commit()
     return finish_case(world, appeal, UZBEK_REPLY)
 
 

@@ -56,7 +56,7 @@ def test_email_arrives_with_subject_body_and_the_pdf(answered: Appeal, smtp_serv
     sent = messages(answered)
     assert {channel: (m.status, m.attempts, m.last_error) for channel, m in sent.items()} == {
         "email": ("sent", 1, ""),
-        "sms": ("sent", 1, ""),
+        "sms": ("stored", 1, ""),
     }
     assert sent["email"].sent_at is not None
 
@@ -106,7 +106,10 @@ def test_refused_connection_retries_with_backoff_then_fails(world: World, smtp_d
     assert send_due_messages(now=now + dt.timedelta(days=30)).attempted == 0
 
 
-def test_sms_log_gateway_writes_the_line(world: World, caplog: pytest.LogCaptureFixture) -> None:
+def test_sms_log_gateway_writes_the_line(
+    app: Flask, world: World, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "SMS_GATEWAY", "log")
     message = queue_message(None, "sms", "+998901234567", "Murojaatingiz koʻrib chiqildi")
     assert message is not None
     db.session.commit()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import World
 from tests.replies.conftest import RUSSIAN_REPLY, RUSSIAN_TEXT, UZBEK_REPLY, finish_case
-from tests.webapp.cases import drive_to, register
+from tests.webapp.cases import drive_to, is_access_code_notice, register
 from webapp.casework.appeals.models import Appeal, Document
 from webapp.casework.replies.service import store_reply_letter
 from webapp.extensions import db
@@ -21,11 +21,9 @@ def documents(appeal: Appeal) -> list[Document]:
 
 
 def outbox(appeal: Appeal) -> list[OutboxMessage]:
-    return list(
-        db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.appeal_id == appeal.id).order_by(OutboxMessage.channel)
-        )
-    )
+    """The appeal's notices besides the registration's access code."""
+    query = select(OutboxMessage).where(OutboxMessage.appeal_id == appeal.id).order_by(OutboxMessage.channel)
+    return [m for m in db.session.scalars(query) if not is_access_code_notice(m)]
 
 
 def test_record_result_stores_one_letter_and_queues_email_and_sms(world: World, answered: Appeal) -> None:

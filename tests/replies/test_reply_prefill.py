@@ -10,6 +10,7 @@ from tests.conftest import World
 from tests.replies.conftest import RUSSIAN_TEXT
 from tests.webapp.cases import complete, controls, drive_to, register
 from webapp.platform.auth.models import User
+from webapp.platform.timeutil import local_today
 
 AsUser = Callable[[User], FlaskClient]
 
@@ -27,7 +28,8 @@ def test_reply_text_is_prefilled_in_uzbek_with_the_case_data(world: World, as_us
     assert f"Murojaatingiz (№ {appeal.number}, {appeal.registered_on:%d.%m.%Y}) boʻyicha" in text
     assert "Fuqaro Aliyev Valiga\nNavroʻz koʻchasi 5" in text
     assert "Chilonzor tumani Ichki ishlar boʻlimi" in text
-    assert "profilaktik suhbat oʻtkazildi (14.01.2026). Mas'ullar bilan profilaktik suhbat o'tkazildi." in text
+    done = local_today().strftime("%d.%m.%Y")  # the measures are dated the day they were recorded
+    assert f"profilaktik suhbat oʻtkazildi ({done}). Mas'ullar bilan profilaktik suhbat o'tkazildi." in text
     assert "muammo hal qilindi" in text
     assert "Inspector1" in text  # the inspector opening the task signs it
 

@@ -15,7 +15,7 @@ from tests.conftest import World
 from webapp.analytics.reports import service
 from webapp.analytics.reports.models import MonthlyReport
 from webapp.analytics.reports.pdf import report_pdf
-from webapp.cases.service import bundled_files, publish_files
+from webapp.cases.versions import bundled_files, publish_files
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.service import NewAppeal, register_appeal
 from webapp.extensions import db
@@ -101,6 +101,10 @@ def test_the_report_compares_the_month_and_recommends_by_the_rules(world: World,
         "satisfaction": 5.0,
         "category_growth": 140.0,
         "received": 12,
+        # the cooperation figures (webapp/cooperation/referrals/figures.py): no referral this month
+        "referrals_sent": 0,
+        "referrals_on_time_rate": 100.0,
+        "referrals_overdue": 0,
     }
     keys = [item["key"] for item in content["recommendations"]]
     assert keys == ["many_overdue", "repeated_hot_spots", "category_growth"]  # most important first

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -15,6 +13,7 @@ from webapp.casework.appeals.models import Appeal, AppealNumberCounter, AppealRa
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import District, Mahalla, Region
+from webapp.platform.timeutil import local_today
 
 ALL_STATUSES = {"registered", "under_review", "forwarded", "resolved", "answered", "rejected"}
 
@@ -87,7 +86,7 @@ def test_a_generated_open_case_completes_through_the_engine(app_context: None) -
     state = db.session.scalar(select(ProcessInstance.state).where(ProcessInstance.appeal_id == appeal.id))
     assert number in state and task.id in state  # its own number and task ids, not the template's
 
-    complete_task(task, inspector, demo_answer(task.name, appeal, {}, dt.date.today()))
+    complete_task(task, inspector, demo_answer(task.name, appeal, {}, local_today()))
 
     db.session.expire_all()
     after = db.session.get(Appeal, appeal.id)

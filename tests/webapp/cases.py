@@ -19,11 +19,18 @@ from webapp.cases.service import complete_task
 from webapp.cases.tasks.service import tasks_of_appeal
 from webapp.cases.timer_data import overdue_at
 from webapp.cases.timer_service import fire_due_timers
+from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.service import NewAppeal, register_appeal
+from webapp.casework.related.service import link_appeal
+from webapp.cooperation.referrals.norms import referral_dues
+from webapp.cooperation.referrals.service import REVIEW_TASK as REFERRAL_ESCALATION
 from webapp.extensions import db
 from webapp.platform.auth.models import User
+from webapp.platform.notifications.models import OutboxMessage
+from webapp.platform.timeutil import local_today
 
+RELATED_NOTICE_TASK = "consider_related_appeal"  # the lifecycle's non-interrupting event sub-process
 UNKNOWN_TASK_ID = "3f1c2a9e-7b4d-4e8f-9a61-0c5d2e7b8f10"  # a well-formed id no task has
 APPEAL_TEXT = "Ko'chadagi chiroqlar yonmayapti, kechqurun xavfli bo'lib qoldi."
 
@@ -39,6 +46,8 @@ ANSWERS: dict[str, dict[str, Any]] = {
     },
     "write_conclusion": {"conclusion_text": "Anonim murojaat: ism va manzil ko'rsatilmagan."},
     "approve_conclusion": {"conclusion_approved": True, "supervisor_comment": ""},
+    "write_repeated_conclusion": {"repeated_conclusion": "Avval javob berilgan masala, yangi dalillar keltirilmagan."},
+    "approve_repeated_conclusion": {"repeated_approved": True, "repeated_supervisor_comment": ""},
     "forward_appeal": {
         "competent_body": "Tuman hokimligi",
         "forward_date": "2026-01-12",
@@ -59,6 +68,15 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "referral_number": "12/345",
     },
     "refer_social_services": {"social_service": "social_protection", "social_referral_note": ""},
+    "acknowledge_referral": {"referral_responsible": "Navbatchi A. Karimov"},
+    "report_referral_outcome": {
+        "referral_outcome": "Oila bilan profilaktik suhbat o'tkazildi.",
+        "referral_outcome_date": "",
+    },
+    "review_overdue_referral": {
+        "referral_escalation_decision": "contact_partner_head",
+        "referral_escalation_comment": "",
+    },
     "evaluate_proposal": {"proposal_accepted": True, "implementation_plan": "Taklif keyingi oyda amalga oshiriladi."},
     "take_measures": {
         "measures": "prevention_talk",
@@ -80,31 +98,60 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "recommendation": "",
     },
     "review_overdue_case": {"overdue_decision": "instruct", "overdue_instruction": "Javobni ertagacha tayyorlang."},
+    "consider_related_appeal": {"related_appeal_note": "Yangi murojaat ishda hisobga olindi."},
 }
 
-SUPERVISOR_TASKS = frozenset({"approve_conclusion", "approve_reply", "evaluate_effectiveness", "review_overdue_case"})
+SUPERVISOR_TASKS = frozenset(
+    {
+        "approve_conclusion",
+        "approve_repeated_conclusion",
+        "approve_reply",
+        "evaluate_effectiveness",
+        "review_overdue_case",
+        "review_overdue_referral",
+    }
+)
 
 # Answers that steer a case onto the branch that holds the target task.
 ROUTES: dict[str, dict[str, dict[str, Any]]] = {
     "write_conclusion": {"check_registration": {"anonymous": True}},
     "approve_conclusion": {"check_registration": {"anonymous": True}},
+    "write_repeated_conclusion": {"analyse_appeal": {"leave_as_repeated": True}},
+    "approve_repeated_conclusion": {"analyse_appeal": {"leave_as_repeated": True}},
     "forward_appeal": {"check_registration": {"within_competence": False}},
     "refer_law_enforcement": {"analyse_appeal": {"crime_related": True}},
     "refer_social_services": {"analyse_appeal": {"social_need": True}},
+    "acknowledge_referral": {"analyse_appeal": {"crime_related": True}},
+    "report_referral_outcome": {"analyse_appeal": {"crime_related": True}},
+    "review_overdue_referral": {"analyse_appeal": {"crime_related": True}},
     "evaluate_proposal": {"check_registration": {"kind": "taklif"}},
     "approve_reply": {"check_registration": {"kind": "shikoyat"}},
 }
 
 
+# Dates of things done (a referral, the measures, the reply): the day the task is completed, which
+# is what the diagrams' date ranges (received_on … today) accept.
+DONE_DATES = frozenset({"forward_date", "referral_date", "measures_date", "reply_date", "referral_outcome_date"})
+
+
 def answers(task_name: str, **overrides: Any) -> dict[str, Any]:
-    return {**copy.deepcopy(ANSWERS[task_name]), **overrides}
+    values = copy.deepcopy(ANSWERS[task_name])
+    for name in DONE_DATES & set(values):
+        values[name] = local_today().isoformat()  # the engine's today (frozen clocks included)
+    return {**values, **overrides}
+
+
+APPROVAL_FIELDS = frozenset({"conclusion_approved", "reply_approved", "plan_approved"})
 
 
 def browser_form(values: Mapping[str, Any]) -> dict[str, str]:
-    """Values as a browser posts them: checked boxes as 'y', unchecked ones left out."""
+    """Values as a browser posts them: checked boxes as 'y', unchecked ones left out; an approval
+    as the button pressed (``decision``: approve / return)."""
     posted: dict[str, str] = {}
     for name, value in values.items():
-        if value is True:
+        if name in APPROVAL_FIELDS:
+            posted["decision"] = "approve" if value else "return"
+        elif value is True:
             posted[name] = "y"
         elif value is False or value is None:
             continue
@@ -134,7 +181,8 @@ def register(
 
 
 def worker_for(world: World, pending: PendingTask) -> User:
-    """The user of the task's lane who serves the task's territory."""
+    """The user of the task's lane who serves the task's territory (a partner's task: the service
+    does not check roles, the routes do; the mahalla's inspector stands in)."""
     if pending.role == "supervisor":
         return world.supervisor if pending.district_id == world.district.id else world.foreign_supervisor
     by_mahalla = {
@@ -175,7 +223,11 @@ def drive_to(
 
     The branch is chosen by ROUTES; ``overrides`` (task name → field values) add to it.
     """
+    if target == RELATED_NOTICE_TASK:
+        # A later appeal with the same text, linked to this one: its running case is told.
+        link_appeal(world.inspector, register(world, text=appeal.text, actor=world.inspector), appeal.id)
     steer: dict[str, dict[str, Any]] = {name: dict(values) for name, values in ROUTES.get(target, {}).items()}
+
     for name, values in (overrides or {}).items():
         steer.setdefault(name, {}).update(values)
     for _step in range(20):
@@ -184,6 +236,11 @@ def drive_to(
             if pending.name == target:
                 return pending
         assert waiting, f"{appeal.number} finished without reaching {target}"
+        if target == REFERRAL_ESCALATION and waiting[0].name == "acknowledge_referral":
+            # The partner never answers: the referral's escalation timer fires.
+            dues = referral_dues(local_today(), current_calendar())
+            fire_due_timers(now=overdue_at(dues.escalate) + dt.timedelta(hours=1))
+            continue
         if target == ESCALATION_TASK and waiting[0].name == "analyse_appeal":
             # Nobody touches the case: its deadline passes and the timer job escalates it.
             fire_due_timers(now=overdue_at(appeal.deadline) + dt.timedelta(hours=1))
@@ -374,3 +431,9 @@ def path_of(location: str | None) -> str:
         if location.startswith(prefix):
             return location[len(prefix) :] or "/"
     return location
+
+
+def is_access_code_notice(message: OutboxMessage) -> bool:
+    """The registration's access-code SMS/e-mail (tested in tests/public/test_access_code.py), which
+    tests of other notices leave out."""
+    return message.subject.endswith(("access code", "kuzatish kodi", "код доступа"))

@@ -56,11 +56,11 @@ def test_anonymous_visitor_is_sent_to_login(client: FlaskClient, cases: Cases, p
     assert parse_qs(target.query)["next"] == [url]
 
 
-def test_anonymous_home_is_sent_to_login(client: FlaskClient, world: World) -> None:
+def test_anonymous_home_is_the_public_front_door(client: FlaskClient, world: World) -> None:
     response = client.get("/")
 
-    assert response.status_code == 302
-    assert urlsplit(path_of(response.location)).path == "/login"
+    assert response.status_code == 200
+    assert 'href="/login"' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("page", "status"), [(p, 403) for p in PAGES])

@@ -49,6 +49,8 @@ APPEAL_KEYS = {
     "stage",
     "kind",
     "category",
+    "category_confidence",
+    "category_review",
     "urgency",
     "mahalla",
     "received_at",
@@ -178,6 +180,9 @@ def test_register_appeal(api: Callable[[User], Api], world: World) -> None:
     assert body["deadline"] == (registered_on + dt.timedelta(days=15)).isoformat()
     assert body["days_left"] == (registered_on - local_today()).days + 15
     assert response.headers["Location"] == f"/api/v1/appeals/{body['number']}"
+    # The suggestion of the trained model through the DMN: one of the seven codes, with its confidence.
+    assert body["category"] == "public_safety" and body["urgency"] in ("normal", "urgent")
+    assert 0.5 <= body["category_confidence"] <= 1 and body["category_review"] == ""
 
     appeal = appeal_by_number(body["number"])
     assert (appeal.channel, appeal.applicant_name, appeal.applicant_phone, appeal.address) == (
@@ -189,6 +194,8 @@ def test_register_appeal(api: Callable[[User], Api], world: World) -> None:
     assert appeal.registered_by_id == world.inspector.id
     assert appeal.access_code_hash == access_code_digest(appeal.number, body["access_code"])
     assert pending_names(appeal) == ["check_registration"]
+    assert (appeal.suggested_category, appeal.suggested_confidence) == ("public_safety", body["category_confidence"])
+    assert appeal.categoriser_version == 0  # the bundled model: no version published yet
 
 
 def test_register_anonymous_appeal_without_a_name(api: Callable[[User], Api], world: World) -> None:
@@ -620,7 +627,7 @@ def test_openapi_document(app: Flask, client: FlaskClient, world: World) -> None
             expected.setdefault(path, set()).update(m.lower() for m in (rule.methods or set()) - {"HEAD", "OPTIONS"})
     known = {
         "/api/v1/openapi.json": {"get"},
-        "/api/v1/appeals": {"post"},
+        "/api/v1/appeals": {"get", "post"},
         "/api/v1/appeals/{number}": {"get"},
         "/api/v1/tasks": {"get"},
         "/api/v1/tasks/{task_id}/complete": {"post"},
@@ -662,7 +669,7 @@ def test_openapi_document(app: Flask, client: FlaskClient, world: World) -> None
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "status"), [("GET", "/nothing-here", 404), ("GET", "/appeals", 405), ("DELETE", "/tasks", 405)]
+    ("method", "path", "status"), [("GET", "/nothing-here", 404), ("PUT", "/appeals", 405), ("DELETE", "/tasks", 405)]
 )
 def test_api_errors_are_json(api: Callable[[User], Api], world: World, method: str, path: str, status: int) -> None:
     error_of(api(world.inspector)(method, path), status)
@@ -673,3 +680,16 @@ def test_openapi_document_needs_no_token_even_with_a_bad_one(client: FlaskClient
 
     assert response.status_code == 200
     assert response.get_json()["openapi"] == "3.1.0"
+
+
+def test_task_list_of_one_appeal(api: Callable[[User], Api], world: World) -> None:
+    first, second = register(world), register(world)
+    [pending] = pending_tasks(second)
+    call = api(world.inspector)
+
+    body = call("GET", f"/tasks?appeal={second.number}").get_json()
+
+    assert [t["id"] for t in body["tasks"]] == [pending.id]
+    assert len(call("GET", "/tasks").get_json()["tasks"]) == 2
+    assert call("GET", f"/tasks?appeal={first.number}x").get_json()["tasks"] == []
+    assert api(world.foreign_inspector)("GET", f"/tasks?appeal={second.number}").get_json()["tasks"] == []

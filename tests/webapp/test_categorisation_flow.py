@@ -23,7 +23,7 @@ from tests.webapp.cases import (
     worker_for,
 )
 from webapp.cases.models import CaseEvent
-from webapp.cases.service import APPEAL_PROCESS, publish_files, read_process_directory
+from webapp.cases.versions import APPEAL_PROCESS, publish_files, read_process_directory
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
@@ -156,12 +156,12 @@ def test_confirming_the_suggestion_records_nothing(as_user: AsUser, world: World
 
 def test_publishing_a_version_with_a_hostile_decision_table_is_refused(world: World) -> None:
     files = read_process_directory(PROCESSES_DIR)
-    marker = '<outputEntry id="rule_1_weight"><text>3</text>'
+    marker = '<outputEntry id="rule_model_out_weight"><text>1</text>'
     assert marker in files["appeal_categorisation.dmn"]
     files["appeal_categorisation.dmn"] = files["appeal_categorisation.dmn"].replace(
-        marker, "<outputEntry id=\"rule_1_weight\"><text>__import__('os').getpid()</text>"
+        marker, "<outputEntry id=\"rule_model_out_weight\"><text>__import__('os').getpid()</text>"
     )
 
     with pytest.raises(DiagramError) as caught:
         publish_files(APPEAL_PROCESS, files)
-    assert [p.element_id for p in caught.value.problems] == ["rule_1_weight"]
+    assert [p.element_id for p in caught.value.problems] == ["rule_model_out_weight"]

@@ -14,7 +14,7 @@ from engine import content_hash
 from tests.conftest import World
 from tests.webapp.cases import register
 from webapp.cases.models import ProcessInstance, ProcessVersion
-from webapp.cases.service import APPEAL_PROCESS, read_process_directory
+from webapp.cases.versions import APPEAL_PROCESS, read_process_directory
 from webapp.extensions import db
 from webapp.platform.auth.models import ApiToken
 
@@ -74,7 +74,7 @@ def test_publish_processes_publishes_once(app: Flask, world: World) -> None:
     db.session.expire_all()
     version = appeal_versions().one()
     assert (version.process_id, version.content_hash, version.note) == (APPEAL_PROCESS, digest, "first")
-    assert f"{APPEAL_PROCESS}: version {version.id} ({digest[:12]})" in first.output.splitlines()
+    assert f"{APPEAL_PROCESS}: v{version.number} (id {version.id}, {digest[:12]})" in first.output.splitlines()
 
     second = runner.invoke(args=["publish-processes", "--note", "second"])
 

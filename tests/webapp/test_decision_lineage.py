@@ -10,7 +10,7 @@ from flask import Flask
 
 from engine import DiagramError
 from tests.engine.test_decisions import TABLE
-from webapp.cases.service import (
+from webapp.cases.versions import (
     BUNDLED_LINEAGES,
     bundled_files,
     current_version,

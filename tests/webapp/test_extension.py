@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine.clock import frozen_at
 from tests.conftest import World, csrf_token
 from tests.webapp.cases import (
     APPEAL_TEXT,
@@ -20,6 +21,7 @@ from tests.webapp.cases import (
     drive_to,
     event_kinds,
     invalid_fields,
+    is_access_code_notice,
     parse,
     pending_tasks,
     the_task,
@@ -36,7 +38,7 @@ from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.auth.service import issue_token
 from webapp.platform.notifications.models import OutboxMessage
-from webapp.platform.timeutil import TASHKENT
+from webapp.platform.timeutil import TASHKENT, local_today
 
 AsUser = Callable[[User], FlaskClient]
 D = dt.date.fromisoformat
@@ -59,9 +61,9 @@ def registered(
 
 
 def outbox(appeal: Appeal) -> list[OutboxMessage]:
-    return list(
-        db.session.scalars(select(OutboxMessage).where(OutboxMessage.appeal_id == appeal.id).order_by(OutboxMessage.id))
-    )
+    """The appeal's notices besides the registration's access code."""
+    query = select(OutboxMessage).where(OutboxMessage.appeal_id == appeal.id).order_by(OutboxMessage.id)
+    return [m for m in db.session.scalars(query) if not is_access_code_notice(m)]
 
 
 def events_of(appeal: Appeal, kind: str) -> list[CaseEvent]:
@@ -97,11 +99,13 @@ def closed(world: World) -> Appeal:
 def test_registration_after_hours_counts_from_the_next_working_day(
     world: World, received: dt.datetime, registered_on: str, deadline: str
 ) -> None:
-    appeal = registered(world, received_at=received)
+    with frozen_at(received):  # registered when received: its first task runs from then
+        appeal = registered(world, received_at=received)
 
     assert (appeal.registered_on, appeal.deadline) == (D(registered_on), D(deadline))
     assert appeal.number.startswith("2026-")
-    assert [t.due_date for t in pending_tasks(appeal)] == [D(deadline)]
+    # the first task: its norm (P1D) from the registration day, within the deadline
+    assert [t.due_date for t in pending_tasks(appeal)] == [D(registered_on) + dt.timedelta(days=1)]
 
 
 def test_registration_at_new_year_evening_belongs_to_the_next_year(world: World) -> None:
@@ -224,9 +228,11 @@ def test_the_runtime_keeps_the_extended_deadline(world: World) -> None:
     appeal = appeal_by_number(appeal.number)
     assert appeal.deadline == D("2026-02-20")
     # Registered in January, so even the extended deadline has passed: the case is escalated at once.
+    # Tasks created after the deadline are due by their creation plus their norm, not overdue at birth.
+    today = local_today()
     assert sorted((t.name, t.due_date) for t in pending_tasks(appeal)) == [
-        ("analyse_appeal", D("2026-02-20")),
-        ("review_overdue_case", D("2026-02-20")),
+        ("analyse_appeal", today + dt.timedelta(days=3)),
+        ("review_overdue_case", today + dt.timedelta(days=1)),
     ]
 
 
@@ -257,8 +263,9 @@ def test_a_task_completed_on_a_stale_read_after_an_extension_is_a_conflict(world
 
 
 def test_forwarding_is_due_in_five_days_and_the_applicant_is_told(as_user: AsUser, world: World) -> None:
-    appeal = registered(world)
-    pending = drive_to(world, appeal, "forward_appeal")
+    with frozen_at(WEDNESDAY_MORNING):  # worked on when registered, not eleven months later
+        appeal = registered(world)
+        pending = drive_to(world, appeal, "forward_appeal")
     assert pending.due_date == D("2026-01-19")
 
     complete_task(pending, worker_for(world, pending), answers("forward_appeal", competent_body="Tuman hokimligi"))
@@ -365,7 +372,7 @@ def test_supervisor_extends_on_the_case_page(as_user: AsUser, world: World) -> N
     assert _extension_form(page) is None
     assert len(outbox(appeal)) == 2
     timeline = [e.text for e in elements if e.tag == "li" and "timeline-deadline_extended" in e.classes]
-    assert len(timeline) == 1 and "2026-01-29 → 2026-02-20" in timeline[0] and REASON in timeline[0]
+    assert len(timeline) == 1 and "29.01.2026 → 20.02.2026" in timeline[0] and REASON in timeline[0]
 
 
 @pytest.mark.parametrize(

@@ -50,8 +50,19 @@ Locations = dict[str, list[str]]
 
 
 def _key(message: Message) -> str:
-    """The msgid (singular form for plural entries)."""
-    return message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+    """The msgid (singular form for plural entries), after its context if it has one."""
+    msgid = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+    return _keyed(msgid, message.context)
+
+
+def _keyed(msgid: str, context: str | None) -> str:
+    """gettext's own spelling of a message with a context: context, EOT, msgid."""
+    return msgid if context is None else f"{context}\x04{msgid}"
+
+
+def _get(catalog: Catalog, key: str) -> Message | None:
+    context, _, msgid = key.rpartition("\x04")
+    return catalog.get(msgid, context=context or None)
 
 
 def _translated(message: Message) -> bool:
@@ -103,11 +114,11 @@ def extracted() -> Locations:
         method_map, options_map = parse_mapping_cfg(fh, "babel.cfg")
     keywords = {**DEFAULT_KEYWORDS, **parse_keywords(_makefile_keywords())}
     found: Locations = {}
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
+    for filename, _lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords, directory_filter=_skip_dirs
     ):
         msgid = message[0] if isinstance(message, (list, tuple)) else message
-        found.setdefault(msgid, []).append(filename.replace(os.sep, "/"))
+        found.setdefault(_keyed(msgid, context), []).append(filename.replace(os.sep, "/"))
     return found
 
 
@@ -167,7 +178,7 @@ def test_every_msgid_is_translated(extracted: Locations, catalogs: dict[str, Cat
     for msgid, locations in extracted.items():
         if locale == "uz" and _is_diagram_only(locations):
             continue  # diagram texts are written in Uzbek: the msgid is the Uzbek text
-        message = catalog.get(msgid)
+        message = _get(catalog, msgid)
         if message is None:
             missing.add(msgid)
         elif not _translated(message) or message.fuzzy:
@@ -181,7 +192,7 @@ def test_diagram_texts_have_english_translations(extracted: Locations, catalogs:
     untranslated = {
         msgid
         for msgid, locations in extracted.items()
-        if _is_diagram_only(locations) and not ((m := catalog.get(msgid)) is not None and _translated(m))
+        if _is_diagram_only(locations) and not ((m := _get(catalog, msgid)) is not None and _translated(m))
     }
     assert not untranslated, (
         f"{len(untranslated)} Uzbek diagram text(s) without an English translation in en/messages.po:"

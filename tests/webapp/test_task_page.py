@@ -32,7 +32,7 @@ from tests.webapp.cases import (
     worker_for,
 )
 from webapp.cases.models import CaseEvent, PendingTask
-from webapp.cases.service import current_version, library_for
+from webapp.cases.versions import current_version, library_for
 from webapp.casework.appeals.deadlines import add_term
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
@@ -57,7 +57,7 @@ FORMS: dict[str, tuple[dict[str, str], set[str]]] = {
         {"kind", "category", "urgency"},
     ),
     "write_conclusion": ({"conclusion_text": "textarea"}, {"conclusion_text"}),
-    "approve_conclusion": ({"conclusion_approved": "checkbox", "supervisor_comment": "textarea"}, set()),
+    "approve_conclusion": ({"conclusion_approved": "decision", "supervisor_comment": "textarea"}, set()),
     "forward_appeal": (
         {
             "competent_body": "text",
@@ -74,9 +74,16 @@ FORMS: dict[str, tuple[dict[str, str], set[str]]] = {
             "crime_related": "checkbox",
             "social_need": "checkbox",
             "extra_study_needed": "checkbox",
+            "leave_as_repeated": "checkbox",
+            "earlier_appeal": "text",
             "related_appeals": "textarea",
         },
         {"causes", "severity"},
+    ),
+    "write_repeated_conclusion": ({"repeated_conclusion": "textarea"}, {"repeated_conclusion"}),
+    "approve_repeated_conclusion": (
+        {"repeated_approved": "decision", "repeated_supervisor_comment": "textarea"},
+        set(),
     ),
     "refer_law_enforcement": (
         {"law_enforcement_body": "text", "referral_date": "date", "referral_number": "text"},
@@ -98,7 +105,7 @@ FORMS: dict[str, tuple[dict[str, str], set[str]]] = {
         {"measures", "measures_description", "measures_date"},
     ),
     "prepare_reply": ({"reply_text": "textarea", "reply_channel": "select"}, {"reply_text", "reply_channel"}),
-    "approve_reply": ({"reply_approved": "checkbox", "reply_comment": "textarea"}, set()),
+    "approve_reply": ({"reply_approved": "decision", "reply_comment": "textarea"}, set()),
     "record_result": ({"result": "select", "reply_date": "date", "result_note": "textarea"}, {"result", "reply_date"}),
     "evaluate_effectiveness": (
         {
@@ -110,6 +117,24 @@ FORMS: dict[str, tuple[dict[str, str], set[str]]] = {
         {"effectiveness_score"},
     ),
     "review_overdue_case": ({"overdue_decision": "select", "overdue_instruction": "textarea"}, {"overdue_decision"}),
+    "consider_related_appeal": ({"related_appeal_note": "textarea"}, set()),
+    "acknowledge_referral": (
+        {"referral_summary": "textarea", "referral_responsible": "text"},
+        {"referral_responsible"},
+    ),
+    "report_referral_outcome": (
+        {
+            "referral_summary": "textarea",
+            "referral_outcome": "textarea",
+            "referral_outcome_date": "date",
+            "not_our_competence": "checkbox",
+        },
+        {"referral_outcome", "referral_outcome_date"},
+    ),
+    "review_overdue_referral": (
+        {"referral_escalation_decision": "select", "referral_escalation_comment": "textarea"},
+        {"referral_escalation_decision"},
+    ),
 }
 
 ENUM_OPTIONS = {
@@ -167,6 +192,10 @@ def test_task_page_renders_every_field_with_the_right_control(as_user: AsUser, w
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     fields = controls(html)
+    decisions = [name for name, kind in expected.items() if kind == "decision"]  # explicit buttons, no switch
+    expected = {name: kind for name, kind in expected.items() if kind != "decision"}
+    if decisions:
+        assert 'name="decision" value="approve"' in html and 'name="decision" value="return"' in html
     assert list(fields) == list(expected)  # every field, in diagram order, nothing else
     assert {name: control_kind(element) for name, element in fields.items()} == expected
     assert required_marked(html) == required
@@ -283,6 +312,7 @@ def test_valid_submission_completes_the_task_and_creates_the_next(as_user: AsUse
     assert pending_names(appeal) == ["analyse_appeal"]
     assert event_kinds(appeal)[events_before:] == [
         ("task_completed", "check_registration"),
+        ("status_changed", None),
         ("task_created", "analyse_appeal"),
         ("assigned", "analyse_appeal"),
         ("categorisation_overridden", None),  # the text suggests utilities
@@ -338,7 +368,7 @@ def test_supervisor_approving_a_conclusion_leaves_the_appeal_unconsidered(as_use
     client = as_user(world.supervisor)
     page = client.get(f"/tasks/{pending.id}").get_data(as_text=True)
 
-    response = client.post(f"/tasks/{pending.id}", data={"csrf_token": csrf_token(page), "conclusion_approved": "y"})
+    response = client.post(f"/tasks/{pending.id}", data={"csrf_token": csrf_token(page), "decision": "approve"})
 
     assert response.status_code == 302
     appeal = appeal_by_number(appeal.number)
@@ -398,6 +428,10 @@ def test_case_page_shows_the_timeline_in_order(as_user: AsUser, world: World) ->
         "task_completed",  # analyse_appeal
         "task_created",
         "task_completed",  # refer_law_enforcement
+        "task_created",
+        "task_completed",  # acknowledge_referral (the police)
+        "task_created",
+        "task_completed",  # report_referral_outcome (the police)
         "task_created",  # take_measures
     ]
     titled = [
@@ -412,13 +446,16 @@ def test_case_page_shows_the_timeline_in_order(as_user: AsUser, world: World) ->
         *["check_registration"] * 3,
         *["analyse_appeal"] * 3,
         *["refer_law_enforcement"] * 3,
+        *["acknowledge_referral"] * 2,  # a partner's task is nobody's by name: created, completed
+        *["report_referral_outcome"] * 2,
         *["take_measures"] * 2,
     ]
     completed = [item for item in items if "timeline-task_completed" in item.classes]
     shown_values = [[d.text.strip() for d in item.inner if d.tag == "dd"] for item in completed]
     # one row per non-empty field; values of free fields are shown as entered
-    assert [len(values) for values in shown_values] == [5, 5, 3]
-    assert shown_values[2] == ["Tuman IIB", "2026-01-13", "12/345"]
+    # the partner's answers too: the acknowledgement, and the outcome with its date ("not our competence" No)
+    assert [len(values) for values in shown_values] == [5, 6, 3, 1, 3]  # analysis: "repeated" No is shown too
+    assert shown_values[2] == ["Tuman IIB", local_today().strftime("%d.%m.%Y"), "12/345"]  # one date format
     assert "Ko'cha chiroqlari uch oydan beri ishlamaydi." in shown_values[1]
     waiting = [e.get("href") for e in parse(html) if e.tag == "a" and str(e.get("href") or "").startswith("/tasks/")]
     assert waiting == [f"/tasks/{drive_to(world, appeal, 'take_measures').id}"]

@@ -118,3 +118,42 @@ def claim_task(task_id: str) -> Any:
 )
 def unclaim_task(task_id: str) -> Any:
     return _on_own_task(task_id, service.unclaim)
+
+
+class TakeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@blueprint.route("/tasks/<task_id>/take", methods=["POST"])
+@operation(
+    summary="A supervisor takes an inspector task of their territory themself, with a reason",
+    tag="tasks",
+    request=TakeIn,
+    responses={
+        200: ("Yours now", AssignmentOut),
+        403: ("The caller is not a supervisor", ErrorOut),
+        404: NOT_FOUND,
+        422: ("No reason", ErrorOut),
+    },
+)
+def take_task(task_id: str) -> Any:
+    user = g.api_user
+    if not user.has_role(Role.SUPERVISOR.value):
+        return error(403, _("Only a supervisor of this territory may reassign tasks."))
+    task = service.supervised_task(user, task_id)
+    if task is None:
+        return error(404, _("Not found, or you do not have access to it."))
+    body = _json_body()
+    if not isinstance(body, dict):
+        return body
+    try:
+        data = TakeIn.model_validate(body)
+    except ValidationError as exc:
+        return error(422, _("Some fields are not valid."), _pydantic_errors(exc))
+    try:
+        service.take(user, task, data.reason)
+    except service.AssignmentRefused as refused:
+        return _refused(refused)
+    return _result(task)

@@ -6,12 +6,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from webapp.cases.models import PendingTask
+from webapp.cases.models import CaseEvent, PendingTask
 from webapp.cases.service import task_form
+from webapp.cases.subjects import task_case
 from webapp.casework.appeals.deadlines import days_left
 from webapp.casework.appeals.models import Appeal
 from webapp.intake.public.service import TrackingView
-from webapp.platform.timeutil import local_today
+from webapp.platform.timeutil import as_utc, local_today
 
 
 def appeal(item: Appeal) -> dict[str, Any]:
@@ -21,13 +22,28 @@ def appeal(item: Appeal) -> dict[str, Any]:
         "stage": item.stage,
         "kind": item.kind,
         "category": item.category,
+        "category_confidence": item.suggested_confidence if item.category == item.suggested_category else None,
+        "category_review": item.suggestion_review if item.category == item.suggested_category else "",
         "urgency": item.urgency,
         "mahalla": item.mahalla.code,
-        "received_at": item.received_at.isoformat(),
+        "received_at": as_utc(item.received_at).isoformat(),
         "deadline": item.deadline.isoformat(),
         "days_left": days_left(item.deadline, local_today()),
         "is_open": item.is_open,
         "extended_until": item.extended_until.isoformat() if item.extended_until else None,
+    }
+
+
+def case_event(item: CaseEvent) -> dict[str, Any]:
+    """One timeline entry for staff systems (the same the case page shows)."""
+    actor = item.actor
+    return {
+        "type": item.kind,
+        "time": as_utc(item.occurred_at).isoformat(),
+        "actor": {"username": actor.username, "full_name": actor.full_name} if actor is not None else None,
+        "task": item.task_name,
+        "stage": item.stage,
+        "data": dict(item.data or {}),
     }
 
 
@@ -41,11 +57,12 @@ def task(item: PendingTask) -> dict[str, Any]:
         fields.append(data)
     return {
         "id": item.id,
-        "appeal_number": item.appeal.number,
+        "case": task_case(item),
+        "appeal_number": item.appeal.number if item.appeal is not None else None,
         "name": item.name,
         "title": _(item.title),
         "role": item.role,
-        "mahalla": item.appeal.mahalla.code,
+        "mahalla": item.mahalla.code,
         "due": item.due_date.isoformat(),
         "days_left": days_left(item.due_date, local_today()),
         "form": {"fields": fields},
@@ -55,14 +72,38 @@ def task(item: PendingTask) -> dict[str, Any]:
     }
 
 
+def _next_step(view: TrackingView) -> dict[str, Any] | None:
+    if view.next_step is None:
+        return None
+    date = view.next_step.date
+    return {"text": view.next_step.text, "date": date.isoformat() if date else None}
+
+
 def public_appeal(view: TrackingView, reply_letter_url: str | None) -> dict[str, Any]:
-    """A citizen's view of their appeal: no name, phone, address or text."""
+    """A citizen's view of their appeal: what they wrote, the public history and the next step;
+    no name, phone or address, no staff names or internal notes."""
     return {
         "number": view.number,
         "status": view.status,
         "stage": view.stage,
+        "kind": view.kind,
+        "mahalla": view.mahalla,
+        "text": view.text,
+        "received_on": view.received_on.isoformat(),
+        "registered_on": view.registered_on.isoformat(),
+        "registration_note": view.registration_note,
         "deadline": view.deadline.isoformat(),
         "days_left": view.days_left,
         "is_open": view.is_open,
+        "history": [{"type": e.type, "at": e.at.isoformat(), "text": e.text, "data": e.data} for e in view.history],
+        "next_step": {
+            "text": view.next_step.text,
+            "date": view.next_step.date.isoformat() if view.next_step.date else None,
+        }
+        if view.next_step
+        else None,
+        "answered_on": view.answered_on.isoformat() if view.answered_on else None,
+        "reply_text": view.reply_text or None,
+        "rating": {"score": view.rating.score, "resolved": view.rating.resolved} if view.rating else None,
         "reply_letter_url": reply_letter_url,
     }

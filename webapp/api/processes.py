@@ -12,7 +12,7 @@ from engine import defined_ids
 from webapp.api.openapi import operation
 from webapp.api.routes import blueprint, error
 from webapp.api.schemas import ErrorOut
-from webapp.cases.service import APPEAL_PROCESS, latest_version
+from webapp.cases.versions import APPEAL_PROCESS, latest_version
 from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import problem_dicts
 from webapp.studio.library import service

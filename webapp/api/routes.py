@@ -23,27 +23,33 @@ from webapp.api.schemas import (
     PublicAppealOut,
     RegisteredAppealOut,
     TaskList,
+    WithdrawalIn,
 )
 from webapp.cases.assignment.service import held_by_other, may_complete_condition
+from webapp.cases.models import APPEAL
 from webapp.cases.service import CaseNotRunning, Conflict, StepFailed, complete_task_in_scope, was_completed
-from webapp.cases.tasks.service import inbox
+from webapp.cases.subjects import subject_kind, task_case
+from webapp.cases.task_views import tasks_viewed
+from webapp.cases.tasks.service import inbox, inbox_of_appeal, task_for
 from webapp.casework.appeals.deadlines import ExtensionRefused
 from webapp.casework.appeals.models import Channel
 from webapp.casework.appeals.service import NewAppeal, appeal_for, register_appeal, visible_appeal
 from webapp.casework.legal_terms.forms import refusal_message
 from webapp.casework.legal_terms.service import CONFLICTS, NotPermitted, extend_deadline
 from webapp.casework.supervision.messages import not_running_message
+from webapp.cooperation.need_to_know import NEED_TO_KNOW_ROLES
 from webapp.intake.public.limits import tracking_limits
 from webapp.intake.public.service import reply_letter_pdf, tracked_appeal, tracking_view
+from webapp.intake.public.withdrawal import withdraw_appeal
 from webapp.platform.auth.models import Role
-from webapp.platform.auth.service import user_for_token
+from webapp.platform.auth.tokens import token_for
 from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.territory.service import mahallas_for_registration, task_scope
 
 API_PREFIX = "/api/v1"
 blueprint = Blueprint("api", __name__, url_prefix=API_PREFIX)
 
-PUBLIC_ENDPOINTS = {"api.openapi_document", "api.public_appeal", "api.public_reply_letter"}
+PUBLIC_ENDPOINTS = {"api.openapi_document", "api.public_appeal", "api.public_reply_letter", "api.public_withdraw"}
 REGISTERING_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
 
 
@@ -82,11 +88,14 @@ def authenticate() -> Any:
         return None
     header = request.headers.get("Authorization", "")
     scheme, _sep, token = header.partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    found = token_for(token.strip()) if scheme.lower() == "bearer" else None
+    if found is None:
         response = error(401, _("A valid bearer token is required."))
         response.headers["WWW-Authenticate"] = 'Bearer realm="mahalla"'
         return response
+    user, api_token = found
+    if api_token.scope == "read" and request.method not in ("GET", "HEAD", "OPTIONS"):
+        return error(403, _("This token may only read."))
     g.api_user = user
     return None
 
@@ -218,9 +227,17 @@ def extend_appeal(number: str) -> Any:
 
 
 @blueprint.route("/tasks")
-@operation(summary="The caller's inbox, nearest deadline first", tag="tasks", responses={200: ("Tasks", TaskList)})
+@operation(
+    summary="The caller's inbox, nearest deadline first",
+    tag="tasks",
+    query={"appeal": ("only the tasks of this appeal (its number)", False)},
+    responses={200: ("Tasks", TaskList)},
+)
 def list_tasks() -> Any:
-    return jsonify({"tasks": [presenters.task(t) for t in inbox(g.api_user)]})
+    number = request.args.get("appeal", "").strip()[:40]
+    tasks = inbox_of_appeal(g.api_user, number) if number else inbox(g.api_user)
+    tasks_viewed(g.api_user, tasks, "api", listed=True)
+    return jsonify({"tasks": [presenters.task(t) for t in tasks]})
 
 
 @blueprint.route("/tasks/<task_id>/complete", methods=["POST"])
@@ -243,7 +260,15 @@ def complete(task_id: str) -> Any:
     if not isinstance(body, dict):
         return body
     try:
+        # The appeal's task, its case and its version in one query (the hot path); a task of
+        # another subject kind is looked up only when that finds nothing.
         result = complete_task_in_scope(user, task_id, body, task_scope(user) & may_complete_condition(user))
+        other = task_for(user, task_id) if result is None else None
+        kind = subject_kind(other.subject_kind) if other is not None and other.subject_kind != APPEAL else None
+        if other is not None and kind is not None and kind.complete is not None:
+            if not kind.complete(user, other, body):
+                return error(404, _("Not found, or you do not have access to it."))
+            return jsonify({"task_id": task_id, "case": task_case(other)})
     except FormInvalid as invalid:
         return error(422, _("Some fields are not valid."), _field_errors(invalid.errors))
     except CaseNotRunning as stopped:
@@ -260,10 +285,13 @@ def complete(task_id: str) -> Any:
         if held_by_other(user, task_id):
             return error(409, _("Someone else holds this task. Ask them or a supervisor to hand it over."))
         done = was_completed(task_id)
-        if done is not None and visible_appeal(user, done.appeal_id) is not None:
+        if done is not None and done.appeal_id and visible_appeal(user, done.appeal_id) is not None:
             return error(409, _("This task has already been completed."))
         return error(404, _("Not found, or you do not have access to it."))
-    return jsonify({"task_id": task_id, "appeal": presenters.appeal(result.appeal)})
+    case = {"kind": APPEAL, "ref": result.appeal.number}
+    if user.role in NEED_TO_KNOW_ROLES:  # a partner learns nothing of the appeal beyond the task's form
+        return jsonify({"task_id": task_id, "case": case})
+    return jsonify({"task_id": task_id, "case": case, "appeal": presenters.appeal(result.appeal)})
 
 
 ACCESS_CODE_PARAMETERS = {
@@ -296,6 +324,42 @@ def public_appeal(number: str) -> Any:
     view = tracking_view(appeal)
     letter = f"{API_PREFIX}/public/appeals/{appeal.number}/reply-letter" if view.has_reply_letter else None
     return jsonify(presenters.public_appeal(view, letter))
+
+
+@blueprint.route("/public/appeals/<number>/withdraw", methods=["POST"])
+@tracking_limits
+@operation(
+    summary="A citizen withdraws their appeal at any stage with its access code; the case closes",
+    tag="public",
+    public=True,
+    request=WithdrawalIn,
+    responses={
+        200: ("Withdrawn: the case is closed", PublicAppealOut),
+        400: ("Malformed JSON", ErrorOut),
+        404: ("Unknown number or wrong code (the same answer)", ErrorOut),
+        409: ("The appeal is already closed", ErrorOut),
+        422: ("Invalid fields", ErrorOut),
+        429: ("Too many wrong codes", ErrorOut),
+    },
+)
+def public_withdraw(number: str) -> Any:
+    body = _json_body()
+    if not isinstance(body, dict):
+        return body
+    try:
+        data = WithdrawalIn.model_validate(body)
+    except ValidationError as exc:
+        return error(422, _("Some fields are not valid."), _pydantic_errors(exc))
+    appeal = tracked_appeal(number, data.code)
+    if appeal is None:
+        return error(404, _("Not found, or you do not have access to it."))
+    try:
+        withdrawn = withdraw_appeal(appeal, data.reason)
+    except (Conflict, StepFailed):
+        withdrawn = False
+    if not withdrawn:
+        return error(409, _("This appeal is already closed; it cannot be withdrawn."))
+    return jsonify(presenters.public_appeal(tracking_view(appeal), None))
 
 
 @blueprint.route("/public/appeals/<number>/reply-letter")

@@ -55,6 +55,11 @@ class AppealOut(BaseModel):
     stage: int
     kind: str
     category: str
+    category_confidence: float | None = Field(
+        description="the categoriser's probability (0-1) of this category when it is the suggested one; "
+        "null when the category was chosen by hand"
+    )
+    category_review: str = Field(description='"low_confidence" when the suggestion is uncertain, else empty')
     urgency: str
     mahalla: str
     received_at: dt.datetime
@@ -77,15 +82,55 @@ class RegisteredAppealOut(AppealOut):
     access_code: str = Field(description="the citizen's tracking code; shown once, only its hash is stored")
 
 
+class PublicEventOut(BaseModel):
+    type: str = Field(
+        description="registered, status, stage, forwarded, extended, further_study, answered, "
+        "left_unconsidered, reopened, rated or closed"
+    )
+    at: dt.datetime
+    text: str = Field(description="the sentence shown to the citizen, in the Accept-Language")
+    data: dict[str, Any]
+
+
+class NextStepOut(BaseModel):
+    text: str
+    date: dt.date | None
+
+
+class PublicRatingOut(BaseModel):
+    score: int
+    resolved: bool
+
+
+class WithdrawalIn(BaseModel):
+    """A citizen withdraws their appeal with its access code."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=64, description="the access code given at registration")
+    reason: str = Field(default="", max_length=1000)
+
+
 class PublicAppealOut(BaseModel):
-    """What a citizen sees of their appeal: no personal data."""
+    """What a citizen sees of their appeal: what they wrote and its public history; no personal data."""
 
     number: str
     status: str
     stage: int
+    kind: str
+    mahalla: str
+    text: str
+    received_on: dt.date
+    registered_on: dt.date
+    registration_note: str = Field(description="why registration moved to the next working day; empty otherwise")
     deadline: dt.date
-    days_left: int
+    days_left: int | None = Field(description="null once the answer is given (no countdown)")
     is_open: bool
+    history: list[PublicEventOut]
+    next_step: NextStepOut | None
+    answered_on: dt.date | None
+    reply_text: str | None
+    rating: PublicRatingOut | None
     reply_letter_url: str | None = Field(description="the reply letter PDF; send the access code as ?code= too")
 
 
@@ -117,9 +162,15 @@ class AssigneeOut(BaseModel):
     full_name: str
 
 
+class CaseRefOut(BaseModel):
+    kind: str  # appeal | prevention_plan | …
+    ref: str  # the appeal number, or a stable reference such as plan-12
+
+
 class TaskOut(BaseModel):
     id: str
-    appeal_number: str
+    case: CaseRefOut
+    appeal_number: str | None  # null for cases that are not appeals
     name: str
     title: str
     role: str
@@ -136,7 +187,8 @@ class TaskList(BaseModel):
 
 class CompletedOut(BaseModel):
     task_id: str
-    appeal: AppealOut
+    case: CaseRefOut
+    appeal: AppealOut | None = None  # for appeal tasks
 
 
 class FieldErrorOut(BaseModel):

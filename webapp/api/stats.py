@@ -6,14 +6,15 @@ from typing import Any
 
 from flask import g, jsonify, request
 from flask_babel import gettext as _
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from webapp.analytics.stats import service
-from webapp.analytics.stats.params import BadParameter, parse_attributes, parse_period
+from webapp.analytics.stats.params import parse_attributes, parse_period
 from webapp.api.openapi import operation
 from webapp.api.routes import blueprint, error
 from webapp.api.schemas import ErrorOut
 from webapp.platform.auth.models import Role, User
+from webapp.platform.query_params import BadParameter, QueryModel, parse
 from webapp.platform.territory.models import District, Mahalla, Region
 from webapp.platform.territory.service import mahalla_by_code
 
@@ -86,7 +87,7 @@ class StatsOut(BaseModel):
 QUERY = {
     "from": ("first day, YYYY-MM-DD (Asia/Tashkent); with to, at most three years; default: this month", False),
     "to": ("last day, YYYY-MM-DD; default: today", False),
-    "period": ("instead of from/to: this_month, last_month, quarter or year", False),
+    "period": ("instead of from/to: last_30_days, this_month, last_month, quarter or year (default this_month)", False),
     "region": ("region code (default: your territory)", False),
     "district": ("district code", False),
     "mahalla": ("mahalla code", False),
@@ -95,6 +96,20 @@ QUERY = {
     "channel": ("walk_in, written, oral, web, api or open311", False),
     "group_by": (", ".join(service.GROUPS), False),
 }
+
+
+class StatsQuery(QueryModel):
+    """The grouping asked for (the period and attribute filters: webapp/analytics/stats/params.py)."""
+
+    group_by: str | None = None
+
+    @field_validator("group_by")
+    @classmethod
+    def _known_group(cls, value: str | None) -> str | None:
+        if value is not None and value not in service.GROUPS:
+            message = _("group_by must be one of: %(allowed)s.", allowed=", ".join(service.GROUPS))
+            raise BadParameter("group_by", "invalid_choice", message)
+        return value
 
 
 class _Refused(Exception):
@@ -164,10 +179,7 @@ def appeal_stats() -> Any:
     user = g.api_user
     if not service.may_use_dashboards(user):
         return error(403, _("Only supervisors, methodologists and administrators may see statistics."))
-    group_by = (request.args.get("group_by") or "").strip() or None
-    if group_by is not None and group_by not in service.GROUPS:
-        message = _("group_by must be one of: %(allowed)s.", allowed=", ".join(service.GROUPS))
-        return error(400, message, [{"field": "group_by", "code": "invalid_choice", "message": message}])
+    group_by = parse(StatsQuery, request.args).group_by
     try:
         period = parse_period(request.args)
         attributes = parse_attributes(request.args)

@@ -18,6 +18,8 @@ from webapp.casework.case_control.service import ControlRefused, change_status
 from webapp.casework.supervision import service
 from webapp.casework.supervision.messages import control_message
 from webapp.platform.auth.models import Role
+from webapp.platform.query_params import BadParameter
+from webapp.platform.timeutil import as_utc
 
 SUPERVISING_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)
 FILTER_PARAMETERS = {
@@ -73,7 +75,7 @@ def _case(line: service.CaseLine) -> dict[str, Any]:
         "due": line.due.isoformat(),
         "days_overdue": line.days_overdue,
         "days_idle": line.days_idle,
-        "last_progress_at": line.last_progress_at.isoformat(),
+        "last_progress_at": as_utc(line.last_progress_at).isoformat(),
         "tasks": [task.name for task in line.tasks],
         "assignees": line.assignees,
     }
@@ -102,7 +104,7 @@ def stuck() -> Any:
         return refused
     try:
         days = service.parse_days(request.args.get("days"), service.DEFAULT_STUCK_DAYS)
-    except service.BadParameter:
+    except BadParameter:
         message = _("Give days as a whole number from 1 to 365.")
         return error(422, message, [{"field": "days", "code": "out_of_range", "message": message}])
     lines = service.stuck_cases(g.api_user, days, service.Filters.from_args(request.args))

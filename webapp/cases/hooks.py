@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from webapp.casework.appeals.models import Appeal
 from webapp.platform.auth.models import User
+
+
+class Events(Protocol):
+    """The case events of the completing action (webapp.cases.events.EventLog), written in one statement."""
+
+    def add(self, appeal: Appeal, kind: str, actor: User | None, **details: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,7 @@ class TaskCompletion:
     actor: User
     data: Mapping[str, Any]
     case_data: Mapping[str, Any]
+    events: Events  # a hook adds its case events here: they are written with the completion's
 
 
 Hook = Callable[[TaskCompletion], None]
@@ -42,3 +49,22 @@ def after_task(*task_names: str) -> Callable[[Hook], Hook]:
 def run_hooks(completion: TaskCompletion) -> None:
     for hook in _HOOKS.get(completion.task_name, ()):
         hook(completion)
+
+
+# --- case events as they are written ----------------------------------------------------------
+
+EventsHook = Callable[[list[dict[str, Any]]], None]
+_EVENT_HOOKS: list[EventsHook] = []
+
+
+def on_case_events(hook: EventsHook) -> EventsHook:
+    """Register a function told about every batch of case-event rows, in the writing transaction
+    (the webhooks queue their deliveries there, so they commit with the change or not at all)."""
+    if hook not in _EVENT_HOOKS:
+        _EVENT_HOOKS.append(hook)
+    return hook
+
+
+def announce_events(rows: list[dict[str, Any]]) -> None:
+    for hook in _EVENT_HOOKS:
+        hook(rows)

@@ -10,18 +10,22 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from engine import EngineStepFailed
-from webapp.cases.models import ProcessInstance
+from webapp.cases.events import log_event
+from webapp.cases.instances import Conflict, Subject, instance_row, log_subject_event
+from webapp.cases.models import CaseEvent, CaseStatus, PendingTask, ProcessInstance
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
+from webapp.platform.observability.metrics import ENGINE_STEP_ERRORS
+from webapp.platform.transaction import transaction
 
-RUNNING = "running"
-SUSPENDED = "suspended"
-CANCELLED = "cancelled"
-INCIDENT = "incident"
+RUNNING = CaseStatus.RUNNING
+SUSPENDED = CaseStatus.SUSPENDED
+CANCELLED = CaseStatus.CANCELLED
+INCIDENT = CaseStatus.INCIDENT
 # Tasks of these cases cannot be completed.
 BLOCKED = (SUSPENDED, CANCELLED)
 
@@ -52,6 +56,16 @@ def incident_data(failure: EngineStepFailed) -> dict[str, Any]:
     }
 
 
+def mark_incident(instance_id: int, failure: EngineStepFailed) -> None:
+    """Mark the case as an incident (within the caller's transaction)."""
+    db.session.execute(
+        update(ProcessInstance.__table__)
+        .where(ProcessInstance.id == instance_id, ProcessInstance.status.in_((RUNNING, INCIDENT)))
+        .values(status=INCIDENT, **incident_values(failure))
+    )
+    ENGINE_STEP_ERRORS.inc()
+
+
 def record_incident(
     instance_id: int,
     appeal: Appeal,
@@ -62,14 +76,8 @@ def record_incident(
 ) -> None:
     """In its own small transaction (the failed action was rolled back): mark the case as an
     incident and log what the user submitted, so a retry can complete the task with it."""
-    from webapp.cases.service import log_event
-
-    try:
-        db.session.execute(
-            update(ProcessInstance.__table__)
-            .where(ProcessInstance.id == instance_id, ProcessInstance.status.in_((RUNNING, INCIDENT)))
-            .values(status=INCIDENT, **incident_values(failure))
-        )
+    with transaction():
+        mark_incident(instance_id, failure)
         log_event(
             appeal,
             "incident",
@@ -77,10 +85,39 @@ def record_incident(
             task=task,
             data={**incident_data(failure), "submitted": json_safe(submitted)},
         )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+
+
+def record_subject_incident(
+    instance_id: int,
+    subject: Subject,
+    actor: User | None,
+    task: Any,
+    submitted: Mapping[str, Any],
+    failure: EngineStepFailed,
+) -> None:
+    """record_incident for a case of any subject (its event log is keyed by the subject)."""
+    with transaction():
+        mark_incident(instance_id, failure)
+        data = {**incident_data(failure), "submitted": json_safe(submitted)}
+        log_subject_event(subject, "incident", actor, task=task, data=data)
+
+
+def failed_submission(subject: Subject) -> tuple[PendingTask, dict[str, Any], User | None]:
+    """What a retry completes again: the task whose step failed, what was submitted and by whom
+    (the last incident event). Conflict when the case is not an incident or the task is gone."""
+    found = instance_row(subject)
+    if found is None or found[0].status != INCIDENT:
+        raise Conflict("the case is not an incident")
+    incident = db.session.scalar(
+        select(CaseEvent)
+        .where(CaseEvent.subject_kind == subject.kind, CaseEvent.subject_id == subject.id, CaseEvent.kind == "incident")
+        .order_by(CaseEvent.id.desc())
+    )
+    pending = db.session.get(PendingTask, incident.task_id) if incident is not None and incident.task_id else None
+    if incident is None or pending is None:
+        raise Conflict("the failed task is gone")
+    submitter = db.session.get(User, incident.actor_id) if incident.actor_id else None
+    return pending, dict(incident.data.get("submitted") or {}), submitter
 
 
 def clear_incident(instance_id: int) -> None:

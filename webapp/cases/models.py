@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, event, text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.platform.timeutil import utcnow
+
+# The kinds of subject a case runs for (webapp.cases.subjects knows how to show each).
+APPEAL = "appeal"
+PREVENTION_PLAN = "prevention_plan"
+
+
+class CaseStatus(enum.StrEnum):
+    """The status of a process instance (any subject's)."""
+
+    RUNNING = "running"
+    SUSPENDED = "suspended"
+    CANCELLED = "cancelled"
+    INCIDENT = "incident"  # an engine step failed; a retry runs it on once fixed
+
+
+SUPERVISED_PERSON = "supervised_person"  # history only: a registry person has no process of their own
+
+
+def _appeal_subject(context: Any) -> int | None:
+    """An appeal's row is its own subject: the subject id defaults to the appeal id."""
+    value = context.get_current_parameters().get("appeal_id")
+    return int(value) if value is not None else None
 
 
 class ProcessVersion(db.Model):  # type: ignore[name-defined,misc]
@@ -19,7 +42,10 @@ class ProcessVersion(db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(100), index=True)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Not unique: a rollback publishes an earlier version's content again, as a new version.
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # v1, v2, … within the lineage (process_id): the one version number every page shows.
+    number: Mapped[int | None] = mapped_column(Integer)
     # The documents are read only when a version's library is not cached yet.
     files: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -45,18 +71,28 @@ class ProcessDraft(db.Model):  # type: ignore[name-defined,misc]
 
 
 class ProcessInstance(db.Model):  # type: ignore[name-defined,misc]
-    """The live workflow state of one case. ``version`` is an optimistic lock counter."""
+    """The live workflow state of one case, keyed by its subject (an appeal, a prevention plan, …).
+
+    ``version`` is the optimistic lock counter: every write is an UPDATE guarded by the version
+    read (webapp.cases.service), for every kind of subject.
+    """
 
     __tablename__ = "process_instances"
+    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", name="uq_process_instances_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), unique=True)
+    subject_kind: Mapped[str] = mapped_column(String(30), default=APPEAL, server_default=APPEAL)
+    subject_id: Mapped[int] = mapped_column(Integer, default=_appeal_subject)
+    # Set for appeals only (the appeal's own columns join here); other subjects are reached by kind + id.
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), unique=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     state: Mapped[str] = mapped_column(Text)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The one optimistic lock: every state write is instances.save_state's guarded UPDATE
+    # (… WHERE version = <read>, version + 1); the ORM does not count versions.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     is_completed: Mapped[bool] = mapped_column(default=False)
     # running | suspended | cancelled | incident (an engine step failed; retry once fixed)
-    status: Mapped[str] = mapped_column(String(20), default="running", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.RUNNING, index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     incident_element: Mapped[str | None] = mapped_column(String(100))
     incident_error: Mapped[str] = mapped_column(Text, default="")  # English, for logs
@@ -72,8 +108,6 @@ class ProcessInstance(db.Model):  # type: ignore[name-defined,misc]
 
     process_version: Mapped[ProcessVersion] = relationship()
 
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
 
 class PendingTask(db.Model):  # type: ignore[name-defined,misc]
     """Projection of READY user tasks, so that every inbox is one indexed query."""
@@ -85,17 +119,23 @@ class PendingTask(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_pending_tasks_assignee_due", "assignee_id", "due_date"),
         # What waits now in a district, by task (the bottlenecks page).
         Index("ix_pending_tasks_district_name", "district_id", "name"),
+        Index("ix_pending_tasks_subject", "subject_kind", "subject_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
-    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(30), default=APPEAL, server_default=APPEAL)
+    subject_id: Mapped[int] = mapped_column(Integer, default=_appeal_subject)
+    # Set for appeal tasks only.
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))
     mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"))
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A partner-lane task: the partner organisation it is addressed to (webapp.cases.task_routing).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("partner_organisations.id"), index=True)
     due_date: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     follow_up_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -105,6 +145,7 @@ class PendingTask(db.Model):  # type: ignore[name-defined,misc]
     needs_reassignment: Mapped[bool] = mapped_column(default=False)
 
     appeal = relationship("Appeal")
+    mahalla = relationship("Mahalla")
     assignee = relationship("User", foreign_keys=[assignee_id])
 
 
@@ -114,6 +155,7 @@ class CaseEvent(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "case_events"
     __table_args__ = (
         Index("ix_case_events_appeal_occurred", "appeal_id", "occurred_at"),
+        Index("ix_case_events_subject_occurred", "subject_kind", "subject_id", "occurred_at"),
         # Statistics by inspector: who completed tasks on an appeal, from the index alone.
         Index(
             "ix_case_events_task_completed",
@@ -125,7 +167,10 @@ class CaseEvent(db.Model):  # type: ignore[name-defined,misc]
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
+    subject_kind: Mapped[str] = mapped_column(String(30), default=APPEAL, server_default=APPEAL)
+    subject_id: Mapped[int] = mapped_column(Integer, default=_appeal_subject)
+    # Set for appeal events only.
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
     occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(40))
@@ -155,7 +200,11 @@ def _refuse_delete(*_args: object) -> None:
 
 
 class UserAbsence(db.Model):  # type: ignore[name-defined,misc]
-    """A period a user is away (leave, illness); their tasks are flagged for reassignment."""
+    """A period a user is away (leave, illness, training), optionally covered by a substitute.
+
+    While the cover runs (``starts_on`` ≤ today ≤ ``ends_on``, not ended early) the substitute
+    serves the absent user's mahallas; ``tasks_moved_at`` and ``returned_at`` record the moves.
+    """
 
     __tablename__ = "user_absences"
 
@@ -166,6 +215,27 @@ class UserAbsence(db.Model):  # type: ignore[name-defined,misc]
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20), default="leave")
+    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    tasks_moved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    returned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the cover ends, give the moved tasks back to the absent user (the supervisor's choice).
+    return_tasks: Mapped[bool] = mapped_column(default=True)
+
+    user = relationship("User", foreign_keys=[user_id])
+    substitute = relationship("User", foreign_keys=[substitute_id])
+
+
+class CoverMove(db.Model):  # type: ignore[name-defined,misc]
+    """A task moved to the substitute when a cover started (returned when it ends, if untouched)."""
+
+    __tablename__ = "cover_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    absence_id: Mapped[int] = mapped_column(ForeignKey("user_absences.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36), index=True)
+    moved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Notification(db.Model):  # type: ignore[name-defined,misc]
@@ -178,7 +248,33 @@ class Notification(db.Model):  # type: ignore[name-defined,misc]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
     kind: Mapped[str] = mapped_column(String(40))
+    # What the text is made of: rendered in the reader's language when read (webapp.cases.notices);
+    # ``text`` is the fallback for a kind or row without them.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     text: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(300), default="")
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class QueuedSignal(db.Model):  # type: ignore[name-defined,misc]
+    """A BPMN signal a case threw, queued in the throwing step's transaction and delivered by the
+    ``deliver_signals`` job to the waiting cases of the throwing case's district (webapp.cases.signals).
+
+    ``last_case_id`` is the delivery cursor: it moves in the transaction of each case that got the
+    signal, so a delivery interrupted half-way goes on where it stopped and no case hears it twice.
+    """
+
+    __tablename__ = "queued_signals"
+    __table_args__ = (Index("ix_queued_signals_pending", "delivered_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    origin_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id", ondelete="SET NULL"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rounds: Mapped[int] = mapped_column(Integer, default=1)  # how many more times the cases reached may pass signals on
+    last_case_id: Mapped[int] = mapped_column(Integer, default=0)
+    delivered: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -6,19 +6,20 @@
 * The escalation created a ``review_overdue_case`` task: the district's supervisors are told.
 
 Runs inside the action's transaction (usually the timer job's), so it commits with the case.
-Notifications are written in the default UI language (Uzbek): they are read later, by someone else.
+In-app notices are stored as type and parameters (rendered in the reader's language when read);
+e-mails are written in each recipient's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from webapp.cases.models import Notification, PendingTask
+from webapp.cases.notices import render_notice
 from webapp.cases.timer_data import reminded_task
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
@@ -26,6 +27,27 @@ from webapp.platform.auth.models import Role, User, user_mahallas
 from webapp.platform.notifications.service import queue_message
 
 ESCALATION_TASK = "review_overdue_case"
+
+# Areas whose tasks remind someone else than an inspector (a partner organisation's staff) register
+# a handler: (appeal, task name) -> the ids of the users told; it queues its own messages.
+ReminderHandler = Callable[[Appeal, str], list[int]]
+_REMINDER_HANDLERS: dict[str, ReminderHandler] = {}
+# Tasks that escalate to the district's supervisors when they appear (besides the case's own).
+_ESCALATION_TASKS: set[str] = {ESCALATION_TASK}
+
+
+def reminder_handler(*task_names: str) -> Callable[[ReminderHandler], ReminderHandler]:
+    def register(handler: ReminderHandler) -> ReminderHandler:
+        for name in task_names:
+            _REMINDER_HANDLERS[name] = handler
+        return handler
+
+    return register
+
+
+def escalation_task(task_name: str) -> None:
+    """Tell the district's supervisors whenever a task of this name appears (an escalation)."""
+    _ESCALATION_TASKS.add(task_name)
 
 
 class _Events(Protocol):
@@ -73,12 +95,30 @@ def _district_supervisors(appeal: Appeal) -> list[User]:
     )
 
 
-def _tell(users: Iterable[User], appeal: Appeal, kind: str, subject: str, text: str) -> list[int]:
+def _subject(kind: str, number: str) -> str:
+    if kind == "reminder":
+        return gettext("Reminder: appeal %(number)s", number=number)
+    return gettext("Overdue appeal %(number)s", number=number)
+
+
+def _tell(users: Iterable[User], appeal: Appeal, kind: str) -> list[int]:
+    """An in-app notice (type and parameters, rendered when read) and an e-mail in each user's language."""
+    from webapp import current_app_languages
+
+    languages = current_app_languages()
+    params = {"number": appeal.number, "deadline": appeal.deadline.isoformat()}
     told = []
     for user in users:
-        db.session.add(Notification(user_id=user.id, appeal_id=appeal.id, kind=kind, text=text, link=case_link(appeal)))
+        with force_locale(user.language if user.language in languages else languages[0]):
+            text = render_notice(kind, params)
+            title = _subject(kind, appeal.number)
+        db.session.add(
+            Notification(
+                user_id=user.id, appeal_id=appeal.id, kind=kind, params=params, text=text, link=case_link(appeal)
+            )
+        )
         if user.email:
-            queue_message(appeal, "email", user.email, text, subject=subject)
+            queue_message(appeal, "email", user.email, text, subject=title)
         told.append(user.id)
     return told
 
@@ -87,26 +127,17 @@ def react_to_timers(appeal: Appeal, elements: Iterable[str], created: Iterable[_
     """Notify about the reminders among ``elements`` (qualified BPMN ids completed by this action)
     and about escalation tasks among ``created``; record each in the case's events."""
     reminded = [name for name in (reminded_task(element) for element in elements) if name]
-    escalated = any(task.name == ESCALATION_TASK for task in created)
+    escalated = any(task.name in _ESCALATION_TASKS for task in created)
     if not reminded and not escalated:
         return
-    deadline = appeal.deadline.strftime("%d.%m.%Y")
-    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "uz")):
-        for task_name in reminded:
-            subject = gettext("Reminder: appeal %(number)s", number=appeal.number)
-            text = gettext(
-                "The deadline of appeal %(number)s is %(deadline)s. Please finish your task in time.",
-                number=appeal.number,
-                deadline=deadline,
-            )
-            told = _tell(_assignee_or_inspectors(appeal, task_name), appeal, "reminder", subject, text)
-            events.add(appeal, "reminder_sent", None, data={"task": task_name, "users": told})
-        if escalated:
-            subject = gettext("Overdue appeal %(number)s", number=appeal.number)
-            text = gettext(
-                "Appeal %(number)s is overdue (deadline %(deadline)s). Decide: reassign, extend or instruct.",
-                number=appeal.number,
-                deadline=deadline,
-            )
-            told = _tell(_district_supervisors(appeal), appeal, "escalation", subject, text)
-            events.add(appeal, "case_escalated", None, data={"users": told})
+    for task_name in reminded:
+        handler = _REMINDER_HANDLERS.get(task_name)
+        told = (
+            handler(appeal, task_name)
+            if handler
+            else _tell(_assignee_or_inspectors(appeal, task_name), appeal, "reminder")
+        )
+        events.add(appeal, "reminder_sent", None, data={"task": task_name, "users": told})
+    if escalated:
+        told = _tell(_district_supervisors(appeal), appeal, "escalation")
+        events.add(appeal, "case_escalated", None, data={"users": told})

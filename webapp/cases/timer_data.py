@@ -13,6 +13,8 @@ tasks get reminders without touching code.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from webapp.platform.timeutil import TASHKENT
 
@@ -43,3 +45,23 @@ def reminded_task(element: str) -> str | None:
     if name.endswith(REMINDER_SUFFIX):
         return name[: -len(REMINDER_SUFFIX)]
     return None
+
+
+# Other areas add the moments their diagrams' timers read (a referral's norms in working days):
+# each source is asked with the appeal's id after every action on the case.
+TimerSource = Callable[[int], dict[str, str]]
+_SOURCES: list[TimerSource] = []
+
+
+def timer_source(source: TimerSource) -> TimerSource:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+    return source
+
+
+def case_timer_data(appeal_id: int, deadline: dt.date) -> dict[str, Any]:
+    """Every timer moment of one appeal's case: its deadline's and the registered sources'."""
+    values: dict[str, Any] = timer_data(deadline)
+    for source in _SOURCES:
+        values.update(source(appeal_id))
+    return values

@@ -22,19 +22,21 @@ from sqlalchemy import and_, update
 
 from engine import Instance
 from webapp.cases.incidents import incident_values
-from webapp.cases.models import PendingTask, ProcessInstance
+from webapp.cases.instances import run_engine
+from webapp.cases.models import CaseStatus, PendingTask, ProcessInstance
 from webapp.cases.service import (
     Conflict,
     EventLog,
     StepFailed,
     _case_from_row,
     _case_query,
-    _run_engine,
     _write_case,
 )
-from webapp.cases.timer_data import timer_data
+from webapp.cases.timer_data import case_timer_data
 from webapp.extensions import db
+from webapp.platform.observability.metrics import ENGINE_STEP_ERRORS
 from webapp.platform.timeutil import as_utc, local_today, utcnow
+from webapp.platform.transaction import end_read, transaction
 
 log = logging.getLogger("mahalla.timers")
 
@@ -60,7 +62,7 @@ def _next_due_case(now: dt.datetime, done: set[int]) -> tuple[object, ...] | Non
         .where(
             ProcessInstance.next_timer_at <= now,
             ProcessInstance.id.not_in(done),
-            ProcessInstance.status == "running",
+            ProcessInstance.status == CaseStatus.RUNNING,
             ProcessInstance.is_completed.is_(False),
         )
         .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
@@ -76,8 +78,8 @@ def _fire_one(row: tuple[object, ...], now: dt.datetime) -> str:
     instance = Instance.restore(library, record.state)
     before = {ready.id for ready in instance.ready_user_tasks()}
     # The deadline may have moved since the timers were set (an extension): set them again first.
-    _run_engine(lambda: instance.set_timer_data(timer_data(appeal.deadline), now=now))
-    _run_engine(lambda: instance.fire_due_timers(now))
+    run_engine(lambda: instance.set_timer_data(case_timer_data(appeal.id, appeal.deadline), now=now))
+    run_engine(lambda: instance.fire_due_timers(now))
     events = EventLog()
     events.add(
         appeal,
@@ -105,7 +107,7 @@ def _record_incident(instance_id: int, failure: StepFailed) -> None:
         update(ProcessInstance.__table__)
         .where(ProcessInstance.id == instance_id)
         .values(
-            status="incident",
+            status=CaseStatus.INCIDENT,
             **incident_values(failure.failure),
             updated_at=utcnow(),
         )
@@ -121,32 +123,28 @@ def fire_due_timers(now: dt.datetime | None = None, limit: int = 100) -> TimerRu
     for _attempt in range(limit):
         row = _next_due_case(moment, done)
         if row is None:
-            db.session.rollback()
+            end_read()
             break
         instance_id = int(str(row[1]))
         done.add(instance_id)
         try:
-            run.fired.append(_fire_one(row, moment))
-            db.session.commit()
+            with transaction():
+                run.fired.append(_fire_one(row, moment))
         except Conflict:
-            db.session.rollback()
             run.conflicts += 1
         except StepFailed as failure:
-            db.session.rollback()
             log.error("appeal case %s: timer step failed: %s", instance_id, failure)
-            _record_incident(instance_id, failure)
-            db.session.commit()
+            with transaction():
+                _record_incident(instance_id, failure)
+            ENGINE_STEP_ERRORS.inc()
             run.incidents.append(str(failure.failure.element_id))
-        except BaseException:
-            db.session.rollback()
-            raise
     return run
 
 
 def refresh_overdue_flags(today: dt.date | None = None) -> int:
     """Set ``is_overdue`` on pending tasks past their due date and clear it on the others."""
     day = today or local_today(clock_now())
-    try:
+    with transaction():
         changed = db.session.execute(
             update(PendingTask.__table__)
             .where(and_(PendingTask.due_date < day, PendingTask.is_overdue.is_(False)))
@@ -157,8 +155,4 @@ def refresh_overdue_flags(today: dt.date | None = None) -> int:
             .where(and_(PendingTask.due_date >= day, PendingTask.is_overdue.is_(True)))
             .values(is_overdue=False)
         ).rowcount  # type: ignore[attr-defined]
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return int(changed)

@@ -36,20 +36,39 @@ MESSAGES: dict[str, Any] = {
         "Not supported: camunda:%(attribute)s on %(element)s (Java delegates are not run)."
     ),
     "unsupported.element": _l("Not supported: the element %(element)s."),
-    "unsupported.script_language": _l("Not supported: the script language %(language)s; scripts are Python."),
-    "unsupported.pools": _l(
-        "Not supported: %(count)s pools with processes in one collaboration; put each process in its own file "
-        "and use a call activity."
+    "unsupported.complex_gateway": _l(
+        "Not supported: %(element)s (there is no complex gateway; use an inclusive gateway with conditions)."
     ),
+    "unsupported.compensation": _l("Not supported: %(element)s (compensation is not run; draw the undo as a flow)."),
+    "unsupported.link_event": _l("Not supported: %(element)s (link events are not run; draw the sequence flow)."),
+    "unsupported.choreography": _l("Not supported: %(element)s (conversations and choreographies are not executable)."),
+    "unsupported.data_store": _l("Not supported: %(element)s (no data store is registered; use data objects)."),
+    "multi_instance.no_collection": _l(
+        "A multi-instance activity needs what it runs over: camunda:collection with camunda:elementVariable, "
+        "a loop data input (loopDataInputRef) or a loop cardinality."
+    ),
+    "unsupported.ad_hoc": _l(
+        "Not supported: %(element)s (an ad hoc sub-process has no order an inbox can follow; "
+        "draw a parallel or inclusive gateway)."
+    ),
+    "unsupported.global_task": _l("Not supported: %(element)s (use a call activity to a process of the library)."),
+    "unsupported.script_language": _l("Not supported: the script language %(language)s; scripts are Python."),
     "unsupported.input_output": _l("Input/output mappings (camunda:inputOutput) are ignored by this engine."),
     "unsupported.passive_task": _l("%(element)s does nothing in this engine; use a script task."),
     "process.no_start_event": _l("The process %(process)s has no start event."),
     "process.not_executable": _l("The process %(process)s is not marked as executable (isExecutable)."),
     "process.duplicate_id": _l("The process id %(process)s is defined more than once in the library."),
     "process.cannot_build": _l("The process %(process)s cannot be built: %(detail)s"),
+    "flow.implicit_split": _l(
+        "Several sequence flows leave this activity, and the engine takes only one: draw a parallel gateway after it."
+    ),
     "flow.missing_end": _l("The sequence flow points to %(ref)s, which is not in this process."),
     "call.no_called_process": _l("The call activity names no called process."),
     "call.missing_process": _l("The called process %(ref)s is not in the process library."),
+    "event.uncaught_error": _l("The error %(name)s (code %(code)s) was thrown and nothing in the diagram catches it."),
+    "event.uncaught_escalation": _l(
+        "The escalation %(name)s (code %(code)s) was thrown and nothing in the diagram catches it."
+    ),
     "call.missing_at_runtime": _l("The called process of this call activity could not be started."),
     "timer.normalised": _l('Normalised: the timer value %(value)s was quoted ("%(value)s").'),
     "timer.empty": _l("The timer has no value."),
@@ -81,6 +100,18 @@ MESSAGES: dict[str, Any] = {
     "script.missing_key": _l("Line %(line)s: the key %(key)s is missing."),
     "script.division_by_zero": _l("Line %(line)s: division by zero."),
     "script.failed": _l("Line %(line)s: the script failed (%(error_type)s: %(detail)s)."),
+    "script.too_long": _l("The code is %(length)s characters long; at most %(limit)s are allowed."),
+    "script.too_complex": _l("The code has more than %(limit)s parts; split or simplify it."),
+    "script.too_deep": _l("The code is nested deeper than %(limit)s levels."),
+    "script.constant_too_large": _l("Line %(line)s: a constant this large is not allowed in diagram code."),
+    "script.unbounded": _l("Line %(line)s: %(name)s is not available in diagram code (it can run without bound)."),
+    "script.format_width": _l("Line %(line)s: a width or precision of %(width)s is larger than %(limit)s."),
+    "sandbox.time_limit": _l("The step ran longer than its limit of %(seconds)s s and was stopped."),
+    "sandbox.memory_limit": _l("The step needed more memory than its budget allows and was stopped."),
+    "sandbox.crashed": _l("The isolated engine process stopped unexpectedly (%(detail)s)."),
+    "data.field_too_large": _l("The case field %(field)s is larger than %(limit_kb)s KB."),
+    "data.too_large": _l("The case data is larger than %(limit_kb)s KB (at the field %(field)s)."),
+    "data.too_deep": _l("The case field %(field)s is nested deeper than %(limit)s levels."),
     "lane.not_a_role": _l("A user task must sit in a lane named after a role (%(roles)s); found %(lane)s."),
     "form.missing": _l("The user task has no form (camunda:formKey and formData)."),
     "form.field_id_invalid": _l(
@@ -91,6 +122,10 @@ MESSAGES: dict[str, Any] = {
     "form.constraint_unknown": _l("The form field %(field)s has an unknown constraint %(constraint)s."),
     "form.constraint_not_a_number": _l("The form field %(field)s: the constraint %(constraint)s needs a whole number."),
     "form.enum_without_values": _l("The form field %(field)s is a choice (enum) without values."),
+    "form.date_bound_invalid": _l(
+        "The form field %(field)s: %(property)s “%(value)s” is not a date bound (today or a case variable, "
+        "optionally +/- N d, m or y, e.g. received_on or today+1y)."
+    ),
     "decision.no_decision_ref": _l("The business rule task names no DMN decision (camunda:decisionRef)."),
     "decision.missing": _l("The DMN decision %(ref)s is not in the process library."),
     "decision.none": _l("The DMN document has no decision."),

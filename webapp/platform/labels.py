@@ -11,6 +11,7 @@ STATUS = {
     "resolved": _l("Resolved"),
     "answered": _l("Answered"),
     "rejected": _l("Left unconsidered"),
+    "withdrawn": _l("Withdrawn by the citizen"),
     "overdue": _l("Overdue"),
     "cancelled": _l("Cancelled"),
 }
@@ -59,6 +60,8 @@ EVENT = {
     "forwarding_notice": _l("Applicant told: forwarded to the competent body"),
     "rated": _l("Rated by the citizen"),
     "message_received": _l("Message received"),
+    "signal_received": _l("Signal received from another case"),
+    "appeal_withdrawn": _l("The citizen withdrew the appeal"),
     "supervisor_notified": _l("Supervisor notified"),
     "linked": _l("Linked to an earlier appeal"),
     "reopened_as": _l("Reopened as a new appeal"),
@@ -76,6 +79,11 @@ EVENT = {
     "unclaimed": _l("Task handed back"),
     "delegated": _l("Task delegated"),
     "follow_up_set": _l("Follow-up date set"),
+    "timers_fired": _l("Deadline timer fired"),
+    "reminder_sent": _l("Reminder sent"),
+    "status_changed": _l("Status or stage changed"),
+    "case_escalated": _l("Escalated to the supervisor (overdue)"),
+    "migrated": _l("Moved to a newer procedure version"),
 }
 # The state of a case's procedure (ProcessInstance.status).
 CASE_STATUS = {

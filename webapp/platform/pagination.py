@@ -57,3 +57,35 @@ def paginate(query: Select[*tuple[Any, ...]], page: int, per_page: int = PER_PAG
             return paginate(query, last, per_page)
     items = [row[0] for row in rows] if width == 1 else [tuple(row[:-1]) for row in rows]
     return Page(items=items, page=page, pages=max(math.ceil(total / per_page), 1), total=total)
+
+
+# --- cursors for the API's keyset pages ------------------------------------------------------
+
+
+class BadCursor(ValueError):
+    """The cursor was not made by ``encode_cursor`` (or was altered)."""
+
+
+def encode_cursor(values: list[Any]) -> str:
+    """An opaque cursor for the position after a row: its sort key (JSON values), base64url."""
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw: str, *, length: int) -> list[Any]:
+    """The sort key inside a cursor; BadCursor unless it is a list of ``length`` values."""
+    import base64
+    import binascii
+    import json
+
+    if len(raw) > 500:
+        raise BadCursor("cursor too long")
+    try:
+        values = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise BadCursor("not a cursor") from None
+    if not isinstance(values, list) or len(values) != length:
+        raise BadCursor("not a cursor")
+    return values

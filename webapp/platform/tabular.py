@@ -36,8 +36,20 @@ class UnknownFormat(ValueError):
         self.format = fmt
 
 
+# A text cell starting with one of these is read as a formula by spreadsheet programs (CSV
+# injection): a citizen's "=HYPERLINK(...)" must stay text, so it gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> Any:
-    """A value as a spreadsheet cell: dates as ISO text in CSV, None as empty."""
+    """A value as a spreadsheet cell: dates as ISO text in CSV, None as empty, text neutralised."""
+    if isinstance(value, str):
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -86,7 +98,7 @@ def write_xlsx(target: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]
                 elif isinstance(value, int | float):
                     worksheet.write_number(row_index, column, value)
                 else:
-                    worksheet.write_string(row_index, column, str(value))
+                    worksheet.write_string(row_index, column, neutralise(str(value)))
     finally:
         workbook.close()
 

@@ -16,9 +16,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.analytics.bottlenecks import service
+from webapp.cases.element_names import element_label, lane_label, viewer_document
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
-from webapp.platform.labels import ROLE, label
 from webapp.platform.tabular import FORMATS, export_response
 from webapp.studio.diagrams.service import version_diagram_xml
 
@@ -167,7 +167,7 @@ def xml(version_id: int, process_id: str) -> Any:
     document = version_diagram_xml(version, process_id) if version is not None else None
     if document is None:
         abort(404)
-    response = Response(document, mimetype="application/xml")
+    response = Response(viewer_document(document), mimetype="application/xml")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-cache"
@@ -201,8 +201,8 @@ def export() -> Any:
     rows = (
         [
             titles.get(task.process_id, task.process_id),
-            _(task.title),
-            str(label(ROLE, task.lane or "")),
+            element_label(task.name, task.title, query.version.id),
+            lane_label(task.lane, query.version.id, task.name),
             task.completed,
             round(task.median / HOUR, 2) if task.median is not None else None,
             round(task.p90 / HOUR, 2) if task.p90 is not None else None,

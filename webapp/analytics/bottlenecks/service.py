@@ -17,14 +17,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select, text, true
 
 from webapp.analytics.bottlenecks.models import TaskTiming
+from webapp.analytics.rollups import service as rollups
 from webapp.analytics.stats.sqlfuncs import interpolated_percentile, percentile_cont
 from webapp.cases.models import PendingTask, ProcessInstance, ProcessVersion
-from webapp.cases.service import APPEAL_PROCESS, library_for
+from webapp.cases.versions import APPEAL_PROCESS, library_for
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import District, Mahalla, Region
 from webapp.platform.territory.service import district_scope
 from webapp.platform.timeutil import TASHKENT, local_today
+from webapp.platform.transaction import transaction
 from webapp.studio.diagrams.service import ProcessOutline, version_outline
 
 METRICS = ("median", "p90")
@@ -120,6 +122,24 @@ def scope_condition(user: User, district_column: Any) -> ColumnElement[bool]:
     return district_scope(user, district_column, NATIONWIDE)
 
 
+def rollup_scope(user: User, territory: Territory) -> rollups.Scope | None:
+    """Where the task rollups hold the figures asked for: the territory chosen (a region or district),
+    else the caller's whole scope; None for a mahalla (read from ``task_timings``, it is small)."""
+    if territory.mahalla is not None:
+        return None
+    if territory.district is not None:
+        return rollups.Scope("d", territory.district.id)
+    if territory.region is not None:
+        return rollups.Scope("r", territory.region.id)
+    if user.role in NATIONWIDE:
+        return rollups.Scope("c", 0)
+    if user.role == Role.SUPERVISOR.value and user.district_id is not None:
+        return rollups.Scope("d", user.district_id)
+    if user.role == Role.SUPERVISOR.value and user.region_id is not None:
+        return rollups.Scope("r", user.region_id)
+    return None
+
+
 def _in_scope(user: User, district: District) -> bool:
     if user.role in NATIONWIDE:
         return True
@@ -153,7 +173,7 @@ def _number(args: Any, name: str) -> int | None:
     raw = str(args.get(name, "") or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not raw.isdecimal() or len(raw) > 9:
         raise BadFilter(name, f"{name} must be the number of a {name}")
     return int(raw)
 
@@ -225,9 +245,50 @@ def _newest_with_cases(versions: list[ProcessVersion]) -> ProcessVersion | None:
     return versions[0] if versions else None
 
 
-def version_from(args: Any, versions: list[ProcessVersion]) -> ProcessVersion | None:
+def _most_measured(
+    user: User, versions: list[ProcessVersion], territory: Territory, date_from: dt.date, date_to: dt.date
+) -> ProcessVersion | None:
+    """The version with the most completed tasks in the period and territory (newest on a tie)."""
+    if not versions:
+        return None
+    scope = rollup_scope(user, territory)
+    if scope is not None:
+        counts = rollups.task_counts(scope, [v.id for v in versions], date_from, date_to)
+        return max(versions, key=lambda v: (counts.get(v.id, 0), v.id)) if counts else None
+    probe = Query(versions[0], territory, date_from, date_to, "median")
+    start, end = _bounds(probe)
+    rows = db.session.execute(
+        select(TaskTiming.process_version_id, func.count())
+        .where(
+            TaskTiming.process_version_id.in_([v.id for v in versions]),
+            TaskTiming.completed_at >= start,
+            TaskTiming.completed_at < end,
+            scope_condition(user, TaskTiming.district_id),
+            territory.condition(TaskTiming.district_id, TaskTiming.mahalla_id),
+        )
+        .group_by(TaskTiming.process_version_id)
+    ).all()
+    if not rows:
+        return None
+    counts = {version_id: int(count) for version_id, count in rows}
+    return max(versions, key=lambda v: (counts.get(v.id, 0), v.id))
+
+
+def version_from(
+    args: Any,
+    versions: list[ProcessVersion],
+    user: User | None = None,
+    territory: Territory | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+) -> ProcessVersion | None:
+    """The version asked for; by default the one with the most data in the period (so the page
+    never opens on an empty version while another has figures), else the newest that cases run on."""
     wanted = _number(args, "version")
     if wanted is None:
+        if user is not None and territory is not None and period is not None:
+            measured = _most_measured(user, versions, territory, *period)
+            if measured is not None:
+                return measured
         return _newest_with_cases(versions)
     for version in versions:
         if version.id == wanted:
@@ -239,7 +300,7 @@ def query_from(user: User, args: Any, versions: list[ProcessVersion]) -> Query |
     """Parse the page's filters; None when no version is published yet."""
     territory = territory_from(user, args)
     date_from, date_to = period_from(args)
-    version = version_from(args, versions)
+    version = version_from(args, versions, user, territory, (date_from, date_to))
     metric = str(args.get("metric", "") or "median")
     if metric not in METRICS:
         raise BadFilter("metric", "metric must be median or p90")
@@ -340,11 +401,13 @@ def task_figures(user: User, query: Query) -> Figures:
     """
     library = library_for(query.version)
     processes = version_outline(query.version)
-    condition = _timing_filter(user, query)
-    if db.engine.dialect.name == "postgresql":
-        durations = _durations_by_database(condition)
+    scope = rollup_scope(user, query.territory)
+    if scope is not None:
+        durations = rollups.task_durations(scope, query.version.id, query.date_from, query.date_to)
+    elif db.engine.dialect.name == "postgresql":
+        durations = _durations_by_database(_timing_filter(user, query))
     else:
-        durations = _durations_streamed(condition)
+        durations = _durations_streamed(_timing_filter(user, query))
     waiting = _waiting(user, query)
     order = {process_id: index for index, process_id in enumerate(_process_order(processes, library.main_process_id))}
     tasks = []
@@ -354,7 +417,8 @@ def task_figures(user: User, query: Query) -> Figures:
             TaskFigures(
                 name=info.id,
                 title=info.title,
-                process_id=info.process_id,
+                # A task of an embedded or event sub-process belongs to the process that holds it.
+                process_id=info.process_id if info.process_id in processes else library.main_process_id,
                 lane=info.lane,
                 completed=count,
                 median=median,
@@ -367,10 +431,19 @@ def task_figures(user: User, query: Query) -> Figures:
 
 
 def _process_order(processes: dict[str, ProcessOutline], main_id: str) -> list[str]:
-    """The main process, then the processes it calls in the order of its call activities."""
-    main = processes.get(main_id)
-    called = [p for _call, p in main.calls if p in processes] if main is not None else []
-    return [main_id, *dict.fromkeys(called)]
+    """The main process, then the processes it calls in the order of its call activities, each
+    followed by the ones it calls in turn (a referral called from the analysis); each once."""
+    order: dict[str, None] = {}
+
+    def visit(process_id: str) -> None:
+        if process_id in order or process_id not in processes:
+            return
+        order[process_id] = None
+        for _call, called in processes[process_id].calls:
+            visit(called)
+
+    visit(main_id)
+    return [main_id, *(p for p in order if p != main_id)]
 
 
 def _position(processes: dict[str, ProcessOutline], task: TaskFigures) -> int:
@@ -409,10 +482,6 @@ def backfill_task_timings() -> int:
     """Add the completed tasks of the event log that task_timings lacks (data loaded in bulk, such
     as generated appeals, bypasses the completion's write path); commit. Returns the rows added."""
     seconds = _SECONDS.get(db.engine.dialect.name, _SECONDS["postgresql"])
-    try:
+    with transaction():
         result = db.session.execute(text(_BACKFILL.format(seconds=seconds)))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

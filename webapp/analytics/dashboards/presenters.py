@@ -8,11 +8,12 @@ from functools import lru_cache
 from typing import Any
 
 from babel import numbers
-from flask_babel import format_date, format_decimal, get_locale, ngettext
+from flask_babel import format_date, format_decimal, format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 
 from webapp.analytics.dashboards.service import DIRECTION, Dashboard
 from webapp.analytics.stats.service import Change, Figures, Group
+from webapp.platform import formats
 
 BREAKDOWN_CHART_LIMIT = 15  # bars in a breakdown chart; the table lists every group
 
@@ -31,10 +32,10 @@ def fmt(value: Any, kind: str = "int") -> str:
     """
     if value is None:
         return "—"
-    group, decimal = _symbols(str(get_locale() or "en"))
     if kind == "percent":
-        text = f"{round(100 * value):,d}%"
-    elif kind == "days":
+        return formats.percent(value)  # the locale's spacing, as everywhere (few per page)
+    group, decimal = _symbols(str(get_locale() or "en"))
+    if kind == "days":
         text = f"{value:,.1f}"
     elif kind == "score":
         text = f"{value:.2f}"
@@ -55,6 +56,12 @@ class Kpi:
     tone: str  # "good", "bad" or "neutral"
 
 
+# Below this many cases a relative change ("+50%", "−100%") or a change of a share says nothing:
+# counts then change by their difference, and shares are not compared.
+SMALL_BASE = 10
+NO_CHANGE = Change(None, None)
+
+
 def _change_text(change: Change, kind: str) -> str:
     delta = change.delta
     if delta is None:
@@ -62,12 +69,17 @@ def _change_text(change: Change, kind: str) -> str:
     sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
     size = abs(delta)
     if kind == "percent":
-        return _("%(sign)s%(points)s pp", sign=sign, points=format_decimal(100 * size, "0.#"))
+        return _("%(sign)s%(points)s percentage points", sign=sign, points=format_decimal(100 * size, "0.#"))
     if kind in ("days", "score"):
         return f"{sign}{format_decimal(size, '0.0#')}"
-    if change.percent is not None:
-        return f"{sign}{format_decimal(abs(change.percent), '#,##0.#')}%"
+    if change.percent is not None and (change.previous or 0) >= SMALL_BASE:
+        return f"{sign}{format_percent(abs(change.percent) / 100, '#,##0.#%')}"
     return f"{sign}{format_decimal(size, '#,##0')}"
+
+
+def _on_enough(change: Change, *bases: int) -> Change:
+    """The change of a share, or none when either period has fewer than SMALL_BASE cases behind it."""
+    return change if min(bases) >= SMALL_BASE else NO_CHANGE
 
 
 def _kpi(name: str, label: str, icon: str, value: str, detail: str, change: Change, kind: str) -> Kpi:
@@ -82,6 +94,7 @@ def _kpi(name: str, label: str, icon: str, value: str, detail: str, change: Chan
 
 def kpis(board: Dashboard) -> list[Kpi]:
     now = board.comparison.current
+    before = board.comparison.previous
     ch = board.comparison.changes
     return [
         _kpi(
@@ -108,20 +121,16 @@ def kpis(board: Dashboard) -> list[Kpi]:
             "bi-stopwatch",
             fmt(now.on_time_share, "percent"),
             _("%(on_time)s of %(answered)s answered", on_time=fmt(now.answered_on_time), answered=fmt(now.answered)),
-            ch["on_time_share"],
+            _on_enough(ch["on_time_share"], now.answered, before.answered),
             "percent",
         ),
         _kpi(
             "overdue",
-            _("Overdue"),
+            _("Overdue now"),
             "bi-exclamation-octagon",
-            fmt(now.overdue),
-            _(
-                "%(open)s open past deadline, %(late)s answered late",
-                open=fmt(now.overdue_open),
-                late=fmt(now.answered_late),
-            ),
-            ch["overdue"],
+            fmt(board.overdue_now),  # the banner's figure: one definition (webapp.casework.overdue)
+            _("%(late)s answered late in this period", late=fmt(now.answered_late)),
+            NO_CHANGE,
             "int",
         ),
         _kpi(
@@ -166,7 +175,7 @@ def kpis(board: Dashboard) -> list[Kpi]:
             )
             if now.ratings
             else _("No ratings in this period."),
-            ch["rating_average"],
+            _on_enough(ch["rating_average"], now.ratings, before.ratings),
             "score",
         ),
     ]

@@ -16,12 +16,22 @@ from werkzeug.datastructures import MultiDict
 from webapp.analytics.dashboards import service
 from webapp.analytics.dashboards.presenters import chart_data, fmt, kpis
 from webapp.analytics.stats import service as stats
-from webapp.analytics.stats.params import CHANNELS, KINDS, BadParameter, Period, parse_attributes, parse_period
+from webapp.analytics.stats.params import (
+    CHANNELS,
+    DASHBOARD_PRESET,
+    KINDS,
+    Period,
+    parse_attributes,
+    parse_period,
+)
 from webapp.casework.appeals.models import CATEGORIES
+from webapp.cooperation.referrals.figures import cooperation
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.query_params import BadParameter
 from webapp.platform.tabular import FORMATS, export_response
 from webapp.platform.territory.models import District, Mahalla
+from webapp.platform.timeutil import local_today
 
 blueprint = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 
@@ -90,13 +100,13 @@ def _filters(warn: bool) -> tuple[Period, dict[str, str | None]]:
     args: MultiDict[str, str] = MultiDict(request.args)
     for _attempt in range(4):
         try:
-            return parse_period(args), parse_attributes(args)
+            return parse_period(args, default=DASHBOARD_PRESET), parse_attributes(args)
         except BadParameter as bad:
             if warn:
                 flash(_field_message(bad), "warning")
             for name in (bad.field, "from", "to") if bad.field in ("from", "to") else (bad.field,):
                 args.pop(name, None)
-    return parse_period({}), {}
+    return parse_period({}, default=DASHBOARD_PRESET), {}
 
 
 def _field_message(bad: BadParameter) -> str:
@@ -130,8 +140,16 @@ def _page(level: str, code: str) -> Any:
         else url_for("dashboards.district", code=key, **drill_query)
         for key in charts["places"]["keys"]
     ]
+    partners = cooperation(
+        period.date_from,
+        period.date_to,
+        local_today(),
+        district_id=scope.district.id if level == "district" and scope.district is not None else None,
+        region_id=scope.region.id,
+    )
     return render_template(
         "dashboards/dashboard.html",
+        coop=partners.as_dict(),
         board=board,
         scope=scope,
         charts=charts,

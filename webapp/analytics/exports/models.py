@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
@@ -10,6 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
 from webapp.platform.timeutil import utcnow
+
+
+class ExportStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class ExportJob(db.Model):  # type: ignore[name-defined,misc]
@@ -25,7 +33,7 @@ class ExportJob(db.Model):  # type: ignore[name-defined,misc]
     format: Mapped[str] = mapped_column(String(10))
     language: Mapped[str] = mapped_column(String(5), default="uz")
     # queued | running | done | failed | expired (the file was cleaned up)
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    status: Mapped[str] = mapped_column(String(20), default=ExportStatus.QUEUED)
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
     # Relative to the exports folder inside the instance folder (never served as a static file).

@@ -18,7 +18,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from webapp.analytics.exports import service
-from webapp.analytics.exports.models import ExportJob
+from webapp.analytics.exports.models import ExportJob, ExportStatus
+from webapp.platform.query_params import BadParameter
 from webapp.platform.tabular import FORMATS, XLSX_MIMETYPE, export_response
 
 blueprint = Blueprint("exports", __name__, url_prefix="/exports")
@@ -53,8 +54,9 @@ def _bad_format() -> Any:
     return _problem(_("Unknown export format %(format)s; choose CSV or XLSX.", format=fmt))
 
 
-def _bad_filter() -> Any:
-    return _problem(_("The filters are not valid: dates are written YYYY-MM-DD, days are whole numbers from 1 to 365."))
+def _bad_filter(bad: BadParameter) -> Any:
+    general = _("The filters are not valid: dates are written YYYY-MM-DD, days are whole numbers from 1 to 365.")
+    return _problem(f"{general} {bad.message}")
 
 
 @blueprint.route("/<list_name>", methods=["GET"])
@@ -66,8 +68,8 @@ def download(list_name: str) -> Any:
         return _bad_format()
     try:
         params = export.params(request.args)
-    except service.BadExportFilter:
-        return _bad_filter()
+    except BadParameter as bad:
+        return _bad_filter(bad)
     total = export.count(current_user, params)
     if total <= service.threshold():
         table = export.table(current_user, params)
@@ -95,8 +97,8 @@ def start(list_name: str) -> Any:
         return _problem(_("The form has expired or was not sent from this site. Please try again."))
     try:
         params = export.params(request.args)
-    except service.BadExportFilter:
-        return _bad_filter()
+    except BadParameter as bad:
+        return _bad_filter(bad)
     total = export.count(current_user, params)
     job = service.create_job(current_user, list_name, fmt, params, str(get_locale() or "uz"), total)
     return redirect(url_for("exports.job", job_id=job.id))
@@ -118,9 +120,9 @@ def _status(job: ExportJob) -> dict[str, Any]:
         "status": job.status,
         "rows_total": total,
         "rows_done": job.rows_done,
-        "percent": 100 if job.status == "done" else (round(100 * job.rows_done / total) if total else 0),
-        "download_url": url_for("exports.job_download", job_id=job.id) if job.status == "done" else None,
-        "error": job.error if job.status == "failed" else "",
+        "percent": 100 if job.status == ExportStatus.DONE else (round(100 * job.rows_done / total) if total else 0),
+        "download_url": url_for("exports.job_download", job_id=job.id) if job.status == ExportStatus.DONE else None,
+        "error": job.error if job.status == ExportStatus.FAILED else "",
     }
 
 

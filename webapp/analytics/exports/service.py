@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from webapp.analytics.exports.models import ExportJob
+from webapp.analytics.exports.models import ExportJob, ExportStatus
 from webapp.casework.appeals.service import AppealFilters, appeal_list_query, count_rows, stream_rows
 from webapp.casework.supervision import service as supervision
 from webapp.extensions import db
@@ -32,6 +32,7 @@ from webapp.platform.auth.models import Role, User
 from webapp.platform.labels import CATEGORY, KIND, STAGE, STATUS, label
 from webapp.platform.tabular import FORMATS, csv_chunks, write_xlsx
 from webapp.platform.timeutil import TASHKENT, as_utc, utcnow
+from webapp.platform.transaction import end_read, transaction
 
 log = logging.getLogger("mahalla.exports")
 
@@ -41,12 +42,6 @@ KEEP_FOR = dt.timedelta(days=1)
 STALE_AFTER = dt.timedelta(hours=2)  # a running job whose worker died is failed after this
 CASE_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
 CONTROL_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)
-
-
-class BadExportFilter(ValueError):
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(message)
-        self.name = name
 
 
 @dataclass(frozen=True)
@@ -65,10 +60,10 @@ class ListExport:
     count: Callable[[User, dict[str, Any]], int]
     table: Callable[[User, dict[str, Any]], Table]
     title: Callable[[], str]
-    check: Callable[[dict[str, Any]], object]  # raises BadExportFilter
+    check: Callable[[dict[str, Any]], object]  # raises BadParameter
 
     def params(self, args: Any) -> dict[str, Any]:
-        """The list's filters from request arguments, validated (BadExportFilter otherwise)."""
+        """The list's filters from request arguments, validated (BadParameter otherwise)."""
         params = {key: str(args.get(key)).strip() for key in self.keys if str(args.get(key, "") or "").strip()}
         self.check(params)
         return params
@@ -78,12 +73,7 @@ class ListExport:
 
 
 def _appeal_filters(params: dict[str, Any]) -> AppealFilters:
-    from webapp.casework.appeals.service import BadListFilter
-
-    try:
-        return AppealFilters.from_args(params)
-    except BadListFilter as bad:
-        raise BadExportFilter(bad.name, str(bad)) from None
+    return AppealFilters.from_args(params)
 
 
 def _local(moment: dt.datetime | None) -> dt.datetime | None:
@@ -139,11 +129,8 @@ def _appeal_count(user: User, params: dict[str, Any]) -> int:
 
 
 def _console_days(params: dict[str, Any]) -> tuple[int, int]:
-    try:
-        days = supervision.parse_days(params.get("days"), supervision.DEFAULT_STUCK_DAYS)
-        soon = supervision.parse_days(params.get("soon"), supervision.DEFAULT_DUE_SOON_DAYS, "soon")
-    except supervision.BadParameter as bad:
-        raise BadExportFilter(bad.name, str(bad)) from None
+    days = supervision.parse_days(params.get("days"), supervision.DEFAULT_STUCK_DAYS)
+    soon = supervision.parse_days(params.get("soon"), supervision.DEFAULT_DUE_SOON_DAYS, "soon")
     return days, soon
 
 
@@ -280,12 +267,8 @@ def create_job(user: User, kind: str, fmt: str, params: dict[str, Any], language
     if kind not in KINDS or fmt not in FORMATS:
         raise ValueError(f"unknown export {kind!r} / {fmt!r}")
     job = ExportJob(owner_id=user.id, kind=kind, filters=dict(params), format=fmt, language=language, rows_total=total)
-    try:
+    with transaction():
         db.session.add(job)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return job
 
 
@@ -304,7 +287,7 @@ def recent_jobs(user: User, limit: int = 10) -> list[ExportJob]:
 
 def job_file(job: ExportJob) -> Path | None:
     """The finished file of a job, if it is still there."""
-    if job.status != "done" or not job.file_path:
+    if job.status != ExportStatus.DONE or not job.file_path:
         return None
     path = exports_dir() / job.file_path
     return path if path.is_file() else None
@@ -320,18 +303,18 @@ def _claim() -> int | None:
     """Take the oldest queued job (one worker per job: SKIP LOCKED on PostgreSQL, a guarded update)."""
     job_id = db.session.scalar(
         select(ExportJob.id)
-        .where(ExportJob.status == "queued")
+        .where(ExportJob.status == ExportStatus.QUEUED)
         .order_by(ExportJob.id)
         .limit(1)
         .with_for_update(skip_locked=True)
     )
     if job_id is None:
-        db.session.rollback()
+        end_read()
         return None
     taken = db.session.execute(
         update(ExportJob.__table__)
-        .where(ExportJob.id == job_id, ExportJob.status == "queued")
-        .values(status="running", started_at=utcnow(), rows_done=0)
+        .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.QUEUED)
+        .values(status=ExportStatus.RUNNING, started_at=utcnow(), rows_done=0)
     )
     db.session.commit()
     return int(job_id) if taken.rowcount == 1 else None  # type: ignore[attr-defined]
@@ -352,7 +335,7 @@ def run_job(job_id: int) -> None:
     job = db.session.get(ExportJob, job_id)
     owner = db.session.get(User, job.owner_id) if job is not None else None
     if job is None or owner is None or job.kind not in KINDS:
-        _set(job_id, status="failed", error="unknown export or owner", finished_at=utcnow())
+        _set(job_id, status=ExportStatus.FAILED, error="unknown export or owner", finished_at=utcnow())
         return
     relative = f"{job.id}-{secrets.token_hex(8)}.{job.format}"
     target = exports_dir() / relative
@@ -369,13 +352,13 @@ def run_job(job_id: int) -> None:
                         handle.write(chunk)
             else:
                 write_xlsx(str(target), table.headers, rows, sheet=export.title())
-        db.session.rollback()  # end the read transaction of the streamed query
-        _set(job.id, status="done", file_path=relative, finished_at=utcnow())
+        end_read()  # the streamed query's
+        _set(job.id, status=ExportStatus.DONE, file_path=relative, finished_at=utcnow())
     except Exception as failure:
-        db.session.rollback()
+        end_read()
         target.unlink(missing_ok=True)
         log.exception("export job %s failed", job_id)
-        _set(job_id, status="failed", error=str(failure)[:500], finished_at=utcnow())
+        _set(job_id, status=ExportStatus.FAILED, error=str(failure)[:500], finished_at=utcnow())
 
 
 def run_export_jobs(limit: int = 5) -> list[int]:
@@ -396,7 +379,7 @@ def clean_export_files(now: dt.datetime | None = None) -> int:
     now = now or utcnow()
     removed = 0
     old = db.session.scalars(
-        select(ExportJob).where(ExportJob.status == "done", ExportJob.finished_at < now - KEEP_FOR)
+        select(ExportJob).where(ExportJob.status == ExportStatus.DONE, ExportJob.finished_at < now - KEEP_FOR)
     ).all()
     for job in old:
         if job.file_path:
@@ -406,8 +389,8 @@ def clean_export_files(now: dt.datetime | None = None) -> int:
         job.file_path = ""
     db.session.execute(
         update(ExportJob.__table__)
-        .where(ExportJob.status == "running", ExportJob.started_at < now - STALE_AFTER)
-        .values(status="failed", error="the export was interrupted", finished_at=now)
+        .where(ExportJob.status == ExportStatus.RUNNING, ExportJob.started_at < now - STALE_AFTER)
+        .values(status=ExportStatus.FAILED, error="the export was interrupted", finished_at=now)
     )
     db.session.commit()
     return removed

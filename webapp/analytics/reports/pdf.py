@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from fpdf import FPDF, FontFace
 
-from webapp.analytics.reports.service import KEY_FIGURES, format_change, format_value
+from webapp.analytics.reports.figures import KEY_FIGURES, format_change, format_value
 from webapp.casework.replies.pdf import DEFAULT_FONT_PATH, PdfFontMissing
 from webapp.platform import labels
+from webapp.platform.pdf_fonts import add_font
 
 _FONT = "ReportFont"
 
@@ -47,8 +49,10 @@ def _render(content: dict[str, Any], language: str, regular: str, bold: str) -> 
     pdf.set_creator("Mahalla")
     pdf.set_margins(left=18, top=16, right=15)
     pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_font(_FONT, fname=regular)
-    pdf.add_font(_FONT, style="B", fname=bold)
+    # The labels come from our catalogues (Latin and Cyrillic); the names and figures from ``content``.
+    text = json.dumps(content, ensure_ascii=False, default=str)
+    add_font(pdf, _FONT, regular, text=text)
+    add_font(pdf, _FONT, bold, style="B", text=text)
     pdf.add_page()
     pdf.set_font(_FONT, style="B", size=15)
     pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
@@ -99,6 +103,32 @@ def _render(content: dict[str, Any], language: str, regular: str, bold: str) -> 
         _table(pdf, [_("Address"), _("Mahalla"), _("Repeated appeals")], rows, (80, 62, 35))
     if not content["hot_mahallas"] and not content["hot_addresses"]:
         _note(pdf, _("No repeated appeals."))
+
+    _heading(pdf, _("Cooperation with partner organisations"))
+    partners = content.get("cooperation", {}).get("partners", [])  # reports archived before it have none
+    if partners:
+        rows = [
+            [
+                r["name"],
+                str(r["sent"]),
+                str(r["acknowledged_on_time"]),
+                str(r["answered_on_time"]),
+                format_value(r["median_days_to_answer"], "days"),
+                str(r["overdue_now"]),
+            ]
+            for r in partners
+        ]
+        header = [
+            _("Partner"),
+            _("Sent"),
+            _("Acknowledged on time"),
+            _("Answered on time"),
+            _("Median days to answer"),
+            _("Overdue now"),
+        ]
+        _table(pdf, header, rows, (57, 20, 25, 25, 25, 25))
+    else:
+        _note(pdf, _("No referrals to partners."))
     return bytes(pdf.output())
 
 

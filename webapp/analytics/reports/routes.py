@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, make_response, redirect, render_te
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webapp.analytics.reports import service
+from webapp.analytics.reports import figures, service
 from webapp.analytics.reports.pdf import report_pdf
 from webapp.analytics.stats.service import may_use_dashboards
 from webapp.platform.timeutil import local_today
@@ -83,10 +83,10 @@ def report(scope: str, code: str, month: str) -> Any:
         "reports/report.html",
         content=content,
         place=place,
-        key_figures=service.KEY_FIGURES,
-        worse_when_up=service.WORSE_WHEN_UP,
-        format_value=service.format_value,
-        format_change=service.format_change,
+        key_figures=figures.KEY_FIGURES,
+        worse_when_up=figures.WORSE_WHEN_UP,
+        format_value=figures.format_value,
+        format_change=figures.format_change,
         report_languages=service.LANGUAGES,
         previous=service.previous_month(first).strftime("%Y-%m"),
         following=service.next_month(first).strftime("%Y-%m") if service.next_month(first) <= local_today() else None,

@@ -18,9 +18,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from webapp.analytics.reports.models import MonthlyReport
+from webapp.analytics.reports.pdf import report_pdf
 from webapp.analytics.stats import service as stats
-from webapp.cases.service import current_version, decide_with_latest, register_bundled_lineage
+from webapp.cases.versions import current_version, decide_with_latest, register_bundled_lineage
 from webapp.casework.appeals.models import Appeal
+from webapp.cooperation.referrals.figures import cooperation
+from webapp.cooperation.referrals.figures import rule_inputs as cooperation_inputs
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import District, Mahalla, Region
@@ -206,7 +209,7 @@ def recommendations(inputs: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
         }
         for rule in fired
     ]
-    return sorted(items, key=lambda item: item["priority"]), version.id
+    return sorted(items, key=lambda item: item["priority"]), version.id  # shown as its number (vN)
 
 
 def build(place: Territory, first: dt.date, today: dt.date | None = None) -> dict[str, Any]:
@@ -241,7 +244,14 @@ def build(place: Territory, first: dt.date, today: dt.date | None = None) -> dic
         for g in stats.grouped(current_filter, "mahalla", today)
         if g.figures.repeated
     ]
-    inputs = rule_inputs(current, categories)
+    partners = cooperation(
+        first,
+        last,
+        today or local_today(),
+        district_id=place.district.id if place.district is not None else None,
+        region_id=place.region.id,
+    )
+    inputs = {**rule_inputs(current, categories), **cooperation_inputs(partners)}
     advice, rules_version = recommendations(inputs)
     mahallas_up, mahallas_down = _movers(mahallas)
     categories_up, categories_down = _movers(categories)
@@ -262,6 +272,7 @@ def build(place: Territory, first: dt.date, today: dt.date | None = None) -> dic
         "inspectors": sorted(inspectors, key=lambda r: (-r["overdue"], r["name"]))[:TOP],
         "hot_mahallas": sorted(hot_mahallas, key=lambda r: (-r["repeated"], r["name"]))[:TOP],
         "hot_addresses": _repeated_addresses(place, first, last),
+        "cooperation": partners.as_dict(),
         "inputs": inputs,
         "recommendations": advice,
         "rules_version": rules_version,
@@ -284,8 +295,6 @@ def archive_month(first: dt.date, *, limit: int | None = None, today: dt.date | 
     """Build and store the month's report of every district and region in every language that is
     not archived yet (idempotent: one per territory, month and language). Returns how many were
     stored. ``limit``: at most this many territories in one run (the next run goes on)."""
-    from webapp.analytics.reports.pdf import report_pdf
-
     month = first.strftime("%Y-%m")
     done = set(
         db.session.execute(
@@ -357,46 +366,3 @@ def archived_report(user: User, report_id: int) -> MonthlyReport | None:
 
 def archived_exists(report_id: int) -> bool:
     return db.session.scalar(select(MonthlyReport.id).where(MonthlyReport.id == report_id)) is not None
-
-
-# --- what the page and the PDF show --------------------------------------------------------------
-
-# The key figures: (name in the stats figures, label, format: count | share | days | score).
-KEY_FIGURES: tuple[tuple[str, Any, str], ...] = (
-    ("received", _l("Appeals received"), "count"),
-    ("answered", _l("Answered"), "count"),
-    ("answered_on_time", _l("Answered on time"), "count"),
-    ("on_time_share", _l("Share answered on time"), "share"),
-    ("overdue", _l("Overdue"), "count"),
-    ("median_days", _l("Median days to answer"), "days"),
-    ("p90_days", _l("90th percentile of days to answer"), "days"),
-    ("repeated", _l("Repeated appeals"), "count"),
-    ("forwarded", _l("Forwarded to the competent body"), "count"),
-    ("unconsidered", _l("Left unconsidered"), "count"),
-    ("rating_average", _l("Average rating"), "score"),
-    ("satisfied_share", _l("Satisfied citizens"), "share"),
-)
-# A rise of these is bad news (shown in red); of the others good news (green).
-WORSE_WHEN_UP = frozenset({"overdue", "median_days", "p90_days", "repeated", "unconsidered"})
-
-
-def format_value(value: Any, kind: str) -> str:
-    if value is None:
-        return "—"
-    if kind == "share":
-        return f"{100 * float(value):.1f} %"
-    if kind in ("days", "score"):
-        return f"{float(value):.1f}"
-    return f"{int(value):,}".replace(",", " ")
-
-
-def format_change(change: dict[str, Any] | None, kind: str) -> str:
-    if not change or change.get("delta") is None:
-        return "—"
-    delta = float(change["delta"])
-    if kind == "share":
-        return f"{100 * delta:+.1f} pp"
-    if kind in ("days", "score"):
-        return f"{delta:+.1f}"
-    percent = change.get("percent")
-    return f"{int(delta):+d}" + (f" ({percent:+.0f} %)" if percent is not None else "")

@@ -1,8 +1,8 @@
 """Reading a statistics filter from query parameters (dashboards, exports and the API share it).
 
-Parameters: ``period`` (a preset: this_month, last_month, quarter, year) or ``from`` and ``to``
+Parameters: ``period`` (a preset: last_30_days, this_month, last_month, quarter, year) or ``from`` and ``to``
 (YYYY-MM-DD, Asia/Tashkent dates), and ``category``, ``kind``, ``channel``. A problem raises
-BadParameter naming the field; the pages show it and fall back, the API answers 400.
+BadParameter (webapp.platform.query_params) naming the field; the pages show it and fall back, the API answers 400.
 """
 
 from __future__ import annotations
@@ -13,22 +13,13 @@ from dataclasses import dataclass
 
 from webapp.analytics.stats.service import MAX_PERIOD_DAYS, PRESETS, period_preset
 from webapp.casework.appeals.models import CATEGORIES, AppealKind, Channel
+from webapp.platform.query_params import BadParameter
 from webapp.platform.timeutil import local_today
 
-DEFAULT_PRESET = "this_month"
+DEFAULT_PRESET = "this_month"  # the API's default (its documented contract)
+DASHBOARD_PRESET = "last_30_days"  # the dashboards': meaningful on the first days of a month too
 KINDS = tuple(kind.value for kind in AppealKind)
 CHANNELS = tuple(channel.value for channel in Channel)
-
-
-class BadParameter(ValueError):
-    """``field`` names the query parameter; ``code`` says what is wrong with it."""
-
-    def __init__(self, field: str, code: str, message: str, allowed: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.field = field
-        self.code = code
-        self.message = message
-        self.allowed = allowed
 
 
 @dataclass(frozen=True)
@@ -52,7 +43,7 @@ def _bad_date(name: str) -> dt.date:
     raise BadParameter(name, "invalid_date", f"{name} must be a date written YYYY-MM-DD")
 
 
-def parse_period(args: Mapping[str, str], today: dt.date | None = None) -> Period:
+def parse_period(args: Mapping[str, str], today: dt.date | None = None, default: str = DEFAULT_PRESET) -> Period:
     """The period asked for: from/to if given (both, or one with the other defaulted), else a preset."""
     today = today or local_today()
     date_from, date_to = _date(args, "from"), _date(args, "to")
@@ -60,7 +51,7 @@ def parse_period(args: Mapping[str, str], today: dt.date | None = None) -> Perio
     if date_from is None and date_to is None:
         if preset and preset not in PRESETS and preset != "custom":
             raise BadParameter("period", "invalid_choice", f"period must be one of: {', '.join(PRESETS)}", PRESETS)
-        name = preset if preset in PRESETS else DEFAULT_PRESET
+        name = preset if preset in PRESETS else default
         start, end = period_preset(name, today)
         return Period(start, end, name)
     if date_from is None:

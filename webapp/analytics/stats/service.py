@@ -28,10 +28,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import has_request_context
-from sqlalchemy import Select, and_, case, func, select, union
+from sqlalchemy import Select, and_, case, func, select, true, union
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.expression import ColumnElement
 
+from webapp.analytics.rollups import service as rollups
 from webapp.analytics.stats.sqlfuncs import (
     days_between,
     interpolated_percentile,
@@ -42,6 +43,7 @@ from webapp.analytics.stats.sqlfuncs import (
 )
 from webapp.cases.models import CaseEvent, PendingTask
 from webapp.casework.appeals.models import Appeal, AppealRating
+from webapp.casework.overdue import overdue_condition
 from webapp.extensions import db
 from webapp.platform import labels
 from webapp.platform.auth.models import Role, User
@@ -338,6 +340,33 @@ def _rated(flt: StatsFilter) -> Any:
 
 
 def _counts(flt: StatsFilter, by: str | None, today: dt.date) -> dict[Any, dict[str, Any]]:
+    """All figures of the filter (per group): from the rollups when they hold that breakdown (the
+    territory's whole cohort, no category / kind / channel filter), else from the appeals."""
+    if not (flt.mahalla_id or flt.category or flt.kind or flt.channel):
+        scope = rollups.Scope.of(flt.region_id, flt.district_id)
+        counts = rollups.appeal_counts(scope, by, flt.date_from, flt.date_to)
+        if counts is not None:
+            overdue = _overdue_open(flt, by, today)
+            for group, values in counts.items():
+                values["overdue_open"] = overdue.get(group, 0)
+            return counts
+    return _raw_counts(flt, by, today)
+
+
+def _overdue_open(flt: StatsFilter, by: str | None, today: dt.date) -> dict[Any, int]:
+    """Open past the deadline today, per group: depends on the day, so never rolled up (open appeals
+    are few and the (district, is_open, deadline) index finds them)."""
+    query = (
+        select(func.count().label("n"))
+        .select_from(Appeal)
+        .where(*_conditions(flt), Appeal.is_open == true(), Appeal.deadline < today)
+    )
+    query, key = _keyed(query, flt, by)
+    rows = db.session.execute(query).mappings().all()
+    return {(row["group_key"] if key is not None else None): int(row["n"]) for row in rows}
+
+
+def _raw_counts(flt: StatsFilter, by: str | None, today: dt.date) -> dict[Any, dict[str, Any]]:
     """All figures of the filter (per group), in one query: counts, ratings, percentiles on PostgreSQL."""
     rated = _rated(flt)
     query = (
@@ -481,9 +510,10 @@ def _names(by: str, keys: Sequence[Any]) -> dict[Any, tuple[str, str]]:
 
 
 def overdue_now(flt: StatsFilter, today: dt.date | None = None) -> int:
-    """Open appeals past their deadline today in the filter's territory (any registration date)."""
+    """Appeals overdue today in the filter's territory, any registration date (the one definition:
+    ``webapp.casework.overdue``; the supervision console lists the same cases)."""
     today = today or local_today()
-    query = select(func.count()).select_from(Appeal).where(*_territory(flt), Appeal.is_open, Appeal.deadline < today)
+    query = select(func.count()).select_from(Appeal).where(*_territory(flt), overdue_condition(today))
     return int(db.session.scalar(query) or 0)
 
 
@@ -532,8 +562,11 @@ def may_use_dashboards(user: User) -> bool:
 
 
 def period_preset(name: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """this_month | last_month | quarter | year: the calendar period containing today (or the last month)."""
+    """last_30_days (the default: it means something on the first days of a month too) |
+    this_month | last_month | quarter | year: the calendar period containing today (or the last month)."""
     today = today or local_today()
+    if name == "last_30_days":
+        return today - dt.timedelta(days=29), today
     if name == "last_month":
         end = today.replace(day=1) - dt.timedelta(days=1)
         return end.replace(day=1), end
@@ -547,7 +580,7 @@ def period_preset(name: str, today: dt.date | None = None) -> tuple[dt.date, dt.
     raise ValueError(f"unknown period preset {name!r}")
 
 
-PRESETS = ("this_month", "last_month", "quarter", "year")
+PRESETS = ("last_30_days", "this_month", "last_month", "quarter", "year")
 
 
 def _as_float(value: Any) -> float | None:

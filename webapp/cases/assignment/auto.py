@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.cases.assignment.notify import notify_assignee
 from webapp.cases.assignment.service import auto_assignee
@@ -17,11 +17,12 @@ from webapp.platform.timeutil import utcnow
 
 
 def choose_assignees(rows: Sequence[dict[str, Any]]) -> None:
-    """Fill ``assignee_id`` / ``assigned_at`` of new pending-task rows before they are inserted."""
+    """Fill ``assignee_id`` / ``assigned_at`` of new pending-task rows before they are inserted
+    (the chosen users stay in the session, so announcing the assignments reads nothing again)."""
     now = utcnow()
     for row in rows:
         assignee = auto_assignee(row["role"], row["mahalla_id"], row["district_id"])
-        row["assignee_id"] = assignee
+        row["assignee_id"] = assignee.id if assignee else None
         row["assigned_at"] = now if assignee else None
 
 
@@ -29,14 +30,15 @@ class _Events(Protocol):
     def add(self, appeal: Appeal, kind: str, actor: User | None, **details: Any) -> None: ...
 
 
-def announce_assignments(appeal: Appeal, task_ids: Sequence[str], events: _Events) -> None:
-    """Add an ``assigned`` event for each new task that has an assignee, and notify the assignee."""
-    if not task_ids:
-        return
-    query = select(PendingTask).where(PendingTask.id.in_(task_ids), PendingTask.assignee_id.is_not(None))
-    for task in db.session.scalars(query.order_by(PendingTask.name)):
-        user = db.session.get(User, task.assignee_id)
+def announce_assignments(appeal: Appeal, rows: Sequence[Mapping[str, Any]], events: _Events) -> None:
+    """Add an ``assigned`` event for each new task row that has an assignee, and notify the assignee.
+
+    ``rows`` are the pending-task rows just inserted: they are not read back."""
+    for row in sorted(rows, key=lambda r: r["name"]):
+        user = db.session.get(User, row["assignee_id"]) if row.get("assignee_id") is not None else None
         if user is None:
             continue
+        task = PendingTask(**row)  # transient: a view of the inserted row, never added to the session
+        set_committed_value(task, "appeal", appeal)
         events.add(appeal, "assigned", None, task=task, data={"assignee": user.username, "automatic": True})
         notify_assignee(task, user, None)

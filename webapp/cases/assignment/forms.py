@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from webapp.cases.cover.messages import KIND_LABELS
 
 
 class ActionForm(FlaskForm):
@@ -32,8 +34,15 @@ class FollowUpForm(FlaskForm):
 
 class AbsenceForm(FlaskForm):
     user = SelectField(_l("User"), coerce=int, validators=[InputRequired(_l("Choose a user."))])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(code, label) for code, label in KIND_LABELS.items()],
+        default="leave",
+    )
     starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Enter the first day."))])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])
+    substitute = SelectField(_l("Substitute (covers the mahallas and takes the tasks)"), coerce=int, default=0)
+    return_tasks = BooleanField(_l("Give the tasks back when the cover ends"), default=True)
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
     def validate_ends_on(self, field: DateField) -> None:

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from webapp.cases.models import Notification, PendingTask
+from webapp.cases.notices import render_notice
+from webapp.cases.subjects import task_ref
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.notifications.service import queue_message
@@ -29,15 +31,15 @@ def notify_assignee(task: PendingTask, user: User, actor: User | None) -> None:
 
     languages = current_app_languages()
     with force_locale(user.language if user.language in languages else languages[0]):
-        text = _(
-            "Task \u201c%(title)s\u201d of appeal %(number)s is assigned to you. Deadline: %(due)s.",
-            title=_(task.title),
-            number=task.appeal.number,
-            due=task.due_date.isoformat(),
+        text = render_notice(
+            "assigned", {"title": task.title, "number": task_ref(task), "due": task.due_date.isoformat()}
         )
         subject = _("New task: %(title)s", title=_(task.title))
     link = _task_link(task.id)
-    db.session.add(Notification(user_id=user.id, appeal_id=task.appeal_id, kind="assigned", text=text, link=link))
+    params = {"title": task.title, "number": task_ref(task), "due": task.due_date.isoformat()}
+    db.session.add(
+        Notification(user_id=user.id, appeal_id=task.appeal_id, kind="assigned", params=params, text=text, link=link)
+    )
     if user.email:
         queue_message(task.appeal, "email", user.email, text, subject=subject)
 

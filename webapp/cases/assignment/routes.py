@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from webapp.cases.assignment import service
+from webapp.cases.assignment.eligibility import candidates, not_serving, offered
 from webapp.cases.assignment.forms import (
     AbsenceForm,
     ActionForm,
@@ -17,8 +18,10 @@ from webapp.cases.assignment.forms import (
     FollowUpForm,
     ReassignForm,
 )
-from webapp.cases.assignment.messages import refusal_message
+from webapp.cases.assignment.messages import offered_label, refusal_message
 from webapp.cases.assignment.notify import mark_all_read, notifications_of, unread_count
+from webapp.cases.cover import service as cover
+from webapp.cases.cover.messages import refusal_message as cover_refusal
 from webapp.cases.models import PendingTask
 from webapp.cases.tasks.service import task_for
 from webapp.platform.auth.access import roles_required
@@ -46,7 +49,11 @@ def _refused(refused: service.AssignmentRefused) -> None:
 
 
 def candidate_choices(task: PendingTask, *, exclude: int | None = None) -> list[tuple[int, str]]:
-    return [(u.id, u.full_name) for u in service.candidates(task) if u.id != exclude]
+    return [(u.id, u.full_name) for u in candidates(task) if u.id != exclude]
+
+
+def offered_choices(task: PendingTask) -> list[tuple[int, str]]:
+    return [(u.id, offered_label(u, warning)) for u, warning in offered(task)]
 
 
 @blueprint.route("/tasks/<task_id>/claim", methods=["POST"])
@@ -104,7 +111,7 @@ def reassign(task_id: str) -> Any:
     if task is None:
         abort(404)
     form = ReassignForm(prefix="reassign")
-    form.user.choices = candidate_choices(task)
+    form.user.choices = offered_choices(task)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(" ".join(str(e) for e in errors), "danger")
@@ -151,14 +158,22 @@ def team() -> Any:
     form.tasks.choices = [(t.id, t.id) for t in tasks]
     form.user.choices = [(u.id, f"{u.full_name} ({u.username})") for u in service.team(current_user)]
     if form.validate_on_submit():
+        chosen = [t for t in tasks if t.id in set(form.tasks.data or [])]
+        outside = not_serving(service.user_by_id(form.user.data), chosen, by=current_user)
         try:
             moved = service.bulk_reassign(
-                current_user, form.tasks.data or [], service.user_by_id(form.user.data), form.reason.data or ""
+                current_user,
+                form.tasks.data or [],
+                service.user_by_id(form.user.data),
+                form.reason.data or "",
+                allow_self=True,
             )
         except service.AssignmentRefused as refused:
             form.user.errors = [refusal_message(refused.code)]
         else:
             flash(_("%(num)d tasks reassigned.", num=len(moved)), "success")
+            if outside:
+                flash(_("%(num)d of them are in a mahalla the new assignee does not serve.", num=outside), "warning")
             return redirect(url_for("assignment.team"))
     elif form.is_submitted():
         flash(_("Please correct the highlighted fields."), "danger")
@@ -168,28 +183,80 @@ def team() -> Any:
 @blueprint.route("/absences", methods=["GET", "POST"])
 @roles_required(*ABSENCE_ROLES)
 def absences() -> Any:
+    """Record an absence: one's own, or (supervisors, admins) a colleague's with a substitute who
+    covers their mahallas and takes their tasks."""
     form = AbsenceForm()
-    people = service.team(current_user) if current_user.role != Role.INSPECTOR else [current_user]
+    managing = current_user.role != Role.INSPECTOR
+    people = service.team(current_user) if managing else [current_user]
     form.user.choices = [(u.id, f"{u.full_name} ({u.username})") for u in people]
+    substitutes = [u for u in people if u.role in cover.COVER_ROLES] if managing else []
+    form.substitute.choices = [(0, _("Nobody (flag the tasks for reassignment)"))] + [
+        (u.id, f"{u.full_name} ({u.username})") for u in substitutes
+    ]
     if request.method == "GET" and form.user.data is None:
         form.user.data = current_user.id
     if form.validate_on_submit():
         person = service.user_by_id(form.user.data)
         assert person is not None  # one of the choices
+        if _record_absence(form, person):
+            return redirect(url_for("assignment.absences"))
+    elif form.is_submitted():
+        flash(_("Please correct the highlighted fields."), "danger")
+    listed = cover.current_and_future(current_user) if managing else [a for a, _u in service.absences_for(current_user)]
+    return render_template("assignment/absences.html", form=form, absences=listed, action=ActionForm())
+
+
+COVER_FIELDS = {"user": "user", "from": "starts_on", "to": "ends_on", "substitute": "substitute", "reason": "reason"}
+
+
+def _record_absence(form: AbsenceForm, person: Any) -> bool:
+    """Record it (a cover when a supervisor or admin records a colleague's); False with the form's errors."""
+    if person.id == current_user.id and not form.substitute.data:
         try:
             service.mark_absent(current_user, person, form.starts_on.data, form.ends_on.data, form.reason.data or "")
         except service.AssignmentRefused as refused:
             form.user.errors = [refusal_message(refused.code)]
-        else:
-            flash(_("Absence recorded; tasks of absent users are flagged for reassignment."), "success")
-            return redirect(url_for("assignment.absences"))
-    elif form.is_submitted():
-        flash(_("Please correct the highlighted fields."), "danger")
-    return render_template("assignment/absences.html", form=form, absences=service.absences_for(current_user))
+            return False
+        flash(_("Absence recorded; tasks of absent users are flagged for reassignment."), "success")
+        return True
+    new = cover.NewAbsence(
+        user=person,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        substitute=service.user_by_id(form.substitute.data) if form.substitute.data else None,
+        kind=form.kind.data or "leave",
+        reason=form.reason.data or "",
+        return_tasks=bool(form.return_tasks.data),
+    )
+    try:
+        _absence, moved = cover.record_absence(current_user, new)
+    except cover.CoverRefused as refused:
+        getattr(form, COVER_FIELDS.get(refused.field, "user")).errors = [cover_refusal(refused.code)]
+        return False
+    flash(_("Absence recorded; %(num)d tasks moved to the substitute.", num=moved), "success")
+    return True
+
+
+@blueprint.route("/absences/<int:absence_id>/end", methods=["POST"])
+@roles_required(Role.SUPERVISOR.value, Role.ADMIN.value)
+def end_absence(absence_id: int) -> Any:
+    """End an absence (and its cover) early; untouched moved tasks go back."""
+    absence = cover.absence_for(current_user, absence_id)
+    if absence is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        returned = cover.end_cover(current_user, absence)
+    except cover.CoverRefused as refused:
+        flash(cover_refusal(refused.code), "danger")
+    else:
+        flash(_("The absence has ended; %(num)d tasks went back.", num=returned), "success")
+    return redirect(url_for("assignment.absences"))
 
 
 @blueprint.route("/notifications")
-@roles_required(*ABSENCE_ROLES, Role.METHODOLOGIST.value)
+@login_required  # every role has the bell: each reads only their own notifications
 def notifications() -> Any:
     """The user's notifications, newest first; showing them marks them read."""
     items = notifications_of(current_user)

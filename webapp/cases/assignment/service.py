@@ -16,13 +16,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, select, update
 from sqlalchemy.orm import joinedload
 
+from webapp.cases.assignment.eligibility import candidates as candidates
+from webapp.cases.assignment.eligibility import may_take, serves
 from webapp.cases.assignment.notify import notify_assignee
+from webapp.cases.cover.scope import absent_user_ids, running
+from webapp.cases.events import log_event
+from webapp.cases.instances import Subject, log_subject_event
 from webapp.cases.models import PendingTask, UserAbsence
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User, user_mahallas
 from webapp.platform.territory.models import District
 from webapp.platform.territory.service import task_scope
 from webapp.platform.timeutil import local_today, utcnow
+from webapp.platform.transaction import commit, transaction
 
 REASON_MAX = 500
 
@@ -73,42 +79,28 @@ def supervises_task(user: User, task: PendingTask) -> bool:
     return user.role == Role.SUPERVISOR and supervised_task(user, task.id) is not None
 
 
-def _serves(role: str, mahalla_id: int, district_id: int) -> ColumnElement[bool]:
-    """Condition on User: active users of the lane's role serving this mahalla / district / region."""
-    active = User.active.is_(True) & (User.role == role)
-    if role == Role.INSPECTOR.value:
-        serving = select(user_mahallas.c.user_id).where(user_mahallas.c.mahalla_id == mahalla_id)
-        return active & User.id.in_(serving)
-    if role == Role.SUPERVISOR.value:
-        region = select(District.region_id).where(District.id == district_id).scalar_subquery()
-        return active & (
-            (User.district_id == district_id) | ((User.district_id.is_(None)) & (User.region_id == region))
-        )
-    return false()
-
-
-def candidates(task: PendingTask) -> list[User]:
-    """Users who may hold the task: its lane's role, serving its mahalla (or district / region)."""
-    query = select(User).where(_serves(task.role, task.mahalla_id, task.district_id)).order_by(User.full_name)
+def eligible_assignees(role: str, mahalla_id: int, district_id: int) -> list[User]:
+    """Active users of a lane's role serving the mahalla (or covering for someone who does) or its
+    district / region: ``eligibility.serves``, the one rule of who may take a task."""
+    query = select(User).where(serves(role, mahalla_id, district_id)).order_by(User.full_name)
     return list(db.session.scalars(query))
 
 
+def changing(tasks: Sequence[PendingTask], to: User) -> list[PendingTask]:
+    """The tasks a reassignment to ``to`` would really change (those ``to`` does not hold yet)."""
+    return [task for task in tasks if task.assignee_id != to.id]
+
+
 def _absent_ids(today: dt.date) -> Any:
-    return select(UserAbsence.user_id).where(UserAbsence.starts_on <= today, UserAbsence.ends_on >= today)
+    return absent_user_ids(today)
 
 
 def is_absent(user: User, today: dt.date | None = None) -> bool:
     day = today or local_today()
-    return bool(
-        db.session.scalar(
-            select(func.count())
-            .where(UserAbsence.user_id == user.id)
-            .where(UserAbsence.starts_on <= day, UserAbsence.ends_on >= day)
-        )
-    )
+    return bool(db.session.scalar(select(func.count()).where(UserAbsence.user_id == user.id, running(day))))
 
 
-def auto_assignee(role: str, mahalla_id: int, district_id: int, today: dt.date | None = None) -> int | None:
+def auto_assignee(role: str, mahalla_id: int, district_id: int, today: dt.date | None = None) -> User | None:
     """The mahalla's responsible inspector: serving it, not absent today, fewest open tasks.
 
     Supervisor tasks are not assigned automatically: any supervisor of the territory claims them.
@@ -119,8 +111,8 @@ def auto_assignee(role: str, mahalla_id: int, district_id: int, today: dt.date |
         select(func.count(PendingTask.id)).where(PendingTask.assignee_id == User.id).correlate(User).scalar_subquery()
     )
     query = (
-        select(User.id)
-        .where(_serves(role, mahalla_id, district_id), User.id.not_in(_absent_ids(today or local_today())))
+        select(User)
+        .where(serves(role, mahalla_id, district_id), User.id.not_in(_absent_ids(today or local_today())))
         .order_by(open_tasks, User.id)
         .limit(1)
     )
@@ -131,23 +123,16 @@ def auto_assignee(role: str, mahalla_id: int, district_id: int, today: dt.date |
 
 
 def _log(task: PendingTask, kind: str, actor: User | None, **data: Any) -> None:
-    from webapp.cases.service import log_event  # the runtime imports this module
-
-    log_event(task.appeal, kind, actor, task=task, data=data)
+    if task.appeal is not None:
+        log_event(task.appeal, kind, actor, task=task, data=data)
+    else:
+        log_subject_event(Subject(task.subject_kind, task.subject_id), kind, actor, task=task, data=data)
 
 
 def _set_assignee(task: PendingTask, user: User | None) -> None:
     task.assignee_id = user.id if user else None
     task.assigned_at = utcnow() if user else None
     task.needs_reassignment = bool(user) and is_absent(user)  # type: ignore[arg-type]
-
-
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 def _clean_reason(reason: str, *, required: bool) -> str:
@@ -159,14 +144,14 @@ def _clean_reason(reason: str, *, required: bool) -> str:
     return text
 
 
-def check_candidate(task: PendingTask, user: User | None) -> User:
-    """The user if they may hold the task; AssignmentRefused naming why not."""
-    if user is None or not user.active:
-        raise AssignmentRefused("unknown_user", "user")
-    if user.role != task.role:
-        raise AssignmentRefused("wrong_role", "user")
-    if user.id not in {c.id for c in candidates(task)}:
-        raise AssignmentRefused("wrong_territory", "user")
+def check_candidate(
+    task: PendingTask, user: User | None, *, by: User | None = None, district_wide: bool = False
+) -> User:
+    """The user if they may hold the task (``eligibility.may_take``); AssignmentRefused naming why not."""
+    verdict = may_take(user, task, by=by, district_wide=district_wide)
+    if not verdict.allowed:
+        raise AssignmentRefused(verdict.code, "user")
+    assert user is not None
     return user
 
 
@@ -187,17 +172,16 @@ def claim(user: User, task: PendingTask) -> None:
     if task.assignee_id is not None:
         raise AssignmentRefused("held_by_other")
     # Guarded update: two people claiming at once → one wins, the other is refused.
-    result = db.session.execute(
-        update(PendingTask)
-        .where(PendingTask.id == task.id, PendingTask.assignee_id.is_(None))
-        .values(assignee_id=user.id, assigned_at=utcnow(), needs_reassignment=False)
-        .execution_options(synchronize_session="fetch")
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
-        raise AssignmentRefused("held_by_other")
-    _log(task, "claimed", user, assignee=user.username)
-    _commit()
+    with transaction():
+        result = db.session.execute(
+            update(PendingTask)
+            .where(PendingTask.id == task.id, PendingTask.assignee_id.is_(None))
+            .values(assignee_id=user.id, assigned_at=utcnow(), needs_reassignment=False)
+            .execution_options(synchronize_session="fetch")
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise AssignmentRefused("held_by_other")
+        _log(task, "claimed", user, assignee=user.username)
 
 
 def unclaim(user: User, task: PendingTask) -> None:
@@ -206,21 +190,21 @@ def unclaim(user: User, task: PendingTask) -> None:
         raise AssignmentRefused("not_yours")
     _set_assignee(task, None)
     _log(task, "unclaimed", user, previous=user.username)
-    _commit()
+    commit()
 
 
 def delegate(user: User, task: PendingTask, to: User | None, reason: str = "") -> None:
     """The assignee hands the task to a colleague who may hold it."""
     if task.assignee_id != user.id:
         raise AssignmentRefused("not_yours")
-    target = check_candidate(task, to)
+    target = check_candidate(task, to, by=user)
     if target.id == user.id:
         raise AssignmentRefused("same_user", "user")
     text = _clean_reason(reason, required=False)
     _set_assignee(task, target)
     _log(task, "delegated", user, assignee=target.username, previous=user.username, reason=text)
     notify_assignee(task, target, user)
-    _commit()
+    commit()
 
 
 @dataclass(frozen=True)
@@ -229,15 +213,19 @@ class _Change:
     previous: User | None
 
 
-def reassign_checked(actor: User, tasks: Sequence[PendingTask], to: User, reason: str) -> None:
-    """Give already-checked tasks to ``to``: events and notifications; the caller commits."""
-    for task in tasks:
+def reassign_checked(actor: User | None, tasks: Sequence[PendingTask], to: User, reason: str) -> list[PendingTask]:
+    """Give already-checked tasks to ``to``: events and one notification per real change (a task
+    ``to`` already holds is left alone); the caller commits. Returns the tasks changed."""
+    changed = changing(tasks, to)
+    for task in changed:
         _reassign_one(actor, task, to, reason)
+    return changed
 
 
-def _reassign_one(supervisor: User, task: PendingTask, to: User, reason: str) -> None:
+def _reassign_one(supervisor: User | None, task: PendingTask, to: User, reason: str, warning: str = "") -> None:
     previous = db.session.get(User, task.assignee_id) if task.assignee_id else None
     _set_assignee(task, to)
+    extra = {"warning": warning} if warning else {}
     _log(
         task,
         "reassigned",
@@ -245,6 +233,7 @@ def _reassign_one(supervisor: User, task: PendingTask, to: User, reason: str) ->
         assignee=to.username,
         previous=previous.username if previous else None,
         reason=reason,
+        **extra,
     )
     notify_assignee(task, to, supervisor)
 
@@ -254,8 +243,16 @@ def reassign(supervisor: User, task: PendingTask, to: User | None, reason: str) 
     bulk_reassign(supervisor, [task.id], to, reason)
 
 
-def bulk_reassign(supervisor: User, task_ids: Sequence[str], to: User | None, reason: str) -> list[PendingTask]:
-    """Reassign many tasks at once: all of them, or (on any bad id or candidate) none."""
+def bulk_reassign(
+    supervisor: User, task_ids: Sequence[str], to: User | None, reason: str, *, allow_self: bool = False
+) -> list[PendingTask]:
+    """Reassign many tasks at once: all of them, or (on any bad id or candidate) none.
+
+    Any inspector of the district is offered (a warning is logged when they do not serve the
+    mahalla); with ``allow_self`` the supervisor may take inspector tasks themself. Returns the tasks
+    really changed; those the chosen user already holds are not touched, logged or notified, and when
+    that is all of them the change is refused (``already_holds``).
+    """
     if supervisor.role != Role.SUPERVISOR:
         raise AssignmentRefused("not_supervisor")
     text = _clean_reason(reason, required=True)
@@ -265,18 +262,29 @@ def bulk_reassign(supervisor: User, task_ids: Sequence[str], to: User | None, re
     tasks = list(db.session.scalars(select(PendingTask).where(PendingTask.id.in_(ids), supervised_tasks(supervisor))))
     if len(tasks) != len(ids):
         raise AssignmentRefused("unknown_task", "tasks")
-    target = to
-    for task in tasks:
-        target = check_candidate(task, to)
-    assert target is not None
-    try:
-        for task in tasks:
-            _reassign_one(supervisor, task, target, text)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return tasks
+    by = None if allow_self and to is not None and to.id == supervisor.id else supervisor
+    verdicts = {task.id: may_take(to, task, by=by, district_wide=True) for task in tasks}
+    refused = next((v for v in verdicts.values() if not v.allowed), None)
+    if refused is not None:
+        raise AssignmentRefused(refused.code, "user")
+    assert to is not None
+    changed = changing(tasks, to)
+    if not changed:
+        raise AssignmentRefused("already_holds", "user")
+    with transaction():
+        for task in changed:
+            _reassign_one(supervisor, task, to, text, warning=verdicts[task.id].warning)
+    return changed
+
+
+def take(supervisor: User, task: PendingTask, reason: str) -> None:
+    """A supervisor of the task's territory takes it themself (when nobody else can), with a reason."""
+    if supervisor.role != Role.SUPERVISOR:
+        raise AssignmentRefused("not_supervisor")
+    text = _clean_reason(reason, required=True)
+    check_candidate(task, supervisor)
+    _reassign_one(supervisor, task, supervisor, text)
+    commit()
 
 
 def set_follow_up(user: User, task: PendingTask, day: dt.date | None) -> None:
@@ -285,7 +293,7 @@ def set_follow_up(user: User, task: PendingTask, day: dt.date | None) -> None:
         raise AssignmentRefused("not_yours")
     task.follow_up_date = day
     _log(task, "follow_up_set", user, follow_up=day.isoformat() if day else None)
-    _commit()
+    commit()
 
 
 def may_complete(user: User, task: PendingTask) -> bool:
@@ -352,7 +360,7 @@ def mark_absent(actor: User, user: User, starts_on: dt.date, ends_on: dt.date, r
     db.session.add(absence)
     db.session.flush()
     _flag(local_today())
-    _commit()
+    commit()
     return absence
 
 
@@ -390,10 +398,6 @@ def _flag(today: dt.date) -> int:
 
 def refresh_absence_flags(today: dt.date | None = None) -> int:
     """Flag the tasks of users absent today for reassignment (and clear stale flags); the count flagged."""
-    try:
+    with transaction():
         count = _flag(today or local_today())
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return count

@@ -12,6 +12,7 @@ from engine import FormInvalid, TaskNotReady
 from forms import apply_engine_errors, build_form_class, engine_values, prefill
 from webapp.cases.assignment.inbox import inbox_choice
 from webapp.cases.assignment.panel import assignment_panel
+from webapp.cases.models import APPEAL
 from webapp.cases.service import (
     CaseNotRunning,
     Conflict,
@@ -20,30 +21,33 @@ from webapp.cases.service import (
     ready_task_view,
     was_completed,
 )
+from webapp.cases.subjects import subject_kind
+from webapp.cases.task_views import tasks_viewed
 from webapp.cases.tasks.panels import panel_for
 from webapp.cases.tasks.service import inbox_page, task_for
 from webapp.casework.appeals.service import visible_appeal
+from webapp.casework.approvals import last_return, review_items
 from webapp.casework.replies.prefill import task_prefill
 from webapp.casework.supervision.messages import not_running_message
+from webapp.errors import ChangedMeanwhile
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.auth.service import landing_endpoint
 from webapp.platform.engine_messages import step_failure_message
 
 blueprint = Blueprint("tasks", __name__)
 
-WORKER_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value)
+# A partner organisation's staff (and a mahalla chair, for their assembly) work on the referral
+# tasks addressed to their organisation (task_scope), and see only what the task's form shares.
+PARTNER_ROLES = ("partner", "mahalla_chair")
+WORKER_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, *PARTNER_ROLES)
 
 
-@blueprint.route("/")
+@blueprint.route("/home")
 @login_required
 def home() -> Any:
-    if current_user.has_role(*WORKER_ROLES):
-        return redirect(url_for("tasks.inbox"))
-    if current_user.role == Role.YOUTH_ADVISER.value:
-        return redirect(url_for("prevention_work.youth_list"))
-    if current_user.has_role(Role.METHODOLOGIST.value):
-        return redirect(url_for("process_library.library"))
-    return redirect(url_for("appeals.index"))
+    """The signed-in user's start page (``/`` is the public front door; it sends staff here too)."""
+    return redirect(url_for(landing_endpoint(current_user)))
 
 
 @blueprint.route("/tasks")
@@ -51,20 +55,35 @@ def home() -> Any:
 def inbox() -> Any:
     show, sort = inbox_choice(request.args)
     page = inbox_page(current_user, page=request.args.get("page", 1, type=int) or 1, show=show, sort=sort)
-    return render_template("tasks/inbox.html", page=page, tasks=page.items, show=show, sort=sort)
+    tasks_viewed(current_user, page.items, "browser", listed=True)
+    return render_template(
+        "tasks/inbox.html",
+        page=page,
+        tasks=page.items,
+        show=show,
+        sort=sort,
+        need_to_know=current_user.role in PARTNER_ROLES,
+    )
 
 
 @blueprint.route("/tasks/<task_id>", methods=["GET", "POST"])
 @roles_required(*WORKER_ROLES)
 def task(task_id: str) -> Any:
     pending = task_for(current_user, task_id)
+    if pending is not None and pending.subject_kind != APPEAL:
+        kind = subject_kind(pending.subject_kind)  # its subject's own task page (a prevention plan's)
+        if kind is None:
+            abort(404)
+        return redirect(url_for(kind.task_endpoint, task_id=pending.id))
     if pending is None:
         done = was_completed(task_id)
-        appeal = visible_appeal(current_user, done.appeal_id) if done is not None else None
+        appeal = visible_appeal(current_user, done.appeal_id) if done is not None and done.appeal_id else None
         if appeal is None:
             abort(404)
         flash(_("This task has already been completed."), "warning")
         return redirect(url_for("appeals.case", number=appeal.number))
+    if request.method == "GET":
+        tasks_viewed(current_user, [pending], "browser")
     try:
         view = ready_task_view(pending)
     except TaskNotReady:
@@ -77,7 +96,7 @@ def task(task_id: str) -> Any:
         return redirect(url_for("tasks.task", task_id=pending.id))
     if form.validate_on_submit():
         try:
-            complete_task(pending, current_user, engine_values(form, view.form))
+            complete_task(pending, current_user, engine_values(form, view.form, request.form.get("decision")))
         except FormInvalid as invalid:
             apply_engine_errors(form, invalid.errors)
         except CaseNotRunning as stopped:
@@ -92,8 +111,7 @@ def task(task_id: str) -> Any:
                 assignment=assignment,
             ), 409
         except Conflict:
-            flash(_("Someone else completed or changed this case meanwhile. Here is its current state."), "warning")
-            return redirect(url_for("appeals.case", number=pending.appeal.number))
+            raise ChangedMeanwhile("case", url_for("appeals.case", number=pending.appeal.number)) from None
         except StepFailed as failed:
             flash(
                 _(
@@ -110,6 +128,17 @@ def task(task_id: str) -> Any:
     elif form.is_submitted():
         flash(_("Please correct the highlighted fields."), "danger")
     panel = panel_for(pending, current_user)
+    approval = view.form.approval
     return render_template(
-        "tasks/task.html", task=pending, view=view, form=form, appeal=pending.appeal, panel=panel, assignment=assignment
+        "tasks/task.html",
+        need_to_know=current_user.role in PARTNER_ROLES,
+        task=pending,
+        view=view,
+        form=form,
+        appeal=pending.appeal,
+        panel=panel,
+        assignment=assignment,
+        approval=approval,
+        review=review_items(pending.appeal, approval) if approval else [],
+        returned=last_return(pending.appeal) if approval is None else None,
     )

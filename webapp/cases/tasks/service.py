@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from webapp.cases.assignment.inbox import inbox_filter, inbox_order
-from webapp.cases.models import PendingTask
+from webapp.cases.models import APPEAL, PendingTask
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
@@ -19,26 +19,46 @@ from webapp.platform.territory.service import task_scope
 INBOX_PAGE_SIZE = 25
 
 
-def _inbox_query(user: User, show: str, sort: str) -> Any:
-    return (
+def _inbox_query(user: User, show: str, sort: str, kinds: tuple[str, ...] | None) -> Any:
+    query = (
         select(PendingTask)
         .where(task_scope(user), inbox_filter(user, show))
-        .options(joinedload(PendingTask.appeal).joinedload(Appeal.mahalla), joinedload(PendingTask.assignee))
+        .options(
+            joinedload(PendingTask.appeal).joinedload(Appeal.mahalla),
+            joinedload(PendingTask.mahalla),
+            joinedload(PendingTask.assignee),
+        )
         .order_by(*inbox_order(sort), PendingTask.due_date, PendingTask.created_at, PendingTask.id)
     )
+    return query.where(PendingTask.subject_kind.in_(kinds)) if kinds is not None else query
 
 
-def inbox(user: User, *, limit: int = 200, show: str = "all", sort: str = "due") -> list[PendingTask]:
-    """Tasks of the user's role in the user's territory, nearest deadline first.
+def inbox(
+    user: User, *, limit: int = 200, show: str = "all", sort: str = "due", kinds: tuple[str, ...] | None = None
+) -> list[PendingTask]:
+    """Tasks of the user's role in the user's territory, nearest deadline first, of every kind of
+    case (appeals, prevention plans, …) or of ``kinds`` only.
 
     ``show``: all | mine | unassigned; ``sort``: due | follow_up (tasks without one last).
     """
-    return list(db.session.scalars(_inbox_query(user, show, sort).limit(limit)))
+    return list(db.session.scalars(_inbox_query(user, show, sort, kinds).limit(limit)))
+
+
+def inbox_of_appeal(user: User, number: str) -> list[PendingTask]:
+    """The user's waiting tasks on one appeal (by its number): what an API client does next on a case."""
+    return list(
+        db.session.scalars(
+            _inbox_query(user, "all", "due", (APPEAL,))
+            .join(Appeal, Appeal.id == PendingTask.appeal_id)
+            .where(Appeal.number == number)
+        )
+    )
 
 
 def inbox_page(user: User, *, page: int = 1, show: str = "all", sort: str = "due") -> Page:
-    """One page of the inbox (INBOX_PAGE_SIZE tasks) and the number of all waiting tasks."""
-    return paginate(_inbox_query(user, show, sort), page, INBOX_PAGE_SIZE)
+    """One page of the inbox's appeal tasks (INBOX_PAGE_SIZE tasks) and the number of all of them
+    (the tasks of other subjects have their own panels below)."""
+    return paginate(_inbox_query(user, show, sort, (APPEAL,)), page, INBOX_PAGE_SIZE)
 
 
 def task_for(user: User, task_id: str) -> PendingTask | None:

@@ -1,7 +1,9 @@
-"""The DMN suggestion of category, urgency and route for a new appeal, and what it defaults.
+"""The suggestion of category, urgency and route for a new appeal, and what it defaults.
 
-The decision tables come from the process version that will run the case, so a methodologist's
-edit takes effect with the version they publish.
+The serving text model (webapp.casework.categoriser) estimates the category, its confidence and
+the probability of urgency; the decision tables of the process version that will run the case
+decide the suggestion from them (engine.categorisation), so a methodologist's edit takes effect
+with the version they publish.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import EngineError, Suggestion, suggest_categorisation
 from webapp.cases.hooks import TaskCompletion, after_task
-from webapp.cases.service import APPEAL_PROCESS, current_version, log_event
+from webapp.cases.versions import APPEAL_PROCESS, current_version
 from webapp.casework.appeals.models import CATEGORIES, URGENCIES, Appeal
+from webapp.casework.categoriser.service import predict
 from webapp.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -21,19 +25,30 @@ logger = logging.getLogger(__name__)
 NO_SUGGESTION = Suggestion(category="", urgency="", route="")
 
 
-def suggestion_for(text: str, channel: str) -> Suggestion:
-    """The suggestion for an appeal's text; NO_SUGGESTION when the tables are missing or fail."""
+def suggestion_for(text: str, channel: str) -> tuple[Suggestion, int | None]:
+    """The suggestion for an appeal's text and the model version behind it; NO_SUGGESTION when the
+    tables are missing or fail."""
     files = current_version(APPEAL_PROCESS).files
     if not any(name.endswith(".dmn") for name in files):
-        return NO_SUGGESTION
+        return NO_SUGGESTION, None
+    version, prediction = predict(text)
     try:
-        found = suggest_categorisation(files, text, channel)
+        found = suggest_categorisation(files, text, channel, prediction)
     except EngineError as exc:
         logger.warning("categorisation failed, registering without a suggestion: %s", exc)
-        return NO_SUGGESTION
+        return NO_SUGGESTION, None
     category = found.category if found.category in CATEGORIES else "other"
     urgency = found.urgency if found.urgency in URGENCIES else "normal"
-    return Suggestion(category, urgency, found.route[:40], found.matched_rules)
+    suggestion = Suggestion(
+        category,
+        urgency,
+        found.route[:40],
+        found.matched_rules,
+        confidence=found.confidence,
+        review=found.review[:20],
+        urgent_probability=found.urgent_probability,
+    )
+    return suggestion, version if prediction is not None else None
 
 
 def chosen_or_suggested(chosen: str, suggested: str, fallback: str) -> str:
@@ -55,8 +70,8 @@ def record_override(completion: TaskCompletion) -> None:
     if chosen == suggested:
         return
     db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(categorisation_overridden=True))
-    appeal.categorisation_overridden = True
-    log_event(
+    set_committed_value(appeal, "categorisation_overridden", True)  # written above: no second UPDATE
+    completion.events.add(
         appeal,
         "categorisation_overridden",
         completion.actor,

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -93,6 +94,12 @@ class WorkingCalendar:
             candidate += dt.timedelta(days=1)
         return candidate
 
+    def add_working_days(self, day: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``day`` (``day`` itself when ``count`` is 0)."""
+        for _ in range(count):
+            day = self.next_working_day(day)
+        return day
+
     def registration_date(self, received_at: dt.datetime) -> dt.date:
         """Same day when received on a working day before closing time, else the next working day.
 
@@ -138,13 +145,20 @@ def calendar_from_config(config: Mapping[str, Any]) -> WorkingCalendar:
     return WorkingCalendar(opens=opens, closes=closes, holidays=parse_holidays(config.get("HOLIDAYS") or ()))
 
 
+# Other sources of movable holidays (the admins' reference data registers one): each returns dates.
+HOLIDAY_SOURCES: list[Callable[[], Iterable[dt.date]]] = []
+
+
 def current_calendar() -> WorkingCalendar:
-    """The calendar of the running app (its config), or the default one outside an app."""
+    """The calendar of the running app (its config plus the registered holiday sources), or the
+    default one outside an app."""
     from flask import current_app, has_app_context
 
     if not has_app_context():
         return DEFAULT_CALENDAR
-    return calendar_from_config(current_app.config)
+    working = calendar_from_config(current_app.config)
+    extra = frozenset(day for source in HOLIDAY_SOURCES for day in source())
+    return dataclasses.replace(working, holidays=working.holidays | extra) if extra else working
 
 
 def registration_date(received_at: dt.datetime, working: WorkingCalendar | None = None) -> dt.date:
@@ -192,16 +206,30 @@ class _Dated(Protocol):
 
 
 def task_due_date(
-    task_name: str, appeal: _Dated, *, norm: str | None = None, created_on: dt.date | None = None
+    task_name: str,
+    appeal: _Dated,
+    *,
+    norm: str | None = None,
+    created_on: dt.date | None = None,
+    working_days: str | None = None,
 ) -> dt.date:
     """When a pending task is due: by the appeal's deadline, forwarding within 5 days of
-    registration, and a task with a norm from its diagram (``P3D``) within that term of its creation."""
+    registration, and a task with a norm from its diagram (``P3D``) within that term of its creation;
+    a norm in working days (the property ``norm_working_days``) counts on the working calendar.
+
+    A task created when the appeal's deadline has already passed (the supervisor's escalation, a
+    task of a late case) is due by its creation plus its norm: it cannot be overdue the moment it
+    appears."""
     due = appeal.deadline
     if task_name == FORWARD_TASK:
         due = min(forwarding_due(appeal.registered_on), due)
     if norm and created_on is not None:
         with contextlib.suppress(ValueError):  # a malformed norm leaves the legal deadline
-            due = min(add_term(created_on, norm), due)
+            by_norm = add_term(created_on, norm)
+            due = by_norm if due < created_on else min(by_norm, due)
+    if working_days and working_days.isdigit() and created_on is not None:
+        # A norm in working days (a partner's referral norms): its own term, whatever the appeal's.
+        due = current_calendar().add_working_days(created_on, int(working_days))
     return due
 
 

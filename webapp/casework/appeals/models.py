@@ -5,9 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.casework.appeals import search_ddl
 from webapp.extensions import db
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.timeutil import utcnow
@@ -26,6 +39,7 @@ class AppealStatus(enum.StrEnum):
     RESOLVED = "resolved"
     ANSWERED = "answered"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # the citizen withdrew the appeal (the case's withdrawal event sub-process)
 
 
 class Channel(enum.StrEnum):
@@ -122,10 +136,15 @@ class Appeal(db.Model):  # type: ignore[name-defined,misc]
     longitude: Mapped[float | None] = mapped_column()
     # Citizen tracking: only the hash of the access code handed to the applicant is kept.
     access_code_hash: Mapped[str] = mapped_column(String(64), default="")
-    # Automatic categorisation (DMN) and whether the registering inspector overrode it.
+    # Automatic categorisation (the text model through the DMN) and whether the registering inspector overrode it.
     suggested_category: Mapped[str] = mapped_column(String(40), default="")
     suggested_urgency: Mapped[str] = mapped_column(String(20), default="")
     suggested_route: Mapped[str] = mapped_column(String(40), default="")
+    # The model's probability of the suggested category (None: suggested before the model, or by rules alone)
+    # and the DMN's review flag ("low_confidence": shown to the inspector as uncertain).
+    suggested_confidence: Mapped[float | None] = mapped_column()
+    suggestion_review: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    categoriser_version: Mapped[int | None] = mapped_column(Integer)
     categorisation_overridden: Mapped[bool] = mapped_column(default=False)
     # Links to earlier appeals (stage 2) and repeated appeals counted in stage 5.
     is_repeated: Mapped[bool] = mapped_column(default=False)
@@ -135,6 +154,8 @@ class Appeal(db.Model):  # type: ignore[name-defined,misc]
     extended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)
     open311_client_id: Mapped[int | None] = mapped_column(ForeignKey("open311_clients.id"))
+    # Number, applicant, phone, address, text and reply, normalised (webapp.casework.appeals.normalise).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     # Set only on the object returned by registration: the tracking code to show the citizen once.
     issued_access_code = None
@@ -143,6 +164,14 @@ class Appeal(db.Model):  # type: ignore[name-defined,misc]
     co_applicants: Mapped[list[CoApplicant]] = relationship(
         back_populates="appeal", order_by="CoApplicant.id", cascade="all, delete-orphan"
     )
+
+
+for _statement in search_ddl.POSTGRESQL:
+    event.listen(Appeal.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+for _statement in search_ddl.SQLITE:
+    event.listen(Appeal.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in search_ddl.SQLITE_DROP:
+    event.listen(Appeal.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))
 
 
 class CoApplicant(db.Model):  # type: ignore[name-defined,misc]
@@ -230,9 +259,17 @@ class Document(db.Model):  # type: ignore[name-defined,misc]
     kind: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5))
     text: Mapped[str] = mapped_column(Text)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # None while the PDF is being prepared by the background job (webapp/casework/replies/preparation.py).
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # preparing → ready; a failed attempt stays preparing with its error and the time of the next try.
+    status: Mapped[str] = mapped_column(String(20), default="ready", server_default="ready")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_documents_preparing", "status", "next_attempt_at"),)
 
 
 class AppealNumberCounter(db.Model):  # type: ignore[name-defined,misc]

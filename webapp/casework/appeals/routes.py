@@ -15,7 +15,6 @@ from webapp.casework.appeals.forms import RegisterAppealForm
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind, AppealStatus
 from webapp.casework.appeals.service import (
     AppealFilters,
-    BadListFilter,
     NewAppeal,
     appeal_for,
     filtered_appeals,
@@ -26,6 +25,7 @@ from webapp.casework.supervision.service import districts_in_scope
 from webapp.intake.attachments.routes import checked_uploads
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.query_params import BadParameter
 from webapp.platform.territory.service import mahallas_for_registration
 
 blueprint = Blueprint("appeals", __name__, url_prefix="/appeals")
@@ -40,7 +40,7 @@ def index() -> Any:
     problem = ""
     try:
         filters = AppealFilters.from_args(request.args)
-    except BadListFilter:
+    except BadParameter:
         problem = _("Check the dates: they are written YYYY-MM-DD and the start comes before the end.")
         filters = AppealFilters()
     return render_template(
@@ -51,7 +51,7 @@ def index() -> Any:
         problem=problem,
         limit=LIST_LIMIT,
         districts=districts_in_scope(current_user),
-        mahallas=mahallas_for_registration(current_user),
+        mahallas=mahallas_for_registration(current_user, include_retired=True),
         categories=CATEGORIES,
         kinds=[k.value for k in AppealKind],
         statuses=[s.value for s in AppealStatus],

@@ -4,26 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from flask import current_app
+from flask_babel import gettext as _
+from pydantic import Field, model_validator
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.cases.service import log_event, start_case
+from webapp.casework.appeals.access_notice import send_access_code
 from webapp.casework.appeals.categorisation import chosen_or_suggested, suggestion_for
 from webapp.casework.appeals.deadlines import DEFAULT_TERM, add_term, registration_date
 from webapp.casework.appeals.models import Appeal, AppealKind, AppealNumberCounter, AppealStatus, CoApplicant
+from webapp.casework.appeals.search import appeal_search_text, search_condition, search_rank
 from webapp.casework.supervision.service import Filters
 from webapp.extensions import db
 from webapp.intake.attachments.files import Upload
 from webapp.intake.attachments.service import store_uploads
 from webapp.platform.auth.models import User
+from webapp.platform.query_params import BadParameter, IsoDate, QueryModel, parse
 from webapp.platform.territory.models import District, Mahalla
 from webapp.platform.territory.service import appeal_scope
-from webapp.platform.timeutil import TASHKENT, utcnow
+from webapp.platform.timeutil import TASHKENT, local_today, utcnow
+from webapp.platform.transaction import transaction
 
 
 @dataclass(frozen=True)
@@ -60,12 +68,32 @@ ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read o
 
 def new_access_code() -> str:
     """The code a citizen uses with the registration number to follow the appeal (8 characters)."""
-    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(8))
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _i in range(8))
+
+
+def access_code_key() -> bytes:
+    """The server secret of access-code hashes: ACCESS_CODE_KEY, else derived from SECRET_KEY."""
+    configured = str(current_app.config.get("ACCESS_CODE_KEY") or "")
+    if configured:
+        return configured.encode()
+    return hmac.new(str(current_app.config["SECRET_KEY"]).encode(), b"mahalla access codes", hashlib.sha256).digest()
 
 
 def access_code_digest(number: str, code: str) -> str:
+    """What is stored of a citizen's access code: a keyed hash (HMAC-SHA-256 with the server secret)
+    of the SHA-256 of number and code, so a copied database gives nothing to brute-force offline.
+    (The inner SHA-256 is what older releases stored; migration c4e1a9d2b7f0 keyed those rows.)"""
     normalised = code.strip().upper().replace("-", "").replace(" ", "")
-    return hashlib.sha256(f"{number}:{normalised}".encode()).hexdigest()
+    plain = hashlib.sha256(f"{number}:{normalised}".encode()).hexdigest()
+    return hmac.new(access_code_key(), plain.encode(), hashlib.sha256).hexdigest()
+
+
+def issue_access_code(appeal: Appeal) -> str:
+    """A new tracking code for the appeal: only its digest is kept (the old code stops working);
+    the caller hands the returned code to the citizen and commits."""
+    code = new_access_code()
+    appeal.access_code_hash = access_code_digest(appeal.number, code)
+    return code
 
 
 def _next_sequence(year: int) -> int:
@@ -106,9 +134,8 @@ def register_appeal(
     """
     received = received_at or utcnow()
     registered_on = registration_date(received)
-    access_code = new_access_code()
-    try:
-        suggestion = suggestion_for(new.text, new.channel)
+    with transaction():
+        suggestion, model_version = suggestion_for(new.text, new.channel)
         year = registered_on.year
         sequence = _next_sequence(year)
         appeal = Appeal(
@@ -122,6 +149,9 @@ def register_appeal(
             suggested_category=suggestion.category,
             suggested_urgency=suggestion.urgency,
             suggested_route=suggestion.route,
+            suggested_confidence=suggestion.confidence if model_version is not None else None,
+            suggestion_review=suggestion.review,
+            categoriser_version=model_version,
             anonymous=new.anonymous,
             applicant_name="" if new.anonymous else new.applicant_name.strip(),
             applicant_phone=new.applicant_phone.strip(),
@@ -150,20 +180,27 @@ def register_appeal(
                 CoApplicant(name=n.strip(), phone=p.strip(), address=a.strip()) for n, p, a in new.co_applicants
             ],
         )
-        appeal.access_code_hash = access_code_digest(appeal.number, access_code)
+        access_code = issue_access_code(appeal)
+        appeal.search_text = appeal_search_text(appeal)
         db.session.add(appeal)
         db.session.flush()
+        send_access_code(appeal, access_code)
         log_event(appeal, "registered", actor, data={"channel": new.channel, "kind": appeal.kind})
         start_case(appeal, actor)
         if also is not None:
             also(appeal)
         store_uploads(appeal, new.attachments, actor)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     appeal.issued_access_code = access_code  # type: ignore[assignment]
     return appeal
+
+
+def index_reply(appeal: Appeal, reply_text: str) -> None:
+    """Make the reply findable: the appeal's search text now includes it (in the caller's transaction)."""
+    db.session.execute(
+        update(Appeal.__table__)
+        .where(Appeal.id == appeal.id)
+        .values(search_text=appeal_search_text(appeal, reply_text))
+    )
 
 
 def appeal_for(user: User, number: str) -> Appeal | None:
@@ -185,12 +222,21 @@ def visible_appeal(user: User, appeal_id: int) -> Appeal | None:
 # --- the appeals list: filters, the page's rows and the export's stream -------------------------
 
 
-class BadListFilter(ValueError):
-    """A list filter is malformed (``name`` says which)."""
+class AppealListArgs(QueryModel):
+    """The appeals list's own parameters (the console's filters are Filters.from_args); an unknown
+    status or state is ignored, a malformed date or a period ending before it starts is an error."""
 
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(message)
-        self.name = name
+    status: str = ""
+    state: str = ""
+    date_from: IsoDate | None = Field(None, alias="from")
+    date_to: IsoDate | None = Field(None, alias="to")
+    q: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AppealListArgs:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise BadParameter("from", "after_to", _("from must not be after to."))
+        return self
 
 
 @dataclass(frozen=True)
@@ -202,36 +248,23 @@ class AppealFilters:
     state: str = ""  # "open", "closed" or "" (both)
     date_from: dt.date | None = None  # received on or after (Tashkent day)
     date_to: dt.date | None = None
-    q: str = ""  # registration number or applicant name, a part of it
+    q: str = ""  # what the user typed: see webapp.casework.appeals.search
+    overdue: bool = False  # open and past the deadline
 
     KEYS = ("district", "mahalla", "category", "stage", "kind", "status", "state", "from", "to", "q")
 
     @classmethod
     def from_args(cls, args: Any) -> AppealFilters:
-        """Parse request arguments; BadListFilter for a malformed date."""
-
-        def day(name: str) -> dt.date | None:
-            raw = str(args.get(name, "") or "").strip()
-            if not raw:
-                return None
-            try:
-                return dt.date.fromisoformat(raw)
-            except ValueError:
-                raise BadListFilter(name, f"{name} must be a date written YYYY-MM-DD") from None
-
-        status = str(args.get("status", "") or "")
-        state = str(args.get("state", "") or "")
-        filters = cls(
+        """Parse request arguments; BadParameter for a malformed date or from after to."""
+        given = parse(AppealListArgs, args)
+        return cls(
             base=Filters.from_args(args),
-            status=status if status in {s.value for s in AppealStatus} else "",
-            state=state if state in ("open", "closed") else "",
-            date_from=day("from"),
-            date_to=day("to"),
-            q=str(args.get("q", "") or "").strip()[:100],
+            status=given.status if given.status in {s.value for s in AppealStatus} else "",
+            state=given.state if given.state in ("open", "closed") else "",
+            date_from=given.date_from,
+            date_to=given.date_to,
+            q=given.q[:100],
         )
-        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-            raise BadListFilter("from", "from must not be after to")
-        return filters
 
     def as_args(self) -> dict[str, Any]:
         """The filters as request arguments (for links and background exports)."""
@@ -260,10 +293,9 @@ class AppealFilters:
         if self.date_to:
             parts.append(Appeal.received_at < _tashkent_midnight(self.date_to + dt.timedelta(days=1)))
         if self.q:
-            pattern = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            parts.append(
-                or_(Appeal.number.ilike(pattern, escape="\\"), Appeal.applicant_name.ilike(pattern, escape="\\"))
-            )
+            parts.append(search_condition(self.q))
+        if self.overdue:
+            parts.append(and_(Appeal.is_open.is_(True), Appeal.deadline < local_today()))
         return and_(*parts)
 
 
@@ -271,15 +303,33 @@ def _tashkent_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=TASHKENT).astimezone(dt.UTC)
 
 
+SEARCH_CANDIDATES = 500  # a search ranks the newest this many matches (each costs a row read and a rank)
+
+
 def appeal_list_query(user: User, filters: AppealFilters) -> Any:
-    """The appeals the user may see that match the filters, newest first, with their territory names."""
-    return (
+    """The appeals the user may see that match the filters with their territory names: newest
+    first, or by relevance among the newest ``SEARCH_CANDIDATES`` matches when searching."""
+    query = (
         select(Appeal, Mahalla.name, District.name)
         .join(Mahalla, Mahalla.id == Appeal.mahalla_id)
         .join(District, District.id == Appeal.district_id)
-        .where(appeal_scope(user), filters.condition())
-        .order_by(Appeal.received_at.desc(), Appeal.id.desc())
     )
+    if filters.q:
+        candidates = (
+            select(Appeal.id)
+            .where(appeal_scope(user), filters.condition())
+            .order_by(Appeal.id.desc())  # newest registered first: the primary key, no sort of all matches
+            .limit(SEARCH_CANDIDATES)
+        )
+        return query.where(Appeal.id.in_(candidates)).order_by(*appeal_order(filters))
+    return query.where(appeal_scope(user), filters.condition()).order_by(*appeal_order(filters))
+
+
+def appeal_order(filters: AppealFilters) -> tuple[Any, ...]:
+    """Relevance then number when searching, else newest received first."""
+    if filters.q:
+        return (search_rank(filters.q).desc(), Appeal.number)
+    return (Appeal.received_at.desc(), Appeal.id.desc())
 
 
 def filtered_appeals(user: User, filters: AppealFilters, *, limit: int = 100) -> list[Appeal]:

@@ -19,6 +19,7 @@ from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import utcnow
+from webapp.platform.transaction import transaction
 
 CANCELLED_STATUS = "cancelled"  # the appeal's status once its case is cancelled
 
@@ -77,7 +78,7 @@ def change_status(appeal: Appeal, actor: User, action: str, reason: str) -> str:
     if not reason:
         raise ControlRefused("no_reason")
     sources, target, kind = TRANSITIONS[action]
-    try:
+    with transaction():
         record = db.session.execute(
             select(ProcessInstance.id, ProcessInstance.status, ProcessInstance.version).where(
                 ProcessInstance.appeal_id == appeal.id
@@ -98,10 +99,6 @@ def change_status(appeal: Appeal, actor: User, action: str, reason: str) -> str:
         if target == CANCELLED:
             _close_cancelled(appeal, record_id)
         log_event(appeal, kind, actor, data={"reason": reason, "from": status})
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return target
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,6 +11,7 @@ from wtforms.validators import InputRequired, Length
 from webapp.casework.appeals.deadlines import extension_range
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.legal_terms.service import REASON_MAX, REASON_MIN
+from webapp.platform.formats import short_date
 
 
 class ExtendDeadlineForm(FlaskForm):
@@ -37,15 +37,15 @@ class ExtendDeadlineForm(FlaskForm):
         self.until.render_kw = {"min": earliest.isoformat(), "max": latest.isoformat()}
         self.until.description = _(
             "From %(earliest)s to %(latest)s: at most one month beyond the deadline, two months from registration.",
-            earliest=format_date(earliest, "medium"),
-            latest=format_date(latest, "medium"),
+            earliest=short_date(earliest),
+            latest=short_date(latest),
         )
 
 
 def refusal_message(code: str, appeal: Appeal) -> str:
     """Why the extension was refused, for the person who asked."""
     earliest, latest = extension_range(appeal.registered_on, appeal.deadline)
-    bounds = {"earliest": format_date(earliest, "medium"), "latest": format_date(latest, "medium")}
+    bounds = {"earliest": short_date(earliest), "latest": short_date(latest)}
     messages = {
         "closed": _("The case is closed; its deadline can no longer be extended."),
         "already_extended": _("The deadline has already been extended once; the law allows only one extension."),

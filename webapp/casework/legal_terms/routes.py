@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +16,7 @@ from webapp.casework.legal_terms.forms import ExtendDeadlineForm, refusal_messag
 from webapp.casework.legal_terms.service import NotPermitted, extend_deadline, may_extend
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.formats import short_date
 
 blueprint = Blueprint("legal_terms", __name__)
 
@@ -50,7 +50,7 @@ def extend(number: str) -> Any:
             flash(
                 _(
                     "The deadline was extended to %(date)s; the applicant is notified.",
-                    date=format_date(appeal.deadline),
+                    date=short_date(appeal.deadline),
                 ),
                 "success",
             )

@@ -21,6 +21,7 @@ from webapp.platform.auth.models import Role, User
 from webapp.platform.notifications.service import notify_applicant
 from webapp.platform.territory.service import appeal_scope
 from webapp.platform.timeutil import utcnow
+from webapp.platform.transaction import transaction
 
 REASON_MIN = 10
 REASON_MAX = 1000
@@ -68,7 +69,7 @@ def extend_deadline(
     Raises NotPermitted (not a supervisor of the appeal's territory) or ExtensionRefused (the law
     or the case's state does not allow it; ``code`` and ``field`` say why).
     """
-    try:
+    with transaction():
         if supervisor.role != Role.SUPERVISOR.value:
             raise NotPermitted("role")
         if not _in_territory(supervisor, appeal):
@@ -80,10 +81,6 @@ def extend_deadline(
         cleaned = check_reason(reason)
         check_extension(appeal.registered_on, previous, new_date, already_extended=appeal.extended_until is not None)
         _write(appeal, supervisor, previous, new_date, cleaned)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return appeal
 
 

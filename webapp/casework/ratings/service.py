@@ -23,6 +23,7 @@ from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.notifications.service import queue_message
 from webapp.platform.territory.models import District
+from webapp.platform.transaction import transaction
 
 DISSATISFIED_MESSAGE = "citizen_dissatisfied"
 LOW_SCORE = 2
@@ -135,10 +136,9 @@ def _register_reopened(appeal: Appeal, rating: Rating) -> Appeal:
 
 def rate_appeal(appeal: Appeal, rating: Rating) -> RatingResult:
     """Record the rating and act on dissatisfaction; commits. The caller has checked may_rate."""
-    try:
+    with transaction():
         _record(appeal, rating)
         if not rating.dissatisfied:
-            db.session.commit()
             return RatingResult(Outcome.RECORDED)
         if appeal.is_open:
             payload = {"score": rating.score, "resolved": rating.resolved, "comment": rating.comment}
@@ -148,9 +148,5 @@ def rate_appeal(appeal: Appeal, rating: Rating) -> RatingResult:
             if reopened:
                 return RatingResult(Outcome.REOPENED)
             _notify(appeal, rating, Outcome.ESCALATED)  # the case does not wait for it: supervisors decide
-            db.session.commit()
             return RatingResult(Outcome.ESCALATED)
         return RatingResult(Outcome.NEW_APPEAL, _register_reopened(appeal, rating))
-    except BaseException:
-        db.session.rollback()
-        raise

@@ -12,6 +12,7 @@ from webapp.cases.models import PendingTask
 from webapp.cases.tasks.panels import task_panel
 from webapp.casework.appeals.service import appeal_for
 from webapp.casework.related.service import NotRelated, link_appeal, related_appeals, unlink_appeal
+from webapp.casework.repeated.service import earlier_answers
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role, User
 from webapp.platform.labels import LINK_REASON, label
@@ -23,7 +24,7 @@ LINKING_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value)
 
 @task_panel("analyse_appeal")
 def analysis_panel(pending: PendingTask, user: User) -> dict[str, Any]:
-    return {"related": related_appeals(pending.appeal)}
+    return {"related": related_appeals(pending.appeal), "earlier": earlier_answers(pending.appeal)}
 
 
 def _back(number: str) -> Any:
@@ -35,7 +36,7 @@ def _back(number: str) -> Any:
 
 def _related_id() -> int:
     value = request.form.get("related_id", "")
-    if not value.isdigit():
+    if not value.isdecimal():
         abort(400)
     return int(value)
 

@@ -7,14 +7,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
-from webapp.cases.service import log_event
+from webapp.cases.service import Conflict, StepFailed, deliver_case_message, log_event
 from webapp.casework.appeals.models import Appeal, AppealLink
 from webapp.casework.related.similarity import jaccard, normalise_address, phone_digits, tokens
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.territory.service import appeal_scope
+from webapp.platform.transaction import transaction
 
 WINDOW = dt.timedelta(days=365)
 TEXT_THRESHOLD = 0.3
@@ -108,6 +110,9 @@ def linked_appeals(appeal: Appeal) -> list[Link]:
     return [Link(row[0], row[1], row[2]) for row in rows]
 
 
+RELATED_APPEAL_MESSAGE = "related_appeal_arrived"
+
+
 class NotRelated(ValueError):
     """The appeal to link is not an earlier related appeal the user may see."""
 
@@ -125,7 +130,7 @@ def link_appeal(actor: User, appeal: Appeal, related_id: int) -> AppealLink:
     )
     if existing is not None:
         return existing
-    try:
+    with transaction():
         link = AppealLink(
             appeal_id=appeal.id, related_appeal_id=other.id, reason=matched[0], score=matched[1], linked_by_id=actor.id
         )
@@ -139,23 +144,33 @@ def link_appeal(actor: User, appeal: Appeal, related_id: int) -> AppealLink:
             actor,
             data={"related": other.number, "reason": matched[0], "score": matched[1]},
         )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    _notify_running_case(other, appeal, matched[0], actor)
     return link
+
+
+def _notify_running_case(earlier: Appeal, new: Appeal, reason: str, actor: User) -> None:
+    """The earlier appeal's running case hears of the new one: a non-interrupting event sub-process
+    of the lifecycle gives its inspector a task. A case that does not wait for it (closed, or an
+    older diagram) is left alone; a failing case keeps the link and the failure is logged."""
+    if not earlier.is_open:
+        return
+    payload = {"number": new.number, "reason": reason}
+    try:
+        deliver_case_message(earlier, RELATED_APPEAL_MESSAGE, payload, actor, reopens=False)
+    except (Conflict, StepFailed) as exc:
+        current_app.logger.warning("appeal %s: related appeal notice not delivered: %s", earlier.number, exc)
 
 
 def unlink_appeal(actor: User, appeal: Appeal, related_id: int) -> bool:
     """Remove a link (one transaction); the repeat flag follows the remaining links."""
     other_number = db.session.scalar(select(Appeal.number).where(Appeal.id == related_id))
-    try:
+    with transaction() as tx:
         result: Any = db.session.execute(
             delete(AppealLink).where(AppealLink.appeal_id == appeal.id, AppealLink.related_appeal_id == related_id)
         )
         removed = result.rowcount
         if not removed:
-            db.session.rollback()
+            tx.rollback()
             return False
         still = db.session.scalar(
             select(func.count())
@@ -164,8 +179,4 @@ def unlink_appeal(actor: User, appeal: Appeal, related_id: int) -> bool:
         )
         appeal.is_repeated = bool(still)
         log_event(appeal, "appeal_unlinked", actor, data={"related": other_number})
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return True

@@ -58,6 +58,9 @@ class LetterData:
     problem_resolved: bool | None = None
     proposal_accepted: bool | None = None
     implementation_plan: str = ""
+    # What the partner organisation a referral went to reported (empty when not its competence).
+    referral_outcome: str = ""
+    referral_outcome_date: str = ""
 
 
 def case_fields(case_data: Mapping[str, Any]) -> dict[str, Any]:
@@ -78,6 +81,8 @@ def case_fields(case_data: Mapping[str, Any]) -> dict[str, Any]:
         "problem_resolved": flag("problem_resolved"),
         "proposal_accepted": flag("proposal_accepted"),
         "implementation_plan": text("implementation_plan"),
+        "referral_outcome": "" if case_data.get("not_our_competence") is True else text("referral_outcome"),
+        "referral_outcome_date": _date_text(text("referral_outcome_date")),
     }
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from webapp.platform.pdf_fonts import add_font
+
 DEFAULT_FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 _FONT = "LetterFont"
 
@@ -30,7 +32,7 @@ def render_pdf(text: str, *, title: str, font_path: str = DEFAULT_FONT_PATH) -> 
     pdf.set_creator("Mahalla")
     pdf.set_margins(left=25, top=20, right=15)
     pdf.set_auto_page_break(auto=True, margin=20)
-    pdf.add_font(_FONT, fname=font_path)
+    add_font(pdf, _FONT, font_path, text=text + title)
     pdf.add_page()
     pdf.set_font(_FONT, size=12)
     pdf.multi_cell(w=0, h=6.5, text=text.replace("\r\n", "\n"), align="L", new_x="LMARGIN", new_y="NEXT")

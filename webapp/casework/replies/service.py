@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from webapp.cases.models import CaseEvent
 from webapp.casework.appeals.models import Appeal, Document
+from webapp.casework.appeals.service import index_reply
 from webapp.casework.replies.files import document_filename
 from webapp.casework.replies.letters import LetterData, case_fields, detect_language, render_letter, render_notice
 from webapp.casework.replies.pdf import render_pdf
@@ -20,9 +21,11 @@ from webapp.platform.auth.models import User
 from webapp.platform.notifications.service import notify_applicant
 from webapp.platform.territory.models import District, Mahalla, Region
 from webapp.platform.territory.service import appeal_scope
-from webapp.platform.timeutil import as_utc, local_today
+from webapp.platform.timeutil import as_utc, local_today, utcnow
 
 REPLY_LETTER = "reply_letter"
+PREPARING = "preparing"
+READY = "ready"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,14 @@ class DocumentSummary:
     language: str
     filename: str
     created_at: dt.datetime
+    status: str = READY
+    attempts: int = 0
+    last_error: str = ""
+    next_attempt_at: dt.datetime | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.status == READY
 
 
 def letter_data(appeal: Appeal, inspector: User, case_data: Mapping[str, Any]) -> LetterData:
@@ -74,10 +85,12 @@ def draft_reply(appeal: Appeal, inspector: User, values: Mapping[str, Any]) -> s
 
 
 def store_reply_letter(appeal: Appeal, text: str, actor: User) -> Document | None:
-    """Keep the final letter (text and PDF) on the case and queue it to the applicant.
+    """Keep the final letter's text on the case; its PDF and the message to the applicant follow.
 
-    Runs inside the caller's transaction. Idempotent: the same text as the latest letter is not
-    stored or sent again (None then).
+    Runs inside the caller's transaction and does no more than one insert: the document waits as
+    ``preparing`` until the background job (``preparation.prepare_documents``) renders the PDF and
+    queues it to the applicant, after the transaction has committed. Idempotent: the same text as
+    the latest letter is not stored again (None then).
     """
     latest = db.session.scalar(
         select(Document.text)
@@ -87,31 +100,61 @@ def store_reply_letter(appeal: Appeal, text: str, actor: User) -> Document | Non
     )
     if latest is not None and latest.strip() == text.strip():
         return None
-    language = detect_language(text)
-    pdf = render_pdf(
-        text,
-        title=document_filename(appeal.number, REPLY_LETTER),
-        font_path=current_app.config["PDF_FONT_PATH"],
-    )
     document = Document(
-        appeal_id=appeal.id, kind=REPLY_LETTER, language=language, text=text, pdf=pdf, created_by_id=actor.id
+        appeal_id=appeal.id,
+        kind=REPLY_LETTER,
+        language=detect_language(text),
+        text=text,
+        pdf=None,
+        created_by_id=actor.id,
+        status=PREPARING,
+        next_attempt_at=utcnow(),
     )
     db.session.add(document)
-    db.session.flush()
-    subject, body = render_notice(appeal.number, language, attached=bool(appeal.applicant_email))
-    notify_applicant(appeal, subject, body, document_id=document.id)
+    index_reply(appeal, text)
     return document
+
+
+def letter_pdf(appeal: Appeal, text: str) -> bytes:
+    """The letter's PDF as the applicant gets it."""
+    title = document_filename(appeal.number, REPLY_LETTER)
+    return render_pdf(text, title=title, font_path=current_app.config["PDF_FONT_PATH"])
+
+
+def notify_letter_ready(appeal: Appeal, document: Document) -> None:
+    """Queue the ready letter to the applicant (e-mail with the PDF, SMS)."""
+    subject, body = render_notice(appeal.number, document.language, attached=bool(appeal.applicant_email))
+    notify_applicant(appeal, subject, body, document_id=document.id)
 
 
 def documents_of(appeal: Appeal) -> list[DocumentSummary]:
     rows = db.session.execute(
-        select(Document.id, Document.kind, Document.language, Document.created_at)
+        select(
+            Document.id,
+            Document.kind,
+            Document.language,
+            Document.created_at,
+            Document.status,
+            Document.attempts,
+            Document.last_error,
+            Document.next_attempt_at,
+        )
         .where(Document.appeal_id == appeal.id)
         .order_by(Document.created_at, Document.id)
     )
     number = appeal.number
     return [
-        DocumentSummary(row.id, row.kind, row.language, document_filename(number, row.kind), as_utc(row.created_at))
+        DocumentSummary(
+            row.id,
+            row.kind,
+            row.language,
+            document_filename(number, row.kind),
+            as_utc(row.created_at),
+            row.status,
+            row.attempts,
+            row.last_error,
+            as_utc(row.next_attempt_at) if row.next_attempt_at else None,
+        )
         for row in rows
     ]
 
@@ -129,6 +172,18 @@ def document_file(user: User, number: str, document_id: int) -> DocumentFile | N
         .join(Appeal, Appeal.id == Document.appeal_id)
         .where(Document.id == document_id, Appeal.number == number, appeal_scope(user))
     ).one_or_none()
-    if row is None:
-        return None
+    if row is None or row.pdf is None:
+        return None  # not there, or still being prepared
     return DocumentFile(document_filename(number, row.kind), bytes(row.pdf))
+
+
+def letter_preview(user: User, number: str) -> DocumentFile | None:
+    """The reply letter as drafted on the case (not yet sent), as the PDF the applicant would get:
+    what the supervisor approves. None when the case is not the user's to see or has no draft."""
+    appeal = db.session.scalar(select(Appeal).where(Appeal.number == number, appeal_scope(user)))
+    if appeal is None:
+        return None
+    text = str(submitted_data(appeal).get("reply_text") or "").strip()
+    if not text:
+        return None
+    return DocumentFile(document_filename(appeal.number, REPLY_LETTER), letter_pdf(appeal, text))

@@ -15,6 +15,7 @@ def reassign_message(code: str, number: str = "") -> str:
         "unknown_case": _("Case %(number)s is not open in your territory.", number=number),
         "not_serving": _("The chosen inspector does not serve the mahalla of case %(number)s.", number=number),
         "no_inspector_task": _("Case %(number)s has no inspector task to reassign.", number=number),
+        "already_holds": _("The chosen inspector already holds these tasks."),
     }
     return messages.get(code, code)
 

@@ -26,6 +26,7 @@ from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.labels import CASE_STATUS, label
+from webapp.platform.query_params import BadParameter
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -71,7 +72,7 @@ def _console_state(tab: str) -> dict[str, Any]:
     try:
         days = service.parse_days(request.args.get("days"), service.DEFAULT_STUCK_DAYS)
         soon = service.parse_days(request.args.get("soon"), service.DEFAULT_DUE_SOON_DAYS, "soon")
-    except service.BadParameter:
+    except BadParameter:
         flash(_("The number of days must be a whole number from 1 to 365; the default is shown."), "warning")
     return {"tab": tab, "filters": filters, "days": days, "soon": soon}
 

@@ -10,18 +10,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
-from webapp.cases.assignment.service import reassign_checked
+from webapp.cases.assignment.service import changing, eligible_assignees, reassign_checked
 from webapp.cases.incidents import CANCELLED, INCIDENT
 from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind
+from webapp.casework.overdue import days_overdue, overdue_condition
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User, user_mahallas
 from webapp.platform.pagination import Page, paginate
+from webapp.platform.query_params import BadParameter
 from webapp.platform.territory.models import District, Mahalla
 from webapp.platform.territory.service import appeal_scope
 from webapp.platform.timeutil import as_utc, local_today, utcnow
+from webapp.platform.transaction import transaction
 
 DEFAULT_STUCK_DAYS = 7
 DEFAULT_DUE_SOON_DAYS = 3
@@ -31,21 +35,14 @@ LIST_LIMIT = 200
 CONSOLE_PAGE_SIZE = 50
 
 
-class BadParameter(ValueError):
-    """A console or API parameter is out of range (``name`` says which)."""
-
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(message)
-        self.name = name
-
-
 def parse_days(raw: str | None, default: int, name: str = "days") -> int:
     """A whole number of days between 1 and 365; BadParameter otherwise."""
     if raw is None or raw.strip() == "":
         return default
     value = raw.strip()
-    if not value.isdigit() or not 1 <= int(value) <= MAX_DAYS:
-        raise BadParameter(name, f"{name} must be a whole number from 1 to {MAX_DAYS}")
+    if not value.isdecimal() or not 1 <= int(value) <= MAX_DAYS:
+        message = _("%(name)s must be a whole number from %(low)d to %(high)d.", name=name, low=1, high=MAX_DAYS)
+        raise BadParameter(name, "out_of_range", message)
     return int(value)
 
 
@@ -63,7 +60,7 @@ class Filters:
     def from_args(cls, args: Any) -> Filters:
         def number(name: str) -> int | None:
             raw = str(args.get(name, "") or "").strip()
-            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+            return int(raw) if raw.isdecimal() and len(raw) < 10 else None
 
         category = str(args.get("category", "") or "")
         kind = str(args.get("kind", "") or "")
@@ -102,6 +99,7 @@ class CaseLine:
     days_overdue: int
     tasks: list[PendingTask] = field(default_factory=list)
     assignees: list[str] = field(default_factory=list)
+    holder_ids: list[int | None] = field(default_factory=list)  # who holds each inspector task
     incident_element: str | None = None
     incident_error: str = ""
     incident_code: str | None = None
@@ -163,7 +161,7 @@ def lines_of(rows: Sequence[Any]) -> list[CaseLine]:
                 last_progress_at=progress,
                 due=earliest,
                 days_idle=(now - as_utc(progress)).days,
-                days_overdue=(today - earliest).days,
+                days_overdue=days_overdue(appeal.deadline, task_due, today),
                 incident_element=element,
                 incident_error=error,
                 incident_code=code,
@@ -186,8 +184,10 @@ def _attach_tasks(lines: list[CaseLine]) -> None:
         .order_by(PendingTask.due_date, PendingTask.name)
     ).all()
     for task, assignee in rows:
-        line = by_appeal[task.appeal_id]
+        line = by_appeal[task.subject_id]  # an appeal task: its subject is the appeal
         line.tasks.append(task)
+        if task.role == Role.INSPECTOR.value:
+            line.holder_ids.append(task.assignee_id)
         if assignee and assignee not in line.assignees:
             line.assignees.append(assignee)
 
@@ -205,22 +205,18 @@ def _stuck(days: int) -> tuple[ColumnElement[bool], tuple[Any, ...]]:
 
 
 def _overdue() -> tuple[ColumnElement[bool], tuple[Any, ...]]:
-    today = local_today()
-    late_task = select(PendingTask.id).where(PendingTask.appeal_id == Appeal.id, PendingTask.due_date < today)
-    return and_(_not_cancelled(), or_(Appeal.deadline < today, late_task.exists())), (Appeal.deadline, Appeal.id)
+    return overdue_condition(local_today()), (Appeal.deadline, Appeal.id)  # the one definition
 
 
 def _due_soon(days: int) -> tuple[ColumnElement[bool], tuple[Any, ...]]:
     today = local_today()
     horizon = today + dt.timedelta(days=days)
-    late_task = select(PendingTask.id).where(PendingTask.appeal_id == Appeal.id, PendingTask.due_date < today)
     soon_task = select(PendingTask.id).where(
         PendingTask.appeal_id == Appeal.id, PendingTask.due_date >= today, PendingTask.due_date <= horizon
     )
     condition = and_(
         _not_cancelled(),
-        Appeal.deadline >= today,
-        ~late_task.exists(),
+        ~overdue_condition(today),
         or_(Appeal.deadline <= horizon, soon_task.exists()),
     )
     return condition, (Appeal.deadline, Appeal.id)
@@ -427,7 +423,8 @@ def bulk_reassign(user: User, numbers: Sequence[str], inspector_id: int, reason:
     """Give the inspector tasks of the listed cases to one inspector, all or nothing; commit.
 
     The inspector must serve every case's mahalla. Logs ``reassigned`` events, tells the new
-    assignee by email (outbox) and in the app. Returns the number of tasks reassigned.
+    assignee by email (outbox) and in the app. Returns the number of tasks really reassigned:
+    those the inspector already holds are left alone and not notified (all of them: ``already_holds``).
     """
     reason = reason.strip()
     wanted = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
@@ -444,13 +441,13 @@ def bulk_reassign(user: User, numbers: Sequence[str], inspector_id: int, reason:
             select(Appeal).where(Appeal.number.in_(wanted), appeal_scope(user), Appeal.is_open.is_(True))
         )
     }
-    served = {m.id for m in inspector.mahallas}
     tasks: list[PendingTask] = []
     for number in wanted:
         appeal = appeals.get(number)
         if appeal is None:
             raise ReassignRefused("unknown_case", number)
-        if appeal.mahalla_id not in served:
+        eligible = eligible_assignees(Role.INSPECTOR.value, appeal.mahalla_id, appeal.district_id)
+        if inspector.id not in {u.id for u in eligible}:
             raise ReassignRefused("not_serving", number)
         own = list(
             db.session.scalars(
@@ -460,13 +457,11 @@ def bulk_reassign(user: User, numbers: Sequence[str], inspector_id: int, reason:
         if not own:
             raise ReassignRefused("no_inspector_task", number)
         tasks.extend(own)
-    try:
-        reassign_checked(user, tasks, inspector, reason)  # the same writer as the task page's reassignment
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return len(tasks)
+    if not changing(tasks, inspector):
+        raise ReassignRefused("already_holds")
+    with transaction():
+        changed = reassign_checked(user, tasks, inspector, reason)  # the same writer as the task page's
+    return len(changed)
 
 
 # --- status shown on inboxes and task pages --------------------------------------------------------
@@ -479,4 +474,4 @@ def case_statuses(appeal_ids: Sequence[int]) -> dict[int, str]:
     rows = db.session.execute(
         select(ProcessInstance.appeal_id, ProcessInstance.status).where(ProcessInstance.appeal_id.in_(list(appeal_ids)))
     )
-    return {appeal_id: status for appeal_id, status in rows}
+    return {appeal_id: status for appeal_id, status in rows if appeal_id is not None}

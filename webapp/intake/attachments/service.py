@@ -18,6 +18,7 @@ from webapp.casework.appeals.models import Appeal, Attachment
 from webapp.extensions import db
 from webapp.intake.attachments.files import Upload, check_batch, new_storage_key, stored_path, write_file
 from webapp.platform.auth.models import User
+from webapp.platform.transaction import transaction
 
 _STAGED = "attachment_files_written"
 
@@ -26,14 +27,23 @@ def attachments_root() -> Path:
     return Path(current_app.config["ATTACHMENTS_DIR"])
 
 
+def stage_file(upload: Upload) -> str:
+    """Write a checked file under a new storage key, removed again unless the transaction commits."""
+    key = new_storage_key()
+    path = write_file(attachments_root(), key, upload.data)
+    db.session.info.setdefault(_STAGED, []).append(path)
+    return key
+
+
+def stored_file(storage_key: str) -> Path:
+    return stored_path(attachments_root(), storage_key)
+
+
 def store_uploads(appeal: Appeal, uploads: list[Upload] | tuple[Upload, ...], actor: User | None) -> list[Attachment]:
     """Write the files and add their rows (within the caller's transaction; the caller commits)."""
     rows: list[Attachment] = []
-    root = attachments_root()
     for upload in uploads:
-        key = new_storage_key()
-        path = write_file(root, key, upload.data)
-        db.session.info.setdefault(_STAGED, []).append(path)
+        key = stage_file(upload)
         row = Attachment(
             appeal_id=appeal.id,
             filename=upload.filename,
@@ -58,13 +68,9 @@ def add_attachments(appeal: Appeal, uploads: list[Upload], actor: User) -> list[
         )
     ).one()
     check_batch(uploads, existing_count=int(count), existing_bytes=int(total))
-    try:
+    with transaction():
         rows = store_uploads(appeal, uploads, actor)
         log_event(appeal, "attachments_added", actor, data={"files": [r.filename for r in rows]})
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return rows
 
 
@@ -79,7 +85,7 @@ def attachment_of(appeal: Appeal, attachment_id: int) -> Attachment | None:
 
 
 def file_of(attachment: Attachment) -> Path:
-    return stored_path(attachments_root(), attachment.storage_key)
+    return stored_file(attachment.storage_key)
 
 
 @event.listens_for(Session, "after_commit")

@@ -44,4 +44,32 @@ def list_keys() -> None:
         click.echo(f"{client.name}\tcreated {client.created_at.isoformat(timespec='seconds')}\t{state}")
 
 
-COMMANDS = (create_key, revoke_key, list_keys)
+@click.command("import-mahalla-boundaries")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_boundaries(path: str) -> None:
+    """Load mahalla boundaries from a GeoJSON FeatureCollection (property ``code``: the mahalla code)."""
+    from webapp.platform.territory import locate
+
+    try:
+        count = locate.import_boundaries(open(path, encoding="utf-8").read())  # noqa: SIM115
+    except locate.ImportRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{count} polygons loaded")
+
+
+@click.command("import-mahalla-addresses")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_addresses(path: str) -> None:
+    """Load an address register from CSV with the columns address and mahalla (the code)."""
+    from webapp.platform.territory import locate
+
+    try:
+        count = locate.import_addresses(open(path, encoding="utf-8").read())  # noqa: SIM115
+    except locate.ImportRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{count} addresses loaded")
+
+
+COMMANDS = (create_key, revoke_key, list_keys, import_boundaries, import_addresses)

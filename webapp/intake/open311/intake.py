@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping
 
 from flask_babel import gettext as _
 
-from webapp.casework.appeals.models import Channel
 from webapp.casework.appeals.service import NewAppeal
 from webapp.intake.open311.catalogue import DEFAULT_KIND, KINDS, SERVICE_CODES
 from webapp.intake.open311.service import RequestQuery
+from webapp.intake.open311.triage import Unplaced, new_appeal
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.timeutil import TASHKENT
 
@@ -63,9 +63,20 @@ def service_code(value: str) -> str:
     return value
 
 
-def new_request(params: Mapping[str, str], client_id: int, find_mahalla: Callable[[str], Mahalla | None]) -> NewAppeal:
-    """The appeal a POSTed service request asks to register; ``Invalid`` on the first problem."""
-    code = service_code(_value(params, "service_code"))
+def new_request(
+    params: Mapping[str, str],
+    client_id: int,
+    find_mahalla: Callable[[str], Mahalla | None],
+    locate: Callable[[float | None, float | None, str], Mahalla | None] = lambda _lat, _lon, _address: None,
+) -> NewAppeal | Unplaced:
+    """The appeal a POSTed service request asks to register, or the request to hold for triage
+    when its location is in no known mahalla or its service code is none of ours; ``Invalid`` on
+    the first problem."""
+    code = _value(params, "service_code")
+    if not code:
+        raise Invalid("service_code", _("This parameter is required."))
+    if len(code) > 100:
+        raise Invalid("service_code", _("At most %(count)d characters.", count=100))
     latitude = _coordinate(params, "lat", 90)
     longitude = _coordinate(params, "long", 180)
     if (latitude is None) != (longitude is None):
@@ -80,11 +91,12 @@ def new_request(params: Mapping[str, str], client_id: int, find_mahalla: Callabl
             _("Describe the problem in %(low)d to %(high)d characters.", low=DESCRIPTION_MIN, high=DESCRIPTION_MAX),
         )
     mahalla_code = _value(params, "attribute[mahalla]")
-    if not mahalla_code:
-        raise Invalid("attribute[mahalla]", _("This parameter is required."))
-    mahalla = find_mahalla(mahalla_code) if len(mahalla_code) <= 20 else None
-    if mahalla is None:
-        raise Invalid("attribute[mahalla]", _("Unknown mahalla code; see the service definition for the list."))
+    if mahalla_code:
+        mahalla = find_mahalla(mahalla_code) if len(mahalla_code) <= 20 else None
+        if mahalla is None:
+            raise Invalid("attribute[mahalla]", _("Unknown mahalla code; see the service definition for the list."))
+    else:  # a generic GeoReport client: the mahalla from the location (loaded boundaries or addresses)
+        mahalla = locate(latitude, longitude, address)
     kind = _value(params, "attribute[kind]") or DEFAULT_KIND
     if kind not in KINDS:
         raise Invalid("attribute[kind]", _("Must be one of: %(values)s.", values=", ".join(KINDS)))
@@ -92,21 +104,21 @@ def new_request(params: Mapping[str, str], client_id: int, find_mahalla: Callabl
     if email and ("@" not in email or " " in email):
         raise Invalid("email", _("Not an e-mail address."))
     name = " ".join(part for part in (_value(params, "first_name"), _value(params, "last_name")) if part)
-    return NewAppeal(
-        mahalla=mahalla,
+    request = Unplaced(
+        client_id=client_id,
+        service_code=code,
         kind=kind,
-        text=description,
-        channel=Channel.OPEN311.value,
+        description=description,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
         applicant_name=name,
         applicant_phone=_value(params, "phone"),
         applicant_email=email,
-        address=address,
-        anonymous=not name,
-        category=code,
-        latitude=latitude,
-        longitude=longitude,
-        open311_client_id=client_id,
     )
+    if mahalla is None or code not in SERVICE_CODES:  # staff place it (webapp.intake.open311.triage)
+        return request
+    return new_appeal(request, mahalla, code, kind)
 
 
 def _moment(params: Mapping[str, str], name: str) -> dt.datetime | None:

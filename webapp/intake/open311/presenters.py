@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from webapp.casework.appeals.models import Appeal
 from webapp.intake.open311.catalogue import KINDS, SERVICE_CODES, SERVICE_TEXTS, kind_name, service_name
+from webapp.intake.open311.models import Open311Triage, TriageStatus
 from webapp.platform import labels
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.timeutil import TASHKENT, as_utc
@@ -55,8 +56,11 @@ def service_definition(code: str, mahallas: list[Mahalla]) -> dict[str, Any]:
                 "variable": True,
                 "code": "mahalla",
                 "datatype": "singlevaluelist",
-                "required": True,
-                "datatype_description": _("The code of the mahalla where the problem is."),
+                "required": False,
+                "datatype_description": _(
+                    "The code of the mahalla where the problem is; without it the mahalla is found from lat/long "
+                    "or address_string."
+                ),
                 "order": 1,
                 "description": _("Mahalla"),
                 "values": [{"key": m.code, "name": m.name} for m in mahallas],
@@ -113,3 +117,22 @@ def request(appeal: Appeal) -> dict[str, Any]:
         "long": appeal.longitude,
         "media_url": None,
     }
+
+
+def held(item: Open311Triage) -> dict[str, Any]:
+    """The answer to a request kept for triage: only a token to follow it by (as the spec allows)."""
+    with force_locale(LOCALE):
+        notice = _("The request is received; staff will assign its mahalla and category. Follow it by its token.")
+    return {"token": item.token, "service_notice": notice, "account_id": None}
+
+
+def triage_token(item: Open311Triage, number: str | None) -> dict[str, Any]:
+    """A triage token: the appeal's number once placed; the rejection's reason as status notes."""
+    with force_locale(LOCALE):
+        if item.status == TriageStatus.REJECTED.value:
+            status, notes = "closed", _("Not accepted: %(reason)s", reason=item.reason)
+        elif item.status == TriageStatus.PLACED.value:
+            status, notes = "open", _("Registered as appeal %(number)s.", number=number)
+        else:
+            status, notes = "open", _("Waiting for staff to assign its mahalla and category.")
+    return {"service_request_id": number, "token": item.token, "status": status, "status_notes": notes}

@@ -2,8 +2,10 @@
 
 Errors always come in the spec's error list, in the format of the URL's suffix. Mapping:
 403 for a missing, unknown or revoked ``api_key``; 400 for any missing or invalid parameter of a
-call, including an unknown ``service_code`` in a POST or filter (the description names the
-parameter); 404 for an unknown service, request or token in the URL path; 405 and 429 as usual.
+call, including an unknown ``service_code`` in a filter (the description names the parameter);
+a POST whose location is in no known mahalla or whose service code is none of ours is kept for
+staff triage and answered with a token only (``webapp.intake.open311.triage``); 404 for an
+unknown service, request or token in the URL path; 405 and 429 as usual.
 
 Reading needs no key (as in the spec), so it is conservative about personal data: GET requests
 shows only appeals filed through Open311, and of those only what the submitting client itself
@@ -20,9 +22,10 @@ from flask_limiter.util import get_remote_address
 
 from webapp.cases.service import StepFailed
 from webapp.extensions import limiter
-from webapp.intake.open311 import intake, presenters, service
+from webapp.intake.open311 import intake, presenters, service, triage
 from webapp.intake.open311.catalogue import SERVICE_CODES
 from webapp.intake.open311.formats import error_response, respond
+from webapp.platform.territory.locate import locate
 
 PREFIX = "/open311/v2"
 FMT = "<any(json, xml):fmt>"
@@ -77,9 +80,11 @@ def create_request(fmt: str) -> Response:
     if client is None:
         return error_response(fmt, 403, f"api_key: {_('A valid API key is required.')}")
     try:
-        new = intake.new_request(request.form, client.id, service.mahalla_with_code)
+        new = intake.new_request(request.form, client.id, service.mahalla_with_code, locate)
     except intake.Invalid as invalid:
         return error_response(fmt, invalid.status, invalid.description)
+    if isinstance(new, triage.Unplaced):
+        return _requests(fmt, [presenters.held(triage.hold(new))])
     try:
         appeal = service.file_request(new)
     except StepFailed:
@@ -109,6 +114,9 @@ def get_request(request_id: str, fmt: str) -> Response:
 @blueprint.route(f"/tokens/<token>.{FMT}")
 @reads
 def get_token(token: str, fmt: str) -> Response:
+    held = triage.by_token(token)
+    if held is not None:
+        return _requests(fmt, [presenters.triage_token(held, triage.appeal_number(held))])
     appeal = service.find_request(token)
     if appeal is None:
         return _not_found(fmt, "token")

@@ -12,19 +12,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import joinedload
 
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.service import NewAppeal, register_appeal
 from webapp.extensions import db
 from webapp.intake.open311.models import Open311Client
-from webapp.platform.territory.models import Mahalla
-from webapp.platform.timeutil import utcnow
+from webapp.platform.audit.service import record
+from webapp.platform.territory.models import Mahalla, UnitStatus
+from webapp.platform.timeutil import as_utc, utcnow
 
 KEY_PREFIX = "o311_"
 MAX_RESULTS = 1000
 DEFAULT_SPAN = dt.timedelta(days=90)
+LAST_USE_RESOLUTION = dt.timedelta(minutes=1)  # last use is written at most this often
 
 
 class ClientError(Exception):
@@ -35,7 +37,7 @@ def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def create_client(name: str) -> str:
+def create_client(name: str, expires_at: dt.datetime | None = None, actor_id: int | None = None) -> str:
     """Register a client, commit, and return its API key (shown only this once)."""
     name = name.strip()
     if not name or len(name) > 100:
@@ -43,17 +45,27 @@ def create_client(name: str) -> str:
     if db.session.scalar(select(Open311Client.id).where(Open311Client.name == name)) is not None:
         raise ClientError(f"a client named {name!r} already exists")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(Open311Client(name=name, key_hash=key_digest(key)))
+    client = Open311Client(name=name, key_hash=key_digest(key), expires_at=expires_at)
+    db.session.add(client)
+    db.session.flush()
+    record(
+        "open311_key_issued",
+        "open311_client",
+        client.id,
+        actor_id=actor_id,
+        after={"name": name, "expires_at": expires_at},
+    )
     db.session.commit()
     return key
 
 
-def revoke_client(name: str) -> Open311Client:
+def revoke_client(name: str, actor_id: int | None = None) -> Open311Client:
     client = db.session.scalar(select(Open311Client).where(Open311Client.name == name))
     if client is None:
         raise ClientError(f"no client named {name!r}")
     if client.revoked_at is None:
         client.revoked_at = utcnow()
+        record("open311_key_revoked", "open311_client", client.id, actor_id=actor_id)
         db.session.commit()
     return client
 
@@ -66,17 +78,29 @@ def client_for_key(key: str) -> Open311Client | None:
     """The active client holding this key; None for an unknown or revoked key."""
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
-    return db.session.scalar(
-        select(Open311Client).where(Open311Client.key_hash == key_digest(key), Open311Client.revoked_at.is_(None))
+    now = utcnow()
+    client = db.session.scalar(
+        select(Open311Client).where(
+            Open311Client.key_hash == key_digest(key),
+            Open311Client.revoked_at.is_(None),
+            Open311Client.expires_at.is_(None) | (Open311Client.expires_at > now),
+        )
     )
+    if client is not None and (client.last_used_at is None or now - as_utc(client.last_used_at) > LAST_USE_RESOLUTION):
+        db.session.execute(update(Open311Client).where(Open311Client.id == client.id).values(last_used_at=now))
+        db.session.commit()
+    return client
 
 
 def all_mahallas() -> list[Mahalla]:
-    return list(db.session.scalars(select(Mahalla).order_by(Mahalla.name, Mahalla.code)))
+    """The mahallas a request may name: the active ones (a merged, renamed or abolished one takes no new appeals)."""
+    query = select(Mahalla).where(Mahalla.status == UnitStatus.ACTIVE)
+    return list(db.session.scalars(query.order_by(Mahalla.name, Mahalla.code)))
 
 
 def mahalla_with_code(code: str) -> Mahalla | None:
-    return db.session.scalar(select(Mahalla).where(Mahalla.code == code))
+    """The active mahalla of that code (None for an unknown or retired one)."""
+    return db.session.scalar(select(Mahalla).where(Mahalla.code == code, Mahalla.status == UnitStatus.ACTIVE))
 
 
 def file_request(new: NewAppeal) -> Appeal:

@@ -110,3 +110,45 @@ class RatingForm(FlaskForm):
         validators=[Optional(), Length(max=2000, message=_l("At most 2000 characters."))],
         render_kw={"rows": 3, "maxlength": 2000},
     )
+
+
+class RecoverCodeForm(FlaskForm):
+    """A lost access code: the number and the phone given with the appeal."""
+
+    number = StringField(
+        _l("Registration number"),
+        validators=[
+            InputRequired(_l("Enter the registration number.")),
+            Regexp(NUMBER_PATTERN, message=_l("A number looks like 2026-000123.")),
+        ],
+        render_kw={"placeholder": "2026-000123", "inputmode": "numeric", "autocomplete": "off"},
+    )
+    phone = StringField(
+        _l("Phone given with the appeal"),
+        validators=[
+            InputRequired(_l("Enter the phone number.")),
+            Regexp(PHONE_PATTERN, message=_l("Enter a phone number such as +998 90 123 45 67.")),
+        ],
+        render_kw={"placeholder": "+998 90 123 45 67", "inputmode": "tel", "autocomplete": "tel"},
+    )
+
+
+class ConfirmCodeForm(FlaskForm):
+    confirmation = StringField(
+        _l("Confirmation code from the SMS"),
+        validators=[
+            InputRequired(_l("Enter the confirmation code.")),
+            Regexp(r"^\s*\d{6}\s*$", message=_l("The confirmation code has 6 digits.")),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )
+
+
+class WithdrawForm(FlaskForm):
+    """The citizen withdraws their appeal ("murojaatni qaytarib olish"); the reason is optional."""
+
+    reason = TextAreaField(
+        _l("Why do you withdraw the appeal? (optional)"),
+        validators=[Optional(), Length(max=1000, message=_l("At most 1000 characters."))],
+        render_kw={"rows": 2, "maxlength": 1000},
+    )

@@ -19,6 +19,8 @@ DEFAULTS = {
     "PUBLIC_APPEAL_LIMIT": "5/minute;30/day",
     "TRACKING_IP_LIMIT": "10/hour",
     "TRACKING_NUMBER_LIMIT": "20/day",
+    "RECOVERY_LIMIT": "5/hour;20/day",
+    "NOTICE_SUBSCRIBE_LIMIT": "5/hour;20/day",
 }
 
 
@@ -47,3 +49,15 @@ def tracking_limits(view: Callable[..., Any]) -> Callable[..., Any]:
         _setting("TRACKING_NUMBER_LIMIT"), "tracking-number", key_func=_number_key, deduct_when=_was_not_found
     )
     return per_ip(per_number(view))
+
+
+# Lost-code requests and confirmations: per IP on POST (the service also limits per appeal).
+recovery_limit = limiter.shared_limit(
+    _setting("RECOVERY_LIMIT"), "recovery-ip", key_func=get_remote_address, methods=["POST"]
+)
+
+# Subscriptions to prevention notices and their confirmations: per IP on POST (the service also
+# limits requests per phone).
+subscription_limit = limiter.shared_limit(
+    _setting("NOTICE_SUBSCRIBE_LIMIT"), "notice-subscription-ip", key_func=get_remote_address, methods=["POST"]
+)

@@ -5,18 +5,29 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from webapp.cases.service import Conflict, StepFailed
+from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.ratings.service import Outcome, Rating, rate_appeal
-from webapp.intake.public.forms import PublicAppealForm, RatingForm, TrackForm
-from webapp.intake.public.limits import appeal_form_limit, tracking_limits
+from webapp.intake.public.forms import (
+    ConfirmCodeForm,
+    PublicAppealForm,
+    RatingForm,
+    RecoverCodeForm,
+    TrackForm,
+    WithdrawForm,
+)
+from webapp.intake.public.limits import appeal_form_limit, recovery_limit, tracking_limits
+from webapp.intake.public.recovery import confirm_reset, request_reset
 from webapp.intake.public.service import (
     CitizenAppeal,
     file_citizen_appeal,
     mahalla_choices,
+    mahalla_contact,
     may_rate,
     normalise_number,
     reply_letter_pdf,
@@ -25,8 +36,24 @@ from webapp.intake.public.service import (
     tracked_by_session_token,
     tracking_view,
 )
+from webapp.intake.public.withdrawal import withdraw_appeal
+from webapp.platform.auth.service import landing_endpoint
 
 blueprint = Blueprint("public", __name__)
+
+
+@blueprint.route("/")
+def front_door() -> Any:
+    """The public front door: file, track, what the law promises, how to reach the inspector.
+    Signed-in staff go on to their own start page."""
+    if current_user.is_authenticated:
+        return redirect(url_for(landing_endpoint(current_user)))
+    code = request.args.get("mahalla", "", type=str)
+    contact = mahalla_contact(code) if code else None
+    return render_template(
+        "public/front_door.html", mahallas=mahalla_choices(), chosen=code, contact=contact, calendar=current_calendar()
+    )
+
 
 ISSUED_KEY = "issued_appeal"  # number and code, shown once on the confirmation page
 TRACKED_KEY = "tracked"  # number → session_token after a successful look-up (never the code)
@@ -36,6 +63,8 @@ TRACKED_KEY = "tracked"  # number → session_token after a successful look-up (
 @appeal_form_limit
 def appeal_form() -> Any:
     form = PublicAppealForm(mahallas=mahalla_choices())
+    if not form.is_submitted() and request.args.get("mahalla"):
+        form.mahalla.data = request.args.get("mahalla", "", type=str)[:20]  # chosen on the front door
     if form.is_submitted() and form.is_bot:
         abort(400)
     if form.validate_on_submit():
@@ -118,7 +147,9 @@ def status(number: str) -> Any:
     appeal = _tracked_or_none(number)
     if appeal is None:
         return redirect(url_for("public.track"))
-    return render_template("public/status.html", view=tracking_view(appeal), form=RatingForm())
+    return render_template(
+        "public/status.html", view=tracking_view(appeal), form=RatingForm(), withdraw_form=WithdrawForm()
+    )
 
 
 @blueprint.route("/kuzatish/<number>/javob.pdf")
@@ -132,6 +163,28 @@ def reply_letter(number: str) -> Any:
     return response
 
 
+@blueprint.route("/kuzatish/<number>/qaytarib-olish", methods=["POST"])
+def withdraw(number: str) -> Any:
+    """The citizen withdraws the appeal: its case closes at whatever stage it is."""
+    appeal = _tracked_or_none(number)
+    if appeal is None:
+        return redirect(url_for("public.track"))
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("Please correct the highlighted fields."), "danger")
+        page = render_template("public/status.html", view=tracking_view(appeal), form=RatingForm(), withdraw_form=form)
+        return page, 422
+    try:
+        withdrawn = withdraw_appeal(appeal, form.reason.data or "")
+    except (Conflict, StepFailed):
+        withdrawn = False
+    if withdrawn:
+        flash(_("Your appeal has been withdrawn and its case is closed."), "success")
+    else:
+        flash(_("This appeal is already closed; it cannot be withdrawn."), "warning")
+    return redirect(url_for("public.status", number=appeal.number))
+
+
 @blueprint.route("/kuzatish/<number>/baho", methods=["POST"])
 def rate(number: str) -> Any:
     appeal = _tracked_or_none(number)
@@ -143,7 +196,10 @@ def rate(number: str) -> Any:
         return redirect(url_for("public.status", number=appeal.number))
     if not form.validate_on_submit():
         flash(_("Please correct the highlighted fields."), "danger")
-        return render_template("public/status.html", view=tracking_view(appeal), form=form), 422
+        page = render_template(
+            "public/status.html", view=tracking_view(appeal), form=form, withdraw_form=WithdrawForm()
+        )
+        return page, 422
     rating = Rating(
         score=int(form.score.data or 0), resolved=form.resolved.data == "yes", comment=(form.comment.data or "").strip()
     )
@@ -168,3 +224,34 @@ def rate(number: str) -> Any:
             "public/appeal_sent.html", number=result.new_appeal.number, code=result.new_appeal.issued_access_code
         )
     return redirect(url_for("public.status", number=appeal.number))
+
+
+RESET_KEY = "code_reset"  # the token of this browser's lost-code request
+
+
+@blueprint.route("/kuzatish/kod", methods=["GET", "POST"])
+@recovery_limit
+def recover_code() -> Any:
+    """Lost my code: the number and phone; the same answer whether or not they match."""
+    form = RecoverCodeForm()
+    if form.validate_on_submit():
+        session[RESET_KEY] = request_reset(normalise_number(form.number.data or ""), form.phone.data or "")
+        return redirect(url_for("public.confirm_code"))
+    return render_template("public/recover_code.html", form=form), (422 if form.errors else 200)
+
+
+@blueprint.route("/kuzatish/kod/tasdiqlash", methods=["GET", "POST"])
+@recovery_limit
+def confirm_code() -> Any:
+    token = session.get(RESET_KEY)
+    if not isinstance(token, str):
+        return redirect(url_for("public.recover_code"))
+    form = ConfirmCodeForm()
+    if form.validate_on_submit():
+        appeal = confirm_reset(token, (form.confirmation.data or "").strip())
+        if appeal is not None:
+            session.pop(RESET_KEY, None)
+            flash(_("A new access code has been sent to your phone. The old code no longer works."), "success")
+            return redirect(url_for("public.track"))
+        form.confirmation.errors = [_("This confirmation code is wrong or has expired.")]
+    return render_template("public/confirm_code.html", form=form), (422 if form.errors else 200)

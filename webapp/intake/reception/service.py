@@ -9,12 +9,13 @@ from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.territory.service import served_mahalla_ids
+from webapp.platform.transaction import transaction
 
 
 def record_reception(
     inspector: User, mahalla: Mahalla, *, citizen_name: str, residence: str, summary: str, result: str
 ) -> ReceptionRecord:
-    try:
+    with transaction():
         record = ReceptionRecord(
             mahalla_id=mahalla.id,
             inspector_id=inspector.id,
@@ -24,10 +25,6 @@ def record_reception(
             result=result.strip(),
         )
         db.session.add(record)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return record
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.platform.auth.forms import LanguageForm, LoginForm
-from webapp.platform.auth.service import authenticate, set_language
+from webapp.platform.auth.service import authenticate, landing_endpoint, set_language
 
 blueprint = Blueprint("auth", __name__)
 
@@ -25,22 +26,29 @@ def safe_next(target: str | None, default: str) -> str:
 @blueprint.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("tasks.inbox"))
+        return redirect(url_for(landing_endpoint(current_user)))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = authenticate(form.username.data or "", form.password.data or "")
-        if user is None:
+        attempt = authenticate(form.username.data or "", form.password.data or "", request.remote_addr or "")
+        user = attempt.user
+        if attempt.lock.locked:
+            form.password.errors = [
+                _(
+                    "Too many failed sign-ins. Try again in %(num)d minutes, or ask an administrator.",
+                    num=attempt.lock.minutes_left,
+                )
+            ]
+        elif user is None:
             form.password.errors = [_("Wrong username or password.")]
         else:
             language = str(session.get("lang", ""))
             session.clear()  # a fresh session at log-in (no session fixation)
             login_user(user)
+            session["seen"] = time.time()
             if language in current_app.config["LANGUAGES"]:
                 session["lang"] = language
                 set_language(user, language)  # chosen on the log-in page: remember it
-            # Inspectors and supervisors land in their inbox; other roles on their home page.
-            landing = url_for("tasks.inbox" if user.has_role("inspector", "supervisor") else "tasks.home")
-            return redirect(safe_next(form.next.data, landing))
+            return redirect(safe_next(form.next.data, url_for(landing_endpoint(user))))
     return render_template("auth/login.html", form=form)
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.extensions import db
-from webapp.platform.auth.models import ApiToken, User
+from webapp.platform.audit.service import record_now
+from webapp.platform.auth import tokens
+from webapp.platform.auth.lockout import Lock, lock_of, record_failure
+from webapp.platform.auth.models import User
 
-TOKEN_PREFIX = "mht_"  # noqa: S105 - a public prefix, not a secret
 # Verifying a password for an unknown user costs the same as for a known one.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -28,36 +29,58 @@ def user_by_id(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-def authenticate(username: str, password: str) -> User | None:
-    user = user_by_username(username)
-    if user is None:
+def landing_endpoint(user: User) -> str:
+    """Where a signed-in user starts: inspectors and supervisors in their inbox, others on their area."""
+    if user.has_role("inspector", "supervisor"):
+        return "tasks.inbox"
+    if user.role == "youth_adviser":
+        return "prevention_work.youth_list"
+    if user.has_role("methodologist"):
+        return "process_library.library"
+    if user.has_role("partner", "mahalla_chair"):
+        return "partners.home"
+    return "appeals.index"
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not user.active or not check_password_hash(user.password_hash, password):
-        return None
-    return user
+        return False
+    return user.active and check_password_hash(user.password_hash, password)
 
 
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    lock: Lock
+
+
+def authenticate(username: str, password: str, address: str = "") -> SignIn:
+    """Check a sign-in: refused while the account or address is locked (even with the right password);
+    every attempt goes to the audit log (failed, locked, succeeded)."""
+    name = username.strip().lower()[:80]
+    user = user_by_username(name)
+    lock = lock_of(name, address)
+    if lock.locked:
+        record_now("login_locked", "user", name, actor_id=user.id if user else None)
+        return SignIn(None, lock)
+    if not _password_matches(user, password):
+        lock = record_failure(name, address)
+        record_now("login_failed", "user", name, actor_id=user.id if user else None)
+        return SignIn(None, lock)
+    assert user is not None
+    record_now("login_succeeded", "user", name, actor_id=user.id)
+    return SignIn(user, lock)
 
 
 def issue_token(user: User, name: str = "") -> str:
-    """Create a token for the user, store only its hash, commit, and return the token once."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_token_digest(token), name=name))
-    db.session.commit()
-    return token
+    """Create a full-scope token for the user, commit, and return it once (the CLI and tests)."""
+    return tokens.issue(user, name)
 
 
 def user_for_token(token: str) -> User | None:
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        return None
-    return db.session.scalar(
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
-    )
+    found = tokens.token_for(token)
+    return found[0] if found else None
 
 
 def set_language(user: User, language: str) -> None:

@@ -19,6 +19,7 @@ import os
 from typing import Any
 
 from celery import Celery
+from celery.signals import task_failure, task_prerun
 from flask import Flask
 
 from webapp.platform.jobs.registry import JOBS, Job
@@ -26,6 +27,8 @@ from webapp.platform.jobs.registry import JOBS, Job
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 QUEUE = os.environ.get("CELERY_QUEUE", "mahalla")
 BROKER = os.environ.get("CELERY_BROKER_URL", DEFAULT_BROKER)
+# MAHALLA_JOB_INTERVAL_FACTOR=0.1 runs every job ten times as often (a test, or catching up).
+INTERVAL_FACTOR = float(os.environ.get("MAHALLA_JOB_INTERVAL_FACTOR", "1") or 1)
 
 celery_app = Celery("mahalla", broker=BROKER, backend=os.environ.get("CELERY_RESULT_BACKEND", BROKER))
 celery_app.conf.update(
@@ -35,7 +38,11 @@ celery_app.conf.update(
     broker_connection_retry_on_startup=True,
     timezone="Asia/Tashkent",
     beat_schedule={
-        job.name: {"task": f"mahalla.{job.name}", "schedule": job.every_seconds, "options": {"queue": QUEUE}}
+        job.name: {
+            "task": f"mahalla.{job.name}",
+            "schedule": job.every_seconds * INTERVAL_FACTOR,
+            "options": {"queue": QUEUE},
+        }
         for job in JOBS
     },
 )
@@ -62,6 +69,20 @@ def _in_app_context(run: Any) -> Any:
             return run()
         finally:
             db.session.remove()
+
+
+@task_prerun.connect
+def _count_run(sender: Any = None, **_extra: Any) -> None:
+    from webapp.platform.observability.metrics import JOB_RUNS
+
+    JOB_RUNS.labels(str(getattr(sender, "name", "")).removeprefix("mahalla.")).inc()
+
+
+@task_failure.connect
+def _count_failure(sender: Any = None, **_extra: Any) -> None:
+    from webapp.platform.observability.metrics import JOB_FAILURES
+
+    JOB_FAILURES.labels(str(getattr(sender, "name", "")).removeprefix("mahalla.")).inc()
 
 
 def _summary(result: Any) -> Any:

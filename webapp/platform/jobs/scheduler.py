@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from flask import Flask
 
 from webapp.platform.jobs.registry import JOBS, Job
+from webapp.platform.observability.metrics import JOB_FAILURES, JOB_RUNS
 
 log = logging.getLogger("mahalla.jobs")
 
@@ -34,10 +35,12 @@ class Scheduler:
                 continue
             self._next_run[job.name] = now + job.every_seconds
             with self.app.app_context():
+                JOB_RUNS.labels(job.name).inc()
                 try:
                     result = job.run()
                     log.debug("job %s: %s", job.name, result)
                 except Exception:
+                    JOB_FAILURES.labels(job.name).inc()
                     log.exception("job %s failed; it runs again at its next turn", job.name)
                 finally:
                     from webapp.extensions import db

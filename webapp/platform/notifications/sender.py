@@ -5,6 +5,11 @@ Each message is claimed, sent and recorded in its own transaction; on PostgreSQL
 ``SELECT … FOR UPDATE SKIP LOCKED``, so parallel senders never pick the same message. A sent
 message is never picked again. Delivery is at-least-once: a process killed between the SMTP
 server's acceptance and the commit will send that one message again.
+
+Where messages go: e-mail over SMTP when SMTP_HOST is set (or MAIL_BACKEND=smtp), else into the
+local mailbox folder MAIL_DIR (status ``stored``: kept, not sent); SMS through SMS_GATEWAY, whose
+default ``local`` stores them in the same folder. Secrets are substituted into the text only here,
+and their values are erased from the row in the transaction that records the delivery.
 """
 
 from __future__ import annotations
@@ -21,10 +26,15 @@ from sqlalchemy import select
 from webapp.casework.appeals.models import Appeal, Document
 from webapp.casework.replies.files import document_filename
 from webapp.extensions import db
-from webapp.platform.notifications.gateways import SmsGateway, gateway_from_config
+from webapp.platform.notifications.gateways import SmsGateway, gateway_from_config, gateway_name
+from webapp.platform.notifications.mailbox import store_email
 from webapp.platform.notifications.mailer import Attachment, build_email, send_email
-from webapp.platform.notifications.models import OutboxMessage
+from webapp.platform.notifications.models import OutboxMessage, OutboxStatus
+from webapp.platform.notifications.service import substitute
+from webapp.platform.observability.metrics import OUTBOX_DELIVERIES, OUTBOX_FAILURES
 from webapp.platform.timeutil import as_utc, utcnow
+from webapp.platform.transaction import transaction
+from webapp.platform.webhooks import service as webhooks
 
 log = logging.getLogger("mahalla.outbox")
 
@@ -47,7 +57,7 @@ class SendReport:
 def _claim_next(now: dt.datetime) -> OutboxMessage | None:
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
     )
@@ -67,21 +77,59 @@ def _attachment(message: OutboxMessage) -> Attachment | None:
     return Attachment(document_filename(row.number, row.kind), bytes(row.pdf))
 
 
-def _deliver(message: OutboxMessage, config: Mapping[str, Any], sms: SmsGateway) -> None:
+LOCAL = "local"
+
+
+def mail_backend(config: Mapping[str, Any]) -> str:
+    """``smtp`` or ``local``: MAIL_BACKEND when set, else SMTP only when SMTP_HOST is configured."""
+    chosen = str(config.get("MAIL_BACKEND") or "")
+    if chosen:
+        return chosen
+    return "smtp" if config.get("SMTP_HOST") else LOCAL
+
+
+def _deliver(message: OutboxMessage, config: Mapping[str, Any], sms: SmsGateway, now: dt.datetime) -> str:
+    """Deliver one message; return the backend it went to (``local`` when only stored)."""
+    subject, body = substitute(message.subject, message.secrets), substitute(message.body, message.secrets)
     if message.channel == "email":
-        email = build_email(config["MAIL_FROM"], message.recipient, message.subject, message.body, _attachment(message))
-        send_email(config, email)
-    elif message.channel == "sms":
-        sms.send(message.recipient, message.body)
-    else:
-        raise ValueError(f"unknown channel {message.channel!r}")
+        email = build_email(config["MAIL_FROM"], message.recipient, subject, body, _attachment(message))
+        backend = mail_backend(config)
+        if backend == LOCAL:
+            store_email(config["MAIL_DIR"], email)
+        elif backend == "smtp":
+            send_email(config, email)
+        else:
+            raise ValueError(f"unknown mail backend {backend!r} (MAIL_BACKEND); known: smtp, local")
+        return backend
+    if message.channel == "sms":
+        sms.send(message.recipient, body)
+        return gateway_name(config)
+    if message.channel == "webhook":
+        webhooks.deliver(message, config, now)
+        return "webhook"
+    raise ValueError(f"unknown channel {message.channel!r}")
+
+
+def erase_secrets(message: OutboxMessage) -> None:
+    """Forget the secret values (the names stay, so the page can still mask their placeholders)."""
+    if message.secrets:
+        message.secrets = dict.fromkeys(message.secrets)
+
+
+def _record_delivery(message: OutboxMessage, via: str, now: dt.datetime) -> None:
+    message.attempts = (message.attempts or 0) + 1
+    message.status = OutboxStatus.STORED if via == LOCAL else OutboxStatus.SENT
+    message.delivered_via = via
+    message.sent_at = now
+    message.last_error = ""
+    erase_secrets(message)
 
 
 def _record_failure(message: OutboxMessage, error: Exception, now: dt.datetime) -> str:
     message.attempts = (message.attempts or 0) + 1
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
     if message.attempts >= MAX_ATTEMPTS:
-        message.status = "failed"
+        message.status = OutboxStatus.FAILED
     else:
         message.next_attempt_at = now + BACKOFF[message.attempts - 1]
     return message.status
@@ -94,28 +142,23 @@ def send_due_messages(now: dt.datetime | None = None, limit: int = 100) -> SendR
     report = SendReport()
     sms = gateway_from_config(config)
     for _ in range(limit):
-        try:
+        with transaction() as tx:
             message = _claim_next(now)
             if message is None:
-                db.session.rollback()
+                tx.rollback()
                 break
             try:
-                _deliver(message, config, sms)
+                via = _deliver(message, config, sms, now)
             except Exception as error:
                 status = _record_failure(message, error, now)
+                OUTBOX_FAILURES.labels(message.channel).inc()
                 log.warning("outbox message %s (%s) not sent: %s", message.id, message.channel, message.last_error)
-                if status == "failed":
+                if status == OutboxStatus.FAILED:
                     report.failed += 1
                 else:
                     report.retrying += 1
             else:
-                message.attempts = (message.attempts or 0) + 1
-                message.status = "sent"
-                message.sent_at = now
-                message.last_error = ""
+                _record_delivery(message, via, now)
+                OUTBOX_DELIVERIES.labels(message.channel, via).inc()
                 report.sent += 1
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
     return report

@@ -8,7 +8,25 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.extensions import db
 
 
-class Region(db.Model):  # type: ignore[name-defined,misc]
+class UnitStatus:
+    """A unit's status: mahallas are merged, renamed or abolished; cases keep their unit."""
+
+    ACTIVE = "active"
+    MERGED = "merged"
+    RENAMED = "renamed"
+    ABOLISHED = "abolished"
+    ALL = (ACTIVE, MERGED, RENAMED, ABOLISHED)
+
+
+class UnitNames:
+    """Names in Uzbek Cyrillic and Russian beside ``name`` (Uzbek Latin), and the status."""
+
+    name_cyrl: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    name_ru: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    status: Mapped[str] = mapped_column(String(20), default=UnitStatus.ACTIVE, server_default="active")
+
+
+class Region(UnitNames, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "regions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -18,7 +36,7 @@ class Region(db.Model):  # type: ignore[name-defined,misc]
     districts: Mapped[list[District]] = relationship(back_populates="region", order_by="District.name")
 
 
-class District(db.Model):  # type: ignore[name-defined,misc]
+class District(UnitNames, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "districts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +48,7 @@ class District(db.Model):  # type: ignore[name-defined,misc]
     mahallas: Mapped[list[Mahalla]] = relationship(back_populates="district", order_by="Mahalla.name")
 
 
-class Mahalla(db.Model):  # type: ignore[name-defined,misc]
+class Mahalla(UnitNames, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "mahallas"
 
     id: Mapped[int] = mapped_column(primary_key=True)

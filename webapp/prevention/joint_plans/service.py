@@ -19,6 +19,7 @@ from webapp.platform.auth.models import User
 from webapp.platform.territory.models import District, Mahalla
 from webapp.platform.territory.service import served_mahalla_ids
 from webapp.platform.timeutil import local_today
+from webapp.platform.transaction import commit
 from webapp.prevention.work.models import JointPlan, JointPlanItem
 from webapp.prevention.work.scope import (
     MAHALLA_ROLES,
@@ -66,16 +67,8 @@ def save_plan(actor: User, data: PlanData, plan: JointPlan | None = None) -> Joi
     plan.period_start, plan.period_end = data.period_start, data.period_end
     plan.district_id = data.district.id
     plan.mahalla_id = data.mahalla.id if data.mahalla else None
-    _commit()
+    commit()
     return plan
-
-
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 def plan_for(user: User, plan_id: int) -> JointPlan | None:
@@ -177,7 +170,7 @@ def save_item(plan: JointPlan, data: ItemData, item: JointPlanItem | None = None
         item.done_on = local_today()
     elif data.status != "done":
         item.done_on = None
-    _commit()
+    commit()
     return item
 
 

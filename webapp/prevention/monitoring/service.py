@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 
-from engine import EngineError
-from webapp.cases.service import decide_with_latest, register_bundled_lineage
+from engine import EngineError, FiredRule
+from webapp.cases.versions import decide_many_with_latest, register_bundled_lineage
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
@@ -236,13 +236,7 @@ def _figures(mahalla_ids: list[int], date_from: dt.date, date_to: dt.date, today
     return figures
 
 
-def risk_of(inputs: dict[str, int]) -> Risk:
-    """The colour and reasons from the newest published version of the mahalla_risk table."""
-    try:
-        fired = decide_with_latest(RISK_LINEAGE, RISK_DECISION, inputs)
-    except EngineError as exc:
-        logger.warning("mahalla_risk could not be evaluated: %s", exc)
-        return Risk("unknown")
+def _risk(fired: list[FiredRule]) -> Risk:
     outcomes = [(str(rule.outputs.get("colour", "")), str(rule.outputs.get("reason", "") or "")) for rule in fired]
     known = [(colour, reason) for colour, reason in outcomes if colour in SEVERITY]
     if not known:
@@ -252,17 +246,32 @@ def risk_of(inputs: dict[str, int]) -> Risk:
     return Risk(worst, reasons)
 
 
+def risk_of(inputs: dict[str, int]) -> Risk:
+    """The colour and reasons from the newest published version of the mahalla_risk table."""
+    return _risks_of([inputs])[0]
+
+
+def _risks_of(rows: list[dict[str, int]]) -> list[Risk]:
+    """Risks for many inputs, evaluated together in one isolated call."""
+    try:
+        fired = decide_many_with_latest(RISK_LINEAGE, RISK_DECISION, list(rows))
+    except EngineError as exc:
+        logger.warning("mahalla_risk could not be evaluated: %s", exc)
+        return [Risk("unknown") for _ in rows]
+    return [_risk(rules) for rules in fired]
+
+
 def _risks(lines: Iterable[Figures]) -> list[Risk]:
-    """Risks of many mahallas; equal figures are decided once (most mahallas share a few)."""
-    decided: dict[tuple[int, ...], Risk] = {}
-    risks = []
+    """Risks of many mahallas: the distinct figures of the page decided in one isolated call."""
+    keys = []
+    distinct: dict[tuple[int, ...], dict[str, int]] = {}
     for figures in lines:
         inputs = figures.decision_inputs()
         key = tuple(inputs.values())
-        if key not in decided:
-            decided[key] = risk_of(inputs)
-        risks.append(decided[key])
-    return risks
+        distinct.setdefault(key, inputs)
+        keys.append(key)
+    decided = dict(zip(distinct, _risks_of(list(distinct.values())), strict=True))
+    return [decided[key] for key in keys]
 
 
 def monitoring(user: User, filters: ListFilters, today: dt.date | None = None) -> Monitoring:

@@ -8,11 +8,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from engine import FormInvalid, TaskNotReady
+from forms import apply_engine_errors, build_form_class, engine_values, prefill
+from webapp.cases.instances import Conflict
 from webapp.cases.service import StepFailed
+from webapp.errors import ChangedMeanwhile
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.pagination import paginate
 from webapp.platform.timeutil import local_today
+from webapp.prevention.patrols import review
 from webapp.prevention.patrols import service as patrols
 from webapp.prevention.work.blueprint import (
     CASE_ROLES,
@@ -39,7 +45,6 @@ from webapp.prevention.work.scope import ListFilters, all_rows, mahallas_in_scop
 
 # Linking to the prevention registry: the people who work it (an administrator is not entitled).
 LINK_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value)
-GROUP_STATUSES = ("active", "inactive")
 SCHEDULE_STATUSES = ("reported", "not_reported")
 REPORT_STATUSES = ("with_incidents", "without_incidents")
 
@@ -58,7 +63,7 @@ def _report(report_id: int) -> PatrolReport:
 @blueprint.route("/patrols")
 @roles_required(*WORK_ROLES)
 def patrol_groups() -> Any:
-    filters = list_filters(GROUP_STATUSES)
+    filters = list_filters(patrols.GROUP_STATUSES)
     return render_template(
         "prevention_work/patrol_groups.html",
         filters=filters,
@@ -71,7 +76,7 @@ def patrol_groups() -> Any:
 @blueprint.route("/patrols/export")
 @roles_required(*WORK_ROLES)
 def patrol_groups_export() -> Any:
-    filters = list_filters(GROUP_STATUSES)
+    filters = list_filters(patrols.GROUP_STATUSES)
     headers = [_("Group"), _("Mahalla"), _("Group leader"), _("Leader's phone"), _("Active members"), _("Reports")]
     rows = (
         [g.name, mahalla, g.leader_name, g.leader_phone, members, reports]
@@ -259,7 +264,7 @@ def patrol_report_new(group_id: int) -> Any:
     group = _group(group_id)
     planned = None
     planned_id = request.args.get("planned", "")
-    if planned_id.isdigit():
+    if planned_id.isdecimal():
         planned = found_or_abort(
             patrols.planned_patrol_for(current_user, int(planned_id)), PlannedPatrol, int(planned_id)
         )
@@ -315,6 +320,7 @@ def _render_report(report: PatrolReport, status: int = 200, **forms: Any) -> Any
             if may_link and incident.person_id is None
         },
         failed_incident=forms.get("failed_incident"),
+        review=review.review_of(report),
     )
     return page, status
 
@@ -396,3 +402,52 @@ def patrol_incident_person(report_id: int, incident_id: int) -> Any:
         else:
             flash(_("The incident is added to the prevention work with %(name)s.", name=person.full_name), "success")
     return redirect(url_for("prevention_work.patrol_report", report_id=report.id, _anchor="incidents"))
+
+
+@blueprint.app_context_processor
+def patrol_review_helpers() -> dict[str, Any]:
+    def patrol_review_tasks() -> list[Any]:
+        """The inbox panel: the patrol report reviews the current user works on."""
+        if not current_user.is_authenticated or not current_user.has_role(*LINK_ROLES):
+            return []
+        return review.review_tasks_for(current_user)
+
+    return {"patrol_review_tasks": patrol_review_tasks}
+
+
+@blueprint.route("/patrols/review-tasks/<task_id>", methods=["GET", "POST"])
+@roles_required(*LINK_ROLES)
+def patrol_review_task(task_id: str) -> Any:
+    """A task of the supervisor's review of a patrol report (prevention.patrols.review)."""
+    pending = review.review_task_for(current_user, task_id)
+    if pending is None:
+        abort(404)
+    report = _report(pending.subject_id)
+    back = url_for("prevention_work.patrol_report", report_id=report.id)
+    try:
+        view = review.task_view(pending)
+    except (TaskNotReady, Conflict):
+        raise ChangedMeanwhile("review", back) from None
+    form = build_form_class(view.form)(data=prefill(view.form, view.prefill))
+    if form.validate_on_submit():
+        try:
+            review.complete_review_task(pending, current_user, engine_values(form, view.form))
+        except FormInvalid as invalid:
+            apply_engine_errors(form, invalid.errors)
+            form_failed()
+        except Conflict:
+            raise ChangedMeanwhile("review", back) from None
+        except StepFailed as failed:
+            reason = step_failure_message(failed.failure)
+            flash(
+                _("The review could not continue: %(reason)s Please tell your methodologist.", reason=reason), "danger"
+            )
+        else:
+            flash(_("Task \u201c%(title)s\u201d completed.", title=_(pending.title)), "success")
+            return redirect(back)
+    elif form.is_submitted():
+        form_failed()
+    subtitle = f"{report.group.name} · {report.route}"
+    return render_template(
+        "prevention_work/form.html", form=form, title=_(pending.title), subtitle=subtitle, back=back, section="patrols"
+    )

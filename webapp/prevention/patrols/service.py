@@ -18,6 +18,8 @@ from webapp.casework.appeals.service import NewAppeal, register_appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import Mahalla
+from webapp.platform.transaction import commit, transaction
+from webapp.prevention.patrols.review import start_review
 from webapp.prevention.registry.models import SupervisedPerson
 from webapp.prevention.work.models import (
     PatrolGroup,
@@ -38,12 +40,7 @@ class IncidentRefused(ValueError):
         self.code = code
 
 
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+GROUP_STATUSES = ("active", "inactive")
 
 
 # --- groups ----------------------------------------------------------------------------------
@@ -58,7 +55,7 @@ def save_group(
     group.mahalla_id, group.district_id = mahalla.id, mahalla.district_id
     group.name, group.leader_name, group.leader_phone = name.strip(), leader_name.strip(), leader_phone.strip()
     group.active = active
-    _commit()
+    commit()
     return group
 
 
@@ -109,7 +106,7 @@ def groups_query(user: User, filters: ListFilters) -> Query:
 def add_member(group: PatrolGroup, *, full_name: str, phone: str) -> PatrolMember:
     member = PatrolMember(group_id=group.id, full_name=full_name.strip(), phone=phone.strip(), active=True)
     db.session.add(member)
-    _commit()
+    commit()
     return member
 
 
@@ -119,7 +116,7 @@ def toggle_member(group: PatrolGroup, member_id: int) -> PatrolMember | None:
     )
     if member is not None:
         member.active = not member.active
-        _commit()
+        commit()
     return member
 
 
@@ -140,7 +137,7 @@ def plan_patrol(
         created_by_id=actor.id,
     )
     db.session.add(patrol)
-    _commit()
+    commit()
     return patrol
 
 
@@ -197,7 +194,8 @@ class ReportData:
 def file_report(
     actor: User, group: PatrolGroup, data: ReportData, planned: PlannedPatrol | None = None
 ) -> PatrolReport:
-    """The report of a patrol, with the members present and the incident met, if any; commit."""
+    """The report of a patrol, with the members present and the incident met, if any, sent for the
+    supervisor's review; commit."""
     members = [m for m in group.members if m.id in set(data.member_ids)]
     report = PatrolReport(
         group_id=group.id,
@@ -212,8 +210,10 @@ def file_report(
     )
     if data.incident.strip():
         report.incidents.append(_incident(report, data.incident, data.incident_place))
-    db.session.add(report)
-    _commit()
+    with transaction():
+        db.session.add(report)
+        db.session.flush()
+        start_review(report, actor)  # the supervisor's review (prevention.patrols.review)
     return report
 
 
@@ -230,7 +230,7 @@ def _incident(report: PatrolReport, description: str, place: str) -> PatrolIncid
 def add_incident(report: PatrolReport, *, description: str, place: str) -> PatrolIncident:
     incident = _incident(report, description, place)
     report.incidents.append(incident)
-    _commit()
+    commit()
     return incident
 
 
@@ -363,7 +363,7 @@ def link_person(actor: User, incident: PatrolIncident, person_id: int) -> Superv
         raise IncidentRefused("has_person")
     incident.person_id = person.id
     incident.linked_by_id = actor.id
-    _commit()
+    commit()
     return person
 
 

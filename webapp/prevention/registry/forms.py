@@ -152,7 +152,6 @@ class ActionForm(FlaskForm):
 
 PLAN_RULE_MESSAGES = {
     "choose_measure": _l("Choose at least one measure."),
-    "comment_required": _l("Write why the plan is returned."),
     "grounds_required": _l("State the grounds for the removal."),
 }
 

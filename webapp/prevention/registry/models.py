@@ -8,7 +8,6 @@ period that follows removal.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -60,7 +59,9 @@ supervised_person_appeals = Table(
 class PreventionPlan(db.Model):  # type: ignore[name-defined,misc]
     """An individual prevention plan run by a BPMN process (processes/prevention/).
 
-    The plan lives for years: each cycle runs as a fresh engine instance that carries the plan's
+    The plan is a subject of the case runtime (webapp.cases): its live state is the process
+    instance keyed (prevention_plan, id), its tasks are pending tasks, its history is case events.
+    The plan lives for years: each cycle runs as a fresh engine state that carries the plan's
     data forward ("continue as new"), so the live state never grows with the plan's age.
     """
 
@@ -72,9 +73,6 @@ class PreventionPlan(db.Model):  # type: ignore[name-defined,misc]
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
     mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"), index=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
-    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
-    state: Mapped[str] = mapped_column(Text)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
     cycle: Mapped[int] = mapped_column(Integer, default=1)
     # drafting | awaiting_approval | active | completed | cancelled
     status: Mapped[str] = mapped_column(String(20), default="drafting", index=True)
@@ -93,55 +91,6 @@ class PreventionPlan(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     person: Mapped[SupervisedPerson] = relationship()
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
-
-class PlanTask(db.Model):  # type: ignore[name-defined,misc]
-    """Projection of a plan's READY user tasks, so the plan panel of every inbox is one indexed query."""
-
-    __tablename__ = "prevention_plan_tasks"
-    __table_args__ = (
-        Index("ix_prevention_plan_tasks_role_district_due", "role", "district_id", "due_date"),
-        Index("ix_prevention_plan_tasks_assignee_due", "assignee_id", "due_date"),
-    )
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("prevention_plans.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("supervised_persons.id"))
-    name: Mapped[str] = mapped_column(String(100))
-    title: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(20))
-    mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"))
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
-    # Inspector tasks go to the person's responsible inspector; supervisor tasks to the district.
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    due_date: Mapped[dt.date] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    plan: Mapped[PreventionPlan] = relationship()
-
-
-class PersonEvent(db.Model):  # type: ignore[name-defined,misc]
-    """Append-only history of a registry person and their plans: the source of the timeline.
-
-    ``data`` holds what the step recorded (a check-in, an evaluation); never the person's own
-    identifying details, so anonymisation need not touch the history.
-    """
-
-    __tablename__ = "prevention_events"
-    __table_args__ = (Index("ix_prevention_events_person_occurred", "person_id", "occurred_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("supervised_persons.id"))
-    plan_id: Mapped[int | None] = mapped_column(ForeignKey("prevention_plans.id"), index=True)
-    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(40))
-    task_name: Mapped[str | None] = mapped_column(String(100))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-    actor = relationship("User")
 
 
 class AccessLogEntry(db.Model):  # type: ignore[name-defined,misc]
@@ -167,9 +116,8 @@ class AppendOnlyViolation(RuntimeError):
 
 
 def _refuse(*_args: object) -> None:
-    raise AppendOnlyViolation("the prevention history and access log are append-only")
+    raise AppendOnlyViolation("the prevention access log is append-only")
 
 
-for _model in (PersonEvent, AccessLogEntry):
-    event.listen(_model, "before_update", _refuse)
-    event.listen(_model, "before_delete", _refuse)
+event.listen(AccessLogEntry, "before_update", _refuse)
+event.listen(AccessLogEntry, "before_delete", _refuse)

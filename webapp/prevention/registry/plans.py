@@ -5,7 +5,12 @@ instance of ``processes/prevention/prevention_plan.bpmn`` ("continue as new"): t
 and approval, with returns), then one instance per quarter (three monthly check-ins and the
 supervisor's evaluation). When an instance ends, the service starts the next one with the plan's
 data carried forward, so the live state and the cost of a step stay the same in year five as in
-month one, and the engine's task tree never gets deep. History lives in prevention_events.
+month one, and the engine's task tree never gets deep.
+
+The plan is a subject of the case runtime (webapp.cases.instances): its state is the process
+instance keyed (prevention_plan, id) and written under the same optimistic lock as an appeal's,
+its tasks are pending tasks (the inbox, the API, reassignment and cover see them), its history is
+case events, and a diagram failure makes it an incident like any case.
 """
 
 from __future__ import annotations
@@ -17,12 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, delete, false, func, insert, select
+from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine import (
-    EngineStepFailed,
     FieldError,
     FormDefinition,
     FormInvalid,
@@ -31,17 +34,41 @@ from engine import (
     TaskNotReady,
     validate_submission,
 )
-from webapp.cases.models import ProcessVersion
-from webapp.cases.service import latest_version, library_for, publish_files, read_process_directory
+from webapp.cases.incidents import (
+    BLOCKED,
+    INCIDENT,
+    clear_incident,
+    failed_submission,
+    json_safe,
+    record_subject_incident,
+)
+from webapp.cases.instances import (
+    CaseNotRunning,
+    CaseRow,
+    Conflict,
+    StepFailed,
+    Subject,
+    add_instance,
+    live_instance,
+    log_subject_event,
+    run_engine,
+    save_state,
+    subject_tasks,
+    sync_tasks,
+)
+from webapp.cases.models import PREVENTION_PLAN, PendingTask, ProcessInstance, ProcessVersion
+from webapp.cases.subjects import SubjectKind, register_subject
+from webapp.cases.versions import latest_version, library_for, publish_files, read_process_directory
 from webapp.casework.appeals.deadlines import add_months, add_term
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import District
 from webapp.platform.timeutil import local_today, utcnow
-from webapp.prevention.registry.history import log_access, log_event
+from webapp.platform.transaction import transaction
+from webapp.prevention.registry.journal import log_access, log_event
 from webapp.prevention.registry.labels import MEASURES
-from webapp.prevention.registry.models import PlanTask, PreventionPlan, SupervisedPerson
+from webapp.prevention.registry.models import PreventionPlan, SupervisedPerson
 from webapp.prevention.registry.service import RUNNING_PLAN_STATUSES, link_writes, removal_writes
 
 PLAN_PROCESS = "prevention_plan"
@@ -52,16 +79,9 @@ CARRIED = (*MEASURES, "plan_goals", "plan_months")
 DEFAULT_PERIOD_MONTHS = 12
 
 
-class PlanConflict(Exception):
-    """The plan changed meanwhile, the task is done, or the plan is not running."""
-
-
-class PlanStepFailed(Exception):
-    """The diagram failed after the step (nothing was saved)."""
-
-    def __init__(self, failure: EngineStepFailed) -> None:
-        super().__init__(str(failure))
-        self.failure = failure
+# A plan's conflicts and diagram failures are the runtime's own (kept under these names for callers).
+PlanConflict = Conflict
+PlanStepFailed = StepFailed
 
 
 @dataclass(frozen=True)
@@ -81,11 +101,8 @@ def plan_version() -> ProcessVersion:
     return version
 
 
-def _engine(action: Any) -> Any:
-    try:
-        return action()
-    except EngineStepFailed as failure:
-        raise PlanStepFailed(failure) from None
+def subject(plan_id: int) -> Subject:
+    return Subject(PREVENTION_PLAN, plan_id)
 
 
 def _moment(day: dt.date | None) -> dt.datetime:
@@ -98,40 +115,51 @@ def _moment(day: dt.date | None) -> dt.datetime:
 # --- reading ------------------------------------------------------------------------------------
 
 
+_PLAN_TASK = PendingTask.subject_kind == PREVENTION_PLAN
+
+
 def task_scope(user: User) -> ColumnElement[bool]:
-    """Condition on PlanTask: the plan tasks the user does (inspector: assigned; supervisor: territory)."""
+    """Condition on PendingTask: the plan tasks the user does (inspector: assigned; supervisor: territory)."""
     if user.role == Role.INSPECTOR:
-        return (PlanTask.role == Role.INSPECTOR.value) & (PlanTask.assignee_id == user.id)
+        return _PLAN_TASK & (PendingTask.role == Role.INSPECTOR.value) & (PendingTask.assignee_id == user.id)
     if user.role == Role.SUPERVISOR:
-        in_role = PlanTask.role == Role.SUPERVISOR.value
+        in_role = _PLAN_TASK & (PendingTask.role == Role.SUPERVISOR.value)
         if user.district_id is not None:
-            return in_role & (PlanTask.district_id == user.district_id)
+            return in_role & (PendingTask.district_id == user.district_id)
         if user.region_id is not None:
             regional = select(District.id).where(District.region_id == user.region_id).scalar_subquery()
-            return in_role & PlanTask.district_id.in_(regional)
+            return in_role & PendingTask.district_id.in_(regional)
     return false()
 
 
-def plan_tasks_for(user: User, limit: int = 100) -> list[PlanTask]:
-    return list(
-        db.session.scalars(
-            select(PlanTask)
-            .where(task_scope(user))
-            .options(joinedload(PlanTask.plan).joinedload(PreventionPlan.person).joinedload(SupervisedPerson.mahalla))
-            .order_by(PlanTask.due_date, PlanTask.created_at)
-            .limit(limit)
-        )
-    )
+@dataclass(frozen=True)
+class PlanTaskLine:
+    """A plan task in the inbox's plan panel: the task and its plan (with person and mahalla)."""
+
+    task: PendingTask
+    plan: PreventionPlan
 
 
-def plan_task_for(user: User, task_id: str) -> PlanTask | None:
+def plan_tasks_for(user: User, limit: int = 100) -> list[PlanTaskLine]:
+    rows = db.session.execute(
+        select(PendingTask, PreventionPlan)
+        .join(PreventionPlan, PreventionPlan.id == PendingTask.subject_id)
+        .where(task_scope(user))
+        .options(joinedload(PreventionPlan.person).joinedload(SupervisedPerson.mahalla))
+        .order_by(PendingTask.due_date, PendingTask.created_at)
+        .limit(limit)
+    ).all()
+    return [PlanTaskLine(task, plan) for task, plan in rows]
+
+
+def plan_task_for(user: User, task_id: str) -> PendingTask | None:
     if len(task_id) > 36:
         return None
-    return db.session.scalar(select(PlanTask).where(PlanTask.id == task_id, task_scope(user)))
+    return db.session.scalar(select(PendingTask).where(PendingTask.id == task_id, task_scope(user)))
 
 
-def tasks_of_plan(plan_id: int) -> list[PlanTask]:
-    return list(db.session.scalars(select(PlanTask).where(PlanTask.plan_id == plan_id).order_by(PlanTask.due_date)))
+def tasks_of_plan(plan_id: int) -> list[PendingTask]:
+    return subject_tasks(subject(plan_id))
 
 
 def plan_by_id(plan_id: int) -> PreventionPlan | None:
@@ -146,18 +174,21 @@ def running_plan(person_id: int) -> PreventionPlan | None:
     )
 
 
+def _live(plan_id: int) -> tuple[CaseRow, Instance]:
+    return live_instance(subject(plan_id))
+
+
 def _restore(plan: PreventionPlan) -> Instance:
-    version = db.session.get(ProcessVersion, plan.process_version_id)
-    assert version is not None
-    return Instance.restore(library_for(version), plan.state)
+    return _live(plan.id)[1]
 
 
-def plan_task_view(task: PlanTask) -> ReadyTask:
+def plan_task_view(task: PendingTask) -> ReadyTask:
     """The live form and prefilled values of a plan task (TaskNotReady when it is gone)."""
-    plan = db.session.get(PreventionPlan, task.plan_id)
-    if plan is None:
-        raise TaskNotReady(task.id)
-    for ready in _restore(plan).ready_user_tasks():
+    try:
+        _record, instance = _live(task.subject_id)
+    except Conflict:
+        raise TaskNotReady(task.id) from None
+    for ready in instance.ready_user_tasks():
         if ready.id == task.id:
             return ready
     raise TaskNotReady(task.id)
@@ -168,9 +199,18 @@ def plan_data(plan: PreventionPlan) -> dict[str, Any]:
     return _restore(plan).current_data()
 
 
+def _version_of(plan: PreventionPlan) -> ProcessVersion:
+    version_id = db.session.scalar(
+        select(ProcessInstance.process_version_id).where(
+            ProcessInstance.subject_kind == PREVENTION_PLAN, ProcessInstance.subject_id == plan.id
+        )
+    )
+    version = db.session.get(ProcessVersion, version_id) if version_id is not None else None
+    return version if version is not None else plan_version()
+
+
 def plan_forms(plan: PreventionPlan) -> dict[str, FormDefinition]:
-    version = db.session.get(ProcessVersion, plan.process_version_id)
-    assert version is not None
+    version = _version_of(plan)
     return {name: info.form for name, info in library_for(version).user_tasks.items()}
 
 
@@ -187,34 +227,21 @@ def _due_date(task: ReadyTask, plan: PreventionPlan, day: dt.date) -> dt.date:
         return day + dt.timedelta(days=7)
 
 
-def _store(plan: PreventionPlan, person: SupervisedPerson, instance: Instance, before: set[str], day: dt.date) -> None:
-    """Write the live state and bring the task projection in line with the READY tasks."""
-    plan.state = instance.serialize()
+def _store(
+    plan: PreventionPlan, person: SupervisedPerson, record_id: int, instance: Instance, before: set[str], day: dt.date
+) -> None:
+    """Bring the task projection in line with the READY tasks, and the plan's status with them."""
     ready = instance.ready_user_tasks()
-    after = {task.id for task in ready}
-    finished = before - after
-    if finished:
-        db.session.execute(delete(PlanTask.__table__).where(PlanTask.id.in_(finished)))
-    created = [task for task in ready if task.id not in before]
-    if created:
-        now = utcnow()
-        rows = [
-            {
-                "id": task.id,
-                "plan_id": plan.id,
-                "person_id": person.id,
-                "name": task.name,
-                "title": task.title,
-                "role": task.lane or "",
-                "mahalla_id": person.mahalla_id,
-                "district_id": person.district_id,
-                "assignee_id": person.responsible_inspector_id if task.lane == Role.INSPECTOR.value else None,
-                "due_date": _due_date(task, plan, day),
-                "created_at": now,
-            }
-            for task in created
-        ]
-        db.session.execute(insert(PlanTask.__table__), rows)
+
+    def row(task: ReadyTask) -> dict[str, Any]:
+        return {
+            "mahalla_id": person.mahalla_id,
+            "district_id": person.district_id,
+            "assignee_id": person.responsible_inspector_id if task.lane == Role.INSPECTOR.value else None,
+            "due_date": _due_date(task, plan, day),
+        }
+
+    sync_tasks(record_id, subject(plan.id), ready, before, row)
     names = {task.name for task in ready}
     if "draft_plan" in names:
         plan.status = "drafting"
@@ -223,15 +250,21 @@ def _store(plan: PreventionPlan, person: SupervisedPerson, instance: Instance, b
     elif names:
         plan.status = "active"
     plan.next_due_on = (
-        db.session.scalar(select(func.min(PlanTask.due_date)).where(PlanTask.plan_id == plan.id)) if names else None
+        db.session.scalar(
+            select(func.min(PendingTask.due_date)).where(
+                PendingTask.subject_kind == PREVENTION_PLAN, PendingTask.subject_id == plan.id
+            )
+        )
+        if names
+        else None
     )
 
 
-def _start_instance(plan: PreventionPlan, data: Mapping[str, Any]) -> Instance:
+def _start_instance(data: Mapping[str, Any]) -> tuple[ProcessVersion, Instance]:
+    """A fresh engine state of the newest plan diagram (a new plan, or the plan's next phase)."""
     version = plan_version()
-    instance = _engine(lambda: Instance.start(library_for(version), data))
-    plan.process_version_id = version.id
-    return instance  # type: ignore[no-any-return]
+    instance = run_engine(lambda: Instance.start(library_for(version), data))
+    return version, instance
 
 
 def open_plan(
@@ -242,7 +275,7 @@ def open_plan(
     Raises PlanConflict when the person already has a running plan or is off the registry.
     """
     day = today or local_today()
-    try:
+    with transaction():
         if person.status != "active":
             raise PlanConflict("the person is not on the registry")
         if running_plan(person.id) is not None:
@@ -258,11 +291,11 @@ def open_plan(
             checkins_done=0,
             created_by_id=actor.id,
         )
-        instance = _start_instance(plan, {"phase": "draft", "cycle": 0, "checkins_in_cycle": 0})
-        plan.state = instance.serialize()
+        version, instance = _start_instance({"phase": "draft", "cycle": 0, "checkins_in_cycle": 0})
         db.session.add(plan)
         db.session.flush()
-        _store(plan, person, instance, set(), day)
+        record_id = add_instance(subject(plan.id), version.id, instance)
+        _store(plan, person, record_id, instance, set(), day)
         log_event(
             person.id,
             "plan_opened",
@@ -274,10 +307,6 @@ def open_plan(
         log_access(actor, [person.id], "open_plan", detail=appeal.number if appeal else "")
         if appeal is not None:
             link_writes(person, appeal, actor)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return plan
 
 
@@ -289,12 +318,6 @@ def _rule_errors(task_name: str, submitted: Mapping[str, Any]) -> list[FieldErro
     """What the plan needs beyond single-field checks."""
     if task_name == "draft_plan" and not any(_truthy(submitted.get(name)) for name in MEASURES):
         return [FieldError(next(iter(MEASURES)), "choose_measure")]
-    if (
-        task_name == "approve_plan"
-        and not _truthy(submitted.get("plan_approved"))
-        and not str(submitted.get("supervisor_comment") or "").strip()
-    ):
-        return [FieldError("supervisor_comment", "comment_required")]
     if (
         task_name == "evaluate_quarter"
         and submitted.get("evaluation_decision") == "remove"
@@ -347,8 +370,9 @@ def _event(
 
 def _next_phase(
     plan: PreventionPlan, person: SupervisedPerson, ended: Instance, actor: User, day: dt.date, explicit: bool
-) -> Instance:
-    """The instance that ended decides what comes next: the first quarter, the next one, or the end."""
+) -> tuple[int | None, Instance]:
+    """The instance that ended decides what comes next: the first quarter, the next one, or the end
+    (the state to store, and the version it runs on when that is a new phase)."""
     data = ended.current_data()
     at = _moment(day if explicit else None)
     carried = {name: data.get(name) for name in CARRIED}
@@ -365,7 +389,7 @@ def _next_phase(
             plan.ends_on = day
             _event(person.id, "plan_completed", actor, plan.id, occurred_at=at)
             removal_writes(person, actor, day, str(data.get("removal_grounds") or ""), at)
-            return ended
+            return None, ended
         if decision == "extend":
             plan.extensions += 1
             plan.ends_on = add_months(plan.ends_on or day, plan.period_months or DEFAULT_PERIOD_MONTHS)
@@ -379,49 +403,66 @@ def _next_phase(
             )
     plan.cycle += 1
     _event(person.id, "cycle_started", None, plan.id, data={"cycle": plan.cycle}, occurred_at=at)
-    return _start_instance(plan, {"phase": "cycle", "cycle": plan.cycle, "checkins_in_cycle": 0, **carried})
+    version, instance = _start_instance({"phase": "cycle", "cycle": plan.cycle, "checkins_in_cycle": 0, **carried})
+    return version.id, instance
 
 
 def complete_plan_task(
-    task: PlanTask, actor: User, submitted: Mapping[str, Any], *, today: dt.date | None = None
+    task: PendingTask, actor: User, submitted: Mapping[str, Any], *, today: dt.date | None = None
 ) -> PlanStep:
     """Complete one plan task and commit, or raise without changing anything.
 
-    Raises FormInvalid (bad data), PlanConflict (done or changed meanwhile) or PlanStepFailed.
-    The caller has checked role and territory (plan_task_for). ``today``: the day of the step
-    (default: today in Tashkent); check-in due dates count from the plan's start.
+    Raises FormInvalid (bad data), PlanConflict (done or changed meanwhile, or the case is
+    suspended or cancelled) or PlanStepFailed (the plan is then an incident, with what was
+    submitted, for a retry). The caller has checked role and territory (plan_task_for).
+    ``today``: the day of the step (default: today in Tashkent); check-in due dates count from
+    the plan's start.
     """
     day = today or local_today()
+    plan_id = task.subject_id
+    record: CaseRow | None = None
     try:
-        plan = db.session.get(PreventionPlan, task.plan_id)
-        if plan is None or plan.status not in RUNNING_PLAN_STATUSES:
-            raise PlanConflict("the plan is not running")
-        person = plan.person
-        instance = _restore(plan)
-        ready = {ready.id: ready for ready in instance.ready_user_tasks()}
-        view = ready.get(task.id)
-        if view is None:
-            raise PlanConflict("the task was already completed")
-        _check(view, submitted)
-        try:
-            # A redraft answers the supervisor's comment: the next approval starts without it.
-            extra = {"supervisor_comment": None} if view.name == "draft_plan" else None
-            clean = _engine(lambda: instance.complete(task.id, submitted, extra))
-        except TaskNotReady:
-            raise PlanConflict("the task was already completed") from None
-        with db.session.no_autoflush:  # the plan row is written once, at the end
-            outcome = _record_step(plan, view, clean, actor, today)
-            if instance.is_completed:
-                instance = _next_phase(plan, person, instance, actor, day, today is not None)
-            _store(plan, person, instance, set(ready), day)
-            log_access(actor, [person.id], "plan_task", detail=task.name)
-        db.session.flush()  # the optimistic lock: a concurrent step makes this fail
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise PlanConflict("the plan was changed by someone else") from None
-    except BaseException:
-        db.session.rollback()
+        with transaction():
+            plan = db.session.get(PreventionPlan, plan_id)
+            if plan is None or plan.status not in RUNNING_PLAN_STATUSES:
+                raise PlanConflict("the plan is not running")
+            record, instance = _live(plan.id)
+            if record.status in BLOCKED:
+                raise CaseNotRunning(record.status)
+            person = plan.person
+            ready = {ready.id: ready for ready in instance.ready_user_tasks()}
+            view = ready.get(task.id)
+            if view is None:
+                raise PlanConflict("the task was already completed")
+            _check(view, submitted)
+            try:
+                # A redraft answers the supervisor's comment: the next approval starts without it.
+                extra = {"supervisor_comment": None} if view.name == "draft_plan" else None
+                clean = run_engine(lambda: instance.complete(task.id, submitted, extra))
+            except TaskNotReady:
+                raise PlanConflict("the task was already completed") from None
+            log_subject_event(
+                subject(plan.id),
+                "task_completed",
+                actor,
+                task=view,
+                data=json_safe(clean),
+                elements=instance.elements_completed(qualified=True),
+                occurred_at=_moment(today),
+            )
+            with db.session.no_autoflush:  # the plan row is written once, at the end
+                outcome = _record_step(plan, view, clean, actor, today)
+                version_id = None
+                if instance.is_completed:
+                    version_id, instance = _next_phase(plan, person, instance, actor, day, today is not None)
+                save_state(record, instance, process_version_id=version_id)  # Conflict if another step won
+                _store(plan, person, record.id, instance, set(ready), day)
+                log_access(actor, [person.id], "plan_task", detail=task.name)
+            if record.status == INCIDENT:
+                clear_incident(record.id)
+    except StepFailed as failed:
+        if record is not None:
+            record_subject_incident(record.id, subject(plan_id), actor, task, submitted, failed.failure)
         raise
     return PlanStep(plan=plan, task_name=view.name, outcome=outcome, data=clean)
 
@@ -433,6 +474,36 @@ def current_forms() -> dict[str, FormDefinition]:
 
 def plan_diagram(plan: PreventionPlan) -> str | None:
     """The BPMN document the plan's current instance runs on."""
-    files = db.session.scalar(select(ProcessVersion.files).where(ProcessVersion.id == plan.process_version_id))
+    files = _version_of(plan).files
     documents = [text for name, text in sorted((files or {}).items()) if name.endswith(".bpmn")]
     return documents[0] if documents else None
+
+
+def _complete_from_api(user: User, task: PendingTask, submitted: Mapping[str, Any]) -> bool:
+    """A plan task completed through the API: only by whom the plan page would let (False: not theirs)."""
+    mine = plan_task_for(user, task.id)
+    if mine is None:
+        return False
+    complete_plan_task(mine, user, submitted)
+    return True
+
+
+register_subject(
+    SubjectKind(
+        kind=PREVENTION_PLAN,
+        prefix="plan",
+        endpoint="prevention.plan",
+        id_argument="plan_id",
+        task_endpoint="prevention.task",
+        complete=_complete_from_api,
+    )
+)
+
+
+def retry_plan(plan_id: int, actor: User) -> PlanStep:
+    """Run a plan in incident on: complete the failed task again with what its user submitted
+    (the incident event kept it), after a methodologist fixed the diagram and moved the plan onto
+    the corrected version. Raises PlanConflict when the plan is not an incident; PlanStepFailed
+    when it fails again (the incident stays)."""
+    pending, submitted, submitter = failed_submission(subject(plan_id))
+    return complete_plan_task(pending, submitter or actor, submitted)

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.platform.timeutil import local_today, utcnow
+from webapp.platform.transaction import committed
 from webapp.prevention.registry.access import ANONYMISED_NAME
-from webapp.prevention.registry.history import committed, log_access, log_event
+from webapp.prevention.registry.journal import log_access, log_event
 from webapp.prevention.registry.models import SupervisedPerson
 
 

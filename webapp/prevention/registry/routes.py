@@ -12,6 +12,7 @@ from engine import FormInvalid, TaskNotReady
 from forms import build_form_class, engine_values, prefill
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.service import appeal_for
+from webapp.errors import ChangedMeanwhile
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import step_failure_message
@@ -19,7 +20,7 @@ from webapp.platform.labels import label
 from webapp.platform.tabular import FORMATS, export_response
 from webapp.platform.territory.service import mahallas_for_registration
 from webapp.platform.timeutil import local_today
-from webapp.prevention.registry import history, plans, service
+from webapp.prevention.registry import journal, plans, service
 from webapp.prevention.registry.access import REGISTRY_ROLES, WORK_ROLES, initials, is_entitled, person_view
 from webapp.prevention.registry.forms import (
     ActionForm,
@@ -70,8 +71,8 @@ def prevention_helpers() -> dict[str, Any]:
 def _record(person_id: int, action: str = "view", detail: str = "") -> SupervisedPerson:
     try:
         person = service.record_for(current_user, person_id, action, detail)
-    except service.Denied:
-        abort(403)
+    except service.Denied:  # logged as view_denied; answered like a missing record
+        abort(404)
     if person is None:
         abort(404)
     return person
@@ -152,7 +153,7 @@ def _person_form(person: SupervisedPerson | None = None) -> PersonForm:
             if current_user.role == Role.INSPECTOR.value:
                 form.responsible_inspector.data = str(current_user.id)
             preset = request.args.get("mahalla", "")
-            if preset.isdigit():
+            if preset.isdecimal():
                 form.mahalla.data = preset
     return form
 
@@ -211,7 +212,7 @@ def person(person_id: int) -> Any:
         appeals=service.linked_appeals(record.id),
         timeline=timeline(record),
         forms=plans.current_forms(),
-        access_log=history.access_log(record) if may_see_log else None,
+        access_log=journal.access_log(record) if may_see_log else None,
         link_form=LinkAppealForm(formdata=None),
         action_form=ActionForm(formdata=None),
         may_change=current_user.has_role(*WORK_ROLES) and record.anonymised_at is None,
@@ -380,7 +381,10 @@ def task(task_id: str) -> Any:
     pending = plans.plan_task_for(current_user, task_id)
     if pending is None:
         abort(404)
-    record = _record(pending.person_id, "view", detail=f"plan task {pending.name}")
+    found = plans.plan_by_id(pending.subject_id)
+    if found is None:
+        abort(404)
+    record = _record(found.person_id, "view", detail=f"plan task {pending.name}")
     try:
         view = plans.plan_task_view(pending)
     except TaskNotReady:
@@ -389,13 +393,14 @@ def task(task_id: str) -> Any:
     form = form_class(data=prefill(view.form, view.prefill))
     if form.validate_on_submit():
         try:
-            plans.complete_plan_task(pending, current_user, engine_values(form, view.form))
+            plans.complete_plan_task(
+                pending, current_user, engine_values(form, view.form, request.form.get("decision"))
+            )
         except FormInvalid as invalid:
             apply_plan_errors(form, invalid.errors)
             flash(_("Please correct the highlighted fields."), "danger")
         except plans.PlanConflict:
-            flash(_("Someone else completed or changed this plan meanwhile. Here is its current state."), "warning")
-            return redirect(url_for("prevention.plan", plan_id=pending.plan_id))
+            raise ChangedMeanwhile("plan", url_for("prevention.plan", plan_id=pending.subject_id)) from None
         except plans.PlanStepFailed as failed:
             flash(
                 _(
@@ -408,10 +413,9 @@ def task(task_id: str) -> Any:
             )
         else:
             flash(_("Task \u201c%(title)s\u201d completed.", title=_(pending.title)), "success")
-            return redirect(url_for("prevention.plan", plan_id=pending.plan_id))
+            return redirect(url_for("prevention.plan", plan_id=pending.subject_id))
     elif form.is_submitted():
         flash(_("Please correct the highlighted fields."), "danger")
-    found = plans.plan_by_id(pending.plan_id)
     return render_template(
         "prevention/task.html",
         task=pending,

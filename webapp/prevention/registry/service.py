@@ -1,7 +1,7 @@
 """The prevention registry: register, change and remove records, link appeals, log every access.
 
 Every function that changes something or shows a record is one transaction: the change, the
-person's history (prevention_events) and the access-log rows commit together.
+person's history (case events) and the access-log rows commit together.
 """
 
 from __future__ import annotations
@@ -11,15 +11,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 
+from webapp.cases.incidents import CANCELLED
+from webapp.cases.instances import Subject, drop_tasks, instance_row, set_status
+from webapp.cases.models import PREVENTION_PLAN, PendingTask
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User, user_mahallas
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.territory.service import mahallas_for_registration
 from webapp.platform.timeutil import utcnow
+from webapp.platform.transaction import committed
 from webapp.prevention.registry.access import (
     PersonView,
     entitled_condition,
@@ -27,9 +31,8 @@ from webapp.prevention.registry.access import (
     list_scope,
     person_view,
 )
-from webapp.prevention.registry.history import committed, log_access, log_event, moment_of
+from webapp.prevention.registry.journal import log_access, log_event, moment_of
 from webapp.prevention.registry.models import (
-    PlanTask,
     PreventionPlan,
     SupervisedPerson,
     supervised_person_appeals,
@@ -64,16 +67,39 @@ class Filters:
     mahalla_id: int | None = None
     risk_group: str | None = None
     status: str | None = None
+    q: str = ""  # a name, a birth date (YYYY-MM-DD or DD.MM.YYYY) or a part of the address
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filters:
         mahalla = args.get("mahalla", "")
         status = args.get("status", "")
         return cls(
-            mahalla_id=int(mahalla) if mahalla.isdigit() else None,
+            mahalla_id=int(mahalla) if mahalla.isdecimal() else None,
             risk_group=args.get("risk_group") or None,
             status=status if status in ("active", "removed") else None,
+            q=str(args.get("q", "") or "").strip()[:100],
         )
+
+    def search_condition(self, user: User) -> Any:
+        """Records matching ``q`` among those the user is entitled to: searching never tells
+        anything about a record shown masked."""
+        day = _search_date(self.q)
+        pattern = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        matches = or_(
+            SupervisedPerson.full_name.ilike(pattern, escape="\\"),
+            SupervisedPerson.address.ilike(pattern, escape="\\"),
+            *([SupervisedPerson.birth_date == day] if day else []),
+        )
+        return and_(entitled_condition(user), matches)
+
+
+def _search_date(text: str) -> dt.date | None:
+    for form in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    return None
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -116,6 +142,8 @@ def _list_query(user: User, filters: Filters) -> Any:
         query = query.where(SupervisedPerson.risk_group == filters.risk_group)
     if filters.status:
         query = query.where(SupervisedPerson.status == filters.status)
+    if filters.q:
+        query = query.where(filters.search_condition(user))
     return query
 
 
@@ -131,16 +159,65 @@ def registry_list(
         views = [person_view(person, bool(entitled)) for person, entitled in db.session.execute(query)]
         full = [v.id for v in views if not v.masked]
         masked = [v.id for v in views if v.masked]
-        log_access(user, full, action)
+        if filters.q:  # a search is logged as such, with what was searched for
+            log_access(user, full, "search", detail=filters.q)
+        else:
+            log_access(user, full, action)
         log_access(user, masked, action, detail="masked")
         return views
 
     return list(committed(read))
 
 
+def registry_page(
+    user: User, filters: Filters, *, offset: int, limit: int, action: str = "api_list"
+) -> list[PersonView]:
+    """Like ``registry_list``, one page at ``offset`` (the API's pages); each record shown is logged."""
+
+    def read() -> list[PersonView]:
+        query = _list_query(user, filters).offset(offset).limit(limit)
+        views = [person_view(person, bool(entitled)) for person, entitled in db.session.execute(query)]
+        log_access(user, [v.id for v in views if not v.masked], action)
+        log_access(user, [v.id for v in views if v.masked], action, detail="masked")
+        return views
+
+    return list(committed(read))
+
+
+def plans_page(user: User, *, offset: int, limit: int) -> list[PreventionPlan]:
+    """Prevention plans of the records the user is entitled to; each person whose plan is shown is logged."""
+
+    def read() -> list[PreventionPlan]:
+        query = (
+            select(PreventionPlan)
+            .join(SupervisedPerson, SupervisedPerson.id == PreventionPlan.person_id)
+            .where(entitled_condition(user))
+            .order_by(PreventionPlan.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        plans = list(db.session.scalars(query))
+        log_access(user, sorted({p.person_id for p in plans}), "api_plans")
+        return plans
+
+    return list(committed(read))
+
+
+def plan_record(user: User, plan_id: int) -> PreventionPlan | None:
+    """One plan if the user is entitled to its person (the access is logged, a refusal too)."""
+    plan = db.session.get(PreventionPlan, plan_id)
+    if plan is None:
+        return None
+    try:
+        person = record_for(user, plan.person_id, action="api_plan", detail=str(plan_id))
+    except Denied:
+        return None
+    return plan if person is not None else None
+
+
 def mahallas_in_reach(user: User) -> list[Mahalla]:
-    """The mahallas offered in the registry filter."""
-    return mahallas_for_registration(user)
+    """The mahallas offered in the registry filter (retired ones too: their people are still listed)."""
+    return mahallas_for_registration(user, include_retired=True)
 
 
 def inspectors_serving(mahalla_ids: Iterable[int]) -> list[User]:
@@ -281,11 +358,16 @@ def update_person(person: SupervisedPerson, data: PersonInput, actor: User) -> l
 def _retarget_tasks(person: SupervisedPerson) -> None:
     """Plan tasks follow the record: a new responsible inspector, a new mahalla."""
     db.session.flush()
-    for task in db.session.scalars(select(PlanTask).where(PlanTask.person_id == person.id)):
-        task.mahalla_id = person.mahalla_id
-        task.district_id = person.district_id
-        if task.role == Role.INSPECTOR.value:
-            task.assignee_id = person.responsible_inspector_id
+    plans = select(PreventionPlan.id).where(PreventionPlan.person_id == person.id).scalar_subquery()
+    of_person = (PendingTask.subject_kind == PREVENTION_PLAN) & PendingTask.subject_id.in_(plans)
+    db.session.execute(
+        update(PendingTask).where(of_person).values(mahalla_id=person.mahalla_id, district_id=person.district_id)
+    )
+    db.session.execute(
+        update(PendingTask)
+        .where(of_person, PendingTask.role == Role.INSPECTOR.value)
+        .values(assignee_id=person.responsible_inspector_id)
+    )
 
 
 def removal_writes(
@@ -322,7 +404,11 @@ def remove_person(person: SupervisedPerson, actor: User, removed_on: dt.date, gr
             plan.outcome = "cancelled"
             plan.next_due_on = None
             plan.ends_on = removed_on
-            db.session.execute(delete(PlanTask.__table__).where(PlanTask.plan_id == plan.id))
+            subject = Subject(PREVENTION_PLAN, plan.id)
+            drop_tasks(subject)
+            found = instance_row(subject)
+            if found is not None:
+                set_status(found[0].id, CANCELLED)
             log_event(person.id, "plan_cancelled", actor, plan_id=plan.id)
         removal_writes(person, actor, removed_on, grounds)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from webapp.platform.timeutil import as_utc
-from webapp.prevention.registry.history import person_events
+from webapp.prevention.registry.journal import person_events, plan_of_event
 from webapp.prevention.registry.models import SupervisedPerson
 from webapp.prevention.registry.service import linked_appeals
 
@@ -31,6 +31,9 @@ class TimelineEntry:
     # Any other page the entry points to (a patrol report, say).
     url: str = ""
 
+
+# What the case runtime logs for every subject (the plan's own events tell the same story in words).
+RUNTIME_KINDS = frozenset({"task_completed"})
 
 Source = Callable[[SupervisedPerson], list[TimelineEntry]]
 SOURCES: list[Source] = []
@@ -51,10 +54,11 @@ def registry_history(person: SupervisedPerson) -> list[TimelineEntry]:
             actor=event.actor.full_name if event.actor else "",
             data=dict(event.data or {}),
             task_name=event.task_name,
-            plan_id=event.plan_id,
+            plan_id=plan_of_event(event),
             ref=str((event.data or {}).get("appeal", "")),
         )
         for event in person_events(person.id)
+        if event.kind not in RUNTIME_KINDS
     ]
 
 

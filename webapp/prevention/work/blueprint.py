@@ -1,9 +1,10 @@
 """Prevention work pages (/prevention/...): the blueprint and what its views share.
 
-Each register has its own module of views (youth_routes, patrol_routes, event_routes,
-plan_routes, monitoring_routes); they are imported at the end of this module so that
-registering the blueprint registers them all. Every view states its roles; every record is
-looked up within the user's territory (403 outside it, 404 when it does not exist).
+Each register has its own module of views (youth, patrols, events, joint plans, monitoring);
+webapp.prevention.work.routes imports them all, so registering the blueprint from there
+registers every view (the views import this module, never the other way round). Every view
+states its roles; every record is looked up within the user's territory: outside it answers
+exactly like a missing record (404), so ids cannot be probed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from webapp.prevention.work.forms import MahallaForm
 from webapp.prevention.work.scope import (
     ListFilters,
     districts_in_scope,
-    exists,
     mahallas_in_scope,
     regions_in_scope,
 )
@@ -60,9 +60,9 @@ def pw_label(code: str, kind: str) -> str:
 
 
 def found_or_abort(found: Any, model: type, record_id: int) -> Any:
-    """The record found in the user's territory; 403 if it exists elsewhere, 404 if not at all."""
+    """The record found in the user's territory; 404 otherwise, whether it exists elsewhere or not."""
     if found is None:
-        abort(403 if exists(model, record_id) else 404)
+        abort(404)
     return found
 
 
@@ -99,20 +99,11 @@ def checked_mahalla(form: MahallaForm, mahallas: Sequence[Mahalla]) -> None:
     form.set_mahallas(mahallas)
     if form.is_submitted():
         raw = request.form.get("mahalla", "")
-        if raw.isdigit() and int(raw) not in {m.id for m in mahallas}:
+        if raw.isdecimal() and int(raw) not in {m.id for m in mahallas}:
             abort(403)
-    elif form.mahalla.data is None and request.args.get("mahalla", "").isdigit():
+    elif form.mahalla.data is None and request.args.get("mahalla", "").isdecimal():
         form.mahalla.data = int(request.args["mahalla"])
 
 
 def form_failed() -> None:
     flash(_("Please correct the highlighted fields."), "danger")
-
-
-from webapp.prevention.events import routes as event_routes  # noqa: E402 - the views register on the blueprint
-from webapp.prevention.joint_plans import routes as plan_routes  # noqa: E402
-from webapp.prevention.monitoring import routes as monitoring_routes  # noqa: E402
-from webapp.prevention.patrols import routes as patrol_routes  # noqa: E402
-from webapp.prevention.youth import routes as youth_routes  # noqa: E402
-
-__all__ = ["blueprint", "event_routes", "monitoring_routes", "patrol_routes", "plan_routes", "youth_routes"]

@@ -68,10 +68,6 @@ def regions_in_scope(user: User) -> list[Region]:
     return list(db.session.scalars(select(Region).where(Region.id.in_(ids)).order_by(Region.name))) if ids else []
 
 
-def exists(model: type, record_id: int) -> bool:
-    return db.session.get(model, record_id) is not None
-
-
 def mahalla_in_scope(user: User, mahalla_id: int | None) -> Mahalla | None:
     """The mahalla if the user may work in it; None otherwise (callers answer 403)."""
     if mahalla_id is None:
@@ -96,7 +92,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 def _number(args: Mapping[str, Any], name: str) -> int | None:
     raw = str(args.get(name, "") or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw.isdecimal() and len(raw) < 10 else None
 
 
 def _date(args: Mapping[str, Any], name: str) -> dt.date | None:

@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.timeutil import local_today
+from webapp.platform.transaction import commit
 from webapp.prevention.work.models import YoungPerson, YouthActivity, YouthReferral
 from webapp.prevention.work.scope import ListFilters, Query, all_rows, territory_scope
 
@@ -30,14 +31,6 @@ class YoungPersonData:
     notes: str = ""
 
 
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-
-
 def save_person(actor: User, mahalla: Mahalla, data: YoungPersonData, person: YoungPerson | None = None) -> YoungPerson:
     """Create (``person`` None) or update a register entry; commit."""
     if person is None:
@@ -50,7 +43,7 @@ def save_person(actor: User, mahalla: Mahalla, data: YoungPersonData, person: Yo
     person.address = data.address.strip()
     person.status = data.status
     person.notes = data.notes.strip()
-    _commit()
+    commit()
     return person
 
 
@@ -137,7 +130,7 @@ def add_referral(
         created_by_id=actor.id,
     )
     db.session.add(referral)
-    _commit()
+    commit()
     return referral
 
 
@@ -153,7 +146,7 @@ def record_outcome(referral: YouthReferral, outcome: str, outcome_on: dt.date | 
     referral.outcome_on = None if outcome == "pending" else (outcome_on or local_today())
     if outcome == "placed":
         referral.person.status = PLACED_STATUS[referral.kind]
-    _commit()
+    commit()
 
 
 def add_activity(actor: User, person: YoungPerson, *, kind: str, occurred_on: dt.date, note: str) -> YouthActivity:
@@ -161,5 +154,5 @@ def add_activity(actor: User, person: YoungPerson, *, kind: str, occurred_on: dt
         person_id=person.id, kind=kind, occurred_on=occurred_on, note=note.strip(), author_id=actor.id
     )
     db.session.add(activity)
-    _commit()
+    commit()
     return activity

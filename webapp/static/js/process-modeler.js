@@ -1,6 +1,9 @@
 // The process library's modeler: bpmn-js Modeler with the properties panel (vendor/modeler bundle)
-// for BPMN, dmn-js for DMN. Saves the XML with a fetch POST (CSRF token in a header), shows the
-// validation report as a problems list and as markers + overlays on the diagram.
+// for BPMN, dmn-js (vendor/dmn-modeler bundle) for DMN, both in the page's language (labels from
+// the embedded [data-modeler-translations]). Saves the XML with a fetch POST (CSRF token in a
+// header), shows the validation report as a problems list and as markers + overlays on the diagram.
+// The diagram opens fitted to the part of the canvas the palette leaves free; the properties panel
+// can be hidden (and starts hidden on a phone, where it sits below the canvas).
 (function () {
   "use strict";
 
@@ -12,6 +15,14 @@
   const kind = data.kind;
   const canvasNode = root.querySelector("[data-modeler-canvas]");
   const propertiesNode = root.querySelector("[data-modeler-properties]");
+  const frameNode = root.querySelector("[data-modeler-frame]");
+  const propertiesToggle = root.querySelector("[data-action=toggle-properties]");
+  const translations = JSON.parse(root.querySelector("[data-modeler-translations]").textContent);
+  const PHONE = window.matchMedia("(max-width: 767.98px)");
+  // Below this zoom the labels cannot be read: a wider diagram is shown from its left (its start).
+  // A laptop shows whole diagrams down to a smaller zoom than a phone, where the start matters more.
+  const MIN_FIT_SCALE = PHONE.matches ? 0.5 : 0.3;
+  const MARGIN = 16;
   const statusNode = root.querySelector("[data-modeler-status]");
   const problemsNode = root.querySelector("[data-problems]");
   const noProblemsNode = root.querySelector("[data-no-problems]");
@@ -81,7 +92,8 @@
     modeler.get("selection").select(element);
     const canvas = modeler.get("canvas");
     if (typeof canvas.scrollToElement === "function") {
-      canvas.scrollToElement(element, { top: 120, bottom: 120, left: 120, right: 120 });
+      // Scrolled into view right of the palette, not under it.
+      canvas.scrollToElement(element, { top: 120, bottom: 120, left: paletteWidth() + 60, right: 120 });
     }
     return true;
   }
@@ -148,10 +160,78 @@
     mark(warnings, "warning");
   }
 
+  // The width of the canvas's left edge the palette covers (0 when there is none).
+  function paletteWidth() {
+    const palette = canvasNode.querySelector(".djs-palette");
+    if (!palette || palette.offsetParent === null) {
+      return 0;
+    }
+    return palette.getBoundingClientRect().right - canvasNode.getBoundingClientRect().left;
+  }
+
+  /**
+   * Fit the diagram into the canvas right of the palette, centred there; never above 100 %,
+   * and never below MIN_FIT_SCALE (then aligned left/top so the start event is in view).
+   */
+  function fitDiagram() {
+    const canvas = modeler.get("canvas");
+    canvas.resized();
+    const box = canvas.viewbox();
+    const inner = box.inner;
+    const outer = box.outer;
+    if (!inner.width || !inner.height || !outer.width || !outer.height) {
+      return;
+    }
+    const left = paletteWidth() + MARGIN;
+    const width = outer.width - left - MARGIN;
+    const height = outer.height - 2 * MARGIN;
+    if (width <= 0 || height <= 0) {
+      canvas.zoom("fit-viewport", "auto");
+      return;
+    }
+    const scale = Math.max(Math.min(1, width / inner.width, height / inner.height), MIN_FIT_SCALE);
+    const x = left + Math.max(0, (width - inner.width * scale) / 2);
+    const y = MARGIN + Math.max(0, (height - inner.height * scale) / 2);
+    canvas.viewbox({
+      x: inner.x - x / scale,
+      y: inner.y - y / scale,
+      width: outer.width / scale,
+      height: outer.height / scale,
+    });
+  }
+
+  function showProperties(shown) {
+    if (!propertiesToggle) {
+      return;
+    }
+    frameNode.classList.toggle("properties-hidden", !shown);
+    propertiesToggle.setAttribute("aria-expanded", shown ? "true" : "false");
+    propertiesToggle.classList.toggle("active", shown);
+    if (modeler && kind === "bpmn") {
+      modeler.get("canvas").resized();
+    }
+  }
+
+  // A DMN cell clamped by the stylesheet shows its full text as a tooltip (and in full while edited).
+  function titleClampedCell(event) {
+    const cell = event.target.closest && event.target.closest("td");
+    const content = cell && cell.querySelector(".content-editable");
+    if (!content) {
+      return;
+    }
+    const clamped = content.scrollHeight > content.clientHeight + 1;
+    cell.classList.toggle("cell-clamped", clamped);
+    if (clamped) {
+      cell.title = content.textContent;
+    } else {
+      cell.removeAttribute("title");
+    }
+  }
+
   async function importXml(xml) {
     await modeler.importXML(xml);
     if (kind === "bpmn") {
-      modeler.get("canvas").zoom("fit-viewport", "auto");
+      fitDiagram();
     } else {
       const table = modeler.getViews().find(function (view) {
         return view.type === "decisionTable";
@@ -230,10 +310,12 @@
 
   async function start() {
     try {
+      showProperties(!PHONE.matches);
       if (kind === "bpmn") {
-        modeler = window.MahallaModeler.createModeler(canvasNode, propertiesNode);
+        modeler = window.MahallaModeler.createModeler(canvasNode, propertiesNode, translations);
       } else {
-        modeler = new window.DmnJS({ container: canvasNode });
+        modeler = window.MahallaDmnModeler.createModeler(canvasNode, translations);
+        canvasNode.addEventListener("mouseover", titleClampedCell);
       }
       const response = await fetch(data.xmlUrl, { credentials: "same-origin" });
       await importXml(await response.text());
@@ -268,6 +350,17 @@
     if (validateButton) {
       validateButton.disabled = false;
       validateButton.addEventListener("click", validate);
+    }
+    if (propertiesToggle) {
+      propertiesToggle.addEventListener("click", function () {
+        showProperties(frameNode.classList.contains("properties-hidden"));
+      });
+    }
+    if (kind === "bpmn" && typeof window.ResizeObserver === "function") {
+      // A turned phone or a resized window: the canvas learns its new size (the view stays put).
+      new window.ResizeObserver(function () {
+        modeler.get("canvas").resized();
+      }).observe(canvasNode);
     }
     if (window.location.hash.length > 1) {
       select(decodeURIComponent(window.location.hash.slice(1)));

@@ -9,6 +9,8 @@ import {
 } from "bpmn-js-properties-panel";
 import camundaModdle from "camunda-bpmn-moddle/resources/camunda.json";
 
+import { translateModule } from "./translate";
+
 import "bpmn-js/dist/assets/diagram-js.css";
 import "bpmn-js/dist/assets/bpmn-js.css";
 import "bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css";
@@ -16,9 +18,10 @@ import "@bpmn-io/properties-panel/dist/assets/properties-panel.css";
 
 /**
  * A bpmn-js Modeler with the properties panel and the Camunda Platform provider, so forms
- * (camunda:formData), timers, conditions and DMN references are edited in the panel.
+ * (camunda:formData), timers, conditions and DMN references are edited in the panel; every
+ * label of the modeler and the panel goes through `translations` ({english: translated}).
  */
-function createModeler(canvas, propertiesParent) {
+function createModeler(canvas, propertiesParent, translations) {
   return new BpmnModeler({
     container: canvas,
     propertiesPanel: { parent: propertiesParent },
@@ -26,6 +29,7 @@ function createModeler(canvas, propertiesParent) {
       BpmnPropertiesPanelModule,
       BpmnPropertiesProviderModule,
       CamundaPlatformPropertiesProviderModule,
+      translateModule(translations),
     ],
     moddleExtensions: { camunda: camundaModdle },
   });

@@ -50,4 +50,4 @@ def failure_message(failure: MigrationFailure) -> str:
         reasons = step_failure_message(failure.step)
     else:
         reasons = failure.reason
-    return _("%(number)s was not moved: %(reasons)s", number=failure.appeal_number, reasons=reasons)
+    return _("%(number)s was not moved: %(reasons)s", number=failure.ref, reasons=reasons)

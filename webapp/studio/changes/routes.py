@@ -18,9 +18,10 @@ from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import problem_dicts, step_failure_message
 from webapp.platform.timeutil import local_today
-from webapp.studio.changes import service
+from webapp.studio.changes import labels, service
 from webapp.studio.changes.forms import ActionForm, SandboxStartForm
 from webapp.studio.changes.messages import blocker_message, failure_message
+from webapp.templating import version_label
 
 blueprint = Blueprint("process_changes", __name__, url_prefix="/processes")
 
@@ -99,6 +100,9 @@ def compare(process_id: str) -> Any:
         after=after,
         comparison=comparison,
         problems=error,
+        attribute_label=labels.attribute_label,
+        attribute_value=labels.attribute_value,
+        element_type_label=labels.element_type_label,
     )
 
 
@@ -123,14 +127,18 @@ def migrate(process_id: str) -> Any:
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
-        chosen = [int(value) for value in request.form.getlist("case") if value.isdigit()]
+        chosen = [int(value) for value in request.form.getlist("case") if value.isdecimal()]
         if not chosen:
             flash(_("Choose the cases to move."), "warning")
         else:
             report = service.migrate_cases(process_id, target, current_user, chosen)
             if report.moved:
                 flash(
-                    _("%(count)d case(s) moved to version %(version)d.", count=len(report.moved), version=target.id),
+                    _(
+                        "%(count)d case(s) moved to %(version)s.",
+                        count=len(report.moved),
+                        version=version_label(target),
+                    ),
                     "success",
                 )
             for failure in report.failed:
@@ -213,7 +221,7 @@ def sandbox_run(process_id: str, run_id: int) -> Any:
         form = build_form_class(task.form)(data=prefill(task.form, task.prefill))
         if form.validate_on_submit():
             try:
-                service.complete_run_task(run, task.id, engine_values(form, task.form))
+                service.complete_run_task(run, task.id, engine_values(form, task.form, request.form.get("decision")))
             except FormInvalid as invalid:
                 apply_engine_errors(form, invalid.errors)
             except TaskNotReady:

@@ -29,25 +29,22 @@ from engine import (
     diff_libraries,
 )
 from engine.diff import ADDED, CHANGED, REMOVED
-from webapp.cases.models import ProcessDraft, ProcessInstance, ProcessVersion
-from webapp.cases.service import (
-    Conflict,
-    StepFailed,
-    is_decision_library,
-    library_by_hash,
-    library_for,
-    library_of_files,
-    migrate_case,
-)
+from webapp.cases.models import CaseStatus, ProcessDraft, ProcessInstance, ProcessVersion
+from webapp.cases.service import Conflict, StepFailed, migrate_case
+from webapp.cases.subjects import reference
 from webapp.cases.timer_data import timer_data
+from webapp.cases.versions import is_decision_library, library_by_hash, library_for, library_of_files
+from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
+from webapp.cooperation.referrals.norms import referral_moments
 from webapp.extensions import db
 from webapp.platform.auth.models import User
+from webapp.platform.transaction import end_read
 from webapp.studio.changes.models import SandboxRun
 from webapp.studio.diagrams.service import outline_of, progress_diagrams
 
 DRAFT = "draft"
-MOVABLE_STATUSES = ("running", "suspended", "incident")
+MOVABLE_STATUSES = (CaseStatus.RUNNING, CaseStatus.SUSPENDED, CaseStatus.INCIDENT)
 
 
 # --- versions and drafts ---------------------------------------------------------------------
@@ -86,7 +83,7 @@ def files_of(process_id: str, ref: str) -> dict[str, str] | None:
     if ref == DRAFT:
         draft = draft_of(process_id)
         return dict(draft.files) if draft is not None else None
-    if not ref.isdigit():
+    if not ref.isdecimal():
         return None
     version = version_of(process_id, int(ref))
     return dict(version.files) if version is not None else None
@@ -141,7 +138,7 @@ class CasePlan:
     """Whether one running case can move to the target version, and what it waits on now."""
 
     instance_id: int
-    appeal_number: str
+    ref: str  # the case's reference: an appeal number, plan-12, …
     version_id: int
     check: MigrationCheck
 
@@ -150,12 +147,14 @@ def _running_cases(process_id: str, target: ProcessVersion, instance_ids: Iterab
     query = (
         select(
             ProcessInstance.id,
+            ProcessInstance.subject_kind,
+            ProcessInstance.subject_id,
             Appeal.number,
             ProcessInstance.process_version_id,
             ProcessVersion.content_hash,
             ProcessInstance.state,
         )
-        .join(Appeal, Appeal.id == ProcessInstance.appeal_id)
+        .outerjoin(Appeal, Appeal.id == ProcessInstance.appeal_id)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
         .where(
             ProcessVersion.process_id == process_id,
@@ -163,7 +162,7 @@ def _running_cases(process_id: str, target: ProcessVersion, instance_ids: Iterab
             ProcessInstance.is_completed.is_(False),
             ProcessInstance.status.in_(MOVABLE_STATUSES),
         )
-        .order_by(Appeal.number)
+        .order_by(Appeal.number, ProcessInstance.id)
     )
     if instance_ids is not None:
         query = query.where(ProcessInstance.id.in_([i for i in instance_ids if 0 < i <= MAX_ID]))
@@ -175,15 +174,18 @@ def migration_plan(process_id: str, target: ProcessVersion) -> list[CasePlan]:
     new_library = library_for(target)
     return [
         CasePlan(
-            instance_id, number, version_id, check_migration(library_by_hash(digest, version_id), new_library, state)
+            instance_id,
+            reference(kind, subject_id, number),
+            version_id,
+            check_migration(library_by_hash(digest, version_id), new_library, state),
         )
-        for instance_id, number, version_id, digest, state in _running_cases(process_id, target)
+        for instance_id, kind, subject_id, number, version_id, digest, state in _running_cases(process_id, target)
     ]
 
 
 @dataclass(frozen=True)
 class MigrationFailure:
-    appeal_number: str
+    ref: str
     blockers: tuple[MigrationBlocker, ...] = ()
     reason: str = ""  # "conflict" or "step_failed"
     step: EngineStepFailed | None = None  # what failed when the reason is "step_failed"
@@ -202,8 +204,8 @@ def migrate_cases(
 
     A case that cannot move stays as it was and is reported with the reason.
     """
-    cases = [(row[0], row[1]) for row in _running_cases(process_id, target, instance_ids)]
-    db.session.rollback()  # end the read; every case commits on its own
+    cases = [(row[0], reference(row[1], row[2], row[3])) for row in _running_cases(process_id, target, instance_ids)]
+    end_read()  # every case commits on its own
     moved: list[str] = []
     failed: list[MigrationFailure] = []
     for instance_id, number in cases:
@@ -237,7 +239,11 @@ SAMPLE_START_DATA: dict[str, Any] = {
 
 
 def sample_start_data(today: dt.date) -> dict[str, Any]:
-    return {**SAMPLE_START_DATA, **timer_data(today + dt.timedelta(days=15))}
+    return {
+        **SAMPLE_START_DATA,
+        **timer_data(today + dt.timedelta(days=15)),
+        **referral_moments(today, current_calendar()),
+    }
 
 
 def runs_of(owner: User, process_id: str) -> list[SandboxRun]:

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.cases.element_names import viewer_document
 from webapp.casework.appeals.routes import CASE_ROLES
 from webapp.casework.appeals.service import appeal_for
 from webapp.platform.auth.access import roles_required
@@ -52,7 +53,7 @@ def xml(number: str, process_id: str) -> Any:
     document = diagram_xml(appeal, process_id)
     if document is None:
         abort(404)
-    response = Response(document, mimetype="application/xml")
+    response = Response(viewer_document(document), mimetype="application/xml")
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Diagrams are data for the viewer: opened directly, nothing in them may run or load.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

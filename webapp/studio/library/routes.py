@@ -23,6 +23,7 @@ from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import problem_dicts
 from webapp.studio.library import service
 from webapp.studio.library.messages import refusal_message
+from webapp.studio.library.modeler_strings import modeler_translations
 
 blueprint = Blueprint("process_library", __name__, url_prefix="/processes")
 
@@ -83,6 +84,11 @@ def _report_json(report: ValidationReport) -> dict[str, Any]:
         "errors": problem_dicts(report.errors),
         "warnings": problem_dicts(report.warnings),
     }
+
+
+@blueprint.app_context_processor
+def lineage_names_in_templates() -> dict[str, Any]:
+    return {"lineage_label": service.lineage_label}
 
 
 @blueprint.route("")
@@ -213,6 +219,7 @@ def edit_file(process_id: str, name: str) -> Any:
         report=_report_json(report),
         may_edit=_may_edit(),
         form=ActionForm(),
+        translations=modeler_translations(),
     )
 
 
@@ -295,8 +302,18 @@ def publish(process_id: str) -> Any:
     if version is None:
         flash(_("The draft has errors and was not published."), "danger")
         return _process_page(process_id, report, status=422, publish_form=form)
-    flash(
-        _("Published as a new version. New cases start on it; running cases stay on their version."),
-        "success",
-    )
+    restored = service.restored_number(version)
+    if restored is not None:
+        message = _(
+            "Published as v%(number)s with the content of v%(restored)s (a rollback). New cases start on it; "
+            "running cases stay on their version.",
+            number=version.number,
+            restored=restored,
+        )
+    else:
+        message = _(
+            "Published as v%(number)s. New cases start on it; running cases stay on their version.",
+            number=version.number,
+        )
+    flash(message, "success")
     return redirect(url_for("process_library.process", process_id=process_id))

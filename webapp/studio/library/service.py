@@ -15,13 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import undefer
 
 from engine import DiagramError, DiagramProblem, ValidationReport, normalise_document, validate_library
-from webapp.cases.models import ProcessDraft, ProcessInstance, ProcessVersion
-from webapp.cases.service import (
+from engine.names import lineage_names, pick_name
+from webapp.cases.models import CaseStatus, ProcessDraft, ProcessInstance, ProcessVersion
+from webapp.cases.versions import (
     BUNDLED_LINEAGES,
     LIBRARY_RULES,
     bundled_files,
@@ -33,13 +35,11 @@ from webapp.cases.service import (
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import utcnow
-from webapp.prevention.registry.models import PreventionPlan
 
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(bpmn|dmn)$")
 LINEAGE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 # A diagram is at most 2 MB (engine.xml_safety); the routes refuse larger bodies before reading them.
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
-FINISHED_PLAN_STATUSES = ("completed", "cancelled")
 
 
 class LibraryRefused(Exception):
@@ -68,6 +68,7 @@ class VersionView:
     published_at: dt.datetime
     running: int
     files: list[FileEntry]
+    restores: int | None = None  # a rollback: the number of the earlier version with this content
 
     @property
     def short_hash(self) -> str:
@@ -89,6 +90,12 @@ class LineageView:
     is_decision_library: bool
     versions: list[VersionView] = field(default_factory=list)  # newest first
     draft: DraftView | None = None
+    names: dict[str, str] = field(default_factory=dict)  # {"": default, "ru": ...} from the diagram
+
+    @property
+    def label(self) -> str:
+        """The lineage's human name in the reader's language (its id when the diagram names none)."""
+        return pick_name(self.names, str(get_locale() or ""), self.process_id, gettext)
 
     @property
     def running(self) -> int:
@@ -107,21 +114,13 @@ def file_entries(files: Mapping[str, str]) -> list[FileEntry]:
 
 
 def running_counts() -> dict[int, int]:
-    """Open cases per process version: unfinished appeal instances and prevention plans."""
-    counts: dict[int, int] = {}
+    """Open cases per process version: unfinished instances of every subject (appeals, plans, …)."""
     instances = db.session.execute(
         select(ProcessInstance.process_version_id, func.count())
-        .where(ProcessInstance.is_completed.is_(False), ProcessInstance.status != "cancelled")
+        .where(ProcessInstance.is_completed.is_(False), ProcessInstance.status != CaseStatus.CANCELLED)
         .group_by(ProcessInstance.process_version_id)
     )
-    plans = db.session.execute(
-        select(PreventionPlan.process_version_id, func.count())
-        .where(PreventionPlan.status.not_in(FINISHED_PLAN_STATUSES))
-        .group_by(PreventionPlan.process_version_id)
-    )
-    for version_id, count in [*instances, *plans]:
-        counts[version_id] = counts.get(version_id, 0) + int(count)
-    return counts
+    return {version_id: int(count) for version_id, count in instances}
 
 
 def _names(user_ids: set[int | None]) -> dict[int, str]:
@@ -135,10 +134,17 @@ def _names(user_ids: set[int | None]) -> dict[int, str]:
 def _version_views(
     versions: list[ProcessVersion], counts: Mapping[int, int], names: Mapping[int, str]
 ) -> list[VersionView]:
+    first_with: dict[str, int] = {}
+    restores: dict[int, int | None] = {}
+    for number, version in enumerate(versions, start=1):
+        shown = version.number or number
+        restores[version.id] = first_with.get(version.content_hash)
+        first_with.setdefault(version.content_hash, shown)
     views = [
         VersionView(
             id=version.id,
-            number=number,
+            number=version.number or number,
+            restores=restores[version.id],
             content_hash=version.content_hash,
             note=version.note or "",
             published_by=names.get(version.created_by_id or 0, ""),
@@ -187,9 +193,26 @@ def library() -> list[LineageView]:
                 is_decision_library=is_decision_library(files),
                 versions=_version_views(own, counts, names),
                 draft=_draft_view(draft, names) if draft else None,
+                names=lineage_names(files, process_id),
             )
         )
     return lineages
+
+
+def lineage_label(process_id: str) -> str:
+    """A lineage's human name in the reader's language, from its newest diagrams (published, else
+    drafted, else bundled); its id when they name none."""
+    files = db.session.scalar(
+        select(ProcessVersion.files)
+        .where(ProcessVersion.process_id == process_id)
+        .order_by(ProcessVersion.id.desc())
+        .limit(1)
+    )
+    if not files:
+        draft = draft_for(process_id)
+        files = draft.files if draft else None
+    names = lineage_names(files or _bundled(process_id), process_id)
+    return pick_name(names, str(get_locale() or ""), process_id, gettext)
 
 
 def _bundled(process_id: str) -> dict[str, str]:
@@ -346,6 +369,20 @@ def discard_draft(process_id: str) -> None:
 def validate_draft(process_id: str) -> ValidationReport:
     draft = _require_draft(process_id)
     return validate_files(draft.files or {}, process_id)
+
+
+def restored_number(version: ProcessVersion) -> int | None:
+    """The number of the earliest earlier version of the lineage with the same content (a rollback)."""
+    return db.session.scalar(
+        select(ProcessVersion.number)
+        .where(
+            ProcessVersion.process_id == version.process_id,
+            ProcessVersion.content_hash == version.content_hash,
+            ProcessVersion.id < version.id,
+        )
+        .order_by(ProcessVersion.id)
+        .limit(1)
+    )
 
 
 def publish_draft(process_id: str, note: str, actor: User) -> tuple[ProcessVersion | None, ValidationReport]:

@@ -1,6 +1,7 @@
-"""The append-only history of registry persons and the access log of their records.
+"""What the registry writes besides the record: the access log of a record, and its events in the
+case runtime's one event log (a person's own events keyed by the person, a plan's by the plan).
 
-Writers add rows within the caller's transaction; ``committed`` runs one action as one transaction.
+Writers add rows within the caller's transaction.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
+from webapp.cases.instances import Subject, events_of, log_subject_event
+from webapp.cases.models import PREVENTION_PLAN, SUPERVISED_PERSON, CaseEvent
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import local_today, utcnow
-from webapp.prevention.registry.models import AccessLogEntry, PersonEvent, SupervisedPerson
+from webapp.prevention.registry.models import AccessLogEntry, PreventionPlan, SupervisedPerson
 
 
 def log_access(
@@ -48,21 +51,9 @@ def log_event(
     data: Mapping[str, Any] | None = None,
     occurred_at: dt.datetime | None = None,
 ) -> None:
-    """Append one entry to the person's history (within the caller's transaction)."""
-    db.session.execute(
-        insert(PersonEvent.__table__),
-        [
-            {
-                "person_id": person_id,
-                "plan_id": plan_id,
-                "occurred_at": occurred_at or utcnow(),
-                "actor_id": actor.id if actor else None,
-                "kind": kind,
-                "task_name": task_name,
-                "data": dict(data or {}),
-            }
-        ],
-    )
+    """Append one event to the person's history: the plan's log if it concerns a plan, else the person's."""
+    subject = Subject(PREVENTION_PLAN, plan_id) if plan_id is not None else Subject(SUPERVISED_PERSON, person_id)
+    log_subject_event(subject, kind, actor, task_name=task_name, data=data, occurred_at=occurred_at)
 
 
 def moment_of(day: dt.date) -> dt.datetime:
@@ -70,16 +61,6 @@ def moment_of(day: dt.date) -> dt.datetime:
     if day >= local_today():
         return utcnow()
     return dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
-
-
-def committed(action: Any) -> Any:
-    try:
-        result = action()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return result
 
 
 def access_log(person: SupervisedPerson, limit: int = 200) -> list[AccessLogEntry]:
@@ -94,12 +75,11 @@ def access_log(person: SupervisedPerson, limit: int = 200) -> list[AccessLogEntr
     )
 
 
-def person_events(person_id: int) -> list[PersonEvent]:
-    return list(
-        db.session.scalars(
-            select(PersonEvent)
-            .where(PersonEvent.person_id == person_id)
-            .options(joinedload(PersonEvent.actor))
-            .order_by(PersonEvent.occurred_at, PersonEvent.id)
-        )
-    )
+def person_events(person_id: int) -> list[CaseEvent]:
+    """The person's own events and those of every plan they had, oldest first."""
+    plan_ids = db.session.scalars(select(PreventionPlan.id).where(PreventionPlan.person_id == person_id))
+    return events_of(Subject(SUPERVISED_PERSON, person_id), *(Subject(PREVENTION_PLAN, i) for i in plan_ids))
+
+
+def plan_of_event(event: CaseEvent) -> int | None:
+    return event.subject_id if event.subject_kind == PREVENTION_PLAN else None

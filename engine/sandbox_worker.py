@@ -1,0 +1,235 @@
+"""The isolated engine process: ``python -m engine.sandbox_worker MEMORY_MB``.
+
+It reads one JSON request per line on stdin and answers one JSON line on stdout. Before each
+script, condition or decision it writes ``{"at": element}`` so that the parent can name the
+element when it has to kill this process. Limits that diagram code cannot disable:
+
+* address space (RLIMIT_AS): set once at start-up, the memory budget above what the process
+  needs after its imports; an allocation past it fails with MemoryError;
+* processor time (RLIMIT_CPU): raised before each request to the time used so far plus the
+  request's budget; past it the kernel ends the process (SIGXCPU);
+* wall-clock time: the parent kills the process when no answer comes in time.
+
+After a memory failure the process answers and exits, so that the next step gets a fresh one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import resource
+import sys
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from engine.compaction import compact
+from engine.data_limits import DataLimits, data_problem
+from engine.decisions import DecisionFailed, evaluate_rows, parse_tables
+from engine.errors import DataLimitExceeded, DiagramError, EngineStepFailed, TaskNotReady
+from engine.library import ProcessLibrary, load_library
+from engine.scripting import reporting_script_engine
+from engine.serialization import StateSerializer
+from engine.steps import (
+    check_data,
+    complete,
+    completed_since,
+    deliver_message,
+    deliver_signal,
+    fire_timers,
+    new_workflow,
+    run,
+    take_outgoing,
+)
+
+_SERIALIZER = StateSerializer()
+_CAPACITY = 16
+MEMORY_EXIT = 75  # the exit status after a memory failure (engine.sandbox reads it)
+
+
+class NeedFiles(Exception):
+    """The parent must send the documents of a library this process has not loaded (or dropped)."""
+
+
+class Worker:
+    """The request handler; also used in-process (no isolation) by benchmarks as the baseline."""
+
+    def __init__(self, report: Callable[[str], None] | None = None) -> None:
+        self._libraries: OrderedDict[str, ProcessLibrary] = OrderedDict()
+        self._tables: OrderedDict[str, Any] = OrderedDict()
+        self._report = report or (lambda element: None)
+        self.element: str | None = None
+
+    def _at(self, element: str) -> None:
+        if element != self.element:
+            self.element = element
+            self._report(element)
+
+    def _remember(self, cache: OrderedDict[str, Any], key: str, value: Any) -> Any:
+        cache[key] = value
+        while len(cache) > _CAPACITY:
+            cache.popitem(last=False)
+        return value
+
+    def _library(self, request: dict[str, Any]) -> ProcessLibrary:
+        key = request["library"]
+        found = self._libraries.get(key)
+        if found is not None:
+            self._libraries.move_to_end(key)
+            return found
+        if "files" not in request:
+            raise NeedFiles
+        library = load_library(request["files"], request["main"], validate_xsd=False, lint=False)
+        return self._remember(self._libraries, key, library)
+
+    def _decisions(self, request: dict[str, Any]) -> Any:
+        key = request["library"]
+        found = self._tables.get(key)
+        if found is not None:
+            return found
+        if "files" not in request:
+            raise NeedFiles
+        return self._remember(self._tables, key, parse_tables(request["files"], lint=False))
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.element = None
+        try:
+            if request["op"] == "load":
+                load = self._decisions if request["library"].startswith("dmn:") else self._library
+                load(request)
+                return {"ok": {}}
+            if request["op"] == "decide":
+                return {"ok": self._decide(request)}
+            return {"ok": self._step(request)}
+        except NeedFiles:
+            return {"error": {"kind": "need_files"}}
+        except EngineStepFailed as exc:
+            return {"error": {"kind": "step", "element_id": exc.element_id, "code": exc.code, "params": exc.params}}
+        except TaskNotReady as exc:
+            return {"error": {"kind": "task_not_ready", "detail": str(exc)}}
+        except DecisionFailed as exc:
+            error = {"kind": "decision", "decision_id": exc.decision_id, "code": exc.code, "params": exc.params}
+            return {"error": error}
+        except DiagramError as exc:
+            return {"error": {"kind": "diagram", "problems": [p.as_dict() for p in exc.problems]}}
+
+    def _decide(self, request: dict[str, Any]) -> list[list[dict[str, Any]]]:
+        tables = self._decisions(request)
+        decision_id = request["decision_id"]
+        self._at(decision_id)
+        rows = _SERIALIZER.loads_data(request["rows"])
+        fired = evaluate_rows(tables, decision_id, rows, self._script_engine(request))
+        return json.loads(_SERIALIZER.dumps_data(fired))
+
+    def _script_engine(self, request: dict[str, Any]) -> Any:
+        limits = DataLimits(**request.get("data_limits", {}))
+
+        def check(task: Any) -> None:
+            problem = data_problem(task.data, limits)
+            if problem is not None:
+                raise DataLimitExceeded(problem)
+
+        return reporting_script_engine(float(request.get("script_seconds", 1.0)), self._at, check)
+
+    def _step(self, request: dict[str, Any]) -> dict[str, Any]:
+        library = self._library(request)
+        engine = self._script_engine(request)
+        now = datetime.fromisoformat(request["now"]) if request.get("now") else None
+        since = time.time()
+        op = request["op"]
+        result: dict[str, Any] = {}
+        if op == "start":
+            workflow = new_workflow(library, _SERIALIZER.loads_data(request["data"]), engine)
+            run(workflow, library, now)
+        else:
+            workflow = _SERIALIZER.loads(request["state"], library.spec, library.subprocess_specs)
+            workflow.script_engine = engine
+            if op == "run":
+                run(workflow, library, now)
+            elif op == "complete":
+                data = _SERIALIZER.loads_data(request.get("data") or "{}")
+                answers = _SERIALIZER.loads_data(request.get("answers") or "{}")
+                complete(workflow, library, request["task_id"], now, data, answers)
+            elif op == "fire_timers":
+                fire_timers(workflow, library, now)
+            elif op == "message":
+                payload = _SERIALIZER.loads_data(request["payload"])
+                result["delivered"] = deliver_message(workflow, library, request["name"], payload, now)
+            elif op == "signal":
+                result["delivered"] = deliver_signal(workflow, library, request["name"], now)
+            else:
+                raise ValueError(f"unknown operation {op!r}")
+        result["path"] = completed_since(workflow, since)
+        result["thrown"] = take_outgoing(workflow, since)
+        check_data(workflow, DataLimits(**request.get("data_limits", {})), self.element)
+        delivering = op in ("message", "signal")
+        if not delivering or result["delivered"]:
+            compact(workflow)  # the state as it is stored: the caller writes this text unchanged
+            result["state"] = _SERIALIZER.dumps(workflow)
+        else:
+            result["state"] = None
+        return result
+
+
+def _limit_memory(megabytes: int) -> None:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[0])
+    used = pages * resource.getpagesize()
+    budget = used + megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _limit_cpu(seconds: float) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime + seconds)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _write(out: Any, message: dict[str, Any]) -> None:
+    out.write(json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n")
+    out.flush()
+
+
+def main(argv: list[str]) -> int:
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but protocol lines on the pipe
+    sys.setrecursionlimit(5000)
+    _limit_memory(int(argv[1]) if len(argv) > 1 else 256)
+    worker = Worker(lambda element: _write(out, {"at": element}))
+    _write(out, {"ready": True})
+    for line in sys.stdin.buffer:
+        try:
+            started = time.process_time()
+            request = json.loads(line)
+            _limit_cpu(float(request.get("cpu_seconds", 5)))
+            response = worker.handle(request)
+            text = json.dumps(response, separators=(",", ":")).encode("utf-8")
+            # what the request cost this process (seconds), JSON in and out included
+            text = text[:-1] + b',"cpu":' + str(time.process_time() - started).encode() + b"}"
+        except MemoryError:
+            response = None
+        except RecursionError:
+            error = {"code": "sandbox.crashed", "params": {"detail": "RecursionError"}, "element_id": worker.element}
+            _write(out, {"error": {"kind": "limit", **error}})
+            return MEMORY_EXIT
+        if response is None:
+            error = {"code": "sandbox.memory_limit", "params": {}, "element_id": worker.element}
+            _write(out, {"error": {"kind": "limit", **error}})
+            return MEMORY_EXIT
+        out.write(text + b"\n")
+        out.flush()
+        if response.get("error", {}).get("code") == "sandbox.memory_limit":
+            return MEMORY_EXIT
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv))
+    except MemoryError:
+        os._exit(MEMORY_EXIT)

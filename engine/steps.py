@@ -1,0 +1,184 @@
+"""One engine step on a SpiffWorkflow workflow: the code that evaluates diagram code.
+
+Every function here runs scripts, gateway conditions, timer expressions or decision tables, so
+they are called only inside the isolated engine process (engine.sandbox_worker), never in a web
+or job process. Each takes the workflow, runs one step and maps failures to coded problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.conditional import ConditionalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException, WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.clock import frozen_at
+from engine.data_limits import DataLimits, data_problem
+from engine.errors import EngineError, EngineStepFailed, TaskNotReady
+from engine.failures import step_failure
+from engine.library import PERSON_TASKS, ProcessLibrary
+from engine.parser import EngineMessage
+from engine.thrown_events import interrupt, keep_answers_in_item, uncaught_failure
+
+_STEP_ERRORS = (
+    SpiffWorkflowException,
+    EngineError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    NameError,
+    KeyError,
+    MemoryError,
+    RecursionError,
+)
+
+
+def new_workflow(library: ProcessLibrary, data: Mapping[str, Any], script_engine: Any) -> BpmnWorkflow:
+    workflow = BpmnWorkflow(library.spec, library.subprocess_specs, script_engine=script_engine)
+    workflow.set_data(**dict(data))
+    workflow.task_tree.data.update(dict(data))
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(dict(data))
+    return workflow
+
+
+def _engine_steps(workflow: BpmnWorkflow, library: ProcessLibrary) -> None:
+    try:
+        workflow.do_engine_steps()
+        if interrupt(workflow, library.event_subprocesses, library.interrupting_event_subprocesses):
+            workflow.do_engine_steps()
+    except _STEP_ERRORS as exc:
+        raise step_failure(exc) from None
+    uncaught = uncaught_failure(workflow)
+    if uncaught is not None:
+        raise uncaught
+
+
+def run(workflow: BpmnWorkflow, library: ProcessLibrary, now: datetime | None) -> None:
+    """Run automatic steps (scripts, gateways, call activities) until people are needed."""
+    with frozen_at(now):
+        _engine_steps(workflow, library)
+
+
+def complete(
+    workflow: BpmnWorkflow,
+    library: ProcessLibrary,
+    task_id: str,
+    now: datetime | None,
+    data: Mapping[str, Any] | None = None,
+    answers: Mapping[str, Any] | None = None,
+) -> None:
+    """Complete a READY user task and run on: ``data`` is set on the task first (the validated
+    form and any extra case data); ``answers`` (the form alone) also go into a multi-instance item."""
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except (TaskNotFoundException, ValueError, WorkflowException):
+        raise TaskNotReady(f"task {task_id} does not exist in this case") from None
+    if not (task.has_state(TaskState.READY) and isinstance(task.task_spec, PERSON_TASKS)):
+        raise TaskNotReady(f"task {task_id} is not waiting for input")
+    task.data.update(dict(data or {}))
+    keep_answers_in_item(task, dict(answers or {}))
+    with frozen_at(now):
+        try:
+            task.run()
+        except _STEP_ERRORS as exc:
+            raise step_failure(exc) from None
+        _engine_steps(workflow, library)
+
+
+def fire_timers(workflow: BpmnWorkflow, library: ProcessLibrary, now: datetime | None) -> None:
+    """Fire the due timers and check the waiting conditional events again (their data may have changed)."""
+    with frozen_at(now):
+        try:
+            workflow.refresh_timers()
+            for task in list(workflow.event_manager.tasks.values()):
+                if isinstance(task.task_spec.event_definition, ConditionalEventDefinition):
+                    task.task_spec._update(task)
+        except _STEP_ERRORS as exc:
+            raise step_failure(exc) from None
+        _engine_steps(workflow, library)
+
+
+def deliver_message(
+    workflow: BpmnWorkflow, library: ProcessLibrary, name: str, payload: Mapping[str, Any], now: datetime | None
+) -> bool:
+    event = BpmnEvent(EngineMessage(name), {"payload": dict(payload), "result_var": None})
+    try:
+        workflow.send_event(event)
+    except WorkflowException:
+        return False
+    interrupt(workflow, library.event_subprocesses, library.interrupting_event_subprocesses)
+    run(workflow, library, now)
+    return True
+
+
+def deliver_signal(workflow: BpmnWorkflow, library: ProcessLibrary, name: str, now: datetime | None) -> bool:
+    """A signal from outside the case (another case threw it); False when nothing here waits for it."""
+    try:
+        workflow.send_event(BpmnEvent(SignalEventDefinition(name)))
+    except WorkflowException:
+        return False
+    interrupt(workflow, library.event_subprocesses, library.interrupting_event_subprocesses)
+    run(workflow, library, now)
+    return True
+
+
+def take_outgoing(workflow: BpmnWorkflow, since: float) -> list[dict[str, str]]:
+    """What the step threw for the world outside the case: every signal (a signal is broadcast, so it
+    goes on to the other cases even when this case caught it too) and the messages nothing in the
+    case caught (for a partner outside; only recorded). Uncaught ones are removed from the state."""
+    thrown = [
+        {"kind": "signal", "name": str(t.task_spec.event_definition.name)}
+        for t in workflow.get_tasks(state=TaskState.COMPLETED)
+        if t.last_state_change >= since
+        and isinstance(t.task_spec, ThrowingEvent)
+        and isinstance(t.task_spec.event_definition, SignalEventDefinition)
+    ]
+    for event in list(workflow.bpmn_events):
+        definition = event.event_definition
+        if isinstance(definition, SignalEventDefinition):
+            workflow.bpmn_events.remove(event)
+        elif isinstance(definition, MessageEventDefinition):
+            thrown.append({"kind": "message", "name": str(definition.name)})
+            workflow.bpmn_events.remove(event)
+    return thrown
+
+
+def completed_since(workflow: BpmnWorkflow, since: float) -> list[tuple[str, str]]:
+    """(process id, BPMN id) of the tasks completed since ``since``, oldest first."""
+    tasks = [
+        t
+        for t in workflow.get_tasks(state=TaskState.COMPLETED)
+        if t.last_state_change >= since and getattr(t.task_spec, "bpmn_id", None)
+    ]
+    tasks.sort(key=lambda t: t.last_state_change)
+    return [(t.workflow.spec.name, t.task_spec.bpmn_id) for t in tasks]
+
+
+def check_data(workflow: BpmnWorkflow, limits: DataLimits, element_id: str | None) -> None:
+    """Refuse a step whose scripts left case data over the size or depth limits."""
+    seen: set[int] = set()
+    for data in _live_data(workflow):
+        if id(data) in seen:
+            continue
+        seen.add(id(data))
+        problem = data_problem(data, limits)
+        if problem is not None:
+            raise EngineStepFailed(element_id, problem.code, dict(problem.params))
+
+
+def _live_data(workflow: BpmnWorkflow) -> list[dict[str, Any]]:
+    found = [workflow.data]
+    for wf in [workflow, *workflow.subprocesses.values()]:
+        found.extend(t.data for t in wf.tasks.values() if not t.has_state(TaskState.FINISHED_MASK))
+    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.name == "End"]
+    found.extend(t.data for t in ends)
+    return found

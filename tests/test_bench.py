@@ -1,0 +1,92 @@
+"""Every benchmark in bench/ runs on the current code at a tiny size and does real work.
+
+Benchmarks give figures, not pass/fail; this smoke test only proves they still run: each script
+is started as its own process (as a person runs it) and must report at least one successful unit
+of work (a completion, a check-in, a query answered, a page served) and no error. The benchmarks
+that run on SQLite run in the SQLite pass only (once per ``make test``); those that need
+PostgreSQL run in the PostgreSQL pass, each on a database of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import run_all
+
+
+def test_every_script_in_bench_is_listed() -> None:
+    assert run_all.scripts_on_disk() == {b.script for b in run_all.BENCHMARKS}
+
+
+def _server(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+@pytest.mark.parametrize(
+    "benchmark",
+    [pytest.param(b, id=b.script, marks=[pytest.mark.postgres] if b.postgres_only else []) for b in run_all.BENCHMARKS],
+)
+def test_the_benchmark_runs_at_a_tiny_size(benchmark: run_all.Benchmark, tmp_path: Path) -> None:
+    if benchmark.own_smoke_test:
+        assert (Path(__file__).resolve().parent.parent / benchmark.own_smoke_test).is_file()
+        pytest.skip(f"smoke-tested by {benchmark.own_smoke_test}")
+    postgres = os.environ.get("TEST_DATABASE_URL")
+    if benchmark.postgres_only and not postgres:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the PostgreSQL benchmarks (set TEST_DATABASE_URL)")
+        pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test")
+    if postgres and not benchmark.postgres_only:
+        pytest.skip("runs on SQLite in the SQLite pass of make test (benchmarks run once)")
+    result = run_all.run(
+        benchmark,
+        smoke=True,
+        output=tmp_path / "result.json",
+        postgres=_server(postgres) if benchmark.postgres_only and postgres else None,
+    )
+    completed, errors = benchmark.counts(result)
+    assert completed >= 1, result
+    assert errors == 0, result
+    FIGURES.get(benchmark.script, lambda _result: None)(result)
+
+
+def _completion_cost_figures(result: dict[str, Any]) -> None:
+    """Service vs SpiffWorkflow alone, the engine's steps and the statements of one completion."""
+    assert result["ratio_new_case"] > 0 and result["ratio_200_completed"] > 0
+    for steps in (result["engine_steps_new_case"], result[f"engine_steps_{result['history']}_completed"]):
+        assert set(steps) == {
+            "restore_median_ms",
+            "complete_and_run_median_ms",
+            "read_answer_median_ms",
+            "serialize_median_ms",
+        }
+        assert all(value > 0 for name, value in steps.items() if name != "serialize_median_ms"), steps
+        assert steps["serialize_median_ms"] >= 0  # the answered text as it is: nothing serialized again
+    assert result["statements_per_completion_new_case"] >= 1
+    # Also reported for the case with a long history (tests/webapp/test_completion_statements.py holds it flat).
+    assert result[f"statements_per_completion_{result['history']}_completed"] >= 1
+
+
+def _http_throughput_figures(result: dict[str, Any]) -> None:
+    """Throughput from 200 answers, latencies, CPU of the deployment and statements per completion."""
+    for run in result["runs"]:
+        assert run["completions_200"] >= 1 and run["completions_per_second"] > 0, run
+        assert 0 < run["latency_median_ms"] <= run["latency_p95_ms"], run
+        assert run["server_cpu_ms_per_completion"] > 0, run
+        assert run["server_cpu_ms_per_completion"] == pytest.approx(
+            run["web_cpu_ms_per_completion"] + run["jobs_cpu_ms_per_completion"], abs=0.02
+        )
+        assert run["reply_letters_ready"] == run["appeals_walked"], run  # made by the worker, not lost
+    statements = result["statements"]
+    assert statements["completions"] >= 1 and statements["per_completion_mean"] >= 1, statements
+    assert statements["letter_job_per_letter"] >= 1, statements
+
+
+FIGURES: dict[str, Callable[[dict[str, Any]], None]] = {
+    "completion_cost.py": _completion_cost_figures,
+    "http_throughput.py": _http_throughput_figures,
+}

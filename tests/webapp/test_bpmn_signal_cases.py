@@ -1,0 +1,118 @@
+"""A BPMN signal between real cases: when one case throws a signal (here: an appeal passed
+registration), the step queues it in its own transaction; the ``deliver_signals`` job then gives
+it to every other running case of the thrower's district waiting for it (a non-interrupting event
+sub-process started by that signal), each in its own transaction, with a task in its inbox and a
+signal_received event. Cases of another district, and finished cases, do not get it. The throwing
+case hears its own signal too (inside the case, at once)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from tests.conftest import World
+from tests.webapp.cases import answers, event_kinds, pending_names, pending_tasks, register, the_task
+from webapp.cases.models import ProcessInstance, QueuedSignal
+from webapp.cases.service import complete_task
+from webapp.cases.signals import deliver_signals
+from webapp.cases.tasks.service import inbox
+from webapp.cases.versions import APPEAL_PROCESS, publish_files, read_process_directory
+from webapp.extensions import db
+
+SIGNAL = ('<bpmn:message id="message_appeal_withdrawn" name="appeal_withdrawn"/>', None)
+REGISTERED_FLOW = (
+    '<bpmn:sequenceFlow id="flow_call_registration_to_gw_registration_outcome" sourceRef="call_registration"'
+    ' targetRef="gw_registration_outcome"/>',
+    '<bpmn:sequenceFlow id="flow_call_registration_to_gw_registration_outcome" sourceRef="call_registration"'
+    ' targetRef="tell_the_district"/>\n'
+    '    <bpmn:sequenceFlow id="flow_tell_to_outcome" sourceRef="tell_the_district"'
+    ' targetRef="gw_registration_outcome"/>\n'
+    '    <bpmn:intermediateThrowEvent id="tell_the_district" name="Tumanga yangi murojaat">\n'
+    '      <bpmn:signalEventDefinition id="tell_the_district_definition" signalRef="signal_new_appeal"/>\n'
+    "    </bpmn:intermediateThrowEvent>\n"
+    '    <bpmn:subProcess id="new_appeal_nearby" name="Yangi murojaat" triggeredByEvent="true">\n'
+    '      <bpmn:startEvent id="new_appeal_heard" name="Yangi murojaat" isInterrupting="false">\n'
+    '        <bpmn:signalEventDefinition id="new_appeal_heard_definition" signalRef="signal_new_appeal"/>\n'
+    "      </bpmn:startEvent>\n"
+    '      <bpmn:userTask id="note_new_appeal" name="Yangi murojaatni hisobga olish"'
+    ' camunda:formKey="note_new_appeal">\n'
+    "        <bpmn:extensionElements><camunda:formData>\n"
+    '          <camunda:formField id="nearby_note" label="Izoh" type="string"/>\n'
+    "        </camunda:formData></bpmn:extensionElements>\n"
+    "      </bpmn:userTask>\n"
+    '      <bpmn:endEvent id="new_appeal_noted"/>\n'
+    '      <bpmn:sequenceFlow id="flow_heard_to_note" sourceRef="new_appeal_heard" targetRef="note_new_appeal"/>\n'
+    '      <bpmn:sequenceFlow id="flow_note_to_noted" sourceRef="note_new_appeal" targetRef="new_appeal_noted"/>\n'
+    "    </bpmn:subProcess>",
+)
+
+
+def publish_with_signal() -> None:
+    files = read_process_directory(current_app.config["PROCESSES_DIR"])
+    source = files["appeal_lifecycle.bpmn"]
+    declaration = SIGNAL[0] + '\n  <bpmn:signal id="signal_new_appeal" name="new_appeal_registered"/>'
+    lane = "<bpmn:flowNodeRef>related_appeal_notice</bpmn:flowNodeRef>"
+    in_lane = lane + "\n        <bpmn:flowNodeRef>new_appeal_nearby</bpmn:flowNodeRef>"
+    for old, new in ((SIGNAL[0], declaration), REGISTERED_FLOW, (lane, in_lane)):
+        assert source.count(old) == 1, old
+        source = source.replace(old, new)
+    files["appeal_lifecycle.bpmn"] = source
+    publish_files(APPEAL_PROCESS, files, note="signal between cases")
+    db.session.commit()
+
+
+def test_a_signal_thrown_by_one_case_reaches_the_waiting_cases_of_its_district(world: World) -> None:
+    publish_with_signal()
+    waiting = register(world)
+    neighbour = register(world, mahalla=world.second_mahalla, actor=world.inspector2)  # same district
+    foreign = register(world, mahalla=world.foreign_mahalla, actor=world.foreign_inspector)  # another district
+    finished = register(world, applicant_name="Yusupov Anvar")
+    complete_task(the_task(finished, "check_registration"), world.inspector, answers("check_registration"))
+    assert deliver_signals().delivered  # the first thrower's signal, heard by the others
+    thrower = register(world, applicant_name="Karimova Dilnoza")
+    complete_task(the_task(thrower, "check_registration"), world.inspector, answers("check_registration"))
+    # queued with the completion, not delivered inline
+    queued = db.session.scalars(select(QueuedSignal).where(QueuedSignal.delivered_at.is_(None))).all()
+    assert [(q.name, q.district_id) for q in queued] == [("new_appeal_registered", world.district.id)]
+    assert "note_new_appeal" in pending_names(thrower)  # the thrower heard its own signal at once
+    notes_before = pending_names(waiting).count("note_new_appeal")
+
+    run = deliver_signals()
+    assert run.signals == 1 and not run.incidents
+    assert pending_names(waiting).count("note_new_appeal") == notes_before + 1
+    note = [t for t in pending_tasks(waiting) if t.name == "note_new_appeal"][-1]
+    assert note.role == "inspector" and note.id in {t.id for t in inbox(world.inspector)}
+    assert ("signal_received", None) in event_kinds(waiting)
+    assert "note_new_appeal" in pending_names(neighbour)
+    assert "note_new_appeal" not in pending_names(foreign)  # another district
+    assert ("signal_received", None) not in event_kinds(foreign)
+    assert ("signal_received", None) not in event_kinds(thrower)
+    assert deliver_signals().signals == 0  # delivered once
+    db.session.expire_all()
+    assert db.session.scalars(select(QueuedSignal).where(QueuedSignal.delivered_at.is_(None))).all() == []
+
+
+def test_a_signal_nobody_waits_for_is_delivered_to_nobody(world: World) -> None:
+    publish_with_signal()
+    thrower = register(world)
+    complete_task(the_task(thrower, "check_registration"), world.inspector, answers("check_registration"))
+    run = deliver_signals()
+    assert (run.signals, run.delivered) == (1, [])
+
+
+def test_a_signal_resumes_after_the_cases_that_already_got_it(world: World) -> None:
+    publish_with_signal()
+    done = register(world)
+    waiting = register(world, applicant_name="Yusupov Anvar")
+    thrower = register(world, applicant_name="Karimova Dilnoza")
+    complete_task(the_task(thrower, "check_registration"), world.inspector, answers("check_registration"))
+    done_case = db.session.scalar(select(ProcessInstance.id).where(ProcessInstance.appeal_id == done.id))
+    # a delivery stopped half-way (a worker lost after the first case): its cursor stays on that case
+    db.session.execute(update(QueuedSignal).values(last_case_id=done_case, delivered=1))
+    db.session.commit()
+    run = deliver_signals()
+    assert run.signals == 1 and len(run.delivered) == 1
+    assert "note_new_appeal" not in pending_names(done)  # not heard twice (nor here at all)
+    assert "note_new_appeal" in pending_names(waiting)
+    db.session.expire_all()
+    assert db.session.scalars(select(QueuedSignal.delivered)).all() == [2]

@@ -1,0 +1,322 @@
+"""The SQL that fills the rollups: one contribution query per source row, used three ways.
+
+- by triggers (PostgreSQL: PL/pgSQL functions; SQLite: trigger bodies) on ``appeals``,
+  ``appeal_ratings`` and ``task_timings``: the old row's contribution is subtracted and the new
+  row's added, as one upsert, in the writing transaction (no extra round trip for the writer);
+- by ``rebuild`` (the migration, the synthetic generator, ``mahalla rollups rebuild``): the same
+  query over whole tables, grouped.
+
+An appeal contributes to 16 rows per grain: its district's (all, mahalla, category, kind,
+channel), its region's (all, district, category, kind, channel) and the country's (all, region,
+district, category, kind, channel). A completed task contributes one row per grain and territory.
+Durations are bucketed on a log scale (``percentiles.bucket_of``), so the percentiles read from the
+rollups are within one bucket (10 %) of the exact ones.
+"""
+
+# ruff: noqa: S608 - every piece of this SQL is a constant of this module (no input reaches it)
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+APPEAL_MEASURES = (
+    "received",
+    "resolved",
+    "answered",
+    "answered_on_time",
+    "open",
+    "repeated",
+    "forwarded",
+    "unconsidered",
+    "overrides",
+    "ratings",
+    "rating_total",
+    "satisfied",
+)
+RATING_MEASURES = ("ratings", "rating_total", "satisfied")
+SATISFIED_SCORE = 4
+BUCKET_BASE = 1.1  # duration buckets: [0, 1 s), then [1.1^(k-1), 1.1^k) seconds
+# The appeal columns a contribution depends on (an update of any other column costs nothing).
+APPEAL_COLUMNS = (
+    "id",
+    "status",
+    "closed_at",
+    "received_at",
+    "registered_on",
+    "deadline",
+    "is_open",
+    "is_repeated",
+    "categorisation_overridden",
+    "category",
+    "kind",
+    "channel",
+    "mahalla_id",
+    "district_id",
+)
+TIMING_COLUMNS = ("district_id", "process_version_id", "task_name", "completed_at", "seconds")
+APPEAL_DIMS = {
+    "d": ("all", "mahalla", "category", "kind", "channel"),
+    "r": ("all", "district", "category", "kind", "channel"),
+    "c": ("all", "region", "district", "category", "kind", "channel"),
+}
+GRAINS = ("d", "m")
+APPEAL_KEY = ("grain", "scope", "scope_id", "dim", "period_start", "value", "bucket")
+TASK_KEY = ("grain", "scope", "scope_id", "process_version_id", "period_start", "task_name", "bucket")
+
+
+class _Dialect:
+    def __init__(self, name: str) -> None:
+        self.pg = name == "postgresql"
+
+    def month(self, date: str) -> str:
+        return f"CAST(date_trunc('month', {date}) AS DATE)" if self.pg else f"date({date}, 'start of month')"
+
+    def local_date(self, moment: str) -> str:
+        return f"CAST(timezone('Asia/Tashkent', {moment}) AS DATE)" if self.pg else f"date({moment}, '+5 hours')"
+
+    def seconds(self, start: str, end: str) -> str:
+        if self.pg:
+            return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+        return f"((julianday({end}) - julianday({start})) * 86400.0)"
+
+    def bucket(self, seconds: str) -> str:
+        return f"CASE WHEN {seconds} < 1 THEN 0 ELSE 1 + CAST(floor(ln({seconds}) / ln({BUCKET_BASE})) AS INTEGER) END"
+
+    def true(self, column: str) -> str:
+        return f"{column} = true" if self.pg else f"{column} = 1"
+
+
+# Concurrent writers lock the rows they update in key order, so two of them never deadlock.
+_ORDER = " ORDER BY 1, 2, 3, 4, 5, 6, 7"
+
+
+def rebuild(dialect: str) -> list[str]:
+    """Empty both rollup tables and fill them from the raw rows (one grouped insert each)."""
+    memory = ["SET LOCAL work_mem = '256MB'"] if dialect == "postgresql" else []
+    return [
+        *memory,
+        "DELETE FROM appeal_rollups",
+        "DELETE FROM task_rollups",
+        appeal_rebuild(dialect),
+        task_rebuild(dialect),
+    ]
+
+
+def _keys(pairs: Sequence[tuple[str, str, str]]) -> str:
+    return " UNION ALL ".join(f"SELECT '{g}' AS grain, '{s}' AS scope, '{d}' AS dim" for g, s, d in pairs)
+
+
+def _appeal_keys() -> str:
+    return _keys([(g, s, d) for g in GRAINS for s, dims in APPEAL_DIMS.items() for d in dims])
+
+
+def _task_keys() -> str:
+    return _keys([(g, s, "all") for g in GRAINS for s in ("d", "r", "c")])
+
+
+def _flag(condition: str) -> str:
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def _appeal_base(d: _Dialect, source: str, ratings: str, rating_only: bool) -> str:
+    """Per source appeal (alias a, with its sign) the key columns and signed-ready measures.
+
+    ``ratings`` is a FROM-clause item r(appeal_id, n, total, satisfied) (or, for a rating's own
+    contribution, the rating) joined to the appeal."""
+    answered = "(a.status = 'answered' AND a.closed_at IS NOT NULL)"
+    measures = {
+        "received": "1",
+        "resolved": _flag("a.status IN ('resolved', 'answered')"),
+        "answered": _flag(answered),
+        "answered_on_time": _flag(f"{answered} AND {d.local_date('a.closed_at')} <= a.deadline"),
+        "open": _flag(d.true("a.is_open")),
+        "repeated": _flag(d.true("a.is_repeated")),
+        "forwarded": _flag("a.status = 'forwarded'"),
+        "unconsidered": _flag("a.status = 'rejected'"),
+        "overrides": _flag(d.true("a.categorisation_overridden")),
+        "ratings": "COALESCE(r.n, 0)",
+        "rating_total": "COALESCE(r.total, 0)",
+        "satisfied": "COALESCE(r.satisfied, 0)",
+    }
+    if rating_only:
+        measures = {name: (value if name in RATING_MEASURES else "0") for name, value in measures.items()}
+    bucket = f"CASE WHEN {answered} THEN {d.bucket(d.seconds('a.received_at', 'a.closed_at'))} ELSE -1 END"
+    columns = ", ".join(f"{value} AS {name}" for name, value in measures.items())
+    return (
+        f"SELECT a.sign AS sign, a.registered_on AS day, {d.month('a.registered_on')} AS month, "
+        f"a.district_id AS district_id, dd.region_id AS region_id, a.mahalla_id AS mahalla_id, "
+        f"a.category AS category, a.kind AS kind, a.channel AS channel, {bucket} AS bucket, {columns} "
+        f"FROM {source} JOIN districts dd ON dd.id = a.district_id {ratings}"
+    )
+
+
+def _upsert(table: str, key: Sequence[str], measures: Sequence[str], select: str, conflict: bool) -> str:
+    columns = ", ".join((*key, *measures))
+    if not conflict:
+        return f"INSERT INTO {table} ({columns}) {select}"
+    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
+    return f"INSERT INTO {table} ({columns}) {select} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+
+
+def _appeal_statement(d: _Dialect, base: str, conflict: bool) -> str:
+    sums = ", ".join(f"SUM(b.sign * b.{m})" for m in APPEAL_MEASURES)
+    select = (
+        "SELECT k.grain, k.scope, "
+        "CASE k.scope WHEN 'd' THEN b.district_id WHEN 'r' THEN b.region_id ELSE 0 END, k.dim, "
+        "CASE k.grain WHEN 'd' THEN b.day ELSE b.month END, "
+        "CASE k.dim WHEN 'all' THEN '' WHEN 'mahalla' THEN CAST(b.mahalla_id AS VARCHAR) "
+        "WHEN 'district' THEN CAST(b.district_id AS VARCHAR) WHEN 'region' THEN CAST(b.region_id AS VARCHAR) "
+        "WHEN 'category' THEN b.category WHEN 'kind' THEN b.kind ELSE b.channel END, "
+        f"b.bucket, {sums} "
+        f"FROM ({base}) b CROSS JOIN ({_appeal_keys()}) k "
+        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER if conflict else ''}"
+    )
+    return _upsert("appeal_rollups", APPEAL_KEY, APPEAL_MEASURES, select, conflict)
+
+
+def _ratings_of(appeal_id: str | None) -> str:
+    where = f"WHERE appeal_id = {appeal_id} " if appeal_id else ""
+    return (
+        "LEFT JOIN (SELECT appeal_id, COUNT(*) AS n, SUM(score) AS total, "
+        f"SUM(CASE WHEN score >= {SATISFIED_SCORE} THEN 1 ELSE 0 END) AS satisfied "
+        f"FROM appeal_ratings {where}GROUP BY appeal_id) r ON r.appeal_id = a.id"
+    )
+
+
+def _row(record: str, sign: int, columns: Sequence[str]) -> str:
+    return f"SELECT {sign} AS sign, " + ", ".join(f"{record}.{c} AS {c}" for c in columns)
+
+
+def appeal_rebuild(dialect: str) -> str:
+    d = _Dialect(dialect)
+    source = f"(SELECT 1 AS sign, {', '.join(APPEAL_COLUMNS)} FROM appeals) a"
+    return _appeal_statement(d, _appeal_base(d, source, _ratings_of(None), False), conflict=False)
+
+
+def appeal_change(dialect: str, records: Sequence[tuple[str, int]]) -> str:
+    """The upsert for an appeal trigger: ``records`` are (OLD|NEW, sign)."""
+    d = _Dialect(dialect)
+    rows = " UNION ALL ".join(_row(record, sign, APPEAL_COLUMNS) for record, sign in records)
+    ident = f"{records[0][0]}.id"
+    return _appeal_statement(d, _appeal_base(d, f"({rows}) a", _ratings_of(ident), False), conflict=True)
+
+
+def rating_change(dialect: str, records: Sequence[tuple[str, int]]) -> str:
+    """The upsert for a rating trigger: the rating's own measures at its appeal's keys."""
+    d = _Dialect(dialect)
+    rows = " UNION ALL ".join(
+        f"SELECT {sign} AS sign, {record}.appeal_id AS appeal_id, {record}.score AS score" for record, sign in records
+    )
+    source = (
+        f"(SELECT x.sign AS sign, {', '.join('ap.' + c + ' AS ' + c for c in APPEAL_COLUMNS)} "
+        f"FROM ({rows}) x JOIN appeals ap ON ap.id = x.appeal_id) a"
+    )
+    ratings = (
+        f"JOIN (SELECT {records[0][0]}.appeal_id AS appeal_id, 1 AS n, {records[0][0]}.score AS total, "
+        f"CASE WHEN {records[0][0]}.score >= {SATISFIED_SCORE} THEN 1 ELSE 0 END AS satisfied) r "
+        "ON r.appeal_id = a.id"
+    )
+    if len(records) > 1:  # an update: each side with its own score
+        ratings = (
+            f"JOIN ({' UNION ALL '.join(_rating_side(record, sign) for record, sign in records)}) r "
+            "ON r.appeal_id = a.id AND r.sign = a.sign"
+        )
+    return _appeal_statement(d, _appeal_base(d, source, ratings, True), conflict=True)
+
+
+def _rating_side(record: str, sign: int) -> str:
+    return (
+        f"SELECT {sign} AS sign, {record}.appeal_id AS appeal_id, 1 AS n, {record}.score AS total, "
+        f"CASE WHEN {record}.score >= {SATISFIED_SCORE} THEN 1 ELSE 0 END AS satisfied"
+    )
+
+
+def _task_statement(d: _Dialect, source: str, conflict: bool) -> str:
+    day = d.local_date("t.completed_at")
+    base = (
+        f"SELECT t.sign AS sign, {day} AS day, {d.month(day)} AS month, t.district_id AS district_id, "
+        f"dd.region_id AS region_id, t.process_version_id AS version_id, t.task_name AS task_name, "
+        f"{d.bucket('t.seconds')} AS bucket FROM {source} JOIN districts dd ON dd.id = t.district_id"
+    )
+    select = (
+        "SELECT k.grain, k.scope, CASE k.scope WHEN 'd' THEN b.district_id WHEN 'r' THEN b.region_id ELSE 0 END, "
+        "b.version_id, CASE k.grain WHEN 'd' THEN b.day ELSE b.month END, b.task_name, b.bucket, SUM(b.sign) "
+        f"FROM ({base}) b CROSS JOIN ({_task_keys()}) k "
+        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER if conflict else ''}"
+    )
+    return _upsert("task_rollups", TASK_KEY, ("completed",), select, conflict)
+
+
+def task_rebuild(dialect: str) -> str:
+    d = _Dialect(dialect)
+    return _task_statement(d, f"(SELECT 1 AS sign, {', '.join(TIMING_COLUMNS)} FROM task_timings) t", False)
+
+
+def task_change(dialect: str, records: Sequence[tuple[str, int]]) -> str:
+    d = _Dialect(dialect)
+    rows = " UNION ALL ".join(_row(record, sign, TIMING_COLUMNS) for record, sign in records)
+    return _task_statement(d, f"({rows}) t", conflict=True)
+
+
+# --- triggers ------------------------------------------------------------------------------------
+
+# (table, trigger name prefix, statement builder, columns whose change matters on update)
+_SOURCES = (
+    ("appeals", "appeal_rollups", appeal_change, APPEAL_COLUMNS),
+    ("appeal_ratings", "rating_rollups", rating_change, ("appeal_id", "score")),
+    ("task_timings", "task_rollups", task_change, TIMING_COLUMNS),
+)
+_EVENTS = (("INSERT", (("NEW", 1),)), ("DELETE", (("OLD", -1),)), ("UPDATE", (("OLD", -1), ("NEW", 1))))
+
+
+def _changed(columns: Sequence[str], pg: bool) -> str:
+    op = "IS DISTINCT FROM" if pg else "IS NOT"
+    return " OR ".join(f"OLD.{c} {op} NEW.{c}" for c in columns)
+
+
+def postgresql() -> list[str]:
+    statements = []
+    for table, name, build, columns in _SOURCES:
+        branches = " ".join(
+            f"{'IF' if i == 0 else 'ELSIF'} TG_OP = '{event}' THEN {build('postgresql', records)};"
+            for i, (event, records) in enumerate(_EVENTS)
+        )
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {name}_apply() RETURNS trigger LANGUAGE plpgsql AS $body$ "
+            f"BEGIN {branches} END IF; RETURN NULL; END $body$"
+        )
+        for event, _records in _EVENTS:
+            when = f" WHEN ({_changed(columns, True)})" if event == "UPDATE" else ""
+            statements.append(f"DROP TRIGGER IF EXISTS {name}_{event.lower()} ON {table}")
+            statements.append(
+                f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} FOR EACH ROW{when} "
+                f"EXECUTE FUNCTION {name}_apply()"
+            )
+    return statements
+
+
+def sqlite() -> list[str]:
+    statements = []
+    for table, name, build, columns in _SOURCES:
+        for event, records in _EVENTS:
+            when = f" WHEN {_changed(columns, False)}" if event == "UPDATE" else ""
+            statements.append(f"DROP TRIGGER IF EXISTS {name}_{event.lower()}")
+            statements.append(
+                f"CREATE TRIGGER {name}_{event.lower()} AFTER {event} ON {table} FOR EACH ROW{when} "
+                f"BEGIN {build('sqlite', records)}; END"
+            )
+    return statements
+
+
+def drop(dialect: str) -> list[str]:
+    statements = []
+    for table, name, _build, _columns in _SOURCES:
+        for event, _records in _EVENTS:
+            on = f" ON {table}" if dialect == "postgresql" else ""
+            statements.append(f"DROP TRIGGER IF EXISTS {name}_{event.lower()}{on}")
+        if dialect == "postgresql":
+            statements.append(f"DROP FUNCTION IF EXISTS {name}_apply()")
+    return statements
+
+
+def triggers(dialect: str) -> list[str]:
+    return postgresql() if dialect == "postgresql" else sqlite()

@@ -1,0 +1,190 @@
+"""Reading the rollups (and rebuilding them from the raw tables).
+
+A period is read as whole months from the month rows and the days at either end from the day
+rows (weekly trends from day rows only), so a year costs about as much as a month: the number of
+rows read depends on the period's length and the breakdown, not on the number of appeals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, text
+
+from webapp.analytics.rollups import ddl
+from webapp.analytics.rollups.models import AppealRollup, TaskRollup
+from webapp.analytics.rollups.percentiles import percentile
+from webapp.extensions import db
+
+DAY = 86400.0
+# The breakdowns the rollups answer: (scope, group) -> the rollup dimension.
+_TIME_GROUPS = (None, "week", "month")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where the figures are read: a district (d), a region (r) or the country (c, id 0)."""
+
+    level: str
+    id: int
+
+    @classmethod
+    def of(cls, region_id: int | None, district_id: int | None) -> Scope:
+        if district_id is not None:
+            return cls("d", district_id)
+        if region_id is not None:
+            return cls("r", region_id)
+        return cls("c", 0)
+
+
+def dimension(scope: Scope, by: str | None) -> str | None:
+    """The rollup dimension for a breakdown in a scope; None when the rollups cannot answer it."""
+    dim = "all" if by in _TIME_GROUPS else by
+    return dim if dim in ddl.APPEAL_DIMS[scope.level] else None
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def segments(date_from: dt.date, date_to: dt.date, days_only: bool = False) -> list[tuple[str, dt.date, dt.date]]:
+    """(grain, first, last period_start) pieces covering [date_from, date_to]: whole months, then days."""
+    first = date_from if date_from.day == 1 else _next_month(date_from)
+    end = first
+    while _next_month(end) - dt.timedelta(days=1) <= date_to:
+        end = _next_month(end)
+    if days_only or end == first:
+        return [("d", date_from, date_to)]
+    pieces = [("m", first, end - dt.timedelta(days=1))]
+    if date_from < first:
+        pieces.append(("d", date_from, first - dt.timedelta(days=1)))
+    if end <= date_to:
+        pieces.append(("d", end, date_to))
+    return pieces
+
+
+def _period(table: Any, pieces: Sequence[tuple[str, dt.date, dt.date]]) -> ColumnElement[bool]:
+    return or_(*(and_(table.grain == g, table.period_start.between(a, b)) for g, a, b in pieces))
+
+
+def _time_key(by: str | None, start: dt.date) -> Any:
+    if by == "week":
+        return (start - dt.timedelta(days=start.weekday())).isoformat()
+    if by == "month":
+        return start.strftime("%Y-%m")
+    return None
+
+
+def appeal_counts(
+    scope: Scope, by: str | None, date_from: dt.date, date_to: dt.date
+) -> dict[Any, dict[str, Any]] | None:
+    """Per group (None for the totals): the summed measures and the median and 90th percentile of
+    the days to answer (estimated from the buckets); None when the rollups cannot answer."""
+    dim = dimension(scope, by)
+    if dim is None:
+        return None
+    r = AppealRollup
+    key: Any = r.period_start if by in ("week", "month") else r.value
+    sums = [func.sum(getattr(r, m)).label(m) for m in ddl.APPEAL_MEASURES]
+    rows = db.session.execute(
+        select(key.label("group_key"), r.bucket, *sums)
+        .where(
+            r.scope == scope.level,
+            r.scope_id == scope.id,
+            r.dim == dim,
+            _period(r, segments(date_from, date_to, days_only=by == "week")),
+        )
+        .group_by(key, r.bucket)
+    ).mappings()
+    result: dict[Any, dict[str, Any]] = {}
+    histograms: dict[Any, dict[int, int]] = {}
+    for row in rows:
+        group = _group(by, row["group_key"])
+        totals = result.setdefault(group, dict.fromkeys(ddl.APPEAL_MEASURES, 0))
+        for measure in ddl.APPEAL_MEASURES:
+            totals[measure] += int(row[measure] or 0)
+        if row["bucket"] >= 0 and row["answered"]:
+            histogram = histograms.setdefault(group, {})
+            histogram[row["bucket"]] = histogram.get(row["bucket"], 0) + int(row["answered"])
+    for group, totals in list(result.items()):
+        if not totals["received"] and not totals["ratings"]:
+            del result[group]  # every appeal of the group moved away: no group, as the raw query
+            continue
+        histogram = histograms.get(group, {})
+        median, p90 = percentile(histogram, 0.5), percentile(histogram, 0.9)
+        totals["median_days"] = None if median is None else median / DAY
+        totals["p90_days"] = None if p90 is None else p90 / DAY
+        totals["rating_total"] = totals["rating_total"] if totals["ratings"] else None
+    return result
+
+
+def _group(by: str | None, raw: Any) -> Any:
+    if by is None:
+        return None
+    if by in ("week", "month"):
+        start = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+        return _time_key(by, start)
+    if by in ("mahalla", "district", "region"):
+        return int(raw)
+    return raw
+
+
+def task_durations(
+    scope: Scope, version_id: int, date_from: dt.date, date_to: dt.date
+) -> dict[str, tuple[int, float | None, float | None]]:
+    """Per task of the version: completions, median and 90th percentile seconds (estimated)."""
+    r = TaskRollup
+    rows = db.session.execute(
+        select(r.task_name, r.bucket, func.sum(r.completed))
+        .where(
+            r.scope == scope.level,
+            r.scope_id == scope.id,
+            r.process_version_id == version_id,
+            _period(r, segments(date_from, date_to)),
+        )
+        .group_by(r.task_name, r.bucket)
+    )
+    histograms: dict[str, dict[int, int]] = {}
+    for name, bucket, count in rows:
+        if count:
+            histograms.setdefault(name, {})[int(bucket)] = int(count)
+    return {
+        name: (sum(h.values()), percentile(h, 0.5), percentile(h, 0.9))
+        for name, h in histograms.items()
+        if sum(h.values())
+    }
+
+
+def task_counts(scope: Scope, version_ids: Iterable[int], date_from: dt.date, date_to: dt.date) -> dict[int, int]:
+    """Completed tasks per process version in the period."""
+    r = TaskRollup
+    rows = db.session.execute(
+        select(r.process_version_id, func.sum(r.completed))
+        .where(
+            r.scope == scope.level,
+            r.scope_id == scope.id,
+            r.process_version_id.in_(list(version_ids)),
+            _period(r, segments(date_from, date_to)),
+        )
+        .group_by(r.process_version_id)
+    )
+    return {int(version): int(count or 0) for version, count in rows if count}
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def install_triggers(connection: Connection) -> None:
+    for statement in ddl.triggers(connection.dialect.name):
+        connection.execute(text(statement))
+
+
+def rebuild(connection: Connection | None = None) -> tuple[int, int]:
+    """Recompute both rollup tables from the raw rows (after a bulk load that bypassed the triggers).
+    Returns the rows written (appeal rollups, task rollups); the caller commits."""
+    connection = connection or db.session.connection()
+    counts = [connection.execute(text(statement)).rowcount for statement in ddl.rebuild(connection.dialect.name)]
+    return int(counts[-2] or 0), int(counts[-1] or 0)

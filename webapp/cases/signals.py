@@ -1,0 +1,174 @@
+"""Signals between cases: a BPMN signal one case throws reaches the waiting cases of its district.
+
+A signal is a broadcast (BPMN 2.0), scoped here to the territory of the case that threw it: the
+other running appeal cases of the same district. The step that threw it queues it in its own
+transaction (``webapp.cases.signal_queue``, called by the case runtime's writes); the
+``deliver_signals`` job then gives it to each case of the district whose state waits for it (a
+signal catch event, a boundary event, an event sub-process started by it), one transaction per
+case, with a ``signal_received`` event. A case that changed meanwhile is tried once more; a case
+whose step fails becomes an incident. Signals those cases throw in turn are queued with one round
+less, a few rounds deep at most.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+
+from engine import Instance
+from webapp.cases.events import EventLog
+from webapp.cases.incidents import mark_incident
+from webapp.cases.instances import Conflict, StepFailed, run_engine
+from webapp.cases.models import ProcessInstance, QueuedSignal
+from webapp.cases.service import _case_from_row, _case_query, _write_case
+from webapp.casework.appeals.models import Appeal
+from webapp.extensions import db
+from webapp.platform.auth.models import User
+from webapp.platform.timeutil import utcnow
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass
+class SignalRun:
+    """What one run of the job did: signals finished, cases that got one, cases that failed."""
+
+    signals: int = 0
+    delivered: list[int] = field(default_factory=list)
+    incidents: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Signal:
+    id: int
+    name: str
+    origin_id: int | None
+    district_id: int | None
+    actor_id: int | None
+    rounds: int
+
+
+class _Taken(Exception):
+    """Another worker moved the signal's cursor: it delivers the rest."""
+
+
+def deliver_signals(limit: int = 20) -> SignalRun:
+    """Deliver up to ``limit`` queued signals, oldest first, committing after each case."""
+    run = SignalRun()
+    taken: set[int] = set()
+    for _ in range(limit):
+        row = db.session.execute(
+            select(
+                QueuedSignal.id,
+                QueuedSignal.name,
+                QueuedSignal.origin_instance_id,
+                QueuedSignal.district_id,
+                QueuedSignal.actor_id,
+                QueuedSignal.rounds,
+                QueuedSignal.last_case_id,
+            )
+            .where(QueuedSignal.delivered_at.is_(None), QueuedSignal.id.not_in(taken))
+            .order_by(QueuedSignal.id)
+            .limit(1)
+        ).one_or_none()
+        if row is None:
+            db.session.rollback()
+            break
+        signal = _Signal(*row[:6])
+        try:
+            cursor = _deliver_to_district(signal, int(row[6]), run)
+        except _Taken:
+            db.session.rollback()
+            taken.add(signal.id)
+            continue
+        db.session.execute(
+            update(QueuedSignal.__table__)
+            .where(QueuedSignal.id == signal.id, QueuedSignal.last_case_id == cursor)
+            .values(delivered_at=utcnow())
+        )
+        db.session.commit()
+        run.signals += 1
+    return run
+
+
+def _waiting_cases(signal: _Signal, after: int) -> list[int]:
+    """The running appeal cases of the signal's district after the cursor (the thrower left out)."""
+    query = (
+        select(ProcessInstance.id)
+        .join(Appeal, Appeal.id == ProcessInstance.appeal_id)
+        .where(
+            ProcessInstance.is_completed.is_(False),
+            ProcessInstance.status == "running",
+            ProcessInstance.id > after,
+            Appeal.district_id == signal.district_id,
+        )
+        .order_by(ProcessInstance.id)
+    )
+    if signal.origin_id is not None:
+        query = query.where(ProcessInstance.id != signal.origin_id)
+    return list(db.session.scalars(query))
+
+
+def _deliver_to_district(signal: _Signal, cursor: int, run: SignalRun) -> int:
+    actor = db.session.get(User, signal.actor_id) if signal.actor_id is not None else None
+    for case_id in _waiting_cases(signal, cursor):
+        for _attempt in range(2):  # a case changed meanwhile is read again once
+            try:
+                if _deliver(case_id, signal, cursor, actor):
+                    cursor = case_id
+                    run.delivered.append(case_id)
+                break
+            except Conflict as exc:
+                db.session.rollback()
+                LOG.warning("signal %s: case %s changed meanwhile: %s", signal.name, case_id, exc)
+            except StepFailed as failed:
+                db.session.rollback()
+                LOG.error("signal %s: case %s failed: %s", signal.name, case_id, failed)
+                mark_incident(case_id, failed.failure)
+                db.session.commit()
+                run.incidents.append(case_id)
+                break
+    return cursor
+
+
+def _deliver(case_id: int, signal: _Signal, cursor: int, actor: User | None) -> bool:
+    """The signal to one case and the cursor moved past it, in one transaction; False (nothing
+    written) when the case does not wait for it. Raises Conflict, StepFailed or _Taken."""
+    try:
+        row = db.session.execute(_case_query().where(ProcessInstance.id == case_id)).one_or_none()
+        if row is None:
+            db.session.rollback()
+            return False
+        record, appeal, library = _case_from_row(row)
+        instance = Instance.restore(library, record.state)
+        if not instance.waits_for_signal(signal.name):
+            db.session.rollback()
+            return False
+        before = {ready.id for ready in instance.ready_user_tasks()}
+        if not run_engine(lambda: instance.deliver_signal(signal.name)):
+            db.session.rollback()
+            return False
+        events = EventLog()
+        events.add(
+            appeal,
+            "signal_received",
+            actor,
+            data={"signal": signal.name},
+            elements=instance.elements_completed(qualified=True),
+        )
+        _write_case(record, appeal, instance, before, events, actor, signal_rounds=signal.rounds - 1)
+        moved = db.session.execute(
+            update(QueuedSignal.__table__)
+            .where(QueuedSignal.id == signal.id, QueuedSignal.last_case_id == cursor)
+            .values(last_case_id=case_id, delivered=QueuedSignal.delivered + 1)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise _Taken
+        events.write()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return True

@@ -1,0 +1,70 @@
+"""The subject kinds the case runtime serves, and what each tells the shared pages and the API.
+
+A subject module registers its kind once (``register_subject``): the short prefix of its stable
+reference (``plan-12``), the page that shows one, and how one of its tasks is completed through
+the API. Appeals are built in: their reference is the appeal number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+
+from webapp.cases.models import APPEAL, PendingTask
+from webapp.platform.auth.models import User
+
+# Completes a task of the kind for the user and commits (raising the runtime's exceptions);
+# False when the task is not theirs to complete.
+Completer = Callable[[User, PendingTask, Mapping[str, Any]], bool]
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    kind: str
+    prefix: str
+    endpoint: str  # the page of one subject, called with ``id_argument``=subject id
+    id_argument: str
+    task_endpoint: str  # the page of one of its tasks, called with task_id
+    complete: Completer | None = None
+
+
+_KINDS: dict[str, SubjectKind] = {}
+
+
+def register_subject(kind: SubjectKind) -> SubjectKind:
+    _KINDS[kind.kind] = kind
+    return kind
+
+
+def subject_kind(kind: str) -> SubjectKind | None:
+    return _KINDS.get(kind)
+
+
+def reference(kind: str, subject_id: int, appeal_number: str | None = None) -> str:
+    """The stable reference of a case: the appeal number, or ``<prefix>-<id>`` (``plan-12``)."""
+    if kind == APPEAL and appeal_number:
+        return appeal_number
+    known = _KINDS.get(kind)
+    return f"{known.prefix if known else kind}-{subject_id}"
+
+
+def task_case(task: PendingTask) -> dict[str, str]:
+    """``{"kind", "ref"}`` of the case a pending task belongs to (the API's ``case``)."""
+    number = task.appeal.number if task.subject_kind == APPEAL and task.appeal is not None else None
+    return {"kind": task.subject_kind, "ref": reference(task.subject_kind, task.subject_id, number)}
+
+
+def task_ref(task: PendingTask) -> str:
+    return task_case(task)["ref"]
+
+
+def case_url(task: PendingTask) -> str:
+    """The page of the case a pending task belongs to (templates: ``case_url(task)``)."""
+    if task.subject_kind == APPEAL and task.appeal is not None:
+        return url_for("appeals.case", number=task.appeal.number)
+    known = _KINDS.get(task.subject_kind)
+    arguments: dict[str, Any] = {known.id_argument: task.subject_id} if known else {}
+    return url_for(known.endpoint, **arguments) if known else ""

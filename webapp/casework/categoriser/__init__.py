@@ -1,0 +1,1 @@
+"""The trained categoriser: model versions, the corpus with inspectors' corrections, the methodologist's page."""

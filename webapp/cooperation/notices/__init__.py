@@ -1,0 +1,1 @@
+"""Prevention notices to residents: written by inspectors, approved by supervisors, sent to subscribers."""
