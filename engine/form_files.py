@@ -117,7 +117,9 @@ def files_error(
         if size <= 0:
             return FieldError(field_id, "file_empty")
         if size > limit:
-            return FieldError(field_id, "file_too_large", {"max_mb": round(limit / (1024 * 1024), 1)})
+            megabytes = limit / (1024 * 1024)
+            shown = int(megabytes) if megabytes.is_integer() else round(megabytes, 1)
+            return FieldError(field_id, "file_too_large", {"max_mb": shown})
         if content_type not in rules.content_types:
             return FieldError(field_id, "file_type_not_allowed", {"types": ", ".join(rules.types)})
     return None

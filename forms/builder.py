@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -74,7 +74,7 @@ def _presence(form_field: FormField) -> list[Any]:
 class _FilesRequired:
     """A required file field: at least one file chosen (the engine checks it again)."""
 
-    field_flags = {"required": True}
+    field_flags: ClassVar[dict[str, bool]] = {"required": True}
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         if not any(getattr(f, "filename", None) for f in field.data or ()):
@@ -85,9 +85,8 @@ def _file_field(form_field: FormField, label: str, description: str) -> Field:
     rules = form_field.files
     assert rules is not None
     accept = ",".join(f".{t}" for t in rules.types)
-    hint = _(
-        "%(types)s; at most %(size)s MB a file.", types=", ".join(t.upper() for t in rules.types), size=rules.max_size_mb
-    )
+    types = ", ".join(t.upper() for t in rules.types)
+    hint = _("%(types)s; at most %(size)s MB a file.", types=types, size=rules.max_size_mb)
     if rules.multiple:
         hint = _("Up to %(count)d files: %(hint)s", count=rules.max_files, hint=hint)
     validators: list[Any] = [_FilesRequired()] if form_field.required and not form_field.readonly else []

@@ -45,9 +45,7 @@ def field_error_message(error: FieldError) -> str:
         ),
         "too_many_files": lambda: _("Choose at most %(max)s files.", max=params.get("max")),
         "not_file_references": lambda: _("Choose the files in the form."),
-        "file_upload_only": lambda: _(
-            "Files are sent as files (multipart/form-data), not as a value of the field."
-        ),
+        "file_upload_only": lambda: _("Files are sent as files (multipart/form-data), not as a value of the field."),
     }
     factory = messages.get(error.code)
     return factory() if factory else _("The value is not valid.")

@@ -69,7 +69,9 @@ def test_a_diagram_using_the_file_type_validates(load_modified) -> None:
     library = load_modified(
         "partner_referral.bpmn",
         FILE_FIELD,
-        _with_file_field('<camunda:property id="multiple" value="true"/><camunda:property id="max_size_mb" value="20"/>'),
+        _with_file_field(
+            '<camunda:property id="multiple" value="true"/><camunda:property id="max_size_mb" value="20"/>'
+        ),
     )
     field = library.user_task("report_referral_outcome").form.field("extra_papers")
     assert field is not None and field.type == "file" and field.files is not None and field.files.max_size_mb == 20
@@ -108,10 +110,11 @@ def test_an_option_out_of_range_is_a_diagram_error(load_modified, prop: str, val
 def test_files_are_checked_for_count_emptiness_size_and_recognised_type() -> None:
     rules = file_rules({"multiple": "true", "max_files": "2", "max_size_mb": "1", "allowed_types": "pdf png"})
     assert files_error("papers", rules, [(100, "application/pdf"), (MB, "image/png")]) is None
-    assert files_error("papers", rules, [(1, "application/pdf")] * 3) == FieldError("papers", "too_many_files", {"max": 2})
+    three = [(1, "application/pdf")] * 3
+    assert files_error("papers", rules, three) == FieldError("papers", "too_many_files", {"max": 2})
     assert files_error("papers", rules, [(0, None)]) == FieldError("papers", "file_empty")
     assert files_error("papers", rules, [(MB + 1, "application/pdf")]) == FieldError(
-        "papers", "file_too_large", {"max_mb": 1.0}
+        "papers", "file_too_large", {"max_mb": 1}
     )
     assert files_error("papers", rules, [(10, "image/jpeg")]) == FieldError(
         "papers", "file_type_not_allowed", {"types": "pdf, png"}
@@ -122,7 +125,7 @@ def test_files_are_checked_for_count_emptiness_size_and_recognised_type() -> Non
 def test_the_server_wide_limit_caps_the_fields_size() -> None:
     rules = file_rules({"max_size_mb": "20"})
     assert files_error("papers", rules, [(3 * MB, "application/pdf")], server_max_bytes=2 * MB) == FieldError(
-        "papers", "file_too_large", {"max_mb": 2.0}
+        "papers", "file_too_large", {"max_mb": 2}
     )
 
 

@@ -7,10 +7,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-
-from engine import FormInvalid, TaskNotReady
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from engine import FormInvalid, TaskNotReady
 from forms import apply_engine_errors, build_form_class, engine_values, prefill, submitted_files
 from webapp.cases.assignment.inbox import inbox_choice
 from webapp.cases.assignment.panel import assignment_panel

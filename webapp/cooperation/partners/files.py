@@ -25,7 +25,8 @@ def sent_files(user: User) -> list[SentFile]:
     """The user's own files from task forms, newest first, with the number of their appeal."""
     files = form_files_of(user)
     ids = {f.appeal_id for f in files}
-    numbers = dict(db.session.execute(select(Appeal.id, Appeal.number).where(Appeal.id.in_(ids))).tuples().all())
+    found = db.session.execute(select(Appeal.id, Appeal.number).where(Appeal.id.in_(ids)))
+    numbers = {row.id: row.number for row in found}
     return [SentFile(f, numbers.get(f.appeal_id, "")) for f in files]
 
 

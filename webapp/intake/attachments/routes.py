@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.casework.appeals.service import appeal_for
-from webapp.intake.attachments.files import Upload, UploadRefused, read_uploads
 from webapp.intake.attachments.download import attachment_response
+from webapp.intake.attachments.files import Upload, UploadRefused, read_uploads
 from webapp.intake.attachments.service import add_attachments, attachment_of
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
