@@ -228,3 +228,14 @@ def test_police1_attaches_through_the_api_with_multipart(
     (row,) = rows()
     assert (row.filename, row.uploaded_by_id, row.form_field) == ("akt.pdf", partners.police1.id, FIELD)
     assert pending_names(appeal) == ["take_measures"]
+
+
+def test_the_openapi_document_says_how_files_are_sent(world: World, api: Any) -> None:
+    document = api(world.inspector)("GET", "/openapi.json").get_json()
+    complete = document["paths"]["/api/v1/tasks/{task_id}/complete"]["post"]
+    body = complete["requestBody"]
+    assert set(body["content"]) == {"application/json", "multipart/form-data"}
+    assert "multipart/form-data" in body["description"] and "file_upload_only" in body["description"]
+    assert {"413", "422"} <= set(complete["responses"])
+    field = document["components"]["schemas"]["FormFieldOut"]["properties"]
+    assert "file" in field["type"]["enum"] and "files" in field

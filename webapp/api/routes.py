@@ -246,6 +246,7 @@ def list_tasks() -> Any:
     summary="Complete a task with its form data",
     tag="tasks",
     free_form_request=True,
+    free_form_multipart=True,
     request_description=(
         "An object with one member per form field of the task (see GET /tasks), as application/json. "
         "A task whose form has file fields (type 'file', with their 'files' rules: multiple, max_files, "
