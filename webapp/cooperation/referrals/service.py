@@ -180,6 +180,16 @@ def _referral_sent(completion: TaskCompletion) -> None:
     _record_sent(completion.appeal, chosen_partners(completion.case_data))
 
 
+def _day(value: Any) -> dt.date | None:
+    """A date answer as the engine keeps it (a date, or its ISO text)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _completed_referral(completion: TaskCompletion) -> Referral | None:
     kind = completion.task_variables.get("referral_partner")
     return open_referral(completion.appeal.id, kind if isinstance(kind, str) else None)
@@ -205,8 +215,7 @@ def _referral_answered(completion: TaskCompletion) -> None:
     if referral.acknowledged_on is None:
         referral.acknowledged_on = referral.answered_on
     referral.outcome = str(completion.data.get("referral_outcome") or "")
-    outcome_date = completion.data.get("referral_outcome_date")
-    referral.outcome_date = outcome_date if isinstance(outcome_date, dt.date) else None
+    referral.outcome_date = _day(completion.data.get("referral_outcome_date"))
     referral.not_our_competence = bool(completion.data.get("not_our_competence"))
 
 
