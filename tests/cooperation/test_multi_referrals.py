@@ -18,7 +18,7 @@ from tests.admin.test_people import post_form
 from tests.conftest import World
 from tests.cooperation.test_referrals import TEXT, Partners, partner_orgs  # noqa: F401 - the shared fixture
 from tests.webapp.cases import answers, browser_form, drive_to, pending_names, register
-from webapp.cases.models import Notification, PendingTask
+from webapp.cases.models import CaseEvent, Notification, PendingTask
 from webapp.cases.service import complete_task
 from webapp.cases.timer_data import overdue_at
 from webapp.cases.timer_service import fire_due_timers
@@ -128,6 +128,20 @@ def test_two_partners_answer_in_their_own_inboxes_and_the_case_goes_on_after_bot
     police_outcome = answers("report_referral_outcome")["referral_outcome"]
     for name in ("Chilonzor tumani IIB", "Chilonzor ijtimoiy himoya", SOCIAL_OUTCOME, police_outcome):
         assert name.replace("'", "&#39;") in page
+    timeline = {
+        (kind, data["partner"])
+        for kind, data in db.session.execute(
+            select(CaseEvent.kind, CaseEvent.data).where(
+                CaseEvent.appeal_id == appeal.id, CaseEvent.kind.in_(("referral_sent", "referral_answered"))
+            )
+        )
+    }
+    assert timeline == {
+        (kind, name)
+        for kind in ("referral_sent", "referral_answered")
+        for name in ("Chilonzor tumani IIB", "Chilonzor ijtimoiy himoya")
+    }
+    assert page.count('class="small referral-event"') == 4
     letter = draft_reply(appeal, world.inspector, {})
     assert f"- Chilonzor tumani IIB ({local_today():%d.%m.%Y}): {police_outcome}" in letter
     assert f"- Chilonzor ijtimoiy himoya ({local_today():%d.%m.%Y}): {SOCIAL_OUTCOME}" in letter

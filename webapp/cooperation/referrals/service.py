@@ -15,7 +15,8 @@ from flask import current_app, has_request_context, request
 from flask_babel import force_locale, gettext
 from sqlalchemy import ColumnElement, select
 
-from webapp.cases.hooks import TaskCompletion, after_task
+from webapp.cases.events import log_event
+from webapp.cases.hooks import Events, TaskCompletion, after_task
 from webapp.cases.models import Notification, PendingTask
 from webapp.cases.notices import render_notice
 from webapp.cases.reminder_service import escalation_task, reminder_handler
@@ -124,7 +125,23 @@ def _referral_timers(appeal_id: int) -> dict[str, Any]:
 # --- the record, as the diagram moves -------------------------------------------------------
 
 
-def _record_sent(appeal: Appeal, kinds: Sequence[str]) -> list[Referral]:
+def _partner_name(referral: Referral) -> str:
+    organisation = db.session.get(PartnerOrganisation, referral.organisation_id) if referral.organisation_id else None
+    return organisation.name if organisation is not None else referral.partner_kind
+
+
+def _on_timeline(appeal: Appeal, kind: str, actor: User | None, referral: Referral, events: Events | None) -> None:
+    """A referral's step on the case timeline, naming its partner (one of several, maybe)."""
+    data = {"partner": _partner_name(referral), "partner_kind": referral.partner_kind}
+    if events is not None:
+        events.add(appeal, kind, actor, data=data)
+    else:
+        log_event(appeal, kind, actor, data=data)
+
+
+def _record_sent(
+    appeal: Appeal, kinds: Sequence[str], actor: User | None = None, events: Events | None = None
+) -> list[Referral]:
     """The referrals the diagram just sent, one per partner kind without an open referral: each
     partner's task was projected in this transaction, addressed to its organisation."""
     db.session.flush()
@@ -158,6 +175,7 @@ def _record_sent(appeal: Appeal, kinds: Sequence[str]) -> list[Referral]:
         )
         db.session.add(referral)
         made.append(referral)
+        _on_timeline(appeal, "referral_sent", actor, referral, events)
         task = pending.get(organisation_id) if organisation_id is not None else None
         if task is not None:
             tell_partner(appeal, task, "referral_sent")
@@ -177,7 +195,7 @@ def chosen_partners(case_data: Mapping[str, Any]) -> list[str]:
 
 @after_task(*SEND_TASKS)
 def _referral_sent(completion: TaskCompletion) -> None:
-    _record_sent(completion.appeal, chosen_partners(completion.case_data))
+    _record_sent(completion.appeal, chosen_partners(completion.case_data), completion.actor, completion.events)
 
 
 def _day(value: Any) -> dt.date | None:
@@ -217,6 +235,7 @@ def _referral_answered(completion: TaskCompletion) -> None:
     referral.outcome = str(completion.data.get("referral_outcome") or "")
     referral.outcome_date = _day(completion.data.get("referral_outcome_date"))
     referral.not_our_competence = bool(completion.data.get("not_our_competence"))
+    _on_timeline(completion.appeal, "referral_answered", completion.actor, referral, completion.events)
 
 
 # --- reminders and escalation ----------------------------------------------------------------
@@ -346,7 +365,7 @@ def reroute(appeal: Appeal, referral: Referral, kind: str, actor: User) -> None:
         REROUTED_MESSAGE,
         {"referral_partner": old_kind, "partner": kind},
         actor,
-        lambda case_appeal: _record_sent(case_appeal, [kind]),
+        lambda case_appeal: _record_sent(case_appeal, [kind], actor),
     )
 
 
