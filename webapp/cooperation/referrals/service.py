@@ -103,10 +103,8 @@ def open_referrals(appeal_id: int) -> list[Referral]:
 
 def open_referral(appeal_id: int, kind: str | None = None) -> Referral | None:
     """The open referral of the appeal to a partner of ``kind`` (the partner an instance of the
-    referral diagram serves); without a kind, or with none of it open, the newest open one."""
-    referrals = open_referrals(appeal_id)
-    of_kind = [r for r in referrals if r.partner_kind == kind]
-    found = of_kind or referrals
+    referral diagram serves); without a kind, the newest open one."""
+    found = [r for r in open_referrals(appeal_id) if kind is None or r.partner_kind == kind]
     return found[-1] if found else None
 
 
