@@ -14,6 +14,9 @@ from typing import Any
 
 from webapp.cases.timer_data import overdue_at
 from webapp.casework.appeals.deadlines import WorkingCalendar
+from webapp.cooperation.partners.models import PartnerKind
+
+EVERY_KIND = tuple(kind.value for kind in PartnerKind)
 
 ACKNOWLEDGE_WORKING_DAYS = 5
 ANSWER_WORKING_DAYS = 15
@@ -51,14 +54,14 @@ def referral_moments(
     calendar: WorkingCalendar,
     *,
     kinds: Mapping[str, dt.date] | None = None,
-    all_kinds: tuple[str, ...] = (),
+    all_kinds: tuple[str, ...] = EVERY_KIND,
     new_on: dt.date | None = None,
 ) -> dict[str, Any]:
     """The variables of processes/partner_referral.bpmn's timers.
 
     ``referral_timers[<partner kind>]`` holds each referral's own moments (a referral sent to
     several partners at once runs one instance per partner, each reading its kind's entry):
-    the kinds in ``kinds`` count from their sending day, every other kind of ``all_kinds`` from
+    the kinds in ``kinds`` count from their sending day, every other kind (of ``all_kinds``) from
     ``new_on`` (default ``sent_on``: a referral this action sends). The flat ``referral_*_at``
     moments, from ``sent_on``, are what the diagram's previous version reads (its running cases
     keep that version)."""

@@ -115,9 +115,7 @@ def _referral_timers(appeal_id: int) -> dict[str, Any]:
     today = local_today()
     sent = {r.partner_kind: r.sent_on for r in open_referrals(appeal_id)}
     newest = max(sent.values(), default=today)
-    return referral_moments(
-        newest, current_calendar(), kinds=sent, all_kinds=tuple(k.value for k in PartnerKind), new_on=today
-    )
+    return referral_moments(newest, current_calendar(), kinds=sent, new_on=today)
 
 
 # --- the record, as the diagram moves -------------------------------------------------------
