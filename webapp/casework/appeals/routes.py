@@ -38,11 +38,11 @@ LIST_LIMIT = 100
 @blueprint.route("")
 @roles_required(*CASE_ROLES)
 def index() -> Any:
-    problem = ""
+    problem = parameter = ""
     try:
         filters = AppealFilters.parsed(query(AppealListArgs))
     except BadParameter as bad:
-        problem = bad.message  # shown above the list, which falls back to no filter
+        problem, parameter = bad.message, bad.field  # shown above the list, which falls back to no filter
         filters = AppealFilters()
     return render_template(
         "appeals/index.html",
@@ -50,6 +50,7 @@ def index() -> Any:
         filters=filters,
         filter_args=filters.as_args(),
         problem=problem,
+        parameter=parameter,
         limit=LIST_LIMIT,
         districts=districts_in_scope(current_user),
         mahallas=mahallas_for_registration(current_user, include_retired=True),
