@@ -365,14 +365,14 @@ def query_reads(tree: ast.AST) -> Iterator[ast.AST]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr in QUERY_ATTRIBUTES:
             owner = node.value
-            if isinstance(owner, ast.Name) and owner.id in names:
-                yield node
-            elif (
+            flask_request = isinstance(owner, ast.Name) and owner.id in names
+            flask_module_request = (
                 isinstance(owner, ast.Attribute)
                 and owner.attr == "request"
                 and isinstance(owner.value, ast.Name)
                 and owner.value.id in modules
-            ):
+            )
+            if flask_request or flask_module_request:
                 yield node
 
 

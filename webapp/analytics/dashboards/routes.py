@@ -114,8 +114,8 @@ def _page(level: str, code: str) -> Any:
     flt = scope.filter(period, attributes)
     step = args.step_of(period)
     board = service.build(scope, period, flt, step)
-    query_args = args.link_args()
-    drill_query = {name: value for name, value in query_args.items() if name not in ("district", "mahalla")}
+    query_args: dict[str, Any] = args.link_args()
+    drill_query: dict[str, Any] = {k: v for k, v in query_args.items() if k not in ("district", "mahalla")}
     charts = chart_data(board)
     # A bar of the places chart opens that mahalla (district view) or district's dashboard (region view).
     charts["places"]["links"] = [
