@@ -19,6 +19,9 @@ from webapp.platform.auth.models import User
 # Completes a task of the kind for the user and commits (raising the runtime's exceptions);
 # False when the task is not theirs to complete.
 Completer = Callable[[User, PendingTask, Mapping[str, Any]], bool]
+# Completes the failed task of a subject in incident again with the kept answers (after a fix and
+# a migration) and commits; raises the runtime's exceptions (Conflict, StepFailed, …).
+Retrier = Callable[[int, User], Any]
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class SubjectKind:
     id_argument: str
     task_endpoint: str  # the page of one of its tasks, called with task_id
     complete: Completer | None = None
+    retry: Retrier | None = None
 
 
 _KINDS: dict[str, SubjectKind] = {}
