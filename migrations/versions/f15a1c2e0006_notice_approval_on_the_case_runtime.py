@@ -10,6 +10,8 @@ Create Date: 2026-12-04 03:10:00.000000
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 import xml.etree.ElementTree as ET  # noqa: S405 - our own published diagrams
 
 import sqlalchemy as sa
@@ -40,6 +42,15 @@ notices = sa.table(
     sa.column("created_at", sa.DateTime(timezone=True)),
 )
 notice_mahallas = sa.table("notice_mahallas", sa.column("notice_id", sa.Integer), sa.column("mahalla_id", sa.Integer))
+deliveries = sa.table(
+    "notice_deliveries",
+    sa.column("message_id", sa.Integer),
+    sa.column("notice_id", sa.Integer),
+    sa.column("subscriber_id", sa.Integer),
+)
+# Rows that reference the notices with ON DELETE CASCADE: SQLite's batch mode copies the notice
+# table and drops the old one, which (foreign keys on, inside the migration's transaction) deletes them.
+CASCADED = (notice_mahallas, deliveries)
 versions = sa.table("process_versions", sa.column("id", sa.Integer), sa.column("files", sa.JSON))
 instances = sa.table(
     "process_instances",
@@ -106,6 +117,18 @@ def _approval_task(files: object) -> tuple[str, int]:
             days = re.fullmatch(r"P(\d+)D", norm or "")
             return task.get("name") or APPROVAL_TASK, int(days.group(1)) if days else 1
     return APPROVAL_TASK, 1
+
+
+@contextmanager
+def _keeping_cascaded_rows(connection: sa.Connection) -> Iterator[None]:
+    """Put back the rows a copy of prevention_notices (SQLite's batch mode) deleted in cascade."""
+    kept = {table.name: [dict(r) for r in connection.execute(sa.select(table)).mappings()] for table in CASCADED}
+    yield
+    for table in CASCADED:
+        rows = kept[table.name]
+        if rows and connection.execute(sa.select(sa.func.count()).select_from(table)).scalar() != len(rows):
+            connection.execute(sa.delete(table))
+            connection.execute(sa.insert(table), rows)
 
 
 def upgrade():
@@ -189,7 +212,7 @@ def upgrade():
                 )
             )
 
-    with op.batch_alter_table("prevention_notices", schema=None) as batch_op:
+    with _keeping_cascaded_rows(connection), op.batch_alter_table("prevention_notices", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_prevention_notices_process_version_id_process_versions"), type_="foreignkey"
         )
@@ -215,7 +238,10 @@ def downgrade():
     op.execute(f"DELETE FROM pending_tasks WHERE {mine}")  # noqa: S608
     op.execute(f"DELETE FROM case_events WHERE {mine}")  # noqa: S608
     op.execute(f"DELETE FROM process_instances WHERE {mine}")  # noqa: S608
-    with op.batch_alter_table("prevention_notices", schema=None) as batch_op:
+    with (
+        _keeping_cascaded_rows(op.get_bind()),
+        op.batch_alter_table("prevention_notices", schema=None) as batch_op,
+    ):
         batch_op.alter_column("process_version_id", existing_type=sa.Integer(), nullable=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_prevention_notices_process_version_id_process_versions"),
