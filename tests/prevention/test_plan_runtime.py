@@ -124,3 +124,52 @@ def test_a_supervisor_reassigns_a_plan_task_like_any_task(
         plan.id,
         None,
     )
+
+
+def test_a_plan_incident_is_listed_in_the_incident_console_and_retried_there(
+    world: World, person: SupervisedPerson, as_user: Callable[[User], Any]
+) -> None:
+    from tests.conftest import csrf_token
+
+    bundled = read_process_directory(f"{current_app.config['PROCESSES_DIR']}/prevention")
+    broken = dict(bundled)
+    broken["prevention_plan.bpmn"] = broken["prevention_plan.bpmn"].replace(
+        APPROVED, ">plan_approved and needed_value == 1" + APPROVED[14:]
+    )
+    publish_plan(broken, "broken condition")
+    plan = open_plan(person, world.inspector)
+    step(plan, world, "draft_plan")
+    with pytest.raises(StepFailed):
+        step(plan, world, "approve_plan")
+
+    methodologist = as_user(world.methodologist)
+    page = methodologist.get("/supervision?tab=incidents").get_data(as_text=True)
+    assert f'data-ref="plan-{plan.id}"' in page and f"/prevention/plans/{plan.id}" in page
+    assert "needed_value" in page  # the problem, with its element
+    assert f'data-ref="plan-{plan.id}"' in as_user(world.supervisor).get("/supervision?tab=incidents").get_data(
+        as_text=True
+    )
+    foreign = as_user(world.foreign_supervisor)
+    foreign_page = foreign.get("/supervision?tab=incidents").get_data(as_text=True)
+    assert f'data-ref="plan-{plan.id}"' not in foreign_page
+    url = f"/supervision/incidents/prevention_plan/{plan.id}/retry"
+    token = csrf_token(page)
+    assert foreign.post(url, data={"csrf_token": csrf_token(foreign_page)}).status_code == 404
+    assert methodologist.post("/supervision/incidents/nothing/1/retry", data={"csrf_token": token}).status_code == 404
+
+    failed_again = methodologist.post(url, data={"csrf_token": token}, follow_redirects=True)
+    assert failed_again.status_code == 200 and "needed_value" in failed_again.get_data(as_text=True)
+    assert live_case(plan).status == "incident"
+
+    publish_plan(bundled, "corrected")
+    target = latest_version(PLAN_PROCESS)
+    assert target is not None
+    assert migrate_cases(PLAN_PROCESS, target, world.methodologist).moved == (f"plan-{plan.id}",)
+    assert methodologist.post(url, data={"csrf_token": token}).status_code == 302
+    db.session.expire_all()
+    assert live_case(plan).status == "running" and the_task(plan).name == "monthly_checkin"
+    page = methodologist.get("/supervision?tab=incidents").get_data(as_text=True)
+    assert (
+        f'data-ref="plan-{plan.id}"' not in page
+        and methodologist.post(url, data={"csrf_token": token}).status_code == 404
+    )

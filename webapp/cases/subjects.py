@@ -69,6 +69,10 @@ def case_url(task: PendingTask) -> str:
     """The page of the case a pending task belongs to (templates: ``case_url(task)``)."""
     if task.subject_kind == APPEAL and task.appeal is not None:
         return url_for("appeals.case", number=task.appeal.number)
-    known = _KINDS.get(task.subject_kind)
-    arguments: dict[str, Any] = {known.id_argument: task.subject_id} if known else {}
-    return url_for(known.endpoint, **arguments) if known else ""
+    return subject_url(task.subject_kind, task.subject_id)
+
+
+def subject_url(kind: str, subject_id: int) -> str:
+    """The page of a subject of a registered kind (not an appeal); "" for an unknown kind."""
+    known = _KINDS.get(kind)
+    return url_for(known.endpoint, **{known.id_argument: subject_id}) if known else ""

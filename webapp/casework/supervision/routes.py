@@ -9,7 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from engine import FormInvalid, TaskNotReady
 from webapp.cases.service import Conflict, StepFailed
+from webapp.cases.subjects import subject_kind, subject_url
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind
 from webapp.casework.appeals.service import appeal_for
 from webapp.casework.case_control.service import (
@@ -62,7 +64,7 @@ def case_control_helpers() -> dict[str, Any]:
     def case_statuses(appeal_ids: Sequence[int]) -> dict[int, str]:
         return service.case_statuses(list(appeal_ids))
 
-    return {"case_control": case_control, "case_statuses": case_statuses}
+    return {"case_control": case_control, "case_statuses": case_statuses, "subject_url": subject_url}
 
 
 def _console_state(tab: str) -> dict[str, Any]:
@@ -87,7 +89,7 @@ def _lists(tab: str, days: int, soon: int, filters: service.Filters) -> dict[str
         page = service.case_page(user, tab, filters, days, soon, request.args.get("page", 1, type=int) or 1)
         return {"lines": page.items, "page": page}
     if tab == "incidents":
-        return {"lines": service.incidents(user, filters), "page": None}
+        return {"lines": service.incidents(user, filters), "page": None, "others": service.subject_incidents(user)}
     return {"lines": service.workload(user, filters), "page": None}
 
 
@@ -184,6 +186,27 @@ def retry(number: str) -> Any:
     except StepFailed as failed:
         flash(_("The step failed again: %(error)s", error=step_failure_message(failed.failure)), "danger")
     except Conflict:
+        flash(_("Someone else changed this case meanwhile. Reload and try again."), "warning")
+    else:
+        flash(_("The case runs again."), "success")
+    return redirect(_back())
+
+
+@blueprint.route("/incidents/<kind>/<int:subject_id>/retry", methods=["POST"])
+@roles_required(*CONTROL_ROLES, Role.METHODOLOGIST.value)
+def retry_subject(kind: str, subject_id: int) -> Any:
+    """Retry the failed step of a case that is not an appeal (a prevention plan, a notice's approval)."""
+    known = subject_kind(kind)
+    if known is None or known.retry is None or service.subject_incident(current_user, kind, subject_id) is None:
+        abort(404)
+    if not RetryForm().validate_on_submit():
+        flash(_("The form has expired; please try again."), "danger")
+        return redirect(_back())
+    try:
+        known.retry(subject_id, current_user)
+    except StepFailed as failed:
+        flash(_("The step failed again: %(error)s", error=step_failure_message(failed.failure)), "danger")
+    except (Conflict, FormInvalid, TaskNotReady):
         flash(_("Someone else changed this case meanwhile. Reload and try again."), "warning")
     else:
         flash(_("The case runs again."), "success")

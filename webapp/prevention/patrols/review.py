@@ -185,5 +185,6 @@ register_subject(
         id_argument="report_id",
         task_endpoint="prevention_work.patrol_review_task",
         complete=_complete_from_api,
+        retry=retry_review,
     )
 )

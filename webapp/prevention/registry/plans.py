@@ -488,6 +488,15 @@ def _complete_from_api(user: User, task: PendingTask, submitted: Mapping[str, An
     return True
 
 
+def retry_plan(plan_id: int, actor: User) -> PlanStep:
+    """Run a plan in incident on: complete the failed task again with what its user submitted
+    (the incident event kept it), after a methodologist fixed the diagram and moved the plan onto
+    the corrected version. Raises PlanConflict when the plan is not an incident; PlanStepFailed
+    when it fails again (the incident stays)."""
+    pending, submitted, submitter = failed_submission(subject(plan_id))
+    return complete_plan_task(pending, submitter or actor, submitted)
+
+
 register_subject(
     SubjectKind(
         kind=PREVENTION_PLAN,
@@ -496,14 +505,6 @@ register_subject(
         id_argument="plan_id",
         task_endpoint="prevention.task",
         complete=_complete_from_api,
+        retry=retry_plan,
     )
 )
-
-
-def retry_plan(plan_id: int, actor: User) -> PlanStep:
-    """Run a plan in incident on: complete the failed task again with what its user submitted
-    (the incident event kept it), after a methodologist fixed the diagram and moved the plan onto
-    the corrected version. Raises PlanConflict when the plan is not an incident; PlanStepFailed
-    when it fails again (the incident stays)."""
-    pending, submitted, submitter = failed_submission(subject(plan_id))
-    return complete_plan_task(pending, submitter or actor, submitted)
