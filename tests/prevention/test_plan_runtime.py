@@ -173,3 +173,47 @@ def test_a_plan_incident_is_listed_in_the_incident_console_and_retried_there(
         f'data-ref="plan-{plan.id}"' not in page
         and methodologist.post(url, data={"csrf_token": token}).status_code == 404
     )
+
+
+DRAFT_ESCALATION = """
+    <bpmn:boundaryEvent id="draft_plan_overdue" name="Loyiha kechikdi" attachedToRef="draft_plan">
+      <bpmn:outgoing>flow_draft_plan_overdue_to_approve_plan</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="draft_plan_overdue_definition">
+        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT1H"</bpmn:timeDuration>
+      </bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="flow_draft_plan_overdue_to_approve_plan"
+      sourceRef="draft_plan_overdue" targetRef="approve_plan"/>
+  </bpmn:process>"""
+
+
+def test_the_timer_job_fires_a_plans_timers_like_an_appeals(world: World, person: SupervisedPerson) -> None:
+    """A plan diagram with a timer (a draft not written within an hour goes to the supervisor as it
+    is): the worker's timer job fires it, and the plan's tasks and status follow."""
+    import datetime as dt
+
+    from webapp.cases.timer_service import fire_due_timers
+    from webapp.platform.timeutil import utcnow
+
+    bundled = read_process_directory(f"{current_app.config['PROCESSES_DIR']}/prevention")
+    timed = dict(bundled)
+    assert timed["prevention_plan.bpmn"].count("</bpmn:process>") == 1
+    timed["prevention_plan.bpmn"] = timed["prevention_plan.bpmn"].replace("\n  </bpmn:process>", DRAFT_ESCALATION)
+    publish_plan(timed, "drafts escalate after an hour")
+    plan = open_plan(person, world.inspector)
+    assert the_task(plan).name == "draft_plan" and plan.status == "drafting"
+    due = live_case(plan)
+
+    assert fire_due_timers(now=utcnow() + dt.timedelta(minutes=30)).fired == []  # not yet
+    run = fire_due_timers(now=utcnow() + dt.timedelta(hours=2))
+    assert run.fired == [f"plan-{plan.id}"] and run.incidents == [] and run.conflicts == 0
+    db.session.expire_all()
+    task = the_task(plan)
+    assert (task.name, task.role, task.district_id) == ("approve_plan", "supervisor", person.district_id)
+    assert db.session.get(type(plan), plan.id).status == "awaiting_approval"  # type: ignore[union-attr]
+    after = live_case(plan)
+    assert after.version == due.version + 1 and after.status == "running"
+    fired = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "timers_fired"))
+    assert fired is not None and fired.subject_kind == "prevention_plan" and fired.subject_id == plan.id
+    assert any(e.endswith("draft_plan_overdue") for e in fired.elements or [])
+    assert fire_due_timers(now=utcnow() + dt.timedelta(hours=3)).fired == []  # once

@@ -22,6 +22,10 @@ Completer = Callable[[User, PendingTask, Mapping[str, Any]], bool]
 # Completes the failed task of a subject in incident again with the kept answers (after a fix and
 # a migration) and commits; raises the runtime's exceptions (Conflict, StepFailed, …).
 Retrier = Callable[[int, User], Any]
+# After the timer job fired a subject's due timers (within its transaction): bring the subject's
+# task projection and own rows in line — (subject id, instance row id, the instance, the ids of the
+# tasks ready before). The timer job writes the state and the case event itself.
+TimersFired = Callable[[int, int, Any, set[str]], None]
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class SubjectKind:
     task_endpoint: str  # the page of one of its tasks, called with task_id
     complete: Completer | None = None
     retry: Retrier | None = None
+    timers_fired: TimersFired | None = None
 
 
 _KINDS: dict[str, SubjectKind] = {}

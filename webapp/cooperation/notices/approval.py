@@ -156,6 +156,13 @@ def retry_approval(notice_id: int, actor: User) -> int:
     return complete_approval(pending, submitter or actor, submitted)
 
 
+def _timers_fired(notice_id: int, record_id: int, instance: Instance, before: set[str]) -> None:
+    """The timer job fired timers of the approval (a diagram that has some): its tasks follow."""
+    notice = db.session.get(PreventionNotice, notice_id)
+    if notice is not None:
+        sync_tasks(record_id, subject(notice_id), instance.ready_user_tasks(), before, _task_row(notice))
+
+
 def _complete_from_api(user: User, task: PendingTask, submitted: Mapping[str, Any]) -> bool:
     mine = approval_task_for(user, task.id)
     if mine is None:
@@ -173,5 +180,6 @@ register_subject(
         task_endpoint="notices.approval_task",
         complete=_complete_from_api,
         retry=retry_approval,
+        timers_fired=_timers_fired,
     )
 )

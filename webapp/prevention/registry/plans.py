@@ -497,6 +497,14 @@ def retry_plan(plan_id: int, actor: User) -> PlanStep:
     return complete_plan_task(pending, submitter or actor, submitted)
 
 
+def _timers_fired(plan_id: int, record_id: int, instance: Instance, before: set[str]) -> None:
+    """The timer job fired the plan's timers: its tasks, status and next due date follow."""
+    plan = db.session.get(PreventionPlan, plan_id)
+    if plan is not None:
+        with db.session.no_autoflush:
+            _store(plan, plan.person, record_id, instance, before, local_today())
+
+
 register_subject(
     SubjectKind(
         kind=PREVENTION_PLAN,
@@ -506,5 +514,6 @@ register_subject(
         task_endpoint="prevention.task",
         complete=_complete_from_api,
         retry=retry_plan,
+        timers_fired=_timers_fired,
     )
 )
