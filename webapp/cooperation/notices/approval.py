@@ -39,6 +39,7 @@ from webapp.cases.instances import (
 )
 from webapp.cases.models import PendingTask
 from webapp.cases.subjects import SubjectKind, register_subject
+from webapp.cases.timings import record_task_timing
 from webapp.cases.versions import current_version, library_for, register_bundled_lineage
 from webapp.casework.appeals.deadlines import add_term
 from webapp.cooperation.notices.delivery import queue_notice
@@ -134,6 +135,7 @@ def complete_approval(task: PendingTask, actor: User, submitted: Mapping[str, An
             data = json_safe(clean)
             log_subject_event(subject(notice.id), "task_completed", actor, task=task, data=data, elements=elements)
             save_state(record, instance)  # Conflict if another step won
+            record_task_timing(task, record.process_version_id, actor)
             sync_tasks(record.id, subject(notice.id), instance.ready_user_tasks(), before, _task_row(notice))
             if record.status == INCIDENT:
                 clear_incident(record.id)

@@ -58,6 +58,7 @@ from webapp.cases.instances import (
 )
 from webapp.cases.models import PREVENTION_PLAN, PendingTask, ProcessInstance, ProcessVersion
 from webapp.cases.subjects import SubjectKind, register_subject
+from webapp.cases.timings import record_task_timing
 from webapp.cases.versions import latest_version, library_for, publish_files, read_process_directory
 from webapp.casework.appeals.deadlines import add_months, add_term
 from webapp.casework.appeals.models import Appeal
@@ -456,6 +457,7 @@ def complete_plan_task(
                 if instance.is_completed:
                     version_id, instance = _next_phase(plan, person, instance, actor, day, today is not None)
                 save_state(record, instance, process_version_id=version_id)  # Conflict if another step won
+                record_task_timing(task, record.process_version_id, actor)
                 _store(plan, person, record.id, instance, set(ready), day)
                 log_access(actor, [person.id], "plan_task", detail=task.name)
             if record.status == INCIDENT:
