@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine import FormInvalid, TaskNotReady
+from webapp.cases.models import CaseStatus
 from webapp.cases.service import Conflict, StepFailed
 from webapp.cases.subjects import subject_kind, subject_url
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind
@@ -57,7 +58,7 @@ def case_control_helpers() -> dict[str, Any]:
             "status": status,
             "actions": allowed_actions(appeal, status.status) if may_control else [],
             "form": ReasonForm(formdata=None),
-            "retry": RetryForm(formdata=None) if status.status == "incident" and may_control else None,
+            "retry": RetryForm(formdata=None) if status.status == CaseStatus.INCIDENT and may_control else None,
             "may_fix_data": current_user.has_role(*DATA_FIXERS),
         }
 

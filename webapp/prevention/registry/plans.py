@@ -69,7 +69,7 @@ from webapp.platform.timeutil import local_today, utcnow
 from webapp.platform.transaction import transaction
 from webapp.prevention.registry.journal import log_access, log_event
 from webapp.prevention.registry.labels import MEASURES
-from webapp.prevention.registry.models import PreventionPlan, SupervisedPerson
+from webapp.prevention.registry.models import PersonStatus, PlanStatus, PreventionPlan, SupervisedPerson
 from webapp.prevention.registry.service import RUNNING_PLAN_STATUSES, link_writes, removal_writes
 
 PLAN_PROCESS = "prevention_plan"
@@ -245,11 +245,11 @@ def _store(
     sync_tasks(record_id, subject(plan.id), ready, before, row)
     names = {task.name for task in ready}
     if "draft_plan" in names:
-        plan.status = "drafting"
+        plan.status = PlanStatus.DRAFTING
     elif "approve_plan" in names:
-        plan.status = "awaiting_approval"
+        plan.status = PlanStatus.AWAITING_APPROVAL
     elif names:
-        plan.status = "active"
+        plan.status = PlanStatus.ACTIVE
     plan.next_due_on = (
         db.session.scalar(
             select(func.min(PendingTask.due_date)).where(
@@ -277,7 +277,7 @@ def open_plan(
     """
     day = today or local_today()
     with transaction():
-        if person.status != "active":
+        if person.status != PersonStatus.ACTIVE:
             raise PlanConflict("the person is not on the registry")
         if running_plan(person.id) is not None:
             raise PlanConflict("the person already has a running plan")
@@ -287,7 +287,7 @@ def open_plan(
             mahalla_id=person.mahalla_id,
             district_id=person.district_id,
             cycle=0,
-            status="drafting",
+            status=PlanStatus.DRAFTING,
             extensions=0,
             checkins_done=0,
             created_by_id=actor.id,
@@ -385,7 +385,7 @@ def _next_phase(
     else:
         decision = data.get("evaluation_decision")
         if decision == "remove":
-            plan.status = "completed"
+            plan.status = PlanStatus.COMPLETED
             plan.outcome = "removed"
             plan.ends_on = day
             _event(person.id, "plan_completed", actor, plan.id, occurred_at=at)
