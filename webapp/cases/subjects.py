@@ -80,4 +80,5 @@ def case_url(task: PendingTask) -> str:
 def subject_url(kind: str, subject_id: int) -> str:
     """The page of a subject of a registered kind (not an appeal); "" for an unknown kind."""
     known = _KINDS.get(kind)
-    return url_for(known.endpoint, **{known.id_argument: subject_id}) if known else ""
+    arguments: dict[str, Any] = {known.id_argument: subject_id} if known else {}
+    return url_for(known.endpoint, **arguments) if known else ""

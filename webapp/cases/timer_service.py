@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, select, update
+from sqlalchemy import ColumnElement, and_, select, update
 
 from engine import Instance
 from webapp.cases.incidents import incident_values
@@ -70,7 +70,7 @@ def _next_due_case(now: dt.datetime, done: set[int]) -> tuple[object, ...] | Non
     return tuple(row) if row is not None else None
 
 
-def _due_condition(now: dt.datetime, done: set[int]) -> tuple[object, ...]:
+def _due_condition(now: dt.datetime, done: set[int]) -> tuple[ColumnElement[bool], ...]:
     return (
         ProcessInstance.next_timer_at <= now,
         ProcessInstance.id.not_in(done),

@@ -85,7 +85,7 @@ class DeliveryFigures:
 
 
 # Outbox statuses as the author sees them: waiting, delivered (a gateway or the local mailbox), failed.
-_BUCKETS = {
+_BUCKETS: dict[str, str] = {
     OutboxStatus.PENDING: "queued",
     OutboxStatus.SENT: "sent",
     OutboxStatus.STORED: "sent",
