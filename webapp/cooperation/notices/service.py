@@ -16,8 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from engine import TaskNotReady
 from webapp.cases.instances import Conflict, StepFailed
-from webapp.cases.models import PendingTask, ProcessVersion
-from webapp.cases.versions import current_version
+from webapp.cases.models import PendingTask
 from webapp.cooperation.notices import approval
 from webapp.cooperation.notices.models import NoticeStatus, PreventionNotice, notice_mahallas
 from webapp.extensions import db
@@ -28,7 +27,6 @@ from webapp.platform.territory.models import District, Mahalla
 from webapp.platform.timeutil import local_today
 from webapp.platform.transaction import transaction
 
-NOTICE_PROCESS = approval.PROCESS
 AUTHOR_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value)
 
 
@@ -43,11 +41,6 @@ class NoticeData:
     text_ru: str
     valid_from: dt.date
     valid_until: dt.date
-
-
-def notice_version() -> ProcessVersion:
-    """The newest published notice diagram; on an empty database, publish the bundled one."""
-    return current_version(NOTICE_PROCESS)
 
 
 def _scope(user: User) -> ColumnElement[bool]:
