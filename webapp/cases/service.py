@@ -331,7 +331,7 @@ def _write_case(
             data={f"{edge}_{name}": pair[i] for name, pair in moved.items() for i, edge in enumerate(("from", "to"))},
         )
     created_tasks = project_tasks(record.id, appeal, instance, before, "deadline" in changes, events)
-    react_to_timers(appeal, instance.elements_completed(qualified=True), created_tasks, events)
+    react_to_timers(appeal, instance.elements_completed(qualified=True), created_tasks, events, local_today(now))
     if instance.is_completed:
         events.add(appeal, "case_closed", actor, data={"status": appeal.status})
     queue_signals(record.id, appeal.district_id, instance.thrown, actor.id if actor else None, rounds=signal_rounds)
@@ -404,7 +404,9 @@ def _complete(
             if record.status in BLOCKED:
                 raise CaseNotRunning(record.status)
             instance = Instance.restore(library, record.state)
-            before = {ready.id for ready in instance.ready_user_tasks()}
+            ready = {waiting.id: waiting for waiting in instance.ready_user_tasks()}
+            before = set(ready)
+            variables = dict(ready[task.id].variables) if task.id in ready else {}
             try:
                 clean = run_engine(lambda: instance.complete(task.id, submitted, extra_data))
             except TaskNotReady:
@@ -423,7 +425,7 @@ def _complete(
             _record_timing(task, appeal, record.process_version_id, actor, task.ready_at)
             if record.status == INCIDENT:
                 clear_incident(record.id)
-            run_hooks(TaskCompletion(appeal, task.name, actor, clean, instance.current_data(), events))
+            run_hooks(TaskCompletion(appeal, task.name, actor, clean, instance.current_data(), events, variables))
             events.write()
     except StepFailed as failed:
         record_incident(record.id, appeal, actor, task, submitted, failed.failure)
