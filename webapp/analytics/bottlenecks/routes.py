@@ -45,7 +45,7 @@ def duration_text(seconds: float | None) -> str:
 
 def _query() -> tuple[service.Query | None, list[Any]]:
     """The request's filters (aborting with 403 outside the caller's territory)."""
-    versions = service.lifecycle_versions()
+    versions = service.measured_versions()
     try:
         return service.query_from(current_user, query_params.query(service.BottleneckArgs), versions), versions
     except service.OutOfScope:
@@ -150,7 +150,7 @@ def diagrams() -> Any:
 @blueprint.route("/versions/<int:version_id>/<process_id>.bpmn")
 @roles_required(*PAGE_ROLES)
 def xml(version_id: int, process_id: str) -> Any:
-    version = next((v for v in service.lifecycle_versions() if v.id == version_id), None)
+    version = next((v for v in service.measured_versions() if v.id == version_id), None)
     document = version_diagram_xml(version, process_id) if version is not None else None
     if document is None:
         abort(404)

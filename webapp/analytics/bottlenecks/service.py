@@ -30,6 +30,7 @@ from webapp.platform.territory.models import District, Mahalla, Region
 from webapp.platform.territory.service import district_scope
 from webapp.platform.timeutil import TASHKENT, local_today
 from webapp.platform.transaction import transaction
+from webapp.prevention.registry.plans import PLAN_PROCESS
 from webapp.studio.diagrams.service import ProcessOutline, version_outline
 
 METRICS = ("median", "p90")
@@ -222,13 +223,25 @@ def period_from(args: BottleneckArgs, today: dt.date | None = None) -> tuple[dt.
     return date_from, date_to
 
 
+# The lineages whose task timings the page shows: the appeal lifecycle (the default) and the
+# prevention plan, whose tasks are timed by the same completion path (webapp.cases.timings).
+MEASURED_LINEAGES = (APPEAL_PROCESS, PLAN_PROCESS)
+
+
 def lifecycle_versions() -> list[ProcessVersion]:
     """The published versions of the appeal lifecycle, newest first."""
-    return list(
-        db.session.scalars(
-            select(ProcessVersion).where(ProcessVersion.process_id == APPEAL_PROCESS).order_by(ProcessVersion.id.desc())
-        )
+    return [v for v in measured_versions() if v.process_id == APPEAL_PROCESS]
+
+
+def measured_versions() -> list[ProcessVersion]:
+    """The published versions of every measured lineage: the appeal lifecycle's, then the others',
+    each newest first."""
+    versions = db.session.scalars(
+        select(ProcessVersion)
+        .where(ProcessVersion.process_id.in_(MEASURED_LINEAGES))
+        .order_by(ProcessVersion.id.desc())
     )
+    return sorted(versions, key=lambda v: MEASURED_LINEAGES.index(v.process_id))
 
 
 def _newest_with_cases(versions: list[ProcessVersion]) -> ProcessVersion | None:
@@ -280,6 +293,8 @@ def version_from(
     never opens on an empty version while another has figures), else the newest that cases run on."""
     wanted = args.version
     if wanted is None:
+        # By default the appeals' lineage (another one when no appeal procedure is published yet).
+        versions = [v for v in versions if v.process_id == APPEAL_PROCESS] or versions
         if user is not None and territory is not None and period is not None:
             measured = _most_measured(user, versions, territory, *period)
             if measured is not None:
@@ -456,9 +471,9 @@ _SECONDS = {
 }
 # Each completed task not yet in task_timings, with the moment it was created (became ready).
 _BACKFILL = """
-INSERT INTO task_timings (task_id, appeal_id, process_version_id, task_name, district_id, mahalla_id,
-                          ready_at, completed_at, seconds, actor_id)
-SELECT c.task_id, c.appeal_id, p.process_version_id, c.task_name, a.district_id, a.mahalla_id,
+INSERT INTO task_timings (task_id, subject_kind, subject_id, appeal_id, process_version_id, task_name,
+                          district_id, mahalla_id, ready_at, completed_at, seconds, actor_id)
+SELECT c.task_id, 'appeal', c.appeal_id, c.appeal_id, p.process_version_id, c.task_name, a.district_id, a.mahalla_id,
        r.ready_at, c.occurred_at, {seconds}, c.actor_id
 FROM case_events c
 JOIN (SELECT task_id, min(occurred_at) AS ready_at FROM case_events

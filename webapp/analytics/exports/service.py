@@ -384,7 +384,7 @@ def clean_export_files(now: dt.datetime | None = None) -> int:
         if job.file_path:
             (exports_dir() / job.file_path).unlink(missing_ok=True)
             removed += 1
-        job.status = "expired"
+        job.status = ExportStatus.EXPIRED
         job.file_path = ""
     db.session.execute(
         update(ExportJob.__table__)

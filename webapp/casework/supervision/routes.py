@@ -9,7 +9,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from engine import FormInvalid, TaskNotReady
+from webapp.cases.models import CaseStatus
 from webapp.cases.service import Conflict, StepFailed
+from webapp.cases.subjects import subject_kind, subject_url
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind
 from webapp.casework.appeals.service import appeal_for
 from webapp.casework.case_control.service import (
@@ -55,14 +58,14 @@ def case_control_helpers() -> dict[str, Any]:
             "status": status,
             "actions": allowed_actions(appeal, status.status) if may_control else [],
             "form": ReasonForm(formdata=None),
-            "retry": RetryForm(formdata=None) if status.status == "incident" and may_control else None,
+            "retry": RetryForm(formdata=None) if status.status == CaseStatus.INCIDENT and may_control else None,
             "may_fix_data": current_user.has_role(*DATA_FIXERS),
         }
 
     def case_statuses(appeal_ids: Sequence[int]) -> dict[int, str]:
         return service.case_statuses(list(appeal_ids))
 
-    return {"case_control": case_control, "case_statuses": case_statuses}
+    return {"case_control": case_control, "case_statuses": case_statuses, "subject_url": subject_url}
 
 
 class ConsolePageArgs(service.ConsoleArgs):
@@ -91,7 +94,7 @@ def _lists(tab: str, days: int, soon: int, filters: service.Filters, page_number
         page = service.case_page(user, tab, filters, days, soon, page_number)
         return {"lines": page.items, "page": page}
     if tab == "incidents":
-        return {"lines": service.incidents(user, filters), "page": None}
+        return {"lines": service.incidents(user, filters), "page": None, "others": service.subject_incidents(user)}
     return {"lines": service.workload(user, filters), "page": None}
 
 
@@ -187,6 +190,27 @@ def retry(number: str) -> Any:
     except StepFailed as failed:
         flash(_("The step failed again: %(error)s", error=step_failure_message(failed.failure)), "danger")
     except Conflict:
+        flash(_("Someone else changed this case meanwhile. Reload and try again."), "warning")
+    else:
+        flash(_("The case runs again."), "success")
+    return redirect(_back())
+
+
+@blueprint.route("/incidents/<kind>/<int:subject_id>/retry", methods=["POST"])
+@roles_required(*CONTROL_ROLES, Role.METHODOLOGIST.value)
+def retry_subject(kind: str, subject_id: int) -> Any:
+    """Retry the failed step of a case that is not an appeal (a prevention plan, a notice's approval)."""
+    known = subject_kind(kind)
+    if known is None or known.retry is None or service.subject_incident(current_user, kind, subject_id) is None:
+        abort(404)
+    if not RetryForm().validate_on_submit():
+        flash(_("The form has expired; please try again."), "danger")
+        return redirect(_back())
+    try:
+        known.retry(subject_id, current_user)
+    except StepFailed as failed:
+        flash(_("The step failed again: %(error)s", error=step_failure_message(failed.failure)), "danger")
+    except (Conflict, FormInvalid, TaskNotReady):
         flash(_("Someone else changed this case meanwhile. Reload and try again."), "warning")
     else:
         flash(_("The case runs again."), "success")

@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from webapp.cases.assignment.service import changing, eligible_assignees, reassign_checked
 from webapp.cases.incidents import CANCELLED, INCIDENT
-from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
+from webapp.cases.models import APPEAL, CaseEvent, PendingTask, ProcessInstance
+from webapp.cases.subjects import reference
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind
 from webapp.casework.overdue import days_overdue, overdue_condition
 from webapp.extensions import db
@@ -24,7 +25,7 @@ from webapp.platform.pagination import Page, paginate
 from webapp.platform.query_params import Id, QueryModel, one_of, parse
 from webapp.platform.query_params import Page as PageNumber
 from webapp.platform.territory.models import District, Mahalla
-from webapp.platform.territory.service import appeal_scope
+from webapp.platform.territory.service import appeal_scope, district_scope
 from webapp.platform.timeutil import as_utc, local_today, utcnow
 from webapp.platform.transaction import transaction
 
@@ -296,6 +297,70 @@ def incidents(user: User, filters: Filters | None = None) -> list[CaseLine]:
     ]
     _attach_tasks(lines)
     return lines
+
+
+@dataclass(frozen=True)
+class SubjectIncident:
+    """An incident of a case that is not an appeal (a prevention plan, a notice's approval, …)."""
+
+    kind: str
+    subject_id: int
+    ref: str
+    incident_element: str | None
+    incident_error: str
+    incident_code: str | None
+    incident_params: dict[str, Any] | None
+    tasks: list[PendingTask] = field(default_factory=list)
+
+
+def _subject_incident_scope(user: User) -> ColumnElement[bool]:
+    """Methodologists and admins: every one; supervisors: those whose waiting task is in their territory."""
+    if user.role in (Role.METHODOLOGIST.value, Role.ADMIN.value):
+        return true()
+    in_territory = select(PendingTask.instance_id).where(district_scope(user, PendingTask.district_id))
+    return ProcessInstance.id.in_(in_territory)
+
+
+def subject_incidents(user: User, only: tuple[str, int] | None = None) -> list[SubjectIncident]:
+    """Cases of the other subject kinds whose engine step failed, newest first, with their waiting
+    tasks (``only``: the one of this kind and subject id)."""
+    condition = (
+        true() if only is None else (ProcessInstance.subject_kind == only[0]) & (ProcessInstance.subject_id == only[1])
+    )
+    records = db.session.scalars(
+        select(ProcessInstance)
+        .where(
+            ProcessInstance.subject_kind != APPEAL,
+            ProcessInstance.status == INCIDENT,
+            _subject_incident_scope(user),
+            condition,
+        )
+        .order_by(ProcessInstance.updated_at.desc(), ProcessInstance.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    tasks: dict[int, list[PendingTask]] = {}
+    if records:
+        waiting = select(PendingTask).where(PendingTask.instance_id.in_([r.id for r in records]))
+        for task in db.session.scalars(waiting.order_by(PendingTask.due_date, PendingTask.name)):
+            tasks.setdefault(task.instance_id, []).append(task)
+    return [
+        SubjectIncident(
+            kind=record.subject_kind,
+            subject_id=record.subject_id,
+            ref=reference(record.subject_kind, record.subject_id),
+            incident_element=record.incident_element,
+            incident_error=record.incident_error,
+            incident_code=record.incident_code,
+            incident_params=record.incident_params,
+            tasks=tasks.get(record.id, []),
+        )
+        for record in records
+    ]
+
+
+def subject_incident(user: User, kind: str, subject_id: int) -> SubjectIncident | None:
+    """One incident of another subject kind the user may retry; None otherwise (callers answer 404)."""
+    return next(iter(subject_incidents(user, (kind, subject_id))), None)
 
 
 def incident_appeal(user: User, number: str) -> Appeal | None:

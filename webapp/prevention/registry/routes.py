@@ -33,7 +33,7 @@ from webapp.prevention.registry.forms import (
     apply_plan_errors,
 )
 from webapp.prevention.registry.labels import ACCESS_ACTIONS, EVENTS, MEASURES, PERSON_STATUS, PLAN_STATUS, RISK_GROUPS
-from webapp.prevention.registry.models import SupervisedPerson
+from webapp.prevention.registry.models import PersonStatus, SupervisedPerson
 from webapp.prevention.registry.timeline import timeline
 
 blueprint = Blueprint("prevention", __name__, url_prefix="/prevention")
@@ -273,7 +273,7 @@ def edit(person_id: int) -> Any:
 @roles_required(*WORK_ROLES)
 def remove(person_id: int) -> Any:
     record = _record(person_id, detail="remove")
-    if record.status != "active":
+    if record.status != PersonStatus.ACTIVE:
         flash(_("This person is not on the registry."), "warning")
         return redirect(url_for("prevention.person", person_id=record.id))
     form = RemoveForm(registered_on=record.registered_on)

@@ -33,12 +33,14 @@ from webapp.prevention.registry.access import (
 )
 from webapp.prevention.registry.journal import log_access, log_event, moment_of
 from webapp.prevention.registry.models import (
+    PersonStatus,
+    PlanStatus,
     PreventionPlan,
     SupervisedPerson,
     supervised_person_appeals,
 )
 
-RUNNING_PLAN_STATUSES = ("drafting", "awaiting_approval", "active")
+RUNNING_PLAN_STATUSES = (PlanStatus.DRAFTING, PlanStatus.AWAITING_APPROVAL, PlanStatus.ACTIVE)
 LIST_LIMIT = 200
 
 
@@ -263,7 +265,7 @@ def candidates_in_mahalla(user: User, mahalla_id: int) -> list[SupervisedPerson]
             select(SupervisedPerson)
             .where(
                 SupervisedPerson.mahalla_id == mahalla_id,
-                SupervisedPerson.status == "active",
+                SupervisedPerson.status == PersonStatus.ACTIVE,
                 entitled_condition(user),
             )
             .order_by(SupervisedPerson.full_name)
@@ -300,7 +302,7 @@ def register_person(data: PersonInput, actor: User, *, appeal: Appeal | None = N
             grounds=data.grounds,
             registered_on=data.registered_on,
             responsible_inspector_id=data.responsible_inspector_id,
-            status="active",
+            status=PersonStatus.ACTIVE,
             created_by_id=actor.id,
         )
         db.session.add(person)
@@ -367,7 +369,7 @@ def removal_writes(
     occurred_at: dt.datetime | None = None,
 ) -> None:
     """Take the person off the registry (within the caller's transaction)."""
-    person.status = "removed"
+    person.status = PersonStatus.REMOVED
     person.removed_on = removed_on
     person.removal_grounds = grounds
     log_event(
@@ -389,7 +391,7 @@ def remove_person(person: SupervisedPerson, actor: User, removed_on: dt.date, gr
                 PreventionPlan.person_id == person.id, PreventionPlan.status.in_(RUNNING_PLAN_STATUSES)
             )
         ):
-            plan.status = "cancelled"
+            plan.status = PlanStatus.CANCELLED
             plan.outcome = "cancelled"
             plan.next_due_on = None
             plan.ends_on = removed_on
