@@ -418,3 +418,110 @@ def test_plans_of_the_previous_release_run_on_the_one_case_runtime(database: tup
         )
         assert list(db.session.scalars(select(PendingTask.name))) == ["approve_plan"]
         assert db.session.scalar(select(ProcessInstance.version).where(ProcessInstance.subject_id == 1)) == 4
+
+
+BEFORE_NOTICES_ON_THE_RUNTIME = "d19b7e5a0002"
+
+
+def test_notices_in_approval_of_the_previous_release_wait_in_the_shared_task_table(
+    database: tuple[str, dict[str, Any]],
+) -> None:
+    """A notice the previous release kept in approval (its state and task id on its own row) waits
+    as a pending task of the case runtime after the upgrade and can be approved; a reviewed notice
+    keeps its completed instance and its decision in the event log."""
+    from engine import Instance, content_hash
+    from webapp.cases.instances import events_of
+    from webapp.cases.models import PendingTask, ProcessInstance
+    from webapp.cases.subjects import task_case
+    from webapp.cases.versions import library_of_files, read_process_directory
+    from webapp.cooperation.notices.approval import PROCESS, subject
+    from webapp.cooperation.notices.models import PreventionNotice
+    from webapp.cooperation.notices.service import review_notice
+    from webapp.platform.auth.models import User
+
+    with migration_app(database) as app:
+        flask_migrate.upgrade(revision=BEFORE_NOTICES_ON_THE_RUNTIME)
+        files = read_process_directory(Path(app.config["PROCESSES_DIR"]) / "notices")
+        library = library_of_files(PROCESS, files)
+        waiting = Instance.start(library, {"title": "Telefon firibgarligi"})
+        (ready,) = waiting.ready_user_tasks()
+        reviewed = Instance.start(library, {"title": "Eski xabarnoma"})
+        reviewed.complete(next(iter(reviewed.ready_user_tasks())).id, {"notice_approved": False})
+        with db.engine.begin() as connection:
+            _insert(connection, "regions", id=1, code="R1")
+            _insert(connection, "districts", id=1, code="D1", region_id=1)
+            for mahalla_id in (1, 2):
+                _insert(connection, "mahallas", id=mahalla_id, code=f"M{mahalla_id}", district_id=1)
+            _insert(connection, "users", id=1, username="inspector", role="inspector", district_id=1, active=True)
+            _insert(connection, "users", id=2, username="rahbar", role="supervisor", district_id=1, active=True)
+            _insert(
+                connection,
+                "process_versions",
+                id=1,
+                process_id=PROCESS,
+                content_hash=content_hash(files),
+                number=1,
+                files=json.dumps(files),
+                note="",
+            )
+            for notice_id, status, state, task_id in (
+                (1, "awaiting_approval", waiting.serialize(), ready.id),
+                (2, "returned", reviewed.serialize(), None),
+            ):
+                extra = {"reviewer_id": 2, "reviewed_at": "2026-01-06 10:00:00+00:00"} if task_id is None else {}
+                _insert(
+                    connection,
+                    "prevention_notices",
+                    id=notice_id,
+                    district_id=1,
+                    author_id=1,
+                    title=f"Xabarnoma {notice_id}",
+                    status=status,
+                    process_version_id=1,
+                    state=state,
+                    task_id=task_id,
+                    review_comment="Aniqroq yozing." if task_id is None else "",
+                    **extra,
+                )
+                for mahalla_id in (2, 1):
+                    _insert(connection, "notice_mahallas", notice_id=notice_id, mahalla_id=mahalla_id)
+
+        flask_migrate.upgrade()
+        assert schema_differences() == []
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT subject_kind, subject_id, process_version_id, version, status, is_completed "
+                    "FROM process_instances ORDER BY subject_id"
+                )
+            ).all()
+        assert [tuple(row) for row in rows] == [
+            ("prevention_notice", 1, 1, 1, "running", False),
+            ("prevention_notice", 2, 1, 1, "running", True),
+        ]
+        (task,) = db.session.scalars(select(PendingTask)).all()
+        assert (task.id, task.name, task.role, task.district_id, task.mahalla_id, task.subject_id) == (
+            ready.id,
+            "approve_notice",
+            "supervisor",
+            1,
+            1,
+            1,
+        )
+        assert task.title == ready.title and task_case(task) == {"kind": "prevention_notice", "ref": "notice-1"}
+        decided = [(e.kind, e.actor_id, e.data) for e in events_of(subject(2))]
+        assert decided == [
+            ("approval_started", 1, {}),
+            ("task_completed", 2, {"notice_approved": False, "supervisor_comment": "Aniqroq yozing."}),
+        ]
+
+        # The migrated approval runs on: the supervisor approves the notice.
+        supervisor = db.session.get(User, 2)
+        notice = db.session.get(PreventionNotice, 1)
+        assert supervisor is not None and notice is not None
+        assert sorted(m.id for m in notice.mahallas) == [1, 2]  # SQLite's copy of the table kept them
+        assert review_notice(notice, supervisor, True, "") == 0  # nobody subscribed
+        assert db.session.get(PreventionNotice, 1).status == "approved"  # type: ignore[union-attr]
+        assert db.session.scalars(select(PendingTask)).all() == []
+        instance = db.session.scalar(select(ProcessInstance).where(ProcessInstance.subject_id == 1))
+        assert instance is not None and instance.is_completed and instance.version == 2

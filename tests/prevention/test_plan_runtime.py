@@ -124,3 +124,96 @@ def test_a_supervisor_reassigns_a_plan_task_like_any_task(
         plan.id,
         None,
     )
+
+
+def test_a_plan_incident_is_listed_in_the_incident_console_and_retried_there(
+    world: World, person: SupervisedPerson, as_user: Callable[[User], Any]
+) -> None:
+    from tests.conftest import csrf_token
+
+    bundled = read_process_directory(f"{current_app.config['PROCESSES_DIR']}/prevention")
+    broken = dict(bundled)
+    broken["prevention_plan.bpmn"] = broken["prevention_plan.bpmn"].replace(
+        APPROVED, ">plan_approved and needed_value == 1" + APPROVED[14:]
+    )
+    publish_plan(broken, "broken condition")
+    plan = open_plan(person, world.inspector)
+    step(plan, world, "draft_plan")
+    with pytest.raises(StepFailed):
+        step(plan, world, "approve_plan")
+
+    methodologist = as_user(world.methodologist)
+    page = methodologist.get("/supervision?tab=incidents").get_data(as_text=True)
+    assert f'data-ref="plan-{plan.id}"' in page and f"/prevention/plans/{plan.id}" in page
+    assert "needed_value" in page  # the problem, with its element
+    assert f'data-ref="plan-{plan.id}"' in as_user(world.supervisor).get("/supervision?tab=incidents").get_data(
+        as_text=True
+    )
+    foreign = as_user(world.foreign_supervisor)
+    foreign_page = foreign.get("/supervision?tab=incidents").get_data(as_text=True)
+    assert f'data-ref="plan-{plan.id}"' not in foreign_page
+    url = f"/supervision/incidents/prevention_plan/{plan.id}/retry"
+    token = csrf_token(page)
+    assert foreign.post(url, data={"csrf_token": csrf_token(foreign_page)}).status_code == 404
+    assert methodologist.post("/supervision/incidents/nothing/1/retry", data={"csrf_token": token}).status_code == 404
+
+    failed_again = methodologist.post(url, data={"csrf_token": token}, follow_redirects=True)
+    assert failed_again.status_code == 200 and "needed_value" in failed_again.get_data(as_text=True)
+    assert live_case(plan).status == "incident"
+
+    publish_plan(bundled, "corrected")
+    target = latest_version(PLAN_PROCESS)
+    assert target is not None
+    assert migrate_cases(PLAN_PROCESS, target, world.methodologist).moved == (f"plan-{plan.id}",)
+    assert methodologist.post(url, data={"csrf_token": token}).status_code == 302
+    db.session.expire_all()
+    assert live_case(plan).status == "running" and the_task(plan).name == "monthly_checkin"
+    page = methodologist.get("/supervision?tab=incidents").get_data(as_text=True)
+    assert (
+        f'data-ref="plan-{plan.id}"' not in page
+        and methodologist.post(url, data={"csrf_token": token}).status_code == 404
+    )
+
+
+DRAFT_ESCALATION = """
+    <bpmn:boundaryEvent id="draft_plan_overdue" name="Loyiha kechikdi" attachedToRef="draft_plan">
+      <bpmn:outgoing>flow_draft_plan_overdue_to_approve_plan</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="draft_plan_overdue_definition">
+        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT1H"</bpmn:timeDuration>
+      </bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="flow_draft_plan_overdue_to_approve_plan"
+      sourceRef="draft_plan_overdue" targetRef="approve_plan"/>
+  </bpmn:process>"""
+
+
+def test_the_timer_job_fires_a_plans_timers_like_an_appeals(world: World, person: SupervisedPerson) -> None:
+    """A plan diagram with a timer (a draft not written within an hour goes to the supervisor as it
+    is): the worker's timer job fires it, and the plan's tasks and status follow."""
+    import datetime as dt
+
+    from webapp.cases.timer_service import fire_due_timers
+    from webapp.platform.timeutil import utcnow
+
+    bundled = read_process_directory(f"{current_app.config['PROCESSES_DIR']}/prevention")
+    timed = dict(bundled)
+    assert timed["prevention_plan.bpmn"].count("</bpmn:process>") == 1
+    timed["prevention_plan.bpmn"] = timed["prevention_plan.bpmn"].replace("\n  </bpmn:process>", DRAFT_ESCALATION)
+    publish_plan(timed, "drafts escalate after an hour")
+    plan = open_plan(person, world.inspector)
+    assert the_task(plan).name == "draft_plan" and plan.status == "drafting"
+    due = live_case(plan)
+
+    assert fire_due_timers(now=utcnow() + dt.timedelta(minutes=30)).fired == []  # not yet
+    run = fire_due_timers(now=utcnow() + dt.timedelta(hours=2))
+    assert run.fired == [f"plan-{plan.id}"] and run.incidents == [] and run.conflicts == 0
+    db.session.expire_all()
+    task = the_task(plan)
+    assert (task.name, task.role, task.district_id) == ("approve_plan", "supervisor", person.district_id)
+    assert db.session.get(type(plan), plan.id).status == "awaiting_approval"  # type: ignore[union-attr]
+    after = live_case(plan)
+    assert after.version == due.version + 1 and after.status == "running"
+    fired = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "timers_fired"))
+    assert fired is not None and fired.subject_kind == "prevention_plan" and fired.subject_id == plan.id
+    assert any(e.endswith("draft_plan_overdue") for e in fired.elements or [])
+    assert fire_due_timers(now=utcnow() + dt.timedelta(hours=3)).fired == []  # once

@@ -25,7 +25,6 @@ from engine import (
     ReadyTask,
     TaskNotReady,
 )
-from webapp.analytics.bottlenecks.models import TaskTiming
 from webapp.cases.assignment.auto import announce_assignments, choose_assignees
 from webapp.cases.events import EventLog, log_event
 from webapp.cases.hooks import TaskCompletion, run_hooks
@@ -46,13 +45,14 @@ from webapp.cases.reminder_service import ESCALATION_TASK, react_to_timers
 from webapp.cases.signal_queue import MAX_ROUNDS, queue_signals
 from webapp.cases.task_routing import organisation_for
 from webapp.cases.timer_data import case_timer_data
+from webapp.cases.timings import record_timing
 from webapp.cases.versions import APPEAL_PROCESS, current_version, library_by_hash, library_for
 from webapp.casework.appeals.deadlines import DEFAULT_TERM, add_term, effective_deadline, task_due_date
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.observability.metrics import TASK_COMPLETIONS
-from webapp.platform.timeutil import as_utc, local_today, utcnow
+from webapp.platform.timeutil import local_today, utcnow
 from webapp.platform.transaction import rolled_back_on_error, transaction
 
 
@@ -452,23 +452,16 @@ def _complete(
 def _record_timing(
     task: _TaskRef, appeal: Appeal, version_id: int, actor: User | None, ready: dt.datetime | None
 ) -> None:
-    """How long the task waited (written after the case, so a lost race is a Conflict, not a duplicate)."""
-    if ready is None:
-        return
-    completed = utcnow()
-    db.session.execute(
-        insert(TaskTiming.__table__).values(
-            task_id=task.id,
-            appeal_id=appeal.id,
-            process_version_id=version_id,
-            task_name=task.name,
-            district_id=appeal.district_id,
-            mahalla_id=appeal.mahalla_id,
-            ready_at=ready,
-            completed_at=completed,
-            seconds=max((completed - as_utc(ready)).total_seconds(), 0.0),
-            actor_id=actor.id if actor else None,
-        )
+    record_timing(
+        task_id=task.id,
+        task_name=task.name,
+        subject_kind=APPEAL,
+        subject_id=appeal.id,
+        version_id=version_id,
+        district_id=appeal.district_id,
+        mahalla_id=appeal.mahalla_id,
+        actor=actor,
+        ready=ready,
     )
 
 

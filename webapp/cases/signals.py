@@ -21,7 +21,7 @@ from engine import Instance
 from webapp.cases.events import EventLog
 from webapp.cases.incidents import mark_incident
 from webapp.cases.instances import Conflict, StepFailed, run_engine
-from webapp.cases.models import ProcessInstance, QueuedSignal
+from webapp.cases.models import CaseStatus, ProcessInstance, QueuedSignal
 from webapp.cases.service import _case_from_row, _case_query, _write_case
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
@@ -100,7 +100,7 @@ def _waiting_cases(signal: _Signal, after: int) -> list[int]:
         .join(Appeal, Appeal.id == ProcessInstance.appeal_id)
         .where(
             ProcessInstance.is_completed.is_(False),
-            ProcessInstance.status == "running",
+            ProcessInstance.status == CaseStatus.RUNNING,
             ProcessInstance.id > after,
             Appeal.district_id == signal.district_id,
         )

@@ -19,6 +19,13 @@ from webapp.platform.auth.models import User
 # Completes a task of the kind for the user and commits (raising the runtime's exceptions);
 # False when the task is not theirs to complete.
 Completer = Callable[[User, PendingTask, Mapping[str, Any]], bool]
+# Completes the failed task of a subject in incident again with the kept answers (after a fix and
+# a migration) and commits; raises the runtime's exceptions (Conflict, StepFailed, …).
+Retrier = Callable[[int, User], Any]
+# After the timer job fired a subject's due timers (within its transaction): bring the subject's
+# task projection and own rows in line — (subject id, instance row id, the instance, the ids of the
+# tasks ready before). The timer job writes the state and the case event itself.
+TimersFired = Callable[[int, int, Any, set[str]], None]
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,8 @@ class SubjectKind:
     id_argument: str
     task_endpoint: str  # the page of one of its tasks, called with task_id
     complete: Completer | None = None
+    retry: Retrier | None = None
+    timers_fired: TimersFired | None = None
 
 
 _KINDS: dict[str, SubjectKind] = {}
@@ -65,6 +74,11 @@ def case_url(task: PendingTask) -> str:
     """The page of the case a pending task belongs to (templates: ``case_url(task)``)."""
     if task.subject_kind == APPEAL and task.appeal is not None:
         return url_for("appeals.case", number=task.appeal.number)
-    known = _KINDS.get(task.subject_kind)
-    arguments: dict[str, Any] = {known.id_argument: task.subject_id} if known else {}
+    return subject_url(task.subject_kind, task.subject_id)
+
+
+def subject_url(kind: str, subject_id: int) -> str:
+    """The page of a subject of a registered kind (not an appeal); "" for an unknown kind."""
+    known = _KINDS.get(kind)
+    arguments: dict[str, Any] = {known.id_argument: subject_id} if known else {}
     return url_for(known.endpoint, **arguments) if known else ""

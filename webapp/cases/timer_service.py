@@ -18,12 +18,12 @@ import logging
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, update
+from sqlalchemy import ColumnElement, and_, select, update
 
 from engine import Instance
 from webapp.cases.incidents import incident_values
-from webapp.cases.instances import run_engine
-from webapp.cases.models import CaseStatus, PendingTask, ProcessInstance
+from webapp.cases.instances import instance_by_id, log_subject_event, run_engine, save_state
+from webapp.cases.models import APPEAL, CaseStatus, PendingTask, ProcessInstance
 from webapp.cases.service import (
     Conflict,
     EventLog,
@@ -32,7 +32,9 @@ from webapp.cases.service import (
     _case_query,
     _write_case,
 )
+from webapp.cases.subjects import reference, subject_kind
 from webapp.cases.timer_data import case_timer_data
+from webapp.cases.versions import library_by_hash
 from webapp.extensions import db
 from webapp.platform.observability.metrics import ENGINE_STEP_ERRORS
 from webapp.platform.timeutil import as_utc, local_today, utcnow
@@ -45,7 +47,7 @@ RETRY_STUCK_AFTER = dt.timedelta(hours=1)
 
 @dataclass
 class TimerRun:
-    fired: list[str] = field(default_factory=list)  # appeal numbers whose timers were run
+    fired: list[str] = field(default_factory=list)  # references of the cases whose timers were run
     conflicts: int = 0
     incidents: list[str] = field(default_factory=list)
 
@@ -59,18 +61,67 @@ def clock_now() -> dt.datetime:
 def _next_due_case(now: dt.datetime, done: set[int]) -> tuple[object, ...] | None:
     query = (
         _case_query()
-        .where(
-            ProcessInstance.next_timer_at <= now,
-            ProcessInstance.id.not_in(done),
-            ProcessInstance.status == CaseStatus.RUNNING,
-            ProcessInstance.is_completed.is_(False),
-        )
+        .where(*_due_condition(now, done))
         .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
         .limit(1)
         .with_for_update(skip_locked=True, of=ProcessInstance.__table__)
     )
     row = db.session.execute(query).one_or_none()
     return tuple(row) if row is not None else None
+
+
+def _due_condition(now: dt.datetime, done: set[int]) -> tuple[ColumnElement[bool], ...]:
+    return (
+        ProcessInstance.next_timer_at <= now,
+        ProcessInstance.id.not_in(done),
+        ProcessInstance.status == CaseStatus.RUNNING,
+        ProcessInstance.is_completed.is_(False),
+    )
+
+
+def _next_due_subject(now: dt.datetime, done: set[int]) -> int | None:
+    """The next due case of the other subject kinds (a prevention plan, a notice's approval, …)."""
+    query = (
+        select(ProcessInstance.id)
+        .where(ProcessInstance.subject_kind != APPEAL, *_due_condition(now, done))
+        .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return db.session.scalar(query)
+
+
+def _not_again_at_once(instance_id: int, instance: Instance, now: dt.datetime, ref: str) -> None:
+    later = instance.next_timer_due()
+    if later is not None and later <= now:
+        # A timer the engine did not fire although due: do not spin on it every run.
+        log.warning("case %s: a timer due at %s did not fire; retrying later", ref, later)
+        db.session.execute(
+            update(ProcessInstance.__table__)
+            .where(ProcessInstance.id == instance_id)
+            .values(next_timer_at=now + RETRY_STUCK_AFTER)
+        )
+
+
+def _fire_subject(instance_id: int, now: dt.datetime) -> str:
+    """Fire the due timers of a case of another subject kind, written like a task completion: the
+    guarded state, the event, and the subject's tasks and rows (its ``timers_fired``)."""
+    found = instance_by_id(instance_id)
+    if found is None:
+        raise Conflict("the case no longer exists")
+    record, subject, digest = found
+    instance = Instance.restore(library_by_hash(digest, record.process_version_id), record.state)
+    before = {ready.id for ready in instance.ready_user_tasks()}
+    run_engine(lambda: instance.fire_due_timers(now))
+    elements = instance.elements_completed(qualified=True)
+    log_subject_event(subject, "timers_fired", None, data={"at": now.isoformat()}, elements=elements)
+    save_state(record, instance, progress=False)  # Conflict if a completion won
+    kind = subject_kind(subject.kind)
+    if kind is not None and kind.timers_fired is not None:
+        kind.timers_fired(subject.id, record.id, instance, before)
+    ref = reference(subject.kind, subject.id)
+    _not_again_at_once(record.id, instance, now, ref)
+    return ref
 
 
 def _fire_one(row: tuple[object, ...], now: dt.datetime) -> str:
@@ -89,15 +140,7 @@ def _fire_one(row: tuple[object, ...], now: dt.datetime) -> str:
         elements=instance.elements_completed(qualified=True),
     )
     _write_case(record, appeal, instance, before, events, None, now=now, progress=False)
-    later = instance.next_timer_due()
-    if later is not None and later <= now:
-        # A timer the engine did not fire although due: do not spin on it every run.
-        log.warning("appeal %s: a timer due at %s did not fire; retrying later", appeal.number, later)
-        db.session.execute(
-            update(ProcessInstance.__table__)
-            .where(ProcessInstance.id == record.id)
-            .values(next_timer_at=now + RETRY_STUCK_AFTER)
-        )
+    _not_again_at_once(record.id, instance, now, appeal.number)
     events.write()
     return appeal.number
 
@@ -115,25 +158,27 @@ def _record_incident(instance_id: int, failure: StepFailed) -> None:
 
 
 def fire_due_timers(now: dt.datetime | None = None, limit: int = 100) -> TimerRun:
-    """Fire the due timers of up to ``limit`` cases, committing after each case."""
+    """Fire the due timers of up to ``limit`` cases of every subject kind, committing after each case."""
     # UTC: SQLite stores datetimes as naive UTC text and compares them as text.
     moment = as_utc(now or clock_now())
     run = TimerRun()
     done: set[int] = set()  # each case at most once per run
+    appeals_done = False
     for _attempt in range(limit):
-        row = _next_due_case(moment, done)
-        if row is None:
+        row = None if appeals_done else _next_due_case(moment, done)
+        appeals_done = row is None
+        instance_id = int(str(row[1])) if row is not None else _next_due_subject(moment, done)
+        if instance_id is None:
             end_read()
             break
-        instance_id = int(str(row[1]))
         done.add(instance_id)
         try:
             with transaction():
-                run.fired.append(_fire_one(row, moment))
+                run.fired.append(_fire_one(row, moment) if row is not None else _fire_subject(instance_id, moment))
         except Conflict:
             run.conflicts += 1
         except StepFailed as failure:
-            log.error("appeal case %s: timer step failed: %s", instance_id, failure)
+            log.error("case %s: timer step failed: %s", instance_id, failure)
             with transaction():
                 _record_incident(instance_id, failure)
             ENGINE_STEP_ERRORS.inc()

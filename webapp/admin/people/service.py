@@ -21,7 +21,7 @@ from webapp.platform.auth.password_service import send_set_password_link
 from webapp.platform.pagination import Page, paginate
 from webapp.platform.staffing import service as staffing
 from webapp.platform.staffing.models import StaffAssignment, UnitKind
-from webapp.platform.territory.models import District, Mahalla, Region
+from webapp.platform.territory.models import District, Mahalla, Region, UnitStatus
 from webapp.platform.timeutil import local_today, utcnow
 from webapp.platform.transaction import transaction
 
@@ -90,7 +90,7 @@ def managed_condition(actor: User) -> ColumnElement[bool]:
 
 
 def assignable_mahallas(actor: User) -> list[Mahalla]:
-    query = select(Mahalla).where(Mahalla.status == "active").order_by(Mahalla.name)
+    query = select(Mahalla).where(Mahalla.status == UnitStatus.ACTIVE).order_by(Mahalla.name)
     if actor.role != Role.ADMIN:
         districts = _territory_districts(actor)
         if districts is None:

@@ -1,6 +1,6 @@
 """One row per completed user task: when it became ready, when it was completed, where.
 
-Written in the same transaction as the completion (webapp/cases/service.py); the case event log
+Written in the same transaction as the completion (webapp/cases/timings.py, for every subject kind); the case event log
 holds the same facts, but answering "median time of each task in a district" from it needs a
 self-join of the log over millions of rows. This projection answers it from one table and index.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, String
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
@@ -36,7 +36,11 @@ class TaskTiming(db.Model):  # type: ignore[name-defined,misc]
 
     # The task's id (the same as CaseEvent.task_id): completing a task twice is impossible.
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    # The case the task belonged to: an appeal (appeal_id), or another subject of the case runtime
+    # (a prevention plan, a notice's approval: subject_kind + subject_id, appeal_id NULL).
+    subject_kind: Mapped[str] = mapped_column(String(30), default="appeal", server_default="appeal")
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     task_name: Mapped[str] = mapped_column(String(100))
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))

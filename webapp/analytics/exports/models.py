@@ -18,6 +18,7 @@ class ExportStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    EXPIRED = "expired"  # done, and its file cleaned up after a day
 
 
 class ExportJob(db.Model):  # type: ignore[name-defined,misc]

@@ -42,7 +42,7 @@ from webapp.analytics.stats.sqlfuncs import (
     week_start,
 )
 from webapp.cases.models import CaseEvent, PendingTask
-from webapp.casework.appeals.models import Appeal, AppealRating
+from webapp.casework.appeals.models import Appeal, AppealRating, AppealStatus
 from webapp.casework.overdue import overdue_condition
 from webapp.extensions import db
 from webapp.platform import labels
@@ -256,7 +256,7 @@ def _count_if(condition: ColumnElement[bool] | QueryableAttribute[bool]) -> Colu
 
 
 def _answered() -> ColumnElement[bool]:
-    return and_(Appeal.status == "answered", Appeal.closed_at.is_not(None))
+    return and_(Appeal.status == AppealStatus.ANSWERED, Appeal.closed_at.is_not(None))
 
 
 def _days_to_answer() -> ColumnElement[Any]:
@@ -274,8 +274,8 @@ def _figure_columns(today: dt.date) -> list[ColumnElement[Any]]:
         _count_if(Appeal.is_open).label("open"),
         _count_if(and_(Appeal.is_open, Appeal.deadline < today)).label("overdue_open"),
         _count_if(Appeal.is_repeated).label("repeated"),
-        _count_if(Appeal.status == "forwarded").label("forwarded"),
-        _count_if(Appeal.status == "rejected").label("unconsidered"),
+        _count_if(Appeal.status == AppealStatus.FORWARDED).label("forwarded"),
+        _count_if(Appeal.status == AppealStatus.REJECTED).label("unconsidered"),
         _count_if(Appeal.categorisation_overridden).label("overrides"),
     ]
 

@@ -253,6 +253,13 @@ class AppealRating(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class DocumentStatus(enum.StrEnum):
+    """A reply letter: its PDF is being prepared by the background job, or ready."""
+
+    PREPARING = "preparing"
+    READY = "ready"
+
+
 class Document(db.Model):  # type: ignore[name-defined,misc]
     """A document produced on a case, such as the reply letter (its text and its PDF)."""
 
@@ -268,7 +275,9 @@ class Document(db.Model):  # type: ignore[name-defined,misc]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # preparing → ready; a failed attempt stays preparing with its error and the time of the next try.
-    status: Mapped[str] = mapped_column(String(20), default="ready", server_default="ready")
+    status: Mapped[str] = mapped_column(
+        String(20), default=DocumentStatus.READY, server_default=DocumentStatus.READY.value
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from webapp.cases.models import CaseEvent
-from webapp.casework.appeals.models import Appeal, Document
+from webapp.casework.appeals.models import Appeal, Document, DocumentStatus
 from webapp.casework.appeals.service import index_reply
 from webapp.casework.replies.files import document_filename
 from webapp.casework.replies.letters import (
@@ -34,8 +34,8 @@ from webapp.platform.territory.service import appeal_scope
 from webapp.platform.timeutil import as_utc, local_today, utcnow
 
 REPLY_LETTER = "reply_letter"
-PREPARING = "preparing"
-READY = "ready"
+PREPARING = DocumentStatus.PREPARING
+READY = DocumentStatus.READY
 
 
 @dataclass(frozen=True)

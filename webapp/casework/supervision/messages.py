@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from webapp.cases.models import CaseStatus
 from webapp.platform.labels import CASE_STATUS, label
 
 
@@ -31,6 +32,6 @@ def control_message(code: str, status: str = "") -> str:
 
 
 def not_running_message(status: str) -> str:
-    if status == "cancelled":
+    if status == CaseStatus.CANCELLED:
         return _("This case was cancelled: its tasks can no longer be completed.")
     return _("This case is suspended: its tasks cannot be completed until a supervisor resumes it.")

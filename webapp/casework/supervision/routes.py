@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from engine import FormInvalid, TaskNotReady
+from webapp.cases.models import CaseStatus
 from webapp.cases.service import Conflict, StepFailed
+from webapp.cases.subjects import subject_kind, subject_url
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind
 from webapp.casework.appeals.service import appeal_for
 from webapp.casework.case_control.service import (
@@ -26,7 +29,7 @@ from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.labels import CASE_STATUS, label
-from webapp.platform.query_params import BadParameter
+from webapp.platform.query_params import query
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -55,39 +58,43 @@ def case_control_helpers() -> dict[str, Any]:
             "status": status,
             "actions": allowed_actions(appeal, status.status) if may_control else [],
             "form": ReasonForm(formdata=None),
-            "retry": RetryForm(formdata=None) if status.status == "incident" and may_control else None,
+            "retry": RetryForm(formdata=None) if status.status == CaseStatus.INCIDENT and may_control else None,
             "may_fix_data": current_user.has_role(*DATA_FIXERS),
         }
 
     def case_statuses(appeal_ids: Sequence[int]) -> dict[int, str]:
         return service.case_statuses(list(appeal_ids))
 
-    return {"case_control": case_control, "case_statuses": case_statuses}
+    return {"case_control": case_control, "case_statuses": case_statuses, "subject_url": subject_url}
 
 
-def _console_state(tab: str) -> dict[str, Any]:
-    """Parse the console's query (tab, days, filters); a bad number of days is flashed, not fatal."""
-    filters = service.Filters.from_args(request.args)
-    days, soon = service.DEFAULT_STUCK_DAYS, service.DEFAULT_DUE_SOON_DAYS
-    try:
-        days = service.parse_days(request.args.get("days"), service.DEFAULT_STUCK_DAYS)
-        soon = service.parse_days(request.args.get("soon"), service.DEFAULT_DUE_SOON_DAYS, "soon")
-    except BadParameter:
-        flash(_("The number of days must be a whole number from 1 to 365; the default is shown."), "warning")
-    return {"tab": tab, "filters": filters, "days": days, "soon": soon}
+class ConsolePageArgs(service.ConsoleArgs):
+    """The console page's query string: the tab besides the console's filters, days and page."""
+
+    tab: Literal["stuck", "overdue", "due_soon", "incidents", "workload"] | None = None
+
+
+def _console_state(args: ConsolePageArgs, tab: str) -> dict[str, Any]:
+    return {
+        "tab": tab,
+        "filters": args.filters(),
+        "days": args.days,
+        "soon": args.soon,
+        "query": args.link_args("page"),
+    }
 
 
 CASE_TABS = ("stuck", "overdue", "due_soon")
 
 
-def _lists(tab: str, days: int, soon: int, filters: service.Filters) -> dict[str, Any]:
+def _lists(tab: str, days: int, soon: int, filters: service.Filters, page_number: int) -> dict[str, Any]:
     """The tab's lines; the case lists come a page at a time (``page`` in the query)."""
     user = current_user
     if tab in CASE_TABS:
-        page = service.case_page(user, tab, filters, days, soon, request.args.get("page", 1, type=int) or 1)
+        page = service.case_page(user, tab, filters, days, soon, page_number)
         return {"lines": page.items, "page": page}
     if tab == "incidents":
-        return {"lines": service.incidents(user, filters), "page": None}
+        return {"lines": service.incidents(user, filters), "page": None, "others": service.subject_incidents(user)}
     return {"lines": service.workload(user, filters), "page": None}
 
 
@@ -95,19 +102,18 @@ def _lists(tab: str, days: int, soon: int, filters: service.Filters) -> dict[str
 @roles_required(*CONSOLE_ROLES)
 def console() -> Any:
     default = "incidents" if current_user.role == Role.METHODOLOGIST.value else "stuck"
-    tab = request.args.get("tab", default)
-    if tab not in TABS:
-        tab = default
+    args = query(ConsolePageArgs)
+    tab = args.tab or default
     if current_user.role == Role.METHODOLOGIST.value:
         tab = "incidents"  # methodologists fix diagrams and data; territory work is for supervisors
-    state = _console_state(tab)
+    state = _console_state(args, tab)
     inspectors = service.inspectors_in_scope(current_user)
     form = ReassignForm(formdata=None)
     form.inspector.choices = [(0, _("Choose an inspector"))] + [(i.id, i.full_name) for i, _m in inspectors]
     return render_template(
         "supervision/console.html",
         **state,
-        **_lists(tab, state["days"], state["soon"], state["filters"]),
+        **_lists(tab, state["days"], state["soon"], state["filters"], args.page),
         inspectors=inspectors,
         reassign_form=form,
         districts=service.districts_in_scope(current_user),
@@ -184,6 +190,27 @@ def retry(number: str) -> Any:
     except StepFailed as failed:
         flash(_("The step failed again: %(error)s", error=step_failure_message(failed.failure)), "danger")
     except Conflict:
+        flash(_("Someone else changed this case meanwhile. Reload and try again."), "warning")
+    else:
+        flash(_("The case runs again."), "success")
+    return redirect(_back())
+
+
+@blueprint.route("/incidents/<kind>/<int:subject_id>/retry", methods=["POST"])
+@roles_required(*CONTROL_ROLES, Role.METHODOLOGIST.value)
+def retry_subject(kind: str, subject_id: int) -> Any:
+    """Retry the failed step of a case that is not an appeal (a prevention plan, a notice's approval)."""
+    known = subject_kind(kind)
+    if known is None or known.retry is None or service.subject_incident(current_user, kind, subject_id) is None:
+        abort(404)
+    if not RetryForm().validate_on_submit():
+        flash(_("The form has expired; please try again."), "danger")
+        return redirect(_back())
+    try:
+        known.retry(subject_id, current_user)
+    except StepFailed as failed:
+        flash(_("The step failed again: %(error)s", error=step_failure_message(failed.failure)), "danger")
+    except (Conflict, FormInvalid, TaskNotReady):
         flash(_("Someone else changed this case meanwhile. Reload and try again."), "warning")
     else:
         flash(_("The case runs again."), "success")

@@ -6,24 +6,26 @@ Every list is limited to the caller's territory (``appeal_scope``) and to the co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Annotated, Any
 
-from flask_babel import gettext as _
+from pydantic import Field, field_validator
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from webapp.cases.assignment.service import changing, eligible_assignees, reassign_checked
 from webapp.cases.incidents import CANCELLED, INCIDENT
-from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
+from webapp.cases.models import APPEAL, CaseEvent, PendingTask, ProcessInstance
+from webapp.cases.subjects import reference
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind
 from webapp.casework.overdue import days_overdue, overdue_condition
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User, user_mahallas
 from webapp.platform.pagination import Page, paginate
-from webapp.platform.query_params import BadParameter
+from webapp.platform.query_params import Id, QueryModel, one_of, parse
+from webapp.platform.query_params import Page as PageNumber
 from webapp.platform.territory.models import District, Mahalla
-from webapp.platform.territory.service import appeal_scope
+from webapp.platform.territory.service import appeal_scope, district_scope
 from webapp.platform.timeutil import as_utc, local_today, utcnow
 from webapp.platform.transaction import transaction
 
@@ -35,20 +37,10 @@ LIST_LIMIT = 200
 CONSOLE_PAGE_SIZE = 50
 
 
-def parse_days(raw: str | None, default: int, name: str = "days") -> int:
-    """A whole number of days between 1 and 365; BadParameter otherwise."""
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip()
-    if not value.isdecimal() or not 1 <= int(value) <= MAX_DAYS:
-        message = _("%(name)s must be a whole number from %(low)d to %(high)d.", name=name, low=1, high=MAX_DAYS)
-        raise BadParameter(name, "out_of_range", message)
-    return int(value)
-
-
 @dataclass(frozen=True)
 class Filters:
-    """The console's filters; empty means all. Unknown codes match nothing (never an error)."""
+    """The console's filters; empty means all (an id or code of nothing in the user's territory
+    matches nothing)."""
 
     district: int | None = None
     mahalla: int | None = None
@@ -57,20 +49,9 @@ class Filters:
     kind: str = ""
 
     @classmethod
-    def from_args(cls, args: Any) -> Filters:
-        def number(name: str) -> int | None:
-            raw = str(args.get(name, "") or "").strip()
-            return int(raw) if raw.isdecimal() and len(raw) < 10 else None
-
-        category = str(args.get("category", "") or "")
-        kind = str(args.get("kind", "") or "")
-        return cls(
-            district=number("district"),
-            mahalla=number("mahalla"),
-            category=category if category in CATEGORIES else "",
-            stage=number("stage"),
-            kind=kind if kind in {k.value for k in AppealKind} else "",
-        )
+    def from_args(cls, args: Mapping[str, Any]) -> Filters:
+        """The filters from query arguments (a page's, an export's); BadParameter names a bad one."""
+        return parse(FilterArgs, args).filters()
 
     def condition(self) -> ColumnElement[bool]:
         parts: list[ColumnElement[bool]] = [true()]
@@ -85,6 +66,37 @@ class Filters:
         if self.kind:
             parts.append(Appeal.kind == self.kind)
         return and_(*parts)
+
+
+class FilterArgs(QueryModel):
+    """The console's filters in a query string: ids, a category code, a stage, a kind."""
+
+    district: Id | None = None
+    mahalla: Id | None = None
+    category: str = ""
+    stage: int | None = Field(None, ge=1, le=5)
+    kind: AppealKind | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        return one_of("category", value, CATEGORIES)
+
+    def filters(self) -> Filters:
+        kind = self.kind.value if self.kind else ""
+        return Filters(self.district, self.mahalla, self.category, self.stage, kind)
+
+
+Days = Annotated[int, Field(ge=1, le=MAX_DAYS)]
+
+
+class ConsoleArgs(FilterArgs):
+    """The console's (and its exports') query string: the filters, the days that make a case stuck
+    (``days``) or due soon (``soon``) and the page of a case list."""
+
+    days: Days = DEFAULT_STUCK_DAYS
+    soon: Days = DEFAULT_DUE_SOON_DAYS
+    page: PageNumber = 1
 
 
 @dataclass
@@ -285,6 +297,70 @@ def incidents(user: User, filters: Filters | None = None) -> list[CaseLine]:
     ]
     _attach_tasks(lines)
     return lines
+
+
+@dataclass(frozen=True)
+class SubjectIncident:
+    """An incident of a case that is not an appeal (a prevention plan, a notice's approval, …)."""
+
+    kind: str
+    subject_id: int
+    ref: str
+    incident_element: str | None
+    incident_error: str
+    incident_code: str | None
+    incident_params: dict[str, Any] | None
+    tasks: list[PendingTask] = field(default_factory=list)
+
+
+def _subject_incident_scope(user: User) -> ColumnElement[bool]:
+    """Methodologists and admins: every one; supervisors: those whose waiting task is in their territory."""
+    if user.role in (Role.METHODOLOGIST.value, Role.ADMIN.value):
+        return true()
+    in_territory = select(PendingTask.instance_id).where(district_scope(user, PendingTask.district_id))
+    return ProcessInstance.id.in_(in_territory)
+
+
+def subject_incidents(user: User, only: tuple[str, int] | None = None) -> list[SubjectIncident]:
+    """Cases of the other subject kinds whose engine step failed, newest first, with their waiting
+    tasks (``only``: the one of this kind and subject id)."""
+    condition = (
+        true() if only is None else (ProcessInstance.subject_kind == only[0]) & (ProcessInstance.subject_id == only[1])
+    )
+    records = db.session.scalars(
+        select(ProcessInstance)
+        .where(
+            ProcessInstance.subject_kind != APPEAL,
+            ProcessInstance.status == INCIDENT,
+            _subject_incident_scope(user),
+            condition,
+        )
+        .order_by(ProcessInstance.updated_at.desc(), ProcessInstance.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    tasks: dict[int, list[PendingTask]] = {}
+    if records:
+        waiting = select(PendingTask).where(PendingTask.instance_id.in_([r.id for r in records]))
+        for task in db.session.scalars(waiting.order_by(PendingTask.due_date, PendingTask.name)):
+            tasks.setdefault(task.instance_id, []).append(task)
+    return [
+        SubjectIncident(
+            kind=record.subject_kind,
+            subject_id=record.subject_id,
+            ref=reference(record.subject_kind, record.subject_id),
+            incident_element=record.incident_element,
+            incident_error=record.incident_error,
+            incident_code=record.incident_code,
+            incident_params=record.incident_params,
+            tasks=tasks.get(record.id, []),
+        )
+        for record in records
+    ]
+
+
+def subject_incident(user: User, kind: str, subject_id: int) -> SubjectIncident | None:
+    """One incident of another subject kind the user may retry; None otherwise (callers answer 404)."""
+    return next(iter(subject_incidents(user, (kind, subject_id))), None)
 
 
 def incident_appeal(user: User, number: str) -> Appeal | None:

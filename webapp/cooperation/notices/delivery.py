@@ -18,7 +18,7 @@ from webapp.cooperation.notices.models import (
     subscriber_mahallas,
 )
 from webapp.extensions import db
-from webapp.platform.notifications.models import OutboxMessage
+from webapp.platform.notifications.models import OutboxMessage, OutboxStatus
 from webapp.platform.notifications.service import queue_message
 
 SMS_TEXT_LIMIT = 400
@@ -85,7 +85,13 @@ class DeliveryFigures:
 
 
 # Outbox statuses as the author sees them: waiting, delivered (a gateway or the local mailbox), failed.
-_BUCKETS = {"pending": "queued", "sent": "sent", "stored": "sent", "failed": "failed", "cancelled": "failed"}
+_BUCKETS: dict[str, str] = {
+    OutboxStatus.PENDING: "queued",
+    OutboxStatus.SENT: "sent",
+    OutboxStatus.STORED: "sent",
+    OutboxStatus.FAILED: "failed",
+    OutboxStatus.CANCELLED: "failed",
+}
 
 
 def delivery_figures(notice_ids: list[int]) -> dict[int, DeliveryFigures]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +12,14 @@ from webapp.extensions import db
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.timeutil import utcnow
 
-NOTICE_STATUSES = ("awaiting_approval", "approved", "returned")
+
+class NoticeStatus(enum.StrEnum):
+    """Where a notice stands; its approval itself runs on the case runtime (notices.approval)."""
+
+    AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
 
 notice_mahallas = Table(
     "notice_mahallas",
@@ -39,12 +47,11 @@ class PreventionNotice(db.Model):  # type: ignore[name-defined,misc]
     text_ru: Mapped[str] = mapped_column(Text)
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_until: Mapped[dt.date] = mapped_column(Date)
-    # awaiting_approval | approved | returned
-    status: Mapped[str] = mapped_column(String(20), default="awaiting_approval", server_default="awaiting_approval")
-    # The approval runs on the engine (processes/notices): its version, state and open task.
-    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
-    state: Mapped[str] = mapped_column(Text, default="")
-    task_id: Mapped[str | None] = mapped_column(String(36))
+    # NoticeStatus; the approval's instance, task and events are the case runtime's
+    # (subject kind "prevention_notice", webapp.cooperation.notices.approval).
+    status: Mapped[str] = mapped_column(
+        String(20), default=NoticeStatus.AWAITING_APPROVAL, server_default=NoticeStatus.AWAITING_APPROVAL.value
+    )
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     review_comment: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -13,20 +13,18 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from webapp.cases.models import Notification, ProcessVersion
+from webapp.cases.models import Notification, ProcessInstance, ProcessVersion
 from webapp.cases.notices import render_notice
 from webapp.cases.versions import library_for
 from webapp.casework.appeals.deadlines import add_term
-from webapp.cooperation.notices.models import PreventionNotice
+from webapp.cooperation.notices.approval import APPROVAL_TASK, DEFAULT_NORM, KIND
+from webapp.cooperation.notices.models import NoticeStatus, PreventionNotice
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.notifications.service import queue_message
 from webapp.platform.territory.models import District
 from webapp.platform.timeutil import as_utc, local_today, utcnow
 from webapp.platform.transaction import transaction
-
-APPROVAL_TASK = "approve_notice"
-DEFAULT_NORM = "P1D"  # a diagram without a norm on the approval
 
 
 def approval_due(notice: PreventionNotice, version: ProcessVersion) -> dt.datetime:
@@ -39,11 +37,6 @@ def approval_due(notice: PreventionNotice, version: ProcessVersion) -> dt.dateti
     except ValueError:
         days = add_term(created.date(), DEFAULT_NORM) - created.date()
     return created + days
-
-
-def approval_title(version: ProcessVersion) -> str:
-    info = library_for(version).user_tasks.get(APPROVAL_TASK)
-    return info.title if info is not None else APPROVAL_TASK
 
 
 def reviewers(notice: PreventionNotice) -> list[User]:
@@ -75,15 +68,19 @@ def _remind(notice: PreventionNotice) -> None:
 def remind_notice_approvals(now: dt.datetime | None = None, limit: int = 100) -> int:
     """Remind of each notice whose approval is past its norm and not yet reminded; how many."""
     moment = now or utcnow()
-    waiting = db.session.scalars(
-        select(PreventionNotice)
-        .where(PreventionNotice.status == "awaiting_approval", PreventionNotice.reminded_at.is_(None))
+    waiting = db.session.execute(
+        select(PreventionNotice, ProcessInstance.process_version_id)
+        .join(
+            ProcessInstance,
+            (ProcessInstance.subject_kind == KIND) & (ProcessInstance.subject_id == PreventionNotice.id),
+        )
+        .where(PreventionNotice.status == NoticeStatus.AWAITING_APPROVAL, PreventionNotice.reminded_at.is_(None))
         .order_by(PreventionNotice.created_at, PreventionNotice.id)
         .limit(limit)
     ).all()
     reminded = 0
-    for notice in waiting:
-        version = db.session.get(ProcessVersion, notice.process_version_id)
+    for notice, version_id in waiting:
+        version = db.session.get(ProcessVersion, version_id)
         if version is None or approval_due(notice, version) > moment:
             continue
         with transaction():
@@ -91,7 +88,7 @@ def remind_notice_approvals(now: dt.datetime | None = None, limit: int = 100) ->
                 select(PreventionNotice)
                 .where(
                     PreventionNotice.id == notice.id,
-                    PreventionNotice.status == "awaiting_approval",
+                    PreventionNotice.status == NoticeStatus.AWAITING_APPROVAL,
                     PreventionNotice.reminded_at.is_(None),
                 )
                 .with_for_update()

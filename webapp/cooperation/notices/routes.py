@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.cooperation.notices import service
+from webapp.cooperation.notices import approval, service
 from webapp.cooperation.notices.delivery import delivery_figures
 from webapp.cooperation.notices.forms import NOTICE_FILE_TYPES, NoticeForm, ReviewForm
 from webapp.cooperation.notices.models import PreventionNotice
@@ -18,6 +18,7 @@ from webapp.intake.attachments.service import stored_file
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.pagination import paginate
+from webapp.platform.query_params import PageArgs, query
 from webapp.prevention.work.scope import mahallas_in_scope
 
 blueprint = Blueprint("notices", __name__)
@@ -37,7 +38,7 @@ def notice_helpers() -> dict[str, Any]:
 @blueprint.route("/notices")
 @roles_required(*VIEW_ROLES)
 def notice_list() -> Any:
-    page = paginate(service.notices_query(current_user), request.args.get("page", 1, type=int))
+    page = paginate(service.notices_query(current_user), query(PageArgs).page)
     figures = delivery_figures([notice.id for notice in page.items])
     return render_template("notices/list.html", page=page, figures=figures)
 
@@ -166,3 +167,13 @@ def review(notice_id: int) -> Any:
         else:
             flash(_("The notice is returned to its author."), "success")
     return redirect(url_for("notices.notice_detail", notice_id=notice.id))
+
+
+@blueprint.route("/notices/approvals/<task_id>")
+@roles_required(Role.SUPERVISOR.value)
+def approval_task(task_id: str) -> Any:
+    """The approval task's page (the shared task page hands it here): the notice's review form."""
+    pending = approval.approval_task_for(current_user, task_id)
+    if pending is None:
+        abort(404)
+    return redirect(url_for("notices.notice_detail", notice_id=pending.subject_id, _anchor="review"))

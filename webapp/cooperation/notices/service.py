@@ -1,9 +1,9 @@
 """Writing, approving and listing prevention notices.
 
-The approval runs on the engine: each notice starts an instance of
-``processes/notices/prevention_notice.bpmn`` whose one user task (the supervisor's approval) is
-the notice's ``task_id``; completing it ends the instance, and an approved notice is queued to
-its mahallas' subscribers in the same transaction (``delivery.queue_notice``).
+The approval runs on the case runtime (``notices.approval``): each notice starts an instance of
+``processes/notices/prevention_notice.bpmn`` whose one user task (the supervisor's approval) waits
+in the shared pending-task projection; completing it ends the instance, and an approved notice is
+queued to its mahallas' subscribers in the same transaction (``delivery.queue_notice``).
 """
 
 from __future__ import annotations
@@ -14,22 +14,19 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import selectinload
 
-from engine import EngineStepFailed, Instance, TaskNotReady
-from webapp.cases.models import ProcessVersion
-from webapp.cases.versions import current_version, library_for, register_bundled_lineage
-from webapp.cooperation.notices.delivery import queue_notice
-from webapp.cooperation.notices.models import PreventionNotice, notice_mahallas
-from webapp.cooperation.notices.reminders import approval_due, approval_title
+from engine import TaskNotReady
+from webapp.cases.instances import Conflict, StepFailed
+from webapp.cases.models import PendingTask
+from webapp.cooperation.notices import approval
+from webapp.cooperation.notices.models import NoticeStatus, PreventionNotice, notice_mahallas
 from webapp.extensions import db
 from webapp.intake.attachments.files import Upload
 from webapp.intake.attachments.service import stage_file
 from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import District, Mahalla
-from webapp.platform.timeutil import local_today, utcnow
+from webapp.platform.timeutil import local_today
 from webapp.platform.transaction import transaction
 
-NOTICE_PROCESS = "prevention_notice"
-register_bundled_lineage(NOTICE_PROCESS, "notices")  # processes/notices, published like the others
 AUTHOR_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value)
 
 
@@ -44,11 +41,6 @@ class NoticeData:
     text_ru: str
     valid_from: dt.date
     valid_until: dt.date
-
-
-def notice_version() -> ProcessVersion:
-    """The newest published notice diagram; on an empty database, publish the bundled one."""
-    return current_version(NOTICE_PROCESS)
 
 
 def _scope(user: User) -> ColumnElement[bool]:
@@ -84,35 +76,36 @@ class ApprovalLine:
     """A notice waiting for the supervisor's approval, as the inbox lists it."""
 
     notice: PreventionNotice
-    due: dt.date
-    task_title: str  # the approval task's default name in the notice's diagram
+    task: PendingTask  # the approval task (its due date and its name in the reader's language)
 
 
 def approvals_for(user: User, limit: int = 50) -> list[ApprovalLine]:
-    """The supervisor's inbox panel: notices of their territory waiting for approval, oldest first."""
-    if user.role != Role.SUPERVISOR.value:
-        return []
-    waiting = db.session.scalars(
-        select(PreventionNotice)
-        .where(_scope(user), PreventionNotice.status == "awaiting_approval")
-        .options(selectinload(PreventionNotice.mahallas))
-        .order_by(PreventionNotice.created_at, PreventionNotice.id)
-        .limit(limit)
-    ).all()
-    used = {n.process_version_id for n in waiting}
-    versions = {v.id: v for v in db.session.scalars(select(ProcessVersion).where(ProcessVersion.id.in_(used)))}
-    return [
-        ApprovalLine(
-            n,
-            local_today(approval_due(n, versions[n.process_version_id])),
-            approval_title(versions[n.process_version_id]),
+    """The supervisor's inbox panel: the approval tasks of their territory, oldest first."""
+    tasks = approval.approval_tasks_for(user, limit)
+    ids = {task.subject_id for task in tasks}
+    notices = {
+        n.id: n
+        for n in db.session.scalars(
+            select(PreventionNotice)
+            .where(PreventionNotice.id.in_(ids), _scope(user))
+            .options(selectinload(PreventionNotice.mahallas))
         )
-        for n in waiting
-    ]
+    }
+    return [ApprovalLine(notices[task.subject_id], task) for task in tasks if task.subject_id in notices]
 
 
 def may_review(user: User, notice: PreventionNotice) -> bool:
-    return user.role == Role.SUPERVISOR.value and notice.status == "awaiting_approval" and notice.task_id is not None
+    return (
+        user.role == Role.SUPERVISOR.value
+        and notice.status == NoticeStatus.AWAITING_APPROVAL
+        and review_task(user, notice) is not None
+    )
+
+
+def review_task(user: User, notice: PreventionNotice) -> PendingTask | None:
+    """The notice's waiting approval task if the user may complete it."""
+    waiting = approval.waiting_task(notice.id)
+    return approval.approval_task_for(user, waiting.id) if waiting is not None else None
 
 
 def create_notice(
@@ -122,8 +115,6 @@ def create_notice(
     assert mahallas and len({m.district_id for m in mahallas}) == 1
     try:
         with transaction():
-            version = notice_version()
-            instance = Instance.start(library_for(version), {"title": data.title})
             notice = PreventionNotice(
                 district_id=mahallas[0].district_id,
                 author_id=author.id,
@@ -132,10 +123,7 @@ def create_notice(
                 text_ru=data.text_ru,
                 valid_from=data.valid_from,
                 valid_until=data.valid_until,
-                status="awaiting_approval",
-                process_version_id=version.id,
-                state=instance.serialize(),
-                task_id=next(iter(instance.ready_user_tasks())).id,
+                status=NoticeStatus.AWAITING_APPROVAL,
             )
             notice.mahallas = mahallas
             if attachment is not None:
@@ -144,33 +132,24 @@ def create_notice(
                 notice.attachment_type = attachment.content_type
                 notice.attachment_size = attachment.size
             db.session.add(notice)
-    except EngineStepFailed:
+            db.session.flush()
+            approval.start_approval(notice, author)
+    except StepFailed:
         raise NoticeConflict("the diagram failed") from None
     return notice
 
 
 def review_notice(notice: PreventionNotice, reviewer: User, approved: bool, comment: str) -> int:
     """The supervisor's decision; an approved notice is queued to its subscribers. Returns the
-    number of messages queued; commits. Raises NoticeConflict when already reviewed."""
-    with transaction():
-        locked = db.session.scalar(select(PreventionNotice).where(PreventionNotice.id == notice.id).with_for_update())
-        if locked is None or locked.status != "awaiting_approval" or locked.task_id is None:
-            raise NoticeConflict("already reviewed")
-        version = db.session.get(ProcessVersion, locked.process_version_id)
-        assert version is not None
-        instance = Instance.restore(library_for(version), locked.state)
-        try:
-            instance.complete(locked.task_id, {"notice_approved": approved, "supervisor_comment": comment})
-        except (TaskNotReady, EngineStepFailed):
-            raise NoticeConflict("the approval could not be completed") from None
-        locked.state = instance.serialize()
-        locked.task_id = None
-        locked.status = "approved" if instance.current_data().get("notice_approved") else "returned"
-        locked.reviewer_id = reviewer.id
-        locked.reviewed_at = utcnow()
-        locked.review_comment = comment
-        queued = queue_notice(locked) if locked.status == "approved" else 0
-    return queued
+    number of messages queued; commits. Raises NoticeConflict when already reviewed, or when the
+    diagram failed (the approval is then an incident: fixed, migrated and retried)."""
+    task = review_task(reviewer, notice)
+    if task is None:
+        raise NoticeConflict("already reviewed")
+    try:
+        return approval.complete_approval(task, reviewer, {"notice_approved": approved, "supervisor_comment": comment})
+    except (Conflict, TaskNotReady, StepFailed):
+        raise NoticeConflict("the approval could not be completed") from None
 
 
 def public_notice(mahalla: Mahalla, notice_id: int, today: dt.date | None = None) -> PreventionNotice | None:
@@ -187,7 +166,7 @@ def current_notices(mahalla: Mahalla, today: dt.date | None = None) -> list[Prev
             select(PreventionNotice)
             .where(
                 PreventionNotice.id.in_(in_mahalla),
-                PreventionNotice.status == "approved",
+                PreventionNotice.status == NoticeStatus.APPROVED,
                 PreventionNotice.valid_from <= day,
                 PreventionNotice.valid_until >= day,
             )

@@ -15,7 +15,14 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from webapp.casework.appeals.deadlines import current_calendar, days_left
-from webapp.casework.appeals.models import Appeal, AppealRating, AppealStatus, Channel, Document
+from webapp.casework.appeals.models import (
+    Appeal,
+    AppealRating,
+    AppealStatus,
+    Channel,
+    Document,
+    DocumentStatus,
+)
 from webapp.casework.appeals.service import NewAppeal, access_code_digest, register_appeal
 from webapp.extensions import db
 from webapp.intake.public.history import (
@@ -122,7 +129,7 @@ def reply_letter(appeal: Appeal) -> Document | None:
     """The newest reply letter of the appeal whose PDF is ready, if one was written."""
     return db.session.scalar(
         select(Document)
-        .where(Document.appeal_id == appeal.id, Document.kind == REPLY_LETTER, Document.status == "ready")
+        .where(Document.appeal_id == appeal.id, Document.kind == REPLY_LETTER, Document.status == DocumentStatus.READY)
         .order_by(Document.created_at.desc(), Document.id.desc())
         .limit(1)
     )

@@ -103,6 +103,6 @@ def cancel(*, outbox_message: OutboxMessage) -> None:
     """Stop a message that is waiting to be sent; its secrets are erased (it will never be sent)."""
     if outbox_message.status != OutboxStatus.PENDING:
         raise OutboxRefused("not_pending")
-    outbox_message.status = "cancelled"
+    outbox_message.status = OutboxStatus.CANCELLED
     erase_secrets(outbox_message)
     db.session.commit()

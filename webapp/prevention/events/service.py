@@ -13,7 +13,7 @@ from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.transaction import commit
-from webapp.prevention.work.models import AdvocacyEvent
+from webapp.prevention.work.models import AdvocacyEvent, EventStatus
 from webapp.prevention.work.scope import ListFilters, Query, all_rows, territory_scope
 
 
@@ -40,7 +40,7 @@ def save_event(actor: User, mahalla: Mahalla, data: EventData, event: AdvocacyEv
     event.audience = data.audience
     event.status = data.status
     event.planned_attendance = data.planned_attendance
-    event.actual_attendance = data.actual_attendance if data.status == "held" else None
+    event.actual_attendance = data.actual_attendance if data.status == EventStatus.HELD else None
     event.partner, event.venue, event.notes = data.partner.strip(), data.venue.strip(), data.notes.strip()
     commit()
     return event

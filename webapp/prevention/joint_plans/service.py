@@ -20,7 +20,7 @@ from webapp.platform.territory.models import District, Mahalla
 from webapp.platform.territory.service import served_mahalla_ids
 from webapp.platform.timeutil import local_today
 from webapp.platform.transaction import commit
-from webapp.prevention.work.models import JointPlan, JointPlanItem
+from webapp.prevention.work.models import OPEN_ITEM_STATUSES, ItemStatus, JointPlan, JointPlanItem
 from webapp.prevention.work.scope import (
     MAHALLA_ROLES,
     ListFilters,
@@ -31,7 +31,7 @@ from webapp.prevention.work.scope import (
 )
 
 PLAN_STATUSES = ("current", "finished", "with_overdue")
-OPEN_ITEM = ("planned", "in_progress")
+OPEN_ITEM = OPEN_ITEM_STATUSES
 
 
 def plan_scope(user: User) -> ColumnElement[bool]:
@@ -81,7 +81,7 @@ def _item_counts(today: dt.date) -> Any:
         select(
             JointPlanItem.plan_id,
             func.count().label("item_count"),
-            func.sum(case((JointPlanItem.status == "done", 1), else_=0)).label("done"),
+            func.sum(case((JointPlanItem.status == ItemStatus.DONE, 1), else_=0)).label("done"),
             func.sum(case((overdue, 1), else_=0)).label("overdue"),
         )
         .group_by(JointPlanItem.plan_id)
@@ -155,7 +155,7 @@ class ItemData:
     activity: str
     responsible: str
     due_on: dt.date
-    status: str = "planned"
+    status: str = ItemStatus.PLANNED
     report: str = ""
 
 
@@ -163,12 +163,12 @@ def save_item(plan: JointPlan, data: ItemData, item: JointPlanItem | None = None
     if item is None:
         item = JointPlanItem(plan_id=plan.id)
         db.session.add(item)
-    was_done = item.status == "done"
+    was_done = item.status == ItemStatus.DONE
     item.activity, item.responsible = data.activity.strip(), data.responsible.strip()
     item.due_on, item.status, item.report = data.due_on, data.status, data.report.strip()
-    if data.status == "done" and not was_done:
+    if data.status == ItemStatus.DONE and not was_done:
         item.done_on = local_today()
-    elif data.status != "done":
+    elif data.status != ItemStatus.DONE:
         item.done_on = None
     commit()
     return item

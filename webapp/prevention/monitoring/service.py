@@ -24,8 +24,21 @@ from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.territory.models import District, Mahalla
 from webapp.platform.timeutil import local_today
-from webapp.prevention.registry.models import PreventionPlan, SupervisedPerson, supervised_person_appeals
-from webapp.prevention.work.models import AdvocacyEvent, PatrolIncident, PatrolReport, YoungPerson, YouthReferral
+from webapp.prevention.registry.models import (
+    PersonStatus,
+    PlanStatus,
+    PreventionPlan,
+    SupervisedPerson,
+    supervised_person_appeals,
+)
+from webapp.prevention.work.models import (
+    AdvocacyEvent,
+    EventStatus,
+    PatrolIncident,
+    PatrolReport,
+    YoungPerson,
+    YouthReferral,
+)
 from webapp.prevention.work.scope import ListFilters, territory_scope
 
 logger = logging.getLogger(__name__)
@@ -129,14 +142,14 @@ def _figures(mahalla_ids: list[int], date_from: dt.date, date_to: dt.date, today
     person_in = SupervisedPerson.mahalla_id.in_(mahalla_ids)
     for mahalla_id, group, count in db.session.execute(
         select(SupervisedPerson.mahalla_id, SupervisedPerson.risk_group, func.count())
-        .where(person_in, SupervisedPerson.status == "active")
+        .where(person_in, SupervisedPerson.status == PersonStatus.ACTIVE)
         .group_by(SupervisedPerson.mahalla_id, SupervisedPerson.risk_group)
     ):
         line = figures[int(mahalla_id)]
         line.risk_groups[str(group)] = int(count)
         line.registry_count += int(count)
 
-    active_plan = and_(PreventionPlan.mahalla_id.in_(mahalla_ids), PreventionPlan.status == "active")
+    active_plan = and_(PreventionPlan.mahalla_id.in_(mahalla_ids), PreventionPlan.status == PlanStatus.ACTIVE)
     overdue = PreventionPlan.next_due_on < today
     put(
         "overdue_plans",
@@ -211,7 +224,7 @@ def _figures(mahalla_ids: list[int], date_from: dt.date, date_to: dt.date, today
             select(AdvocacyEvent.mahalla_id, func.count())
             .where(
                 AdvocacyEvent.mahalla_id.in_(mahalla_ids),
-                AdvocacyEvent.status == "held",
+                AdvocacyEvent.status == EventStatus.HELD,
                 _between(AdvocacyEvent.event_date, date_from, date_to),
             )
             .group_by(AdvocacyEvent.mahalla_id)

@@ -40,6 +40,7 @@ from webapp.cases.instances import (
 )
 from webapp.cases.models import CaseEvent, PendingTask
 from webapp.cases.subjects import SubjectKind, register_subject
+from webapp.cases.timings import record_task_timing
 from webapp.cases.versions import current_version, library_for, register_bundled_lineage
 from webapp.casework.appeals.deadlines import add_term
 from webapp.extensions import db
@@ -136,6 +137,7 @@ def complete_review_task(task: PendingTask, actor: User, submitted: Mapping[str,
             elements = instance.elements_completed(qualified=True)
             log_subject_event(subject(report.id), "task_completed", actor, task=task, data=data, elements=elements)
             save_state(record, instance)  # Conflict if another step won
+            record_task_timing(task, record.process_version_id, actor)
             sync_tasks(record.id, subject(report.id), instance.ready_user_tasks(), before, _task_row(report))
             if record.status == INCIDENT:
                 clear_incident(record.id)
@@ -185,5 +187,6 @@ register_subject(
         id_argument="report_id",
         task_endpoint="prevention_work.patrol_review_task",
         complete=_complete_from_api,
+        retry=retry_review,
     )
 )

@@ -20,7 +20,7 @@ from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.transaction import commit, transaction
 from webapp.prevention.patrols.review import start_review
-from webapp.prevention.registry.models import SupervisedPerson
+from webapp.prevention.registry.models import PersonStatus, SupervisedPerson
 from webapp.prevention.work.models import (
     PatrolGroup,
     PatrolIncident,
@@ -346,7 +346,7 @@ def registry_people(incident: PatrolIncident, user: User) -> list[SupervisedPers
             select(SupervisedPerson)
             .where(
                 SupervisedPerson.mahalla_id == incident.mahalla_id,
-                SupervisedPerson.status == "active",
+                SupervisedPerson.status == PersonStatus.ACTIVE,
                 _entitled(user),
             )
             .order_by(SupervisedPerson.full_name)

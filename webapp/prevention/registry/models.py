@@ -8,12 +8,30 @@ period that follows removal.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.platform.timeutil import utcnow
+
+
+class PersonStatus(enum.StrEnum):
+    """A registry record: on the registry, or removed from it (kept until anonymised)."""
+
+    ACTIVE = "active"
+    REMOVED = "removed"
+
+
+class PlanStatus(enum.StrEnum):
+    """An individual prevention plan; the first three are a running plan (RUNNING_PLAN_STATUSES)."""
+
+    DRAFTING = "drafting"
+    AWAITING_APPROVAL = "awaiting_approval"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
 
 
 class SupervisedPerson(db.Model):  # type: ignore[name-defined,misc]
@@ -33,8 +51,7 @@ class SupervisedPerson(db.Model):  # type: ignore[name-defined,misc]
     grounds: Mapped[str] = mapped_column(Text, default="")
     registered_on: Mapped[dt.date] = mapped_column(Date)
     responsible_inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    # active | removed
-    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=PersonStatus.ACTIVE, index=True)
     removed_on: Mapped[dt.date | None] = mapped_column(Date)
     removal_grounds: Mapped[str] = mapped_column(Text, default="")
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -74,8 +91,7 @@ class PreventionPlan(db.Model):  # type: ignore[name-defined,misc]
     mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"), index=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     cycle: Mapped[int] = mapped_column(Integer, default=1)
-    # drafting | awaiting_approval | active | completed | cancelled
-    status: Mapped[str] = mapped_column(String(20), default="drafting", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=PlanStatus.DRAFTING, index=True)
     starts_on: Mapped[dt.date | None] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     extensions: Mapped[int] = mapped_column(Integer, default=0)

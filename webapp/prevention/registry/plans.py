@@ -58,6 +58,7 @@ from webapp.cases.instances import (
 )
 from webapp.cases.models import PREVENTION_PLAN, PendingTask, ProcessInstance, ProcessVersion
 from webapp.cases.subjects import SubjectKind, register_subject
+from webapp.cases.timings import record_task_timing
 from webapp.cases.versions import latest_version, library_for, publish_files, read_process_directory
 from webapp.casework.appeals.deadlines import add_months, add_term
 from webapp.casework.appeals.models import Appeal
@@ -68,7 +69,7 @@ from webapp.platform.timeutil import local_today, utcnow
 from webapp.platform.transaction import transaction
 from webapp.prevention.registry.journal import log_access, log_event
 from webapp.prevention.registry.labels import MEASURES
-from webapp.prevention.registry.models import PreventionPlan, SupervisedPerson
+from webapp.prevention.registry.models import PersonStatus, PlanStatus, PreventionPlan, SupervisedPerson
 from webapp.prevention.registry.service import RUNNING_PLAN_STATUSES, link_writes, removal_writes
 
 PLAN_PROCESS = "prevention_plan"
@@ -244,11 +245,11 @@ def _store(
     sync_tasks(record_id, subject(plan.id), ready, before, row)
     names = {task.name for task in ready}
     if "draft_plan" in names:
-        plan.status = "drafting"
+        plan.status = PlanStatus.DRAFTING
     elif "approve_plan" in names:
-        plan.status = "awaiting_approval"
+        plan.status = PlanStatus.AWAITING_APPROVAL
     elif names:
-        plan.status = "active"
+        plan.status = PlanStatus.ACTIVE
     plan.next_due_on = (
         db.session.scalar(
             select(func.min(PendingTask.due_date)).where(
@@ -276,7 +277,7 @@ def open_plan(
     """
     day = today or local_today()
     with transaction():
-        if person.status != "active":
+        if person.status != PersonStatus.ACTIVE:
             raise PlanConflict("the person is not on the registry")
         if running_plan(person.id) is not None:
             raise PlanConflict("the person already has a running plan")
@@ -286,7 +287,7 @@ def open_plan(
             mahalla_id=person.mahalla_id,
             district_id=person.district_id,
             cycle=0,
-            status="drafting",
+            status=PlanStatus.DRAFTING,
             extensions=0,
             checkins_done=0,
             created_by_id=actor.id,
@@ -384,7 +385,7 @@ def _next_phase(
     else:
         decision = data.get("evaluation_decision")
         if decision == "remove":
-            plan.status = "completed"
+            plan.status = PlanStatus.COMPLETED
             plan.outcome = "removed"
             plan.ends_on = day
             _event(person.id, "plan_completed", actor, plan.id, occurred_at=at)
@@ -456,6 +457,7 @@ def complete_plan_task(
                 if instance.is_completed:
                     version_id, instance = _next_phase(plan, person, instance, actor, day, today is not None)
                 save_state(record, instance, process_version_id=version_id)  # Conflict if another step won
+                record_task_timing(task, record.process_version_id, actor)
                 _store(plan, person, record.id, instance, set(ready), day)
                 log_access(actor, [person.id], "plan_task", detail=task.name)
             if record.status == INCIDENT:
@@ -488,6 +490,23 @@ def _complete_from_api(user: User, task: PendingTask, submitted: Mapping[str, An
     return True
 
 
+def retry_plan(plan_id: int, actor: User) -> PlanStep:
+    """Run a plan in incident on: complete the failed task again with what its user submitted
+    (the incident event kept it), after a methodologist fixed the diagram and moved the plan onto
+    the corrected version. Raises PlanConflict when the plan is not an incident; PlanStepFailed
+    when it fails again (the incident stays)."""
+    pending, submitted, submitter = failed_submission(subject(plan_id))
+    return complete_plan_task(pending, submitter or actor, submitted)
+
+
+def _timers_fired(plan_id: int, record_id: int, instance: Instance, before: set[str]) -> None:
+    """The timer job fired the plan's timers: its tasks, status and next due date follow."""
+    plan = db.session.get(PreventionPlan, plan_id)
+    if plan is not None:
+        with db.session.no_autoflush:
+            _store(plan, plan.person, record_id, instance, before, local_today())
+
+
 register_subject(
     SubjectKind(
         kind=PREVENTION_PLAN,
@@ -496,14 +515,7 @@ register_subject(
         id_argument="plan_id",
         task_endpoint="prevention.task",
         complete=_complete_from_api,
+        retry=retry_plan,
+        timers_fired=_timers_fired,
     )
 )
-
-
-def retry_plan(plan_id: int, actor: User) -> PlanStep:
-    """Run a plan in incident on: complete the failed task again with what its user submitted
-    (the incident event kept it), after a methodologist fixed the diagram and moved the plan onto
-    the corrected version. Raises PlanConflict when the plan is not an incident; PlanStepFailed
-    when it fails again (the incident stays)."""
-    pending, submitted, submitter = failed_submission(subject(plan_id))
-    return complete_plan_task(pending, submitter or actor, submitted)

@@ -12,7 +12,7 @@ from webapp.platform.timeutil import local_today, utcnow
 from webapp.platform.transaction import committed
 from webapp.prevention.registry.access import ANONYMISED_NAME
 from webapp.prevention.registry.journal import log_access, log_event
-from webapp.prevention.registry.models import SupervisedPerson
+from webapp.prevention.registry.models import PersonStatus, SupervisedPerson
 
 
 def anonymise_expired(today: dt.date | None = None, retention_days: int | None = None) -> int:
@@ -26,7 +26,7 @@ def anonymise_expired(today: dt.date | None = None, retention_days: int | None =
             db.session.scalars(
                 select(SupervisedPerson)
                 .where(
-                    SupervisedPerson.status == "removed",
+                    SupervisedPerson.status == PersonStatus.REMOVED,
                     SupervisedPerson.anonymised_at.is_(None),
                     SupervisedPerson.removed_on <= cutoff,
                 )

@@ -7,7 +7,7 @@ person's history (case events) and the access-log rows commit together.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -33,12 +33,14 @@ from webapp.prevention.registry.access import (
 )
 from webapp.prevention.registry.journal import log_access, log_event, moment_of
 from webapp.prevention.registry.models import (
+    PersonStatus,
+    PlanStatus,
     PreventionPlan,
     SupervisedPerson,
     supervised_person_appeals,
 )
 
-RUNNING_PLAN_STATUSES = ("drafting", "awaiting_approval", "active")
+RUNNING_PLAN_STATUSES = (PlanStatus.DRAFTING, PlanStatus.AWAITING_APPROVAL, PlanStatus.ACTIVE)
 LIST_LIMIT = 200
 
 
@@ -68,17 +70,6 @@ class Filters:
     risk_group: str | None = None
     status: str | None = None
     q: str = ""  # a name, a birth date (YYYY-MM-DD or DD.MM.YYYY) or a part of the address
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> Filters:
-        mahalla = args.get("mahalla", "")
-        status = args.get("status", "")
-        return cls(
-            mahalla_id=int(mahalla) if mahalla.isdecimal() else None,
-            risk_group=args.get("risk_group") or None,
-            status=status if status in ("active", "removed") else None,
-            q=str(args.get("q", "") or "").strip()[:100],
-        )
 
     def search_condition(self, user: User) -> Any:
         """Records matching ``q`` among those the user is entitled to: searching never tells
@@ -274,7 +265,7 @@ def candidates_in_mahalla(user: User, mahalla_id: int) -> list[SupervisedPerson]
             select(SupervisedPerson)
             .where(
                 SupervisedPerson.mahalla_id == mahalla_id,
-                SupervisedPerson.status == "active",
+                SupervisedPerson.status == PersonStatus.ACTIVE,
                 entitled_condition(user),
             )
             .order_by(SupervisedPerson.full_name)
@@ -311,7 +302,7 @@ def register_person(data: PersonInput, actor: User, *, appeal: Appeal | None = N
             grounds=data.grounds,
             registered_on=data.registered_on,
             responsible_inspector_id=data.responsible_inspector_id,
-            status="active",
+            status=PersonStatus.ACTIVE,
             created_by_id=actor.id,
         )
         db.session.add(person)
@@ -378,7 +369,7 @@ def removal_writes(
     occurred_at: dt.datetime | None = None,
 ) -> None:
     """Take the person off the registry (within the caller's transaction)."""
-    person.status = "removed"
+    person.status = PersonStatus.REMOVED
     person.removed_on = removed_on
     person.removal_grounds = grounds
     log_event(
@@ -400,7 +391,7 @@ def remove_person(person: SupervisedPerson, actor: User, removed_on: dt.date, gr
                 PreventionPlan.person_id == person.id, PreventionPlan.status.in_(RUNNING_PLAN_STATUSES)
             )
         ):
-            plan.status = "cancelled"
+            plan.status = PlanStatus.CANCELLED
             plan.outcome = "cancelled"
             plan.next_due_on = None
             plan.ends_on = removed_on

@@ -23,6 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.timeutil import local_today
 from webapp.prevention.work import labels
+from webapp.prevention.work.models import ITEM_STATUSES, EventStatus, ItemStatus
 
 PHONE_PATTERN = r"^\+?[0-9 ()-]{7,20}$"
 PHONE_MESSAGE = _l("Enter a phone number such as +998 90 123 45 67.")
@@ -258,13 +259,14 @@ class EventForm(MahallaForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        if self.status.data == "held" and self.actual_attendance.data is None and not self.actual_attendance.errors:
+        held = self.status.data == EventStatus.HELD
+        if held and self.actual_attendance.data is None and not self.actual_attendance.errors:
             self.actual_attendance.errors = [_l("Enter how many people attended the event.")]
             return False
         return valid
 
     def validate_status(self, field: SelectField) -> None:
-        if field.data == "held" and self.event_date.data and self.event_date.data > local_today():
+        if field.data == EventStatus.HELD and self.event_date.data and self.event_date.data > local_today():
             raise ValidationError(_l("An event in the future cannot be marked as held."))
 
 
@@ -308,11 +310,11 @@ class PlanItemForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.status.choices = _choices(labels.ITEM_STATUS, ("planned", "in_progress", "done", "cancelled"))
+        self.status.choices = _choices(labels.ITEM_STATUS, ITEM_STATUSES)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        if self.status.data == "done" and not (self.report.data or "").strip():
+        if self.status.data == ItemStatus.DONE and not (self.report.data or "").strip():
             self.report.errors = [*self.report.errors, _l("Describe what was done.")]
             return False
         return valid

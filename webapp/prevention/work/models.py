@@ -8,6 +8,7 @@ only) so that territory scopes are one indexed comparison.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,7 +18,14 @@ from webapp.platform.timeutil import utcnow
 
 # --- youth work ------------------------------------------------------------------------------
 
-YOUTH_STATUSES = ("studying", "working", "neither")
+
+class YouthStatus(enum.StrEnum):
+    STUDYING = "studying"
+    WORKING = "working"
+    NEITHER = "neither"
+
+
+YOUTH_STATUSES = tuple(YouthStatus)
 REFERRAL_KINDS = ("employment", "education", "vocational")
 REFERRAL_OUTCOMES = ("pending", "placed", "refused", "no_show")
 ACTIVITY_KINDS = ("conversation", "event", "sport", "training", "culture", "other")
@@ -36,7 +44,7 @@ class YoungPerson(db.Model):  # type: ignore[name-defined,misc]
     phone: Mapped[str] = mapped_column(String(30), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     # studying | working | neither
-    status: Mapped[str] = mapped_column(String(20), default="neither", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=YouthStatus.NEITHER, index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -195,7 +203,15 @@ class PatrolIncident(db.Model):  # type: ignore[name-defined,misc]
 # --- legal-advocacy events -------------------------------------------------------------------
 
 AUDIENCES = ("juveniles", "school", "college", "residents", "parents", "women", "other")
-EVENT_STATUSES = ("planned", "held", "cancelled")
+
+
+class EventStatus(enum.StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+EVENT_STATUSES = tuple(EventStatus)
 
 
 class AdvocacyEvent(db.Model):  # type: ignore[name-defined,misc]
@@ -214,7 +230,7 @@ class AdvocacyEvent(db.Model):  # type: ignore[name-defined,misc]
     planned_attendance: Mapped[int] = mapped_column(Integer, default=0)
     actual_attendance: Mapped[int | None] = mapped_column(Integer)
     # planned | held | cancelled
-    status: Mapped[str] = mapped_column(String(20), default="planned", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.PLANNED, index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -225,7 +241,19 @@ class AdvocacyEvent(db.Model):  # type: ignore[name-defined,misc]
 # --- joint plans -----------------------------------------------------------------------------
 
 PLAN_KINDS = ("long_term", "current")
-ITEM_STATUSES = ("planned", "in_progress", "done", "cancelled")
+
+
+class ItemStatus(enum.StrEnum):
+    """A joint plan's item (a task of the plan)."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+ITEM_STATUSES = tuple(ItemStatus)
+OPEN_ITEM_STATUSES = (ItemStatus.PLANNED, ItemStatus.IN_PROGRESS)
 
 
 class JointPlan(db.Model):  # type: ignore[name-defined,misc]
@@ -264,7 +292,7 @@ class JointPlanItem(db.Model):  # type: ignore[name-defined,misc]
     responsible: Mapped[str] = mapped_column(String(300))
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
     # planned | in_progress | done | cancelled
-    status: Mapped[str] = mapped_column(String(20), default="planned", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ItemStatus.PLANNED, index=True)
     report: Mapped[str] = mapped_column(Text, default="")
     done_on: Mapped[dt.date | None] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -272,6 +300,6 @@ class JointPlanItem(db.Model):  # type: ignore[name-defined,misc]
     plan: Mapped[JointPlan] = relationship(back_populates="items")
 
     def shown_status(self, today: dt.date) -> str:
-        if self.status in ("planned", "in_progress") and self.due_on < today:
+        if self.status in OPEN_ITEM_STATUSES and self.due_on < today:
             return "overdue"
         return self.status

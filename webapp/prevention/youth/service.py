@@ -14,11 +14,15 @@ from webapp.platform.auth.models import User
 from webapp.platform.territory.models import Mahalla
 from webapp.platform.timeutil import local_today
 from webapp.platform.transaction import commit
-from webapp.prevention.work.models import YoungPerson, YouthActivity, YouthReferral
+from webapp.prevention.work.models import YoungPerson, YouthActivity, YouthReferral, YouthStatus
 from webapp.prevention.work.scope import ListFilters, Query, all_rows, territory_scope
 
 # A placement changes what the young person does.
-PLACED_STATUS = {"employment": "working", "education": "studying", "vocational": "studying"}
+PLACED_STATUS = {
+    "employment": YouthStatus.WORKING,
+    "education": YouthStatus.STUDYING,
+    "vocational": YouthStatus.STUDYING,
+}
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class YoungPersonData:
     birth_date: dt.date
     phone: str = ""
     address: str = ""
-    status: str = "neither"
+    status: str = YouthStatus.NEITHER
     notes: str = ""
 
 
