@@ -20,6 +20,7 @@ from engine.errors import (
     ScriptTimeout,
     TaskNotReady,
 )
+from engine.form_files import FILE_TYPES, FileRules, files_error
 from engine.forms import Approval, FieldOption, FormDefinition, FormField, validate_submission
 from engine.instance import Instance, ReadyTask
 from engine.library import LibraryCache, ProcessLibrary, UserTaskInfo, content_hash, load_library
@@ -40,6 +41,7 @@ from engine.validation import (
 )
 
 __all__ = [
+    "FILE_TYPES",
     "MODEL_CATEGORIES",
     "PROBLEM_CATALOGUE",
     "UNKNOWN_PROBLEM",
@@ -54,6 +56,7 @@ __all__ = [
     "Example",
     "FieldError",
     "FieldOption",
+    "FileRules",
     "FiredRule",
     "FormDefinition",
     "FormField",
@@ -85,6 +88,7 @@ __all__ = [
     "defined_ids",
     "diff_libraries",
     "document_kind",
+    "files_error",
     "load_library",
     "load_text_model",
     "migrate_state",

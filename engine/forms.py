@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import FieldError, FormInvalid, Problem
+from engine.form_files import FileRules, coerce_references, file_option_problems, file_rules
 
-FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
+FIELD_TYPES = ("string", "long", "boolean", "date", "enum", "file")
 CONSTRAINTS = ("required", "readonly", "minlength", "maxlength", "min", "max")
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -40,7 +41,13 @@ class FormField:
     maxlength: int | None = None
     properties: Mapping[str, str] = field(default_factory=dict)
 
+    @property
+    def files(self) -> FileRules | None:
+        """What a ``file`` field accepts (its diagram properties, within the hard limits)."""
+        return file_rules(self.properties) if self.type == "file" else None
+
     def as_dict(self) -> dict[str, Any]:
+        rules = self.files
         return {
             "id": self.id,
             "type": self.type,
@@ -53,6 +60,7 @@ class FormField:
             "max": self.max,
             "minlength": self.minlength,
             "maxlength": self.maxlength,
+            **({"files": rules.as_dict()} if rules is not None else {}),
         }
 
 
@@ -148,6 +156,10 @@ def form_problems(form: Any) -> list[Problem]:
                 except (TypeError, ValueError):
                     params = {"field": field_id, "constraint": validation.name}
                     problems.append(Problem("form.constraint_not_a_number", params))
+        if spiff_field.type == "file":
+            properties = {p.id: p.value for p in spiff_field.properties}
+            for bad in file_option_problems(properties):
+                problems.append(Problem("form.file_option_invalid", {"field": field_id, **bad}))
         if spiff_field.type == "enum" and not getattr(spiff_field, "options", None):
             problems.append(Problem("form.enum_without_values", {"field": field_id}))
         for prop in spiff_field.properties:
@@ -266,7 +278,22 @@ def _check_constraints(form_field: FormField, value: Any) -> FieldError | None:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not value.strip()) or value in ([], ())
+
+
+def _file_value(
+    form_field: FormField, submitted: Mapping[str, Any], files: Mapping[str, Any]
+) -> tuple[list[dict[str, Any]], FieldError | None]:
+    """A file field's value: the references of the files the application stored, never a value
+    the submission names itself."""
+    if not _is_empty(submitted.get(form_field.id)):
+        return [], FieldError(form_field.id, "file_upload_only")
+    rules = form_field.files
+    assert rules is not None
+    references = files.get(form_field.id)
+    if _is_empty(references):
+        return [], FieldError(form_field.id, "required") if form_field.required else None
+    return coerce_references(form_field.id, rules, references)
 
 
 def validate_submission(
@@ -274,6 +301,7 @@ def validate_submission(
     submitted: Mapping[str, Any],
     context: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
+    files: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Validate submitted values against the form; return the clean data or raise FormInvalid.
 
@@ -281,14 +309,24 @@ def validate_submission(
     optional fields None), so gateway conditions never meet an undefined name. Unknown keys are
     refused: a submission cannot write variables the form does not declare. With ``context`` (the
     case's variables) and ``today``, date fields are checked against the range their diagram names
-    (``date_min`` / ``date_max``).
+    (``date_min`` / ``date_max``). ``files``: per file field, the references of the files the
+    application stored for this submission (engine.form_files); an empty file field is ``[]``.
     """
     errors: list[FieldError] = []
+    files = files or {}
     known = {f.id for f in form.fields}
+    file_fields = {f.id for f in form.fields if f.type == "file" and not f.readonly}
     errors.extend(FieldError(key, "unknown_field") for key in submitted if key not in known)
+    errors.extend(FieldError(key, "unknown_field") for key in files if key not in file_fields)
     clean: dict[str, Any] = {}
     for form_field in form.fields:
         if form_field.readonly:
+            continue
+        if form_field.type == "file":
+            references, file_error = _file_value(form_field, submitted, files)
+            if file_error:
+                errors.append(file_error)
+            clean[form_field.id] = references
             continue
         raw = submitted.get(form_field.id)
         if _is_empty(raw):

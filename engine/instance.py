@@ -180,6 +180,11 @@ class Instance:
             )
         return result
 
+    def task_form(self, task_id: str) -> FormDefinition:
+        """The form of a ready user task (TaskNotReady when there is none)."""
+        info = self.library.user_task(self._ready_task(task_id).task_spec.bpmn_id)
+        return info.form if info else FormDefinition(key="")
+
     def _ready_task(self, task_id: str) -> Any:
         try:
             task = self._workflow.get_task_from_id(UUID(task_id))
@@ -196,10 +201,12 @@ class Instance:
         extra_data: Mapping[str, Any] | None = None,
         *,
         now: datetime | None = None,
+        files: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Validate the submission against the task's form, complete it and run on.
 
-        ``extra_data`` adds case variables besides the form (a supervised retry with corrected data).
+        ``extra_data`` adds case variables besides the form (a supervised retry with corrected data);
+        ``files`` the references of the files stored for the task's file fields (engine.form_files).
         Returns the clean data that was stored. Raises FormInvalid, TaskNotReady or
         EngineStepFailed; on any of them the caller must discard this instance.
         """
@@ -207,7 +214,7 @@ class Instance:
         info = self.library.user_task(task.task_spec.bpmn_id)
         form = info.form if info else FormDefinition(key="")
         today = (now or timer_now()).astimezone(TASHKENT).date()
-        clean = validate_submission(form, submitted, context=task.data, today=today)
+        clean = validate_submission(form, submitted, context=task.data, today=today, files=files)
         data = {**dict(extra_data or {}), **clean}
         problem = data_problem(data, sandbox.limits().data)
         if problem is not None:

@@ -129,6 +129,8 @@ CATALOGUE: Final[Mapping[str, str]] = {
     "form.enum_without_values": "form field '%(field)s' is an enum without values",
     "form.date_bound_invalid": "form field '%(field)s': %(property)s '%(value)s' is not a date range bound "
     "(today or a case variable, optionally +/-N d, m or y)",
+    "form.file_option_invalid": "form field '%(field)s': the file option %(property)s '%(value)s' is not allowed "
+    "(multiple: true or false; max_files 1-10; max_size_mb 1-20; allowed_types among pdf jpg jpeg png docx xlsx)",
     # Decisions (DMN).
     "decision.no_decision_ref": "business rule task has no camunda:decisionRef",
     "decision.missing": "the DMN decision '%(ref)s' is not in the process library",

@@ -39,6 +39,9 @@ def parse_diagram_xml(content: bytes | str, filename: str) -> etree._ElementTree
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser=_parser()))
     except etree.XMLSyntaxError as exc:
+        if exc.code == etree.ErrorTypes.ERR_NO_MEMORY or (exc.msg or "").startswith("unknown error"):
+            # libxml2 ran out of memory (in the sandbox worker: its budget), not a malformed document
+            raise MemoryError(f"{filename}: the XML parser ran out of memory") from None
         problem = DiagramProblem("xml.malformed", {"detail": exc.msg}, file=filename, line=exc.lineno)
         raise DiagramError([problem]) from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +25,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import FileInput
 
 from engine import FieldError, FormDefinition, FormField
 from forms.messages import field_error_message
@@ -69,10 +71,40 @@ def _presence(form_field: FormField) -> list[Any]:
     return [_Required()] if form_field.required and not form_field.readonly else [Optional()]
 
 
+class _FilesRequired:
+    """A required file field: at least one file chosen (the engine checks it again)."""
+
+    field_flags: ClassVar[dict[str, bool]] = {"required": True}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if not any(getattr(f, "filename", None) for f in field.data or ()):
+            raise ValidationError(_("This field is required."))
+
+
+def _file_field(form_field: FormField, label: str, description: str) -> Field:
+    rules = form_field.files
+    assert rules is not None
+    accept = ",".join(f".{t}" for t in rules.types)
+    types = ", ".join(t.upper() for t in rules.types)
+    hint = _("%(types)s; at most %(size)s MB a file.", types=types, size=rules.max_size_mb)
+    if rules.multiple:
+        hint = _("Up to %(count)d files: %(hint)s", count=rules.max_files, hint=hint)
+    validators: list[Any] = [_FilesRequired()] if form_field.required and not form_field.readonly else []
+    return MultipleFileField(
+        label,
+        validators=validators,
+        description=" ".join(part for part in (description, hint) if part),
+        widget=FileInput(multiple=rules.multiple),
+        render_kw={"accept": accept, **({"disabled": True} if form_field.readonly else {})},
+    )
+
+
 def _field(form_field: FormField) -> Field:
     label = _(form_field.label)
     description = form_field.properties.get("description", "")
     render_kw: dict[str, Any] = {"readonly": True} if form_field.readonly else {}
+    if form_field.type == "file":
+        return _file_field(form_field, label, description)
     if form_field.type == "boolean":
         return BooleanField(label, description=description, render_kw=render_kw)
     if form_field.type == "long":
@@ -137,7 +169,7 @@ def engine_values(form: FlaskForm, definition: FormDefinition, decision: str | N
     from an untouched switch: without a button the engine refuses it (``decision_required``)."""
     values: dict[str, Any] = {}
     for form_field in definition.fields:
-        if form_field.readonly:
+        if form_field.readonly or form_field.type == "file":  # files go their own way (submitted_files)
             continue
         data = form[form_field.id].data
         if isinstance(data, dt.date):
@@ -149,12 +181,22 @@ def engine_values(form: FlaskForm, definition: FormDefinition, decision: str | N
     return values
 
 
+def submitted_files(form: FlaskForm, definition: FormDefinition) -> dict[str, list[Any]]:
+    """The files chosen in the form's file fields (werkzeug FileStorage objects), per field."""
+    return {
+        f.id: [item for item in form[f.id].data or () if getattr(item, "filename", None)]
+        for f in definition.fields
+        if f.type == "file" and not f.readonly
+    }
+
+
 def prefill(definition: FormDefinition, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Values from the case data to show in the form (dates parsed back from ISO strings)."""
+    """Values from the case data to show in the form (dates parsed back from ISO strings; a file
+    input cannot be filled in)."""
     result: dict[str, Any] = {}
     for form_field in definition.fields:
         value = values.get(form_field.id)
-        if value is None:
+        if value is None or form_field.type == "file":
             continue
         if form_field.type == "date" and isinstance(value, str):
             try:

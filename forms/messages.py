@@ -38,6 +38,14 @@ def field_error_message(error: FieldError) -> str:
         "date_too_late": lambda: _("The date cannot be after %(max)s.", max=_day(params.get("max"))),
         "decision_required": lambda: _("Choose “Approve” or “Return with comments”."),
         "comment_required": lambda: _("Write what must be changed: returning needs a comment."),
+        "file_empty": lambda: _("The file is empty."),
+        "file_too_large": lambda: _("A file may not be larger than %(mb)s MB.", mb=params.get("max_mb")),
+        "file_type_not_allowed": lambda: _(
+            "This kind of file is not accepted here; allowed: %(types)s.", types=params.get("types")
+        ),
+        "too_many_files": lambda: _("Choose at most %(max)s files.", max=params.get("max")),
+        "not_file_references": lambda: _("Choose the files in the form."),
+        "file_upload_only": lambda: _("Files are sent as files (multipart/form-data), not as a value of the field."),
     }
     factory = messages.get(error.code)
     return factory() if factory else _("The value is not valid.")

@@ -64,6 +64,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # Attachments: up to 25 MB per appeal (webapp.intake.attachments.files), plus the form fields.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(26 * 1024 * 1024))),
         "ATTACHMENTS_DIR": env.get("ATTACHMENTS_DIR", str(PROJECT_ROOT / "instance" / "attachments")),
+        # A file in a task form's file field: at most this many MB, whatever its diagram allows (≤ 20).
+        "FORM_FILE_MAX_MB": int(env.get("FORM_FILE_MAX_MB", "10")),
         "MAHALLA_DEMO": demo,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

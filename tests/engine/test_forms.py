@@ -155,10 +155,10 @@ def test_unsupported_field_type_is_a_diagram_error(load_modified):
         load_modified(
             "appeal_registration.bpmn",
             '<camunda:formField id="registration_note" label="Izoh" type="string">',
-            '<camunda:formField id="registration_note" label="Izoh" type="file">',
+            '<camunda:formField id="registration_note" label="Izoh" type="blob">',
         )
     problems = [(p.element_id, p.message) for p in info.value.problems]
-    assert ("check_registration", "form field 'registration_note' has unsupported type 'file'") in problems
+    assert ("check_registration", "form field 'registration_note' has unsupported type 'blob'") in problems
 
 
 def test_non_numeric_constraint_is_a_diagram_error(load_modified):

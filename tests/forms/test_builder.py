@@ -20,6 +20,7 @@ from flask_babel import force_locale, gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 
+import engine.form_files
 import engine.forms
 from engine import FieldError, FieldOption, FormDefinition, FormField, FormInvalid, validate_submission
 from forms import apply_engine_errors, build_form_class, engine_values, field_error_message, prefill
@@ -521,13 +522,20 @@ ENGINE_CODES = {
     "comment_required": {},
     "date_too_early": {"min": "2026-01-02"},
     "date_too_late": {"max": "2027-01-02"},
+    "file_upload_only": {},
+    "file_empty": {},
+    "file_too_large": {"max_mb": 7.5},
+    "file_type_not_allowed": {"types": "pdf, png"},
+    "too_many_files": {"max": 3},
+    "not_file_references": {},
 }
 
 
 def test_the_code_list_covers_every_code_the_engine_emits() -> None:
     """The engine's source names its codes in FieldError(...) calls; this list must keep up."""
     emitted = set()
-    for node in ast.walk(ast.parse(inspect.getsource(engine.forms))):
+    sources = inspect.getsource(engine.forms) + "\n" + inspect.getsource(engine.form_files)
+    for node in ast.walk(ast.parse(sources)):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "FieldError" and len(node.args) >= 2:
             code = node.args[1]
             if isinstance(code, ast.Constant):

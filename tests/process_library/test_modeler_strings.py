@@ -39,6 +39,8 @@ SOURCES = [
     "bpmn-js-properties-panel/dist/index.esm.js",
     "@bpmn-io/properties-panel/dist/index.esm.js",
 ]
+# Our own additions to the panel (webapp/static/src): the "file" field type.
+OWN_SOURCES = [ROOT / "webapp" / "static" / "src" / "file-field-type.js"]
 PLACEHOLDER = re.compile(r"{[^}]+}")
 TRANSLATIONS_JSON = re.compile(r"<script type=\"application/json\" data-modeler-translations>(.*?)</script>", re.S)
 
@@ -57,6 +59,7 @@ def _library_sources() -> str:
         assert path.exists(), f"{path} is missing: run `make assets`"
         files = [path] if path.is_file() else sorted(path.rglob("*.js"))
         texts += [file.read_text(encoding="utf-8") for file in files]
+    texts += [path.read_text(encoding="utf-8").replace('"', "'") for path in OWN_SOURCES]  # our quotes
     return "\n".join(texts)
 
 

@@ -149,6 +149,7 @@ FORMS: dict[str, tuple[dict[str, str], set[str]]] = {
             "referral_outcome": "textarea",
             "referral_outcome_date": "date",
             "not_our_competence": "checkbox",
+            "referral_attachments": "file",
         },
         {"referral_outcome", "referral_outcome_date"},
     ),

@@ -31,6 +31,9 @@ class Operation:
     query: dict[str, tuple[str, bool]] = field(default_factory=dict)
     multipart_files: str = ""  # the form field carrying files in a multipart/form-data request
     raw_body: tuple[str, ...] = ()  # media types of a body sent as it is (e.g. an XML document)
+    # A free-form body that may also come as multipart/form-data: text parts and files, each named
+    # after a field (a task form with file fields).
+    free_form_multipart: bool = False
 
 
 def operation(**kwargs: Any) -> Callable[[F], F]:
@@ -109,11 +112,18 @@ def build_document(app: Flask, *, title: str, version: str, prefix: str) -> dict
                     "content": {media: {"schema": {"type": "string"}} for media in meta.raw_body},
                 }
             elif meta.free_form_request:
-                spec["requestBody"] = {
-                    "required": True,
-                    "description": meta.request_description,
-                    "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
+                content: dict[str, Any] = {
+                    "application/json": {"schema": {"type": "object", "additionalProperties": True}}
                 }
+                if meta.free_form_multipart:
+                    part = {
+                        "oneOf": [
+                            {"type": "string"},
+                            {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        ]
+                    }
+                    content["multipart/form-data"] = {"schema": {"type": "object", "additionalProperties": part}}
+                spec["requestBody"] = {"required": True, "description": meta.request_description, "content": content}
             for status, (description, model) in sorted(meta.responses.items()):
                 response: dict[str, Any] = {"description": description}
                 if model is not None:

@@ -38,6 +38,7 @@ from webapp.casework.legal_terms.forms import refusal_message
 from webapp.casework.legal_terms.service import CONFLICTS, NotPermitted, extend_deadline
 from webapp.casework.supervision.messages import not_running_message
 from webapp.cooperation.need_to_know import NEED_TO_KNOW_ROLES
+from webapp.intake.attachments.form_files import FormFiles
 from webapp.intake.public.limits import tracking_limits
 from webapp.intake.public.service import reply_letter_pdf, tracked_appeal, tracking_view
 from webapp.intake.public.withdrawal import withdraw_appeal
@@ -250,27 +251,47 @@ def list_tasks() -> Any:
     summary="Complete a task with its form data",
     tag="tasks",
     free_form_request=True,
-    request_description="An object with one member per form field of the task (see GET /tasks).",
+    free_form_multipart=True,
+    request_description=(
+        "An object with one member per form field of the task (see GET /tasks), as application/json. "
+        "A task whose form has file fields (type 'file', with their 'files' rules: multiple, max_files, "
+        "max_size_mb, allowed_types) is completed with multipart/form-data instead: one part per form field "
+        "(text values as in the form: true/false, numbers, YYYY-MM-DD) and the files as parts named after "
+        "their file field. The files' types are recognised from their content; a file too large, of a type "
+        "the field does not allow, empty, or too many files answer 422 naming the field, and nothing is "
+        "stored. A file field's value cannot be sent in JSON (422 'file_upload_only'); the case data keeps "
+        "only the stored files' references (id, name, size, content_type)."
+    ),
     responses={
         200: ("Completed", CompletedOut),
         400: ("Malformed JSON", ErrorOut),
         404: ("Unknown task, or not yours to complete", ErrorOut),
         409: ("Already completed, changed meanwhile, suspended or cancelled, or someone else holds the task", ErrorOut),
-        422: ("Invalid form data, per field", ErrorOut),
+        413: ("The request is larger than the server accepts", ErrorOut),
+        422: ("Invalid form data or files, per field", ErrorOut),
     },
 )
 def complete(task_id: str) -> Any:
     user = g.api_user
-    body = _json_body()
+    files: FormFiles | None = None
+    if request.mimetype == "multipart/form-data":
+        body: Any = request.form.to_dict()
+        files = FormFiles({name: request.files.getlist(name) for name in request.files})
+    else:
+        body = _json_body()
     if not isinstance(body, dict):
         return body
     try:
         # The appeal's task, its case and its version in one query (the hot path); a task of
         # another subject kind is looked up only when that finds nothing.
-        result = complete_task_in_scope(user, task_id, body, task_scope(user) & may_complete_condition(user))
+        scope = task_scope(user) & may_complete_condition(user)
+        result = complete_task_in_scope(user, task_id, body, scope, files)
         other = task_for(user, task_id) if result is None else None
         kind = subject_kind(other.subject_kind) if other is not None and other.subject_kind != APPEAL else None
         if other is not None and kind is not None and kind.complete is not None:
+            if files is not None and files.by_field:
+                refused = [FieldError(name, "unknown_field") for name in files.by_field]
+                return error(422, _("Files can be given on the tasks of appeals only."), _field_errors(refused))
             if not kind.complete(user, other, body):
                 return error(404, _("Not found, or you do not have access to it."))
             return jsonify({"task_id": task_id, "case": task_case(other)})

@@ -139,9 +139,18 @@ class Option(BaseModel):
     label: str
 
 
+class FileRulesOut(BaseModel):
+    """What a file field accepts (send its files as multipart/form-data parts named after the field)."""
+
+    multiple: bool
+    max_files: int
+    max_size_mb: int
+    allowed_types: list[str]
+
+
 class FormFieldOut(BaseModel):
     id: str
-    type: Literal["string", "long", "boolean", "date", "enum"]
+    type: Literal["string", "long", "boolean", "date", "enum", "file"]
     label: str
     required: bool
     readonly: bool = False
@@ -151,6 +160,7 @@ class FormFieldOut(BaseModel):
     max: int | None = None
     minlength: int | None = None
     maxlength: int | None = None
+    files: FileRulesOut | None = None
 
 
 class FormOut(BaseModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from sqlalchemy import delete, insert, select, update
@@ -54,6 +54,14 @@ from webapp.platform.auth.models import User
 from webapp.platform.observability.metrics import TASK_COMPLETIONS
 from webapp.platform.timeutil import local_today, utcnow
 from webapp.platform.transaction import rolled_back_on_error, transaction
+
+
+class FileSource(Protocol):
+    """The files a submission sent for the task's file fields: checks them against the task's form
+    and stores them in the completion's transaction; answers their references per field (or
+    raises engine.FormInvalid)."""
+
+    def __call__(self, appeal: Appeal, task_name: str, form: FormDefinition, actor: User) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -344,20 +352,25 @@ def complete_task(
     *,
     expected_version: int | None = None,
     extra_data: Mapping[str, Any] | None = None,
+    files: FileSource | None = None,
 ) -> CompletedTask:
     """Complete one task for the actor and commit, or raise without changing anything.
 
     Raises engine.FormInvalid (bad data), Conflict (completed or changed meanwhile) or
     StepFailed (the diagram failed after the task; the case is marked as an incident). The caller
-    has checked role and territory. ``extra_data``: case data a retry supplies besides the form.
+    has checked role and territory. ``extra_data``: case data a retry supplies besides the form;
+    ``files``: the files sent for the form's file fields (stored in this transaction, so a failed
+    completion leaves none behind).
     """
     with rolled_back_on_error():
         case = _load_case(pending.instance_id)
     task = _TaskRef(pending.id, pending.name, pending.title, pending.created_at)
-    return _complete(task, case, actor, submitted, expected_version, extra_data)
+    return _complete(task, case, actor, submitted, expected_version, extra_data, files)
 
 
-def complete_task_in_scope(actor: User, task_id: str, submitted: Mapping[str, Any], scope: Any) -> CompletedTask | None:
+def complete_task_in_scope(
+    actor: User, task_id: str, submitted: Mapping[str, Any], scope: Any, files: FileSource | None = None
+) -> CompletedTask | None:
     """Like complete_task, for a task id the actor may work on (``scope``); None when there is none.
 
     The task, its case and its version are read in one query: the API's hot path.
@@ -375,7 +388,7 @@ def complete_task_in_scope(actor: User, task_id: str, submitted: Mapping[str, An
         return None
     *case_columns, name, title, ready_at = row
     task = _TaskRef(task_id, name, title, ready_at)
-    return _complete(task, _case_from_row(case_columns), actor, submitted, None)
+    return _complete(task, _case_from_row(case_columns), actor, submitted, None, files=files)
 
 
 @dataclass(frozen=True)
@@ -393,6 +406,7 @@ def _complete(
     submitted: Mapping[str, Any],
     expected_version: int | None,
     extra_data: Mapping[str, Any] | None = None,
+    files: FileSource | None = None,
 ) -> CompletedTask:
     """The writes are plain statements (no ORM unit of work): the state guarded by its version,
     the appeal's changed columns, the task projection and the events, committed together."""
@@ -408,7 +422,8 @@ def _complete(
             before = set(ready)
             variables = dict(ready[task.id].variables) if task.id in ready else {}
             try:
-                clean = run_engine(lambda: instance.complete(task.id, submitted, extra_data))
+                stored = files(appeal, task.name, instance.task_form(task.id), actor) if files is not None else None
+                clean = run_engine(lambda: instance.complete(task.id, submitted, extra_data, files=stored))
             except TaskNotReady:
                 raise Conflict("the task was already completed") from None
             run_engine(lambda: _complete_sibling_escalations(instance, task, clean))

@@ -126,6 +126,10 @@ MESSAGES: dict[str, Any] = {
         "The form field %(field)s: %(property)s “%(value)s” is not a date bound (today or a case variable, "
         "optionally +/- N d, m or y, e.g. received_on or today+1y)."
     ),
+    "form.file_option_invalid": _l(
+        "The form field %(field)s: the file option %(property)s “%(value)s” is not allowed (multiple: true or "
+        "false; max_files 1–10; max_size_mb 1–20; allowed_types among pdf jpg jpeg png docx xlsx)."
+    ),
     "decision.no_decision_ref": _l("The business rule task names no DMN decision (camunda:decisionRef)."),
     "decision.missing": _l("The DMN decision %(ref)s is not in the process library."),
     "decision.none": _l("The DMN document has no decision."),

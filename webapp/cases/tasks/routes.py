@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from engine import FormInvalid, TaskNotReady
-from forms import apply_engine_errors, build_form_class, engine_values, prefill
+from forms import apply_engine_errors, build_form_class, engine_values, prefill, submitted_files
 from webapp.cases.assignment.inbox import InboxArgs
 from webapp.cases.assignment.panel import assignment_panel
 from webapp.cases.models import APPEAL
@@ -30,6 +31,7 @@ from webapp.casework.approvals import last_return, review_items
 from webapp.casework.replies.prefill import task_prefill
 from webapp.casework.supervision.messages import not_running_message
 from webapp.errors import ChangedMeanwhile
+from webapp.intake.attachments.form_files import FormFiles
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.auth.service import landing_endpoint
@@ -42,6 +44,13 @@ blueprint = Blueprint("tasks", __name__)
 # tasks addressed to their organisation (task_scope), and see only what the task's form shares.
 PARTNER_ROLES = ("partner", "mahalla_chair")
 WORKER_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, *PARTNER_ROLES)
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(_error: RequestEntityTooLarge) -> Any:
+    """Files larger than the whole request may be: the task page again, saying so (nothing saved)."""
+    flash(_("The files are too large to send; nothing was saved. Choose smaller files."), "danger")
+    return redirect(request.path) if request.endpoint == "tasks.task" else (_("The request is too large."), 413)
 
 
 @blueprint.route("/home")
@@ -98,7 +107,12 @@ def task(task_id: str) -> Any:
         return redirect(url_for("tasks.task", task_id=pending.id))
     if form.validate_on_submit():
         try:
-            complete_task(pending, current_user, engine_values(form, view.form, request.form.get("decision")))
+            complete_task(
+                pending,
+                current_user,
+                engine_values(form, view.form, request.form.get("decision")),
+                files=FormFiles(submitted_files(form, view.form)),
+            )
         except FormInvalid as invalid:
             apply_engine_errors(form, invalid.errors)
         except CaseNotRunning as stopped:

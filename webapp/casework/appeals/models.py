@@ -200,8 +200,12 @@ class Attachment(db.Model):  # type: ignore[name-defined,misc]
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(100), unique=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A file given in a task form's file field (e.g. a partner's outcome report): the task and the
+    # field; the case data holds only its reference. None for files attached to the appeal itself.
+    task_name: Mapped[str | None] = mapped_column(String(100))
+    form_field: Mapped[str | None] = mapped_column(String(100))
 
 
 class AppealLink(db.Model):  # type: ignore[name-defined,misc]

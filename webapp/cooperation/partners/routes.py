@@ -14,8 +14,10 @@ from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringF
 from wtforms.validators import InputRequired, Length, Optional
 
 from webapp.cooperation.partners import service
+from webapp.cooperation.partners.files import sent_file_read, sent_files
 from webapp.cooperation.partners.models import PartnerKind, PartnerOrganisation
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR, PARTNER
+from webapp.intake.attachments.download import attachment_response
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.query_params import Id, QueryModel, query
@@ -121,7 +123,18 @@ def edit(organisation_id: int | None = None) -> Any:
 @blueprint.route("/partner")
 @roles_required(PARTNER, MAHALLA_CHAIR)
 def home() -> Any:
-    """The start page of partner staff and mahalla chairs: whom they work for."""
+    """The start page of partner staff and mahalla chairs: whom they work for, and the files they
+    sent with their answers."""
     organisation_id = service.organisation_id_of(current_user)
     item = service.organisation(organisation_id) if organisation_id is not None else None
-    return render_template("partners/home.html", item=item, kind_labels=KIND_LABELS)
+    return render_template("partners/home.html", item=item, kind_labels=KIND_LABELS, files=sent_files(current_user))
+
+
+@blueprint.route("/partner/files/<int:attachment_id>")
+@roles_required(PARTNER, MAHALLA_CHAIR)
+def sent_file(attachment_id: int) -> Any:
+    """A file the user sent with an answer (anyone else's answers 404, like a missing one); logged."""
+    attachment = sent_file_read(current_user, attachment_id)
+    if attachment is None:
+        abort(404)
+    return attachment_response(attachment)

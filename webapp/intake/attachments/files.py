@@ -23,12 +23,14 @@ MAX_TOTAL_BYTES = 25 * 1024 * 1024
 MAX_DOCX_ENTRIES = 2000
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSIONS = {
     "image/jpeg": ".jpg",
     "image/png": ".png",
     "image/webp": ".webp",
     "application/pdf": ".pdf",
     DOCX_TYPE: ".docx",
+    XLSX_TYPE: ".xlsx",
 }
 
 
@@ -53,21 +55,34 @@ class Upload:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def _is_docx(data: bytes) -> bool:
-    """A Word document: a zip archive holding word/document.xml (names read, nothing extracted)."""
+def _office_kind(data: bytes) -> str | None:
+    """A Word document (word/document.xml) or an Excel workbook (xl/workbook.xml): a zip archive
+    whose entry names are read, nothing extracted."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_DOCX_ENTRIES:
-                return False
+                return None
             names = {info.filename for info in infos}
     except (zipfile.BadZipFile, ValueError, OSError):
-        return False
-    return "word/document.xml" in names and "[Content_Types].xml" in names
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX_TYPE
+    return XLSX_TYPE if "xl/workbook.xml" in names else None
+
+
+def recognise(data: bytes) -> str | None:
+    """The content type recognised from the file's bytes (what any upload may be), or None."""
+    if data.startswith(b"PK\x03\x04"):
+        return _office_kind(data)
+    return sniff(data)
 
 
 def sniff(data: bytes) -> str | None:
-    """The content type recognised from the file's first bytes, or None when not allowed."""
+    """The content type of an appeal's attachment recognised from the file's first bytes, or None
+    when not allowed (photos, PDF and Word documents)."""
     if data.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -76,7 +91,7 @@ def sniff(data: bytes) -> str | None:
         return "image/webp"
     if data.startswith(b"%PDF-"):
         return "application/pdf"
-    if data.startswith(b"PK\x03\x04") and _is_docx(data):
+    if data.startswith(b"PK\x03\x04") and _office_kind(data) == DOCX_TYPE:
         return DOCX_TYPE
     return None
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.casework.appeals.service import appeal_for
+from webapp.intake.attachments.download import attachment_response
 from webapp.intake.attachments.files import Upload, UploadRefused, read_uploads
-from webapp.intake.attachments.service import add_attachments, attachment_of, file_of
+from webapp.intake.attachments.service import add_attachments, attachment_of
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 
@@ -55,16 +55,4 @@ def download(number: str, attachment_id: int) -> Any:
     attachment = attachment_of(appeal, attachment_id) if appeal is not None else None
     if attachment is None:
         abort(404)
-    path = file_of(attachment)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        io.BytesIO(path.read_bytes()),  # at most 5 MB; no file handle left to the WSGI server
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment)

@@ -61,10 +61,11 @@ def store_uploads(appeal: Appeal, uploads: list[Upload] | tuple[Upload, ...], ac
 
 
 def add_attachments(appeal: Appeal, uploads: list[Upload], actor: User) -> list[Attachment]:
-    """Attach more files to a registered appeal (one transaction; the limits count earlier files)."""
+    """Attach more files to a registered appeal (one transaction; the limits count earlier files,
+    not those given in task forms)."""
     count, total = db.session.execute(
         select(func.count(Attachment.id), func.coalesce(func.sum(Attachment.size), 0)).where(
-            Attachment.appeal_id == appeal.id
+            Attachment.appeal_id == appeal.id, Attachment.form_field.is_(None)
         )
     ).one()
     check_batch(uploads, existing_count=int(count), existing_bytes=int(total))

@@ -9,6 +9,7 @@ import {
 } from "bpmn-js-properties-panel";
 import camundaModdle from "camunda-bpmn-moddle/resources/camunda.json";
 
+import { fileFieldTypeModule } from "./file-field-type";
 import { translateModule } from "./translate";
 
 import "bpmn-js/dist/assets/diagram-js.css";
@@ -29,6 +30,7 @@ function createModeler(canvas, propertiesParent, translations) {
       BpmnPropertiesPanelModule,
       BpmnPropertiesProviderModule,
       CamundaPlatformPropertiesProviderModule,
+      fileFieldTypeModule,
       translateModule(translations),
     ],
     moddleExtensions: { camunda: camundaModdle },

@@ -282,6 +282,7 @@ STRINGS = (
     NP_("modeler", "boolean"),
     NP_("modeler", "date"),
     NP_("modeler", "enum"),
+    NP_("modeler", "file"),
     NP_("modeler", "long"),
     NP_("modeler", "string"),
     NP_("modeler", "<custom type>"),
