@@ -1,7 +1,7 @@
 """attachments from task forms: the task and the file field an attachment was given in
 
 Revision ID: a19f11e50001
-Revises: d19b7e5a0002
+Revises: f15a1c2e0007
 Create Date: 2026-12-04 03:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "a19f11e50001"
-down_revision = "d19b7e5a0002"
+down_revision = "f15a1c2e0007"
 branch_labels = None
 depends_on = None
 
