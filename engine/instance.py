@@ -25,6 +25,7 @@ from engine.forms import FormDefinition, validate_submission
 from engine.library import PERSON_TASKS, ProcessLibrary
 from engine.scripting import no_local_script_engine
 from engine.serialization import StateSerializer
+from engine.timer_reads import reachable_reads
 
 _SERIALIZER = StateSerializer()
 
@@ -283,6 +284,16 @@ class Instance:
                     task.parent.data.update(dict(values))
             self.fire_due_timers(now)
         return changed
+
+    def timer_reads(self) -> frozenset[str]:
+        """The case variables that the timers and conditional events the case waits on, or that its
+        next step can reach, read (engine.timer_reads): the timer data worth computing now."""
+        live = [
+            (task.workflow.spec.name, task.task_spec.name)
+            for state in _LIVE_STATES
+            for task in self._workflow.get_tasks(state=state)
+        ]
+        return reachable_reads(self.library, live)
 
     def next_timer_due(self) -> datetime | None:
         """When the earliest waiting timer of the case is due (aware UTC), or None."""

@@ -220,7 +220,8 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
     instance = run_engine(lambda: Instance.start(library, start_data))
     for name, value in _case_changes(appeal, instance).items():
         setattr(appeal, name, value)
-    run_engine(lambda: instance.set_timer_data(case_timer_data(appeal.id, appeal.deadline)))
+    timers = case_timer_data(appeal.id, appeal.deadline, instance.timer_reads())
+    run_engine(lambda: instance.set_timer_data(timers))
     record = ProcessInstance(
         subject_kind=APPEAL,
         subject_id=appeal.id,
@@ -314,7 +315,7 @@ def _write_case(
     """
     changes = {**_case_changes(appeal, instance), **(extra or {})}
     moved = {name: (getattr(appeal, name), changes[name]) for name in ("status", "stage") if name in changes}
-    timers = case_timer_data(appeal.id, changes.get("deadline", appeal.deadline))
+    timers = case_timer_data(appeal.id, changes.get("deadline", appeal.deadline), instance.timer_reads())
     run_engine(lambda: instance.set_timer_data(timers, now=now))
     save_state(record, instance, progress=progress)
     if changes:

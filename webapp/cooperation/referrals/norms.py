@@ -16,6 +16,7 @@ from webapp.casework.appeals.deadlines import WorkingCalendar
 ACKNOWLEDGE_WORKING_DAYS = 5
 ANSWER_WORKING_DAYS = 15
 ESCALATE_AFTER_WORKING_DAYS = 2
+MOMENTS = ("referral_acknowledge_at", "referral_answer_at", "referral_escalate_at")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from webapp.cooperation.partners.models import PartnerKind, PartnerOrganisation
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR, PARTNER
 from webapp.cooperation.partners.service import organisation_id_of, staff_of
 from webapp.cooperation.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
-from webapp.cooperation.referrals.norms import referral_dues, referral_moments
+from webapp.cooperation.referrals.norms import MOMENTS, referral_dues, referral_moments
 from webapp.extensions import db
 from webapp.platform.audit.service import record
 from webapp.platform.auth.models import PARTNER_LANE, User
@@ -99,7 +99,7 @@ def open_referral(appeal_id: int) -> Referral | None:
     )
 
 
-@timer_source
+@timer_source(*MOMENTS)
 def _referral_timers(appeal_id: int) -> dict[str, str]:
     """From the open referral's sending day; with none, from today (a referral sent by this action)."""
     sent_on = db.session.scalar(
