@@ -11,13 +11,12 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine import sandbox
-from engine.clock import TASHKENT, parse_timer_value, timer_now
+from engine.clock import TASHKENT, timer_now
 from engine.compaction import compact
 from engine.data_limits import data_problem
 from engine.errors import EngineStepFailed, FieldError, FormInvalid, TaskNotReady
@@ -25,7 +24,7 @@ from engine.forms import FormDefinition, validate_submission
 from engine.library import PERSON_TASKS, ProcessLibrary
 from engine.scripting import no_local_script_engine
 from engine.serialization import StateSerializer
-from engine.timer_reads import reachable_reads
+from engine.view import LIVE_STATES, View, current_data, next_timer_due, ready_person_tasks, timer_reads
 
 _SERIALIZER = StateSerializer()
 
@@ -53,9 +52,6 @@ def _element_id(task: Any) -> str | None:
     return getattr(spec, "bpmn_id", None) if spec is not None else None
 
 
-_LIVE_STATES = (TaskState.READY, TaskState.WAITING, TaskState.STARTED)
-
-
 def _restore(library: ProcessLibrary, state: str) -> BpmnWorkflow:
     workflow = _SERIALIZER.loads(state, library.spec, library.subprocess_specs)
     workflow.script_engine = no_local_script_engine()
@@ -64,15 +60,6 @@ def _restore(library: ProcessLibrary, state: str) -> BpmnWorkflow:
 
 def _step(library: ProcessLibrary, state: str | None, op: str, now: datetime | None, **args: Any) -> dict[str, Any]:
     return sandbox.step(library.sandbox_key, library.main_process_id, library.files, op, now, state=state, **args)
-
-
-def _is_timer(task: Any) -> bool:
-    """A task waiting for a timer: a timer event, or an event-based gateway with a timer among its
-    events (SpiffWorkflow waits on the gateway, with the timer's due moment as its event value)."""
-    definition = getattr(task.task_spec, "event_definition", None)
-    if isinstance(definition, MultipleEventDefinition):
-        return any(isinstance(d, TimerEventDefinition) for d in definition.event_definitions)
-    return isinstance(definition, TimerEventDefinition)
 
 
 class Instance:
@@ -86,6 +73,9 @@ class Instance:
         self._restored = workflow
         self._state = state
         self._ready_cache: list[Any] | None = None
+        # What the engine process answered about ``_state`` with it (engine.view): asked about the
+        # ready tasks, the data, the end or the next timer, this side reads it instead of parsing.
+        self._view: View | None = None
         self._path: list[tuple[str, str]] = []  # (process, element) completed by this object's steps
         # What this object's steps threw for the world outside the case (engine.steps.take_outgoing):
         # {"kind": "signal" | "message", "name": ...}; the application sends signals to other cases.
@@ -96,6 +86,7 @@ class Instance:
         """Start a case; ``now`` is the time its timers see (default: the real clock)."""
         answer = _step(library, None, "start", now, data=_SERIALIZER.dumps_data(dict(data)))
         instance = cls(library, None, answer["state"])
+        instance._view = View(answer["view"], _SERIALIZER)
         instance._path.extend(answer["path"])
         instance.thrown.extend(answer.get("thrown", []))
         return instance
@@ -115,6 +106,12 @@ class Instance:
     def _changed(self) -> None:
         """This side changed the workflow: its text must be written again."""
         self._state = None
+        self._view = None
+
+    @property
+    def _answered(self) -> View | None:
+        """The engine process's view of the state, while this side has not parsed it."""
+        return self._view if self._restored is None else None
 
     def serialize(self) -> str:
         """The live state, without finished history (see engine.compaction). The text a step
@@ -132,7 +129,8 @@ class Instance:
 
     @property
     def is_completed(self) -> bool:
-        return bool(self._workflow.is_completed())
+        view = self._answered
+        return view.completed if view is not None else bool(self._workflow.is_completed())
 
     def _apply(self, op: str, now: datetime | None, **args: Any) -> dict[str, Any]:
         """Run one step in the isolated engine process and take its new state (parsed here only
@@ -141,6 +139,7 @@ class Instance:
         answer = _step(self.library, self.serialize(), op, now, **args)
         if answer.get("state") is not None:
             self._restored, self._state = None, answer["state"]
+            self._view = View(answer["view"], _SERIALIZER)
         self._path.extend(answer["path"])
         self.thrown.extend(answer.get("thrown", []))
         return answer
@@ -151,23 +150,26 @@ class Instance:
 
     def _ready_user_tasks(self) -> list[Any]:
         if self._ready_cache is None:
-            self._ready_cache = [
-                t
-                for t in self._workflow.get_tasks(state=TaskState.READY, manual=True)
-                if isinstance(t.task_spec, PERSON_TASKS)
-            ]
+            self._ready_cache = ready_person_tasks(self._workflow)
         return self._ready_cache
+
+    def _ready_triples(self) -> list[tuple[str, str, Mapping[str, Any]]]:
+        """(task id, BPMN id, data) of the ready tasks of people."""
+        view = self._answered
+        if view is not None:
+            return list(view.ready)
+        return [(str(t.id), t.task_spec.bpmn_id, t.data) for t in self._ready_user_tasks()]
 
     def ready_user_tasks(self) -> list[ReadyTask]:
         result = []
-        for task in self._ready_user_tasks():
-            info = self.library.user_task(task.task_spec.bpmn_id)
+        for task_id, bpmn_id, data in self._ready_triples():
+            info = self.library.user_task(bpmn_id)
             if info is None:
                 continue
-            prefill = {f.id: task.data.get(f.id, f.default) for f in info.form.fields}
+            prefill = {f.id: data.get(f.id, f.default) for f in info.form.fields}
             result.append(
                 ReadyTask(
-                    id=str(task.id),
+                    id=task_id,
                     name=info.id,
                     title=info.title,
                     lane=info.lane,
@@ -176,7 +178,7 @@ class Instance:
                     form=info.form,
                     prefill=prefill,
                     properties=info.properties,
-                    variables=MappingProxyType(task.data),
+                    variables=MappingProxyType(data),
                 )
             )
         return result
@@ -264,7 +266,7 @@ class Instance:
         """
         changed = False
         # Not NOT_FINISHED_MASK: that iteration does not reach into running call activities.
-        live = [t for state in _LIVE_STATES for t in self._workflow.get_tasks(state=state)]
+        live = [t for state in LIVE_STATES for t in self._workflow.get_tasks(state=state)]
         for task in live:  # tasks may share one data dict, so compare before every update
             if any(task.data.get(name) != value for name, value in values.items()):
                 task.data.update(dict(values))
@@ -288,33 +290,20 @@ class Instance:
     def timer_reads(self) -> frozenset[str]:
         """The case variables that the timers and conditional events the case waits on, or that its
         next step can reach, read (engine.timer_reads): the timer data worth computing now."""
-        live = [
-            (task.workflow.spec.name, task.task_spec.name)
-            for state in _LIVE_STATES
-            for task in self._workflow.get_tasks(state=state)
-        ]
-        return reachable_reads(self.library, live)
+        view = self._answered
+        return view.reads if view is not None else timer_reads(self._workflow, self.library)
 
     def next_timer_due(self) -> datetime | None:
         """When the earliest waiting timer of the case is due (aware UTC), or None."""
-        due = [
-            parse_timer_value(task._get_internal_data("event_value"))
-            for task in self._workflow.get_tasks(state=TaskState.WAITING)
-            if _is_timer(task)
-        ]
-        moments = [moment for moment in due if moment is not None]
-        return min(moments) if moments else None
+        view = self._answered
+        return view.next_timer if view is not None else next_timer_due(self._workflow)
 
     def current_data(self) -> dict[str, Any]:
         """The newest data: that of a waiting user task, or the finished case's final data."""
-        ready = self._ready_user_tasks()
-        if ready:
-            return dict(ready[0].data)
-        if self.is_completed:
-            ends = [t for t in self._workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.name == "End"]
-            if ends:
-                return dict(ends[-1].data)
-        return dict(self._workflow.data)
+        view = self._answered
+        if view is not None:
+            return dict(view.current)
+        return current_data(self._workflow, self._ready_user_tasks())
 
     def elements_completed(self, *, qualified: bool = False) -> list[str]:
         """BPMN ids of the tasks, events and gateways completed since this object was started or

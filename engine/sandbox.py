@@ -304,7 +304,7 @@ def call(request: dict[str, Any], files: Mapping[str, bytes | str]) -> dict[str,
 
     A memory failure in a worker that served earlier requests may be the weight of what it
     keeps (parsed libraries, a fragmented heap), not of this step: the step is tried once more
-    in a fresh worker, whose verdict stands."""
+    in a fresh worker, whose verdict stands (so is a document that such a worker could not read)."""
     if _inline is not None:
         return _call_inline(request, files)
     pool = _current_pool()
@@ -313,6 +313,13 @@ def call(request: dict[str, Any], files: Mapping[str, bytes | str]) -> dict[str,
         answer = _call_on(worker, pool, request, files)
     except SandboxBreach as breach:
         if breach.code != "sandbox.memory_limit" or not worker.served:
+            raise
+        worker = _Worker(pool.limits)
+        answer = _call_on(worker, pool, request, files)
+    except DiagramError:
+        # Loading a version in a worker that keeps others: an allocation refused inside the XML
+        # parser reads as a malformed document, not as a memory failure. A fresh worker decides.
+        if not worker.served:
             raise
         worker = _Worker(pool.limits)
         answer = _call_on(worker, pool, request, files)

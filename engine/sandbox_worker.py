@@ -44,6 +44,7 @@ from engine.steps import (
     run,
     take_outgoing,
 )
+from engine.view import view
 
 _SERIALIZER = StateSerializer()
 _CAPACITY = 16
@@ -169,6 +170,7 @@ class Worker:
         if not delivering or result["delivered"]:
             compact(workflow)  # the state as it is stored: the caller writes this text unchanged
             result["state"] = _SERIALIZER.dumps(workflow)
+            result["view"] = view(workflow, library, _SERIALIZER)  # read on the other side, not parsed there
         else:
             result["state"] = None
         return result
