@@ -7,23 +7,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
-from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
-from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine import sandbox
 from engine.clock import TASHKENT, timer_now
 from engine.compaction import compact
-from engine.data_limits import data_problem
-from engine.errors import EngineStepFailed, FieldError, FormInvalid, TaskNotReady
-from engine.forms import FormDefinition, validate_submission
-from engine.library import PERSON_TASKS, ProcessLibrary
+from engine.errors import EngineStepFailed
+from engine.forms import FormDefinition
+from engine.library import ProcessLibrary
 from engine.scripting import no_local_script_engine
 from engine.serialization import StateSerializer
+from engine.submission import clean_submission, ready_task
 from engine.view import LIVE_STATES, View, current_data, next_timer_due, ready_person_tasks, timer_reads
 
 _SERIALIZER = StateSerializer()
@@ -76,6 +74,7 @@ class Instance:
         # What the engine process answered about ``_state`` with it (engine.view): asked about the
         # ready tasks, the data, the end or the next timer, this side reads it instead of parsing.
         self._view: View | None = None
+        self._ready_before: list[str] | None = None  # see ready_ids_before
         self._path: list[tuple[str, str]] = []  # (process, element) completed by this object's steps
         # What this object's steps threw for the world outside the case (engine.steps.take_outgoing):
         # {"kind": "signal" | "message", "name": ...}; the application sends signals to other cases.
@@ -95,6 +94,12 @@ class Instance:
     def restore(cls, library: ProcessLibrary, state: str) -> Instance:
         """The case from its stored text (parsed now: a state in an unknown format is refused here)."""
         return cls(library, _restore(library, state), state)
+
+    @classmethod
+    def load(cls, library: ProcessLibrary, state: str) -> Instance:
+        """The case from its stored text, parsed only when something asks about it here: a
+        completion sends the text to the engine process as it is and reads its answer."""
+        return cls(library, None, state)
 
     @property
     def _workflow(self) -> BpmnWorkflow:
@@ -137,6 +142,8 @@ class Instance:
         when asked about: see ``_workflow``)."""
         self._ready_cache = None
         answer = _step(self.library, self.serialize(), op, now, **args)
+        if self._ready_before is None and answer.get("before") is not None:
+            self._ready_before = list(answer["before"])
         if answer.get("state") is not None:
             self._restored, self._state = None, answer["state"]
             self._view = View(answer["view"], _SERIALIZER)
@@ -183,14 +190,12 @@ class Instance:
             )
         return result
 
-    def _ready_task(self, task_id: str) -> Any:
-        try:
-            task = self._workflow.get_task_from_id(UUID(task_id))
-        except (TaskNotFoundException, ValueError, WorkflowException):
-            raise TaskNotReady(f"task {task_id} does not exist in this case") from None
-        if not (task.has_state(TaskState.READY) and isinstance(task.task_spec, PERSON_TASKS)):
-            raise TaskNotReady(f"task {task_id} is not waiting for input")
-        return task
+    def ready_ids_before(self) -> set[str]:
+        """The ids of the ready user tasks before this object's first step (the engine process
+        answers them with the step, so the state need not be parsed here to know them)."""
+        if self._ready_before is None:
+            self._ready_before = [task.id for task in self.ready_user_tasks()]
+        return set(self._ready_before)
 
     def complete(
         self,
@@ -206,16 +211,21 @@ class Instance:
         Returns the clean data that was stored. Raises FormInvalid, TaskNotReady or
         EngineStepFailed; on any of them the caller must discard this instance.
         """
-        task = self._ready_task(task_id)
-        info = self.library.user_task(task.task_spec.bpmn_id)
-        form = info.form if info else FormDefinition(key="")
         today = (now or timer_now()).astimezone(TASHKENT).date()
-        clean = validate_submission(form, submitted, context=task.data, today=today)
-        data = {**dict(extra_data or {}), **clean}
-        problem = data_problem(data, sandbox.limits().data)
-        if problem is not None:
-            field = str(problem.params.get("field"))
-            raise FormInvalid([FieldError(field, problem.code, dict(problem.params))])
+        if self._restored is None:
+            # Not parsed here: the engine process looks the task up and validates (engine.submission).
+            try:
+                texts = {
+                    "submitted": _SERIALIZER.dumps_data(dict(submitted)),
+                    "extra": _SERIALIZER.dumps_data(dict(extra_data or {})),
+                }
+            except (TypeError, ValueError):
+                texts = {}  # not plain data: validated on this side
+            if texts:
+                answer = self._apply("complete", now, task_id=task_id, today=today.isoformat(), **texts)
+                return dict(_SERIALIZER.loads_data(answer["clean"]))
+        task = ready_task(self._workflow, task_id)
+        clean, data = clean_submission(self.library, task, submitted, extra_data, today, sandbox.limits().data)
         # The engine process sets the task's data: this side's copy stays unchanged, so the state
         # it read goes to the step as it is (not written again).
         self._apply(

@@ -34,7 +34,15 @@ from pathlib import Path
 from typing import Any
 
 from engine.data_limits import DataLimits
-from engine.errors import DiagramError, DiagramProblem, EngineError, EngineStepFailed, TaskNotReady
+from engine.errors import (
+    DiagramError,
+    DiagramProblem,
+    EngineError,
+    EngineStepFailed,
+    FieldError,
+    FormInvalid,
+    TaskNotReady,
+)
 from engine.serialization import StateSerializer
 
 _SERIALIZER = StateSerializer()
@@ -365,8 +373,8 @@ def step(
 ) -> dict[str, Any]:
     """Run one engine step (``start``, ``run``, ``complete``, ``fire_timers``, ``message``).
 
-    Returns ``{"state", "path", ...}``; raises EngineStepFailed (coded, with the element) or
-    TaskNotReady.
+    Returns ``{"state", "path", ...}``; raises EngineStepFailed (coded, with the element),
+    TaskNotReady or FormInvalid (a submission validated in the engine process).
     """
     request = {"op": op, "library": library_key, "main": main_process_id, "now": now.isoformat() if now else None}
     request.update(args)
@@ -379,6 +387,9 @@ def step(
         return dict(answer["ok"])
     if error["kind"] == "task_not_ready":
         raise TaskNotReady(error["detail"])
+    if error["kind"] == "form_invalid":
+        errors = _SERIALIZER.loads_data(error["errors"])
+        raise FormInvalid([FieldError(field, code, dict(params)) for field, code, params in errors])
     raise EngineStepFailed(error.get("element_id"), error["code"], error.get("params") or {})
 
 

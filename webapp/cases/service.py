@@ -404,12 +404,12 @@ def _complete(
                 raise Conflict("the case was changed by someone else")
             if record.status in BLOCKED:
                 raise CaseNotRunning(record.status)
-            instance = Instance.restore(library, record.state)
-            before = {ready.id for ready in instance.ready_user_tasks()}
+            instance = Instance.load(library, record.state)  # the engine process parses it
             try:
                 clean = run_engine(lambda: instance.complete(task.id, submitted, extra_data))
             except TaskNotReady:
                 raise Conflict("the task was already completed") from None
+            before = instance.ready_ids_before()
             run_engine(lambda: _complete_sibling_escalations(instance, task, clean))
             events = EventLog()
             events.add(
