@@ -10,8 +10,6 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
-from SpiffWorkflow.util.task import TaskState
 
 from engine import sandbox
 from engine.clock import TASHKENT, timer_now
@@ -22,7 +20,8 @@ from engine.library import ProcessLibrary
 from engine.scripting import no_local_script_engine
 from engine.serialization import StateSerializer
 from engine.submission import clean_submission, ready_task
-from engine.view import LIVE_STATES, View, current_data, next_timer_due, ready_person_tasks, timer_reads
+from engine.timer_values import apply_timer_data
+from engine.view import View, current_data, next_timer_due, ready_person_tasks, timer_reads
 
 _SERIALIZER = StateSerializer()
 
@@ -75,6 +74,7 @@ class Instance:
         # ready tasks, the data, the end or the next timer, this side reads it instead of parsing.
         self._view: View | None = None
         self._ready_before: list[str] | None = None  # see ready_ids_before
+        self._timers_applied: dict[str, Any] | None = None  # what the last step set (see complete)
         self._path: list[tuple[str, str]] = []  # (process, element) completed by this object's steps
         # What this object's steps threw for the world outside the case (engine.steps.take_outgoing):
         # {"kind": "signal" | "message", "name": ...}; the application sends signals to other cases.
@@ -112,6 +112,7 @@ class Instance:
         """This side changed the workflow: its text must be written again."""
         self._state = None
         self._view = None
+        self._timers_applied = None
 
     @property
     def _answered(self) -> View | None:
@@ -141,12 +142,14 @@ class Instance:
         """Run one step in the isolated engine process and take its new state (parsed here only
         when asked about: see ``_workflow``)."""
         self._ready_cache = None
-        answer = _step(self.library, self.serialize(), op, now, **args)
+        request = {name: value for name, value in args.items() if name != "timers_set"}
+        answer = _step(self.library, self.serialize(), op, now, **request)
         if self._ready_before is None and answer.get("before") is not None:
             self._ready_before = list(answer["before"])
         if answer.get("state") is not None:
             self._restored, self._state = None, answer["state"]
             self._view = View(answer["view"], _SERIALIZER)
+            self._timers_applied = dict(args["timers_set"]) if "timers_set" in args else None
         self._path.extend(answer["path"])
         self.thrown.extend(answer.get("thrown", []))
         return answer
@@ -204,14 +207,20 @@ class Instance:
         extra_data: Mapping[str, Any] | None = None,
         *,
         now: datetime | None = None,
+        timers: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Validate the submission against the task's form, complete it and run on.
 
         ``extra_data`` adds case variables besides the form (a supervised retry with corrected data).
+        ``timers``: timer data set right after the step, as ``set_timer_data`` would (the engine
+        process does it, and a later ``set_timer_data`` with the same values has nothing to do).
         Returns the clean data that was stored. Raises FormInvalid, TaskNotReady or
         EngineStepFailed; on any of them the caller must discard this instance.
         """
         today = (now or timer_now()).astimezone(TASHKENT).date()
+        step: dict[str, Any] = {"task_id": task_id}
+        if timers is not None:
+            step.update(timers=_SERIALIZER.dumps_data(dict(timers)), timers_set=dict(timers))
         if self._restored is None:
             # Not parsed here: the engine process looks the task up and validates (engine.submission).
             try:
@@ -222,15 +231,13 @@ class Instance:
             except (TypeError, ValueError):
                 texts = {}  # not plain data: validated on this side
             if texts:
-                answer = self._apply("complete", now, task_id=task_id, today=today.isoformat(), **texts)
+                answer = self._apply("complete", now, today=today.isoformat(), **step, **texts)
                 return dict(_SERIALIZER.loads_data(answer["clean"]))
         task = ready_task(self._workflow, task_id)
         clean, data = clean_submission(self.library, task, submitted, extra_data, today, sandbox.limits().data)
         # The engine process sets the task's data: this side's copy stays unchanged, so the state
         # it read goes to the step as it is (not written again).
-        self._apply(
-            "complete", now, task_id=task_id, data=_SERIALIZER.dumps_data(data), answers=_SERIALIZER.dumps_data(clean)
-        )
+        self._apply("complete", now, data=_SERIALIZER.dumps_data(data), answers=_SERIALIZER.dumps_data(clean), **step)
         return clean
 
     def deliver_message(self, name: str, payload: Mapping[str, Any]) -> bool:
@@ -274,26 +281,12 @@ class Instance:
         their evaluated moment and are evaluated again at once (firing if already due); waiting
         conditional events check their condition again. Returns whether anything changed.
         """
-        changed = False
-        # Not NOT_FINISHED_MASK: that iteration does not reach into running call activities.
-        live = [t for state in LIVE_STATES for t in self._workflow.get_tasks(state=state)]
-        for task in live:  # tasks may share one data dict, so compare before every update
-            if any(task.data.get(name) != value for name, value in values.items()):
-                task.data.update(dict(values))
-                changed = True
+        applied = self._timers_applied
+        if applied is not None and all(name in applied and applied[name] == v for name, v in values.items()):
+            return False  # the step that answered this state set these very values (see complete)
+        changed = apply_timer_data(self._workflow, values)
         if changed:
             self._changed()
-            # A date timer's moment comes from its expression alone, so evaluating it again is
-            # safe; a duration timer's moment is relative to when it started and is kept.
-            for task in live:
-                if not task.has_state(TaskState.WAITING):
-                    continue
-                if isinstance(getattr(task.task_spec, "event_definition", None), TimeDateEventDefinition):
-                    task.internal_data.pop("event_value", None)
-                # A waiting event (a timer, a conditional event) copies its parent's data on every
-                # update: change it there too.
-                if task.parent is not None:
-                    task.parent.data.update(dict(values))
             self.fire_due_timers(now)
         return changed
 

@@ -45,6 +45,7 @@ from engine.steps import (
     take_outgoing,
 )
 from engine.submission import clean_submission, ready_task
+from engine.timer_values import apply_timer_data
 from engine.view import ready_person_tasks, view
 
 _SERIALIZER = StateSerializer()
@@ -184,6 +185,9 @@ class Worker:
                 result["delivered"] = deliver_signal(workflow, library, request["name"], now)
             else:
                 raise ValueError(f"unknown operation {op!r}")
+            # Timer data the caller sets after the step (engine Instance.complete's ``timers``).
+            if "timers" in request and apply_timer_data(workflow, _SERIALIZER.loads_data(request["timers"])):
+                fire_timers(workflow, library, now)
         result["path"] = completed_since(workflow, since)
         result["thrown"] = take_outgoing(workflow, since)
         check_data(workflow, DataLimits(**request.get("data_limits", {})), self.element)

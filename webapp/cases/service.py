@@ -406,7 +406,10 @@ def _complete(
                 raise CaseNotRunning(record.status)
             instance = Instance.load(library, record.state)  # the engine process parses it
             try:
-                clean = run_engine(lambda: instance.complete(task.id, submitted, extra_data))
+                # The deadline's timer data goes with the step: when the step leaves the deadline as it
+                # was, _write_case has nothing to set and the new state is not parsed on this side.
+                timers = case_timer_data(appeal.id, appeal.deadline, reads=())
+                clean = run_engine(lambda: instance.complete(task.id, submitted, extra_data, timers=timers))
             except TaskNotReady:
                 raise Conflict("the task was already completed") from None
             before = instance.ready_ids_before()
