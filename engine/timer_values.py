@@ -14,15 +14,14 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from engine.view import LIVE_STATES
+from engine.view import live_tasks
 
 
 def apply_timer_data(workflow: BpmnWorkflow, values: Mapping[str, Any]) -> bool:
     """Set ``values`` in every unfinished task; waiting date timers whose data changed forget their
     evaluated moment (evaluated again when timers are fired next). Returns whether anything changed."""
     changed = False
-    # Not NOT_FINISHED_MASK: that iteration does not reach into running call activities.
-    live = [t for state in LIVE_STATES for t in workflow.get_tasks(state=state)]
+    live = live_tasks(workflow)  # with the tasks of running call activities
     for task in live:  # tasks may share one data dict, so compare before every update
         if any(task.data.get(name) != value for name, value in values.items()):
             task.data.update(dict(values))

@@ -22,7 +22,18 @@ from engine.library import PERSON_TASKS, ProcessLibrary
 from engine.serialization import StateSerializer
 from engine.timer_reads import reachable_reads
 
-LIVE_STATES = (TaskState.READY, TaskState.WAITING, TaskState.STARTED)
+_LIVE_MASK = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+def live_tasks(workflow: BpmnWorkflow) -> list[Any]:
+    """The READY, WAITING and STARTED tasks of the workflow and its running call activities, in no
+    particular order (one pass over the task dicts: cheaper than SpiffWorkflow's tree iteration)."""
+    return [
+        task
+        for part in (workflow, *workflow.subprocesses.values())
+        for task in part.tasks.values()
+        if task.state & _LIVE_MASK
+    ]
 
 
 def ready_person_tasks(workflow: BpmnWorkflow) -> list[Any]:
@@ -50,32 +61,33 @@ def _is_timer(task: Any) -> bool:
     return isinstance(definition, TimerEventDefinition)
 
 
-def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
+def next_timer_due(workflow: BpmnWorkflow, live: list[Any] | None = None) -> datetime | None:
     """When the earliest waiting timer of the case is due (aware UTC), or None."""
     due = [
         parse_timer_value(task._get_internal_data("event_value"))
-        for task in workflow.get_tasks(state=TaskState.WAITING)
-        if _is_timer(task)
+        for task in (live_tasks(workflow) if live is None else live)
+        if task.state == TaskState.WAITING and _is_timer(task)
     ]
     moments = [moment for moment in due if moment is not None]
     return min(moments) if moments else None
 
 
-def timer_reads(workflow: BpmnWorkflow, library: ProcessLibrary) -> frozenset[str]:
-    live = [(t.workflow.spec.name, t.task_spec.name) for state in LIVE_STATES for t in workflow.get_tasks(state=state)]
-    return reachable_reads(library, live)
+def timer_reads(workflow: BpmnWorkflow, library: ProcessLibrary, live: list[Any] | None = None) -> frozenset[str]:
+    tasks = live_tasks(workflow) if live is None else live
+    return reachable_reads(library, [(t.workflow.spec.name, t.task_spec.name) for t in tasks])
 
 
 def view(workflow: BpmnWorkflow, library: ProcessLibrary, serializer: StateSerializer) -> dict[str, Any]:
     """The answers above as JSON-ready values (case data as text in the state's own encoding)."""
     ready = ready_person_tasks(workflow)
-    due = next_timer_due(workflow)
+    live = live_tasks(workflow)
+    due = next_timer_due(workflow, live)
     return {
         "ready": [[str(t.id), t.task_spec.bpmn_id, serializer.dumps_data(t.data)] for t in ready],
         "current": None if ready else serializer.dumps_data(current_data(workflow, ready)),
         "completed": bool(workflow.is_completed()),
         "next_timer": due.isoformat() if due is not None else None,
-        "reads": sorted(timer_reads(workflow, library)),
+        "reads": sorted(timer_reads(workflow, library, live)),
     }
 
 
