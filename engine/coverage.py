@@ -242,6 +242,18 @@ TABLE: Final[tuple[Construct, ...]] = (
     ),
     Construct(
         "Activities",
+        "Multi-instance sub-process around a call activity, each instance catching its own messages "
+        "(a correlation property without a correlation key)",
+        (),
+        SUPPORTED,
+        validated=f"{_T_VALID}::test_the_bundled_library_validates",
+        sandbox="tests/engine/test_partner_referral.py::test_withdrawing_one_of_two_leaves_the_other_running",
+        case="tests/cooperation/test_multi_referrals.py::test_withdrawing_one_of_two_leaves_the_other_running",
+        note="the referral to several partners (processes/appeal_analysis.bpmn); the property's expression over "
+        "the message must equal the same expression over the catching instance's data",
+    ),
+    Construct(
+        "Activities",
         "Several sequence flows leaving an activity (implicit parallel split)",
         (),
         REFUSED,

@@ -8,6 +8,10 @@
   (``build_specs``).
 * A message thrown without ``camunda:expression`` carries the thrower's data (standard BPMN draws
   it so), and correlation properties are read from the payload (``EngineMessage``).
+* A correlation property that no correlation key uses correlates each catching event by its own
+  data: the property's expression over the message's payload must equal the same expression over
+  the catching task's data. One instance of a multi-instance activity (one referral among several)
+  thus catches the message addressed to it, and the others keep waiting.
 * A service task passes (no implementation is registered for it; the validator warns).
 * A conditional event whose condition names a variable nobody has set yet keeps waiting (the
   condition is not met yet) instead of failing the step.
@@ -49,6 +53,13 @@ class _StandardMultiInstance:
             super()._add_multiinstance_task(loop_characteristics)  # type: ignore[misc]
 
 
+def _unwrapped(payload: Any) -> Any:
+    """The message's own payload, without the Camunda wrapper around it."""
+    if isinstance(payload, dict) and set(payload) == {"payload", "result_var"}:
+        return payload["payload"]
+    return payload
+
+
 class EngineMessage(CamundaMessageEventDefinition):  # type: ignore[misc]
     """A Camunda message whose payload without ``camunda:expression`` is the thrower's data (as
     SpiffWorkflow's standard BPMN parser sends it), correlated by the message's correlation
@@ -64,9 +75,26 @@ class EngineMessage(CamundaMessageEventDefinition):  # type: ignore[misc]
         wrapped = {"payload": payload, "result_var": self.result_var}
         my_task.workflow.top_workflow.catch(BpmnEvent(self, payload=wrapped, correlations=correlations))
 
+    def catches(self, my_task: Any, event: Any) -> bool:
+        own = [prop for prop in self.correlation_properties if not prop.correlation_keys]
+        if not own:
+            return bool(super().catches(my_task, event))
+        if self != event.event_definition:
+            return False
+        payload = _unwrapped(event.payload)
+        evaluate = my_task.workflow.script_engine.environment.evaluate
+        for prop in own:
+            try:
+                if evaluate(prop.retrieval_expression, dict(payload)) != evaluate(
+                    prop.retrieval_expression, dict(my_task.data)
+                ):
+                    return False
+            except Exception:  # a key missing on either side: not this event's catcher
+                return False
+        return True
+
     def get_correlations(self, my_task: Any, payload: Any) -> dict[str, Any]:
-        if isinstance(payload, dict) and set(payload) == {"payload", "result_var"}:
-            payload = payload["payload"]
+        payload = _unwrapped(payload)
         if not self.correlation_properties:
             return {}
         context = payload if isinstance(payload, dict) else {}

@@ -126,13 +126,20 @@ def deliver_signal(workflow: BpmnWorkflow, library: ProcessLibrary, name: str, n
     return True
 
 
+def completed_tasks(workflow: BpmnWorkflow) -> list[Any]:
+    """The completed tasks, those below a running multi-instance activity too: SpiffWorkflow's
+    COMPLETED filter does not descend below a task still running (the instances' parent)."""
+    tasks = workflow.get_tasks(state=TaskState.COMPLETED | TaskState.STARTED)
+    return [t for t in tasks if t.state == TaskState.COMPLETED]
+
+
 def take_outgoing(workflow: BpmnWorkflow, since: float) -> list[dict[str, str]]:
     """What the step threw for the world outside the case: every signal (a signal is broadcast, so it
     goes on to the other cases even when this case caught it too) and the messages nothing in the
     case caught (for a partner outside; only recorded). Uncaught ones are removed from the state."""
     thrown = [
         {"kind": "signal", "name": str(t.task_spec.event_definition.name)}
-        for t in workflow.get_tasks(state=TaskState.COMPLETED)
+        for t in completed_tasks(workflow)
         if t.last_state_change >= since
         and isinstance(t.task_spec, ThrowingEvent)
         and isinstance(t.task_spec.event_definition, SignalEventDefinition)
@@ -150,9 +157,7 @@ def take_outgoing(workflow: BpmnWorkflow, since: float) -> list[dict[str, str]]:
 def completed_since(workflow: BpmnWorkflow, since: float) -> list[tuple[str, str]]:
     """(process id, BPMN id) of the tasks completed since ``since``, oldest first."""
     tasks = [
-        t
-        for t in workflow.get_tasks(state=TaskState.COMPLETED)
-        if t.last_state_change >= since and getattr(t.task_spec, "bpmn_id", None)
+        t for t in completed_tasks(workflow) if t.last_state_change >= since and getattr(t.task_spec, "bpmn_id", None)
     ]
     tasks.sort(key=lambda t: t.last_state_change)
     return [(t.workflow.spec.name, t.task_spec.bpmn_id) for t in tasks]

@@ -99,7 +99,7 @@ SCENARIOS: list[dict[str, Any]] = [
     {"anonymous": True, "stop": "approve_conclusion"},
     {"forward": True, "stop": None},
     {"stop": "analyse_appeal"},
-    {"crime": True, "stop": "acknowledge_referral"},  # waits in police1's inbox
+    {"crime": True, "stop": "acknowledge_referral"},  # waits in police1's and social1's inboxes
     {"stop": "take_measures"},
     {"social": True, "stop": "prepare_reply"},
     {"stop": "approve_reply"},
@@ -194,6 +194,7 @@ def _answer(task_name: str, appeal: Appeal, scenario: dict[str, Any], day: dt.da
             "law_enforcement_body": "Tuman ichki ishlar bo'limi",
             "referral_date": iso,
             "referral_number": "12/345",
+            "law_also_social_protection": True,  # to the police and social protection at once
         },
         "refer_social_services": {
             "social_service": "social_protection",

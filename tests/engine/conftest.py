@@ -38,6 +38,14 @@ def library(process_files: dict[str, bytes]) -> ProcessLibrary:
     return load_library(process_files, MAIN_PROCESS, allowed_lanes=LANES)
 
 
+PARTNER_KINDS = ("police", "social_protection", "health", "youth_agency", "womens_committee", "mahalla_assembly")
+REFERRAL_MOMENTS = {
+    "acknowledge_at": "2099-03-09T00:00:00+05:00",
+    "answer_at": "2099-03-23T00:00:00+05:00",
+    "escalate_at": "2099-03-25T00:00:00+05:00",
+}
+
+
 @pytest.fixture
 def start_data() -> dict[str, Any]:
     return {
@@ -56,6 +64,8 @@ def start_data() -> dict[str, Any]:
         "referral_acknowledge_at": "2099-03-09T00:00:00+05:00",
         "referral_answer_at": "2099-03-23T00:00:00+05:00",
         "referral_escalate_at": "2099-03-25T00:00:00+05:00",
+        # Each referral's own moments, by the partner's kind (one instance per partner).
+        "referral_timers": {kind: dict(REFERRAL_MOMENTS) for kind in PARTNER_KINDS},
     }
 
 

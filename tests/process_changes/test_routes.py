@@ -353,6 +353,31 @@ def test_fire_the_next_timer_of_a_sandbox_run(world: World, bundled: ProcessVers
     assert client.post(f"{run_url}/timers").status_code == 400  # CSRF
 
 
+def test_a_sandbox_run_refers_to_two_partners_and_their_timers_fire(
+    world: World, bundled: ProcessVersion, as_user: Any
+) -> None:
+    """The sandbox's sample data carries each partner kind's referral moments (issue 20)."""
+    client = as_user(world.methodologist)
+    run_url = _start_run(client, str(bundled.id))
+    steps = (
+        ("check_registration", ANSWERS["check_registration"]),
+        ("analyse_appeal", {**ANSWERS["analyse_appeal"], "crime_related": True}),
+        ("refer_law_enforcement", {**ANSWERS["refer_law_enforcement"], "law_also_health": True}),
+    )
+    for _name, values in steps:
+        html = client.get(run_url).get_data(as_text=True)
+        task_id = next(e.get("value") for e in parse(html) if e.get("name") == "task_id")
+        done = client.post(run_url, data={"csrf_token": csrf_token(html), "task_id": task_id, **browser_form(values)})
+        assert done.status_code == 302, done.get_data(as_text=True)[:400]
+    html = client.get(run_url).get_data(as_text=True)
+    fired = client.post(f"{run_url}/timers", data={"csrf_token": csrf_token(html)})
+    assert fired.status_code == 302
+    run = db.session.scalars(select(SandboxRun)).one()
+    db.session.refresh(run)
+    # one reminder per partner: the police's and the health facility's referral
+    assert run.path.count("partner_referral:acknowledge_referral_reminder") == 2, str(run.path[-8:])
+
+
 def test_a_run_is_its_owners_only(world: World, bundled: ProcessVersion, as_user: Any) -> None:
     run_url = _start_run(as_user(world.methodologist), str(bundled.id))
     other = make_user("methodologist2", Role.METHODOLOGIST)

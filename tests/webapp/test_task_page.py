@@ -86,10 +86,31 @@ FORMS: dict[str, tuple[dict[str, str], set[str]]] = {
         set(),
     ),
     "refer_law_enforcement": (
-        {"law_enforcement_body": "text", "referral_date": "date", "referral_number": "text"},
+        {
+            "law_enforcement_body": "text",
+            "referral_date": "date",
+            "referral_number": "text",
+            # the partners to refer to as well, each its own referral (issue 20)
+            "law_also_social_protection": "checkbox",
+            "law_also_health": "checkbox",
+            "law_also_youth_agency": "checkbox",
+            "law_also_womens_committee": "checkbox",
+            "law_also_mahalla_assembly": "checkbox",
+        },
         {"law_enforcement_body", "referral_date"},
     ),
-    "refer_social_services": ({"social_service": "select", "social_referral_note": "textarea"}, {"social_service"}),
+    "refer_social_services": (
+        {
+            "social_service": "select",
+            "social_referral_note": "textarea",
+            "social_also_social_protection": "checkbox",
+            "social_also_health": "checkbox",
+            "social_also_youth_agency": "checkbox",
+            "social_also_womens_committee": "checkbox",
+            "social_also_mahalla_assembly": "checkbox",
+        },
+        {"social_service"},
+    ),
     "evaluate_proposal": (
         {"proposal_accepted": "checkbox", "implementation_plan": "textarea"},
         {"implementation_plan"},
@@ -454,8 +475,9 @@ def test_case_page_shows_the_timeline_in_order(as_user: AsUser, world: World) ->
     shown_values = [[d.text.strip() for d in item.inner if d.tag == "dd"] for item in completed]
     # one row per non-empty field; values of free fields are shown as entered
     # the partner's answers too: the acknowledgement, and the outcome with its date ("not our competence" No)
-    assert [len(values) for values in shown_values] == [5, 6, 3, 1, 3]  # analysis: "repeated" No is shown too
-    assert shown_values[2] == ["Tuman IIB", local_today().strftime("%d.%m.%Y"), "12/345"]  # one date format
+    # analysis: "repeated" No is shown too; the referral: the five partners not ticked as well
+    assert [len(values) for values in shown_values] == [5, 6, 8, 1, 3]
+    assert shown_values[2][:3] == ["Tuman IIB", local_today().strftime("%d.%m.%Y"), "12/345"]  # one date format
     assert "Ko'cha chiroqlari uch oydan beri ishlamaydi." in shown_values[1]
     waiting = [e.get("href") for e in parse(html) if e.tag == "a" and str(e.get("href") or "").startswith("/tasks/")]
     assert waiting == [f"/tasks/{drive_to(world, appeal, 'take_measures').id}"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from webapp.casework.appeals.models import Appeal
@@ -30,6 +30,9 @@ class TaskCompletion:
     data: Mapping[str, Any]
     case_data: Mapping[str, Any]
     events: Events  # a hook adds its case events here: they are written with the completion's
+    # The completed task's own variables as it waited (one instance of a multi-instance activity
+    # has its own: the partner of one referral among several).
+    task_variables: Mapping[str, Any] = field(default_factory=dict)
 
 
 Hook = Callable[[TaskCompletion], None]

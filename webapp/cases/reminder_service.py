@@ -12,6 +12,7 @@ e-mails are written in each recipient's language.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -29,8 +30,9 @@ from webapp.platform.notifications.service import queue_message
 ESCALATION_TASK = "review_overdue_case"
 
 # Areas whose tasks remind someone else than an inspector (a partner organisation's staff) register
-# a handler: (appeal, task name) -> the ids of the users told; it queues its own messages.
-ReminderHandler = Callable[[Appeal, str], list[int]]
+# a handler: (appeal, task name, the day the timers see) -> the ids of the users told; it queues
+# its own messages. Called once per task name however many instances of the task were reminded.
+ReminderHandler = Callable[[Appeal, str, dt.date], list[int]]
 _REMINDER_HANDLERS: dict[str, ReminderHandler] = {}
 # Tasks that escalate to the district's supervisors when they appear (besides the case's own).
 _ESCALATION_TASKS: set[str] = {ESCALATION_TASK}
@@ -123,17 +125,20 @@ def _tell(users: Iterable[User], appeal: Appeal, kind: str) -> list[int]:
     return told
 
 
-def react_to_timers(appeal: Appeal, elements: Iterable[str], created: Iterable[_Task], events: _Events) -> None:
+def react_to_timers(
+    appeal: Appeal, elements: Iterable[str], created: Iterable[_Task], events: _Events, today: dt.date
+) -> None:
     """Notify about the reminders among ``elements`` (qualified BPMN ids completed by this action)
-    and about escalation tasks among ``created``; record each in the case's events."""
-    reminded = [name for name in (reminded_task(element) for element in elements) if name]
+    and about escalation tasks among ``created``; record each in the case's events. ``today`` is
+    the day the case's timers see (the timer job's injected clock)."""
+    reminded = list(dict.fromkeys(name for name in (reminded_task(element) for element in elements) if name))
     escalated = any(task.name in _ESCALATION_TASKS for task in created)
     if not reminded and not escalated:
         return
     for task_name in reminded:
         handler = _REMINDER_HANDLERS.get(task_name)
         told = (
-            handler(appeal, task_name)
+            handler(appeal, task_name, today)
             if handler
             else _tell(_assignee_or_inspectors(appeal, task_name), appeal, "reminder")
         )

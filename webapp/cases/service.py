@@ -332,7 +332,7 @@ def _write_case(
             data={f"{edge}_{name}": pair[i] for name, pair in moved.items() for i, edge in enumerate(("from", "to"))},
         )
     created_tasks = project_tasks(record.id, appeal, instance, before, "deadline" in changes, events)
-    react_to_timers(appeal, instance.elements_completed(qualified=True), created_tasks, events)
+    react_to_timers(appeal, instance.elements_completed(qualified=True), created_tasks, events, local_today(now))
     if instance.is_completed:
         events.add(appeal, "case_closed", actor, data={"status": appeal.status})
     queue_signals(record.id, appeal.district_id, instance.thrown, actor.id if actor else None, rounds=signal_rounds)
@@ -404,7 +404,12 @@ def _complete(
                 raise Conflict("the case was changed by someone else")
             if record.status in BLOCKED:
                 raise CaseNotRunning(record.status)
-            instance = Instance.load(library, record.state)  # the engine process parses it
+            # Parsed here: the hooks need the completed task's own variables as it waited (one
+            # referral of several); the new state is read from the engine process's answer.
+            instance = Instance.restore(library, record.state)
+            ready = {waiting.id: waiting for waiting in instance.ready_user_tasks()}
+            before = set(ready)
+            variables = dict(ready[task.id].variables) if task.id in ready else {}
             try:
                 # The deadline's timer data goes with the step: when the step leaves the deadline as it
                 # was, _write_case has nothing to set and the new state is not parsed on this side.
@@ -412,7 +417,6 @@ def _complete(
                 clean = run_engine(lambda: instance.complete(task.id, submitted, extra_data, timers=timers))
             except TaskNotReady:
                 raise Conflict("the task was already completed") from None
-            before = instance.ready_ids_before()
             run_engine(lambda: _complete_sibling_escalations(instance, task, clean))
             events = EventLog()
             events.add(
@@ -427,7 +431,7 @@ def _complete(
             _record_timing(task, appeal, record.process_version_id, actor, task.ready_at)
             if record.status == INCIDENT:
                 clear_incident(record.id)
-            run_hooks(TaskCompletion(appeal, task.name, actor, clean, instance.current_data(), events))
+            run_hooks(TaskCompletion(appeal, task.name, actor, clean, instance.current_data(), events, variables))
             events.write()
     except StepFailed as failed:
         record_incident(record.id, appeal, actor, task, submitted, failed.failure)

@@ -84,6 +84,8 @@ EVENT = {
     "status_changed": _l("Status or stage changed"),
     "case_escalated": _l("Escalated to the supervisor (overdue)"),
     "migrated": _l("Moved to a newer procedure version"),
+    "referral_sent": _l("Referral sent to a partner organisation"),
+    "referral_answered": _l("The partner organisation answered the referral"),
 }
 # The state of a case's procedure (ProcessInstance.status).
 CASE_STATUS = {

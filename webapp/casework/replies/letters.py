@@ -40,6 +40,16 @@ def detect_language(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class ReferralAnswer:
+    """One partner organisation's answer to a referral of the appeal."""
+
+    partner: str
+    partner_kind: str
+    outcome: str
+    outcome_date: str = ""
+
+
+@dataclass(frozen=True)
 class LetterData:
     """Everything a reply letter shows, as plain values."""
 
@@ -61,6 +71,9 @@ class LetterData:
     # What the partner organisation a referral went to reported (empty when not its competence).
     referral_outcome: str = ""
     referral_outcome_date: str = ""
+    # Each partner's answer when the referral went to one or several partners (the referrals'
+    # records); when given, the letter lists these instead of the single outcome above.
+    referrals: tuple[ReferralAnswer, ...] = ()
 
 
 def case_fields(case_data: Mapping[str, Any]) -> dict[str, Any]:
@@ -84,6 +97,15 @@ def case_fields(case_data: Mapping[str, Any]) -> dict[str, Any]:
         "referral_outcome": "" if case_data.get("not_our_competence") is True else text("referral_outcome"),
         "referral_outcome_date": _date_text(text("referral_outcome_date")),
     }
+
+
+def referral_answer(partner: str, partner_kind: str, outcome: str, outcome_date: dt.date | None) -> ReferralAnswer:
+    return ReferralAnswer(
+        partner=partner.strip(),
+        partner_kind=partner_kind,
+        outcome=outcome.strip(),
+        outcome_date=outcome_date.strftime("%d.%m.%Y") if outcome_date else "",
+    )
 
 
 def _date_text(value: str) -> str:

@@ -14,8 +14,18 @@ from webapp.cases.models import CaseEvent
 from webapp.casework.appeals.models import Appeal, Document
 from webapp.casework.appeals.service import index_reply
 from webapp.casework.replies.files import document_filename
-from webapp.casework.replies.letters import LetterData, case_fields, detect_language, render_letter, render_notice
+from webapp.casework.replies.letters import (
+    LetterData,
+    ReferralAnswer,
+    case_fields,
+    detect_language,
+    referral_answer,
+    render_letter,
+    render_notice,
+)
 from webapp.casework.replies.pdf import render_pdf
+from webapp.cooperation.partners.models import PartnerOrganisation
+from webapp.cooperation.referrals.models import Referral, ReferralStatus
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.notifications.service import notify_applicant
@@ -63,7 +73,24 @@ def letter_data(appeal: Appeal, inspector: User, case_data: Mapping[str, Any]) -
         inspector_name=inspector.full_name,
         today=local_today(),
         **case_fields(case_data),
+        referrals=referral_answers(appeal),
     )
+
+
+def referral_answers(appeal: Appeal) -> tuple[ReferralAnswer, ...]:
+    """What each partner organisation the appeal was referred to answered, in the order sent
+    (not a withdrawn or re-routed referral, nor an answer "not our competence")."""
+    rows = db.session.execute(
+        select(PartnerOrganisation.name, Referral.partner_kind, Referral.outcome, Referral.outcome_date)
+        .outerjoin(PartnerOrganisation, PartnerOrganisation.id == Referral.organisation_id)
+        .where(
+            Referral.appeal_id == appeal.id,
+            Referral.status == ReferralStatus.ANSWERED,
+            Referral.not_our_competence.is_(False),
+        )
+        .order_by(Referral.id)
+    ).all()
+    return tuple(referral_answer(name or "", kind, outcome, day) for name, kind, outcome, day in rows)
 
 
 def submitted_data(appeal: Appeal) -> dict[str, Any]:

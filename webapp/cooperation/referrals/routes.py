@@ -26,6 +26,7 @@ REFUSALS = {
     "not_waiting": _l("The case does not wait for this referral any more."),
     "bad_partner": _l("Choose another kind of organisation than the current one."),
     "no_partner": _l("The district has no active organisation of this kind."),
+    "already_sent": _l("This case already waits for an answer from an organisation of this kind."),
 }
 
 

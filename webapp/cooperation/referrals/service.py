@@ -15,7 +15,8 @@ from flask import current_app, has_request_context, request
 from flask_babel import force_locale, gettext
 from sqlalchemy import ColumnElement, select
 
-from webapp.cases.hooks import TaskCompletion, after_task
+from webapp.cases.events import log_event
+from webapp.cases.hooks import Events, TaskCompletion, after_task
 from webapp.cases.models import Notification, PendingTask
 from webapp.cases.notices import render_notice
 from webapp.cases.reminder_service import escalation_task, reminder_handler
@@ -90,75 +91,127 @@ register_task_scope(MAHALLA_CHAIR, _partner_tasks)
 # --- the timers' moments --------------------------------------------------------------------
 
 
-def open_referral(appeal_id: int) -> Referral | None:
-    return db.session.scalar(
-        select(Referral)
-        .where(Referral.appeal_id == appeal_id, Referral.status.in_(OPEN_STATUSES))
-        .order_by(Referral.id.desc())
-        .limit(1)
+def open_referrals(appeal_id: int) -> list[Referral]:
+    return list(
+        db.session.scalars(
+            select(Referral)
+            .where(Referral.appeal_id == appeal_id, Referral.status.in_(OPEN_STATUSES))
+            .order_by(Referral.id)
+        )
     )
+
+
+def open_referral(appeal_id: int, kind: str | None = None) -> Referral | None:
+    """The open referral of the appeal to a partner of ``kind`` (the partner an instance of the
+    referral diagram serves); without a kind, the newest open one."""
+    found = [r for r in open_referrals(appeal_id) if kind is None or r.partner_kind == kind]
+    return found[-1] if found else None
 
 
 @timer_source(*MOMENTS)
-def _referral_timers(appeal_id: int) -> dict[str, str]:
-    """From the open referral's sending day; with none, from today (a referral sent by this action)."""
-    sent_on = db.session.scalar(
-        select(Referral.sent_on)
-        .where(Referral.appeal_id == appeal_id, Referral.status.in_(OPEN_STATUSES))
-        .order_by(Referral.id.desc())
-        .limit(1)
-    )
-    return referral_moments(sent_on or local_today(), current_calendar())
+def _referral_timers(appeal_id: int) -> dict[str, Any]:
+    """Each open referral's moments from its own sending day (a kind with none open: from today,
+    a referral sent by this action); the flat moments from the newest open one's."""
+    today = local_today()
+    sent = {r.partner_kind: r.sent_on for r in open_referrals(appeal_id)}
+    newest = max(sent.values(), default=today)
+    return referral_moments(newest, current_calendar(), kinds=sent, new_on=today)
 
 
 # --- the record, as the diagram moves -------------------------------------------------------
 
 
-def _record_sent(appeal: Appeal) -> Referral | None:
-    """The referral the diagram just sent: its partner task was projected in this transaction."""
+def _partner_name(referral: Referral) -> str:
+    organisation = db.session.get(PartnerOrganisation, referral.organisation_id) if referral.organisation_id else None
+    return organisation.name if organisation is not None else referral.partner_kind
+
+
+def _on_timeline(appeal: Appeal, kind: str, actor: User | None, referral: Referral, events: Events | None) -> None:
+    """A referral's step on the case timeline, naming its partner (one of several, maybe)."""
+    data = {"partner": _partner_name(referral), "partner_kind": referral.partner_kind}
+    if events is not None:
+        events.add(appeal, kind, actor, data=data)
+    else:
+        log_event(appeal, kind, actor, data=data)
+
+
+def _record_sent(
+    appeal: Appeal, kinds: Sequence[str], actor: User | None = None, events: Events | None = None
+) -> list[Referral]:
+    """The referrals the diagram just sent, one per partner kind without an open referral: each
+    partner's task was projected in this transaction, addressed to its organisation."""
     db.session.flush()
-    pending = db.session.scalar(
-        select(PendingTask).where(PendingTask.appeal_id == appeal.id, PendingTask.name == ACKNOWLEDGE_TASK)
-    )
-    if pending is None:
-        return None
-    kind = (
-        db.session.scalar(select(PartnerOrganisation.kind).where(PartnerOrganisation.id == pending.organisation_id))
-        if pending.organisation_id
-        else None
-    )
+    already = {r.partner_kind for r in open_referrals(appeal.id)}
+    pending = {
+        task.organisation_id: task
+        for task in db.session.scalars(
+            select(PendingTask).where(PendingTask.appeal_id == appeal.id, PendingTask.name == ACKNOWLEDGE_TASK)
+        )
+    }
     sent_on = local_today()
     dues = referral_dues(sent_on, current_calendar())
-    referral = Referral(
-        appeal_id=appeal.id,
-        district_id=appeal.district_id,
-        mahalla_id=appeal.mahalla_id,
-        organisation_id=pending.organisation_id,
-        partner_kind=kind or "",
-        status=ReferralStatus.SENT.value,
-        sent_on=sent_on,
-        acknowledge_due=dues.acknowledge,
-        answer_due=dues.answer,
-        responsible="",
-        outcome="",
-        not_our_competence=False,
-    )
-    db.session.add(referral)
+    made = []
+    for kind in dict.fromkeys(kinds):
+        if not kind or kind in already:
+            continue
+        organisation_id = organisation_in_district(appeal, kind)
+        referral = Referral(
+            appeal_id=appeal.id,
+            district_id=appeal.district_id,
+            mahalla_id=appeal.mahalla_id,
+            organisation_id=organisation_id,
+            partner_kind=kind[:30],
+            status=ReferralStatus.SENT.value,
+            sent_on=sent_on,
+            acknowledge_due=dues.acknowledge,
+            answer_due=dues.answer,
+            responsible="",
+            outcome="",
+            not_our_competence=False,
+        )
+        db.session.add(referral)
+        made.append(referral)
+        _on_timeline(appeal, "referral_sent", actor, referral, events)
+        task = pending.get(organisation_id) if organisation_id is not None else None
+        if task is not None:
+            tell_partner(appeal, task, "referral_sent")
     db.session.flush()
-    tell_partner(appeal, pending, "referral_sent")
-    return referral
+    return made
+
+
+def chosen_partners(case_data: Mapping[str, Any]) -> list[str]:
+    """The partner kinds the inspector sent the referral to: the diagram's collection
+    (``referral_partners``), or the one partner of the diagram's previous version."""
+    kinds = case_data.get("referral_partners")
+    if isinstance(kinds, list) and kinds:
+        return [str(kind) for kind in kinds]
+    single = case_data.get("referral_partner")
+    return [str(single)] if isinstance(single, str) and single else []
 
 
 @after_task(*SEND_TASKS)
 def _referral_sent(completion: TaskCompletion) -> None:
-    referral = _record_sent(completion.appeal)
-    if referral is not None and referral.partner_kind == "":
-        referral.partner_kind = str(completion.case_data.get("referral_partner", ""))[:30]
+    _record_sent(completion.appeal, chosen_partners(completion.case_data), completion.actor, completion.events)
+
+
+def _day(value: Any) -> dt.date | None:
+    """A date answer as the engine keeps it (a date, or its ISO text)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _completed_referral(completion: TaskCompletion) -> Referral | None:
+    kind = completion.task_variables.get("referral_partner")
+    return open_referral(completion.appeal.id, kind if isinstance(kind, str) else None)
 
 
 @after_task(ACKNOWLEDGE_TASK)
 def _referral_acknowledged(completion: TaskCompletion) -> None:
-    referral = open_referral(completion.appeal.id)
+    referral = _completed_referral(completion)
     if referral is None:
         return
     referral.status = ReferralStatus.ACKNOWLEDGED.value
@@ -168,7 +221,7 @@ def _referral_acknowledged(completion: TaskCompletion) -> None:
 
 @after_task(REPORT_TASK)
 def _referral_answered(completion: TaskCompletion) -> None:
-    referral = open_referral(completion.appeal.id)
+    referral = _completed_referral(completion)
     if referral is None:
         return
     referral.status = ReferralStatus.ANSWERED.value
@@ -176,9 +229,9 @@ def _referral_answered(completion: TaskCompletion) -> None:
     if referral.acknowledged_on is None:
         referral.acknowledged_on = referral.answered_on
     referral.outcome = str(completion.data.get("referral_outcome") or "")
-    outcome_date = completion.data.get("referral_outcome_date")
-    referral.outcome_date = outcome_date if isinstance(outcome_date, dt.date) else None
+    referral.outcome_date = _day(completion.data.get("referral_outcome_date"))
     referral.not_our_competence = bool(completion.data.get("not_our_competence"))
+    _on_timeline(completion.appeal, "referral_answered", completion.actor, referral, completion.events)
 
 
 # --- reminders and escalation ----------------------------------------------------------------
@@ -233,11 +286,21 @@ def tell_partner(appeal: Appeal, pending: PendingTask, kind: str) -> list[int]:
 
 
 @reminder_handler(*PARTNER_TASKS)
-def _remind_partner(appeal: Appeal, task_name: str) -> list[int]:
-    pending = db.session.scalar(
+def _remind_partner(appeal: Appeal, task_name: str, today: dt.date) -> list[int]:
+    """Remind the organisations whose task of this name is past its norm today: each referral
+    of a multi-partner referral has its own timers, so only the overdue ones are reminded."""
+    referrals = open_referrals(appeal.id)
+    if task_name == ACKNOWLEDGE_TASK:
+        late = {r.organisation_id for r in referrals if r.status == ReferralStatus.SENT and r.acknowledge_due < today}
+    else:
+        late = {r.organisation_id for r in referrals if r.answer_due < today}
+    told: list[int] = []
+    for pending in db.session.scalars(
         select(PendingTask).where(PendingTask.appeal_id == appeal.id, PendingTask.name == task_name)
-    )
-    return tell_partner(appeal, pending, "referral_reminder") if pending is not None else []
+    ):
+        if pending.organisation_id in late:
+            told += tell_partner(appeal, pending, "referral_reminder")
+    return told
 
 
 escalation_task(REVIEW_TASK)
@@ -275,20 +338,31 @@ def referral_of(appeal: Appeal, referral_id: int) -> Referral | None:
 
 
 def withdraw(appeal: Appeal, referral: Referral, actor: User) -> None:
-    """Take the referral back: the partner's tasks end, the analysis goes on; commits, or raises
-    ReferralRefused changing nothing."""
+    """Take one referral back: its partner's tasks end, the other referrals go on, and the analysis
+    goes on when none is left open; commits, or raises ReferralRefused changing nothing."""
+    kind = referral.partner_kind
     _close(referral, ReferralStatus.WITHDRAWN, actor)
-    _deliver(appeal, WITHDRAWN_MESSAGE, {}, actor, None)
+    _deliver(appeal, WITHDRAWN_MESSAGE, {"referral_partner": kind}, actor, None)
 
 
 def reroute(appeal: Appeal, referral: Referral, kind: str, actor: User) -> None:
-    """Send the referral to another kind of partner instead; commits, or raises ReferralRefused."""
+    """Send one referral to another kind of partner instead (not one the case already waits on);
+    commits, or raises ReferralRefused."""
     if kind not in {k.value for k in PartnerKind} or kind == referral.partner_kind:
         raise ReferralRefused("bad_partner")
+    if any(r.partner_kind == kind for r in open_referrals(appeal.id)):
+        raise ReferralRefused("already_sent")
     if organisation_in_district(appeal, kind) is None:
         raise ReferralRefused("no_partner")
+    old_kind = referral.partner_kind
     _close(referral, ReferralStatus.REROUTED, actor)
-    _deliver(appeal, REROUTED_MESSAGE, {"partner": kind}, actor, _record_sent)
+    _deliver(
+        appeal,
+        REROUTED_MESSAGE,
+        {"referral_partner": old_kind, "partner": kind},
+        actor,
+        lambda case_appeal: _record_sent(case_appeal, [kind], actor),
+    )
 
 
 def _close(referral: Referral, status: ReferralStatus, actor: User) -> None:
