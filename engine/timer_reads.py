@@ -87,7 +87,7 @@ def _reachable_reads(library: ProcessLibrary, starts: frozenset[Node]) -> frozen
         if isinstance(called, str) and called in processes:
             pending.append((called, "Start"))
         child = getattr(task_spec, "task_spec", None)  # the activity a multi-instance one repeats
-        if isinstance(child, str) and child in spec.task_specs:
+        if isinstance(child, str) and spec is not None and child in spec.task_specs:
             pending.append((process_id, child))
         if not task_spec.outputs:  # the end of a process: on after whatever called it
             for caller_process, caller in callers.get(process_id, ()):
