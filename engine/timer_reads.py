@@ -6,9 +6,9 @@ reads to compute, and most steps cannot reach the timers that read them. This mo
 from the library alone, which variables the timer and conditional expressions reachable from the
 live elements of a case name: what is waiting now, and what a step can reach before it stops at
 the next person's task. The answer over-approximates (every branch of a gateway is followed, a
-call activity is entered and also passed, the end of a called process continues after every call
-activity that calls it, the event sub-processes are always included), so a variable missing from
-it is one the next step cannot read.
+call activity, a sub-process or the activity a multi-instance one repeats is entered and also
+passed, the end of a called process continues after every activity that calls it, the event
+sub-processes are always included), so a variable missing from it is one the next step cannot read.
 """
 
 from __future__ import annotations
