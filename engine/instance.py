@@ -74,6 +74,7 @@ class Instance:
         # ready tasks, the data, the end or the next timer, this side reads it instead of parsing.
         self._view: View | None = None
         self._ready_before: list[str] | None = None  # see ready_ids_before
+        self._task_variables: dict[str, Any] | None = None  # see task_variables_before
         self._timers_applied: dict[str, Any] | None = None  # what the last step set (see complete)
         self._path: list[tuple[str, str]] = []  # (process, element) completed by this object's steps
         # What this object's steps threw for the world outside the case (engine.steps.take_outgoing):
@@ -146,6 +147,8 @@ class Instance:
         answer = _step(self.library, self.serialize(), op, now, **request)
         if self._ready_before is None and answer.get("before") is not None:
             self._ready_before = list(answer["before"])
+        if self._task_variables is None and answer.get("variables") is not None:
+            self._task_variables = dict(_SERIALIZER.loads_data(answer["variables"]))
         if answer.get("state") is not None:
             self._restored, self._state = None, answer["state"]
             self._view = View(answer["view"], _SERIALIZER)
@@ -199,6 +202,11 @@ class Instance:
         if self._ready_before is None:
             self._ready_before = [task.id for task in self.ready_user_tasks()]
         return set(self._ready_before)
+
+    def task_variables_before(self) -> dict[str, Any]:
+        """The variables of the task this object's first ``complete`` completed, as the task waited
+        (answered by the engine process with the step; empty before any completion)."""
+        return dict(self._task_variables or {})
 
     def complete(
         self,

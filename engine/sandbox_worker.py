@@ -169,6 +169,9 @@ class Worker:
             if op == "run":
                 run(workflow, library, now)
             elif op == "complete":
+                # The task's own variables as it waited (its data: one instance of a multi-instance
+                # activity has its own), for what the application does after the step.
+                result["variables"] = _SERIALIZER.dumps_data(dict(ready_task(workflow, request["task_id"]).data))
                 if "submitted" in request:  # validated here (engine.submission)
                     answers, data = self._clean(workflow, library, request)
                     result["clean"] = _SERIALIZER.dumps_data(answers)

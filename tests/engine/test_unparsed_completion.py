@@ -30,12 +30,15 @@ def _stored(library: ProcessLibrary, start_data: dict[str, Any]) -> str:
 
 def test_the_answered_view_is_what_the_parsed_state_shows(library: ProcessLibrary, start_data: dict[str, Any]) -> None:
     state = _stored(library, start_data)
-    ready_before = [t.id for t in Instance.restore(library, state).ready_user_tasks()]
+    waiting = Instance.restore(library, state).ready_user_tasks()
     instance = Instance.load(library, state)
-    task_id = ready_before[0]
+    task_id = waiting[0].id
+    assert instance.task_variables_before() == {}
     clean = instance.complete(task_id, registration("shikoyat"))
     assert clean["kind"] == "shikoyat"
-    assert instance.ready_ids_before() == set(ready_before)
+    assert instance.ready_ids_before() == {t.id for t in waiting}
+    assert instance.task_variables_before() == dict(waiting[0].variables)
+    assert instance.task_variables_before()["appeal_number"] == start_data["appeal_number"]
     answered = _parsed_view(instance)
     assert answered == _parsed_view(Instance.restore(library, instance.serialize()))
     assert answered[0][0][1] == "analyse_appeal"

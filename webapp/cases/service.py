@@ -404,12 +404,7 @@ def _complete(
                 raise Conflict("the case was changed by someone else")
             if record.status in BLOCKED:
                 raise CaseNotRunning(record.status)
-            # Parsed here: the hooks need the completed task's own variables as it waited (one
-            # referral of several); the new state is read from the engine process's answer.
-            instance = Instance.restore(library, record.state)
-            ready = {waiting.id: waiting for waiting in instance.ready_user_tasks()}
-            before = set(ready)
-            variables = dict(ready[task.id].variables) if task.id in ready else {}
+            instance = Instance.load(library, record.state)  # the engine process parses it
             try:
                 # The deadline's timer data goes with the step: when the step leaves the deadline as it
                 # was, _write_case has nothing to set and the new state is not parsed on this side.
@@ -417,6 +412,10 @@ def _complete(
                 clean = run_engine(lambda: instance.complete(task.id, submitted, extra_data, timers=timers))
             except TaskNotReady:
                 raise Conflict("the task was already completed") from None
+            # Answered with the step: the tasks ready before it and the completed task's own
+            # variables as it waited (one referral of several), for the hooks.
+            before = instance.ready_ids_before()
+            variables = instance.task_variables_before()
             run_engine(lambda: _complete_sibling_escalations(instance, task, clean))
             events = EventLog()
             events.add(
