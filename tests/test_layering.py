@@ -4,11 +4,14 @@
   day-to-day guard, by ruff's banned-api rule (TID251), which must really fire.
 * SQL lives in the service modules: routes, template helpers, API presenters and forms/ neither
   touch ``db.session`` nor build statements with SQLAlchemy's select/insert/update/delete.
+* The query string is read by one parser (webapp/platform/query_params.py): no other module or
+  template reads ``request.args`` (or ``request.values``), apart from a short justified list.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
@@ -331,3 +334,82 @@ def test_the_rollback_check_finds_a_hand_written_block() -> None:
     source = "try:\n    db.session.commit()\nexcept BaseException:\n    db.session.rollback()\n    raise\n"
     assert len(list(rollbacks(ast.parse(source)))) == 1
     assert list(rollbacks(ast.parse("with transaction() as tx:\n    tx.rollback()\n"))) == []
+
+
+# --- One query-parameter parser: nobody else reads request.args ------------------------------------
+
+QUERY_ARGS_ALLOWED = {
+    # the parser itself: ``query(Model)`` and ``given(keys)``
+    "webapp/platform/query_params.py",
+    # ``next`` after signing in: a redirect target the login form checks (a local path), not a filter
+    "webapp/platform/auth/routes.py",
+    # ``code``: the citizen's access code (a credential, also sent as X-Access-Code), not a filter
+    "webapp/api/routes.py",
+    # GeoReport v2 has its own error contract (a list of {code, description}); its parser
+    # (intake.request_query) answers every bad parameter with 400 naming it
+    "webapp/intake/open311/routes.py",
+}
+QUERY_ATTRIBUTES = {"args", "values", "query_string"}
+
+
+def query_reads(tree: ast.AST) -> Iterator[ast.AST]:
+    """``request.args`` / ``.values`` / ``.query_string`` where ``request`` is Flask's (imported from
+    flask under any name, or reached as ``flask.request``)."""
+    names: set[str] = set()
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "flask":
+            names.update(alias.asname or alias.name for alias in node.names if alias.name == "request")
+        elif isinstance(node, ast.Import):
+            modules.update(alias.asname or alias.name for alias in node.names if alias.name == "flask")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in QUERY_ATTRIBUTES:
+            owner = node.value
+            flask_request = isinstance(owner, ast.Name) and owner.id in names
+            flask_module_request = (
+                isinstance(owner, ast.Attribute)
+                and owner.attr == "request"
+                and isinstance(owner.value, ast.Name)
+                and owner.value.id in modules
+            )
+            if flask_request or flask_module_request:
+                yield node
+
+
+TEMPLATE_QUERY_READ = re.compile(r"\brequest\.(args|values|query_string)\b")
+
+
+def test_only_the_parser_reads_the_query_string() -> None:
+    offenders = [
+        where(path, node)
+        for path in python_files("webapp")
+        if str(path.relative_to(ROOT)) not in QUERY_ARGS_ALLOWED
+        for node in query_reads(parse(path))
+    ]
+    templates = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "webapp" / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if TEMPLATE_QUERY_READ.search(line)
+    ]
+    assert offenders + templates == []
+
+
+def test_the_allowed_query_readers_exist_and_read_it() -> None:
+    for name in QUERY_ARGS_ALLOWED:
+        assert list(query_reads(parse(ROOT / name))), f"{name} no longer reads the query string: drop it from the list"
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("from flask import request\nx = request.args.get('page')\n", 1),
+        ("from flask import request as r\nx = r.values['q']\n", 1),
+        ("import flask\nx = flask.request.args\n", 1),
+        ("from flask import request\ndef f():\n    return dict(request.args)\n", 1),
+        ("from flask import request\nx = request.form.get('q')\n", 0),
+        ("def f(request):\n    return request.values.get('reply_text')\n", 0),  # not Flask's request
+    ],
+)
+def test_the_query_string_check_recognises(source: str, found: int) -> None:
+    assert len(list(query_reads(ast.parse(source)))) == found

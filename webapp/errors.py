@@ -120,7 +120,7 @@ def register(app: Flask) -> None:
             return open311_error(400, error.message)
         if wants_json():
             return _json_error(400, error.message, fields=[error.as_field()])
-        return render_template("error.html", status=400, message=error.message), 400
+        return render_template("error.html", status=400, message=error.message, parameter=error.field), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

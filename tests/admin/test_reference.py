@@ -29,7 +29,7 @@ def test_a_holiday_added_by_an_admin_is_a_day_off_in_the_working_calendar(as_use
     assert current_calendar().is_holiday(day)
     assert "Ramazon hayiti" in admin.get("/admin/reference?kind=holiday").get_data(as_text=True)
     assert as_user(world.supervisor).get("/admin/reference").status_code == 403
-    assert admin.get("/admin/reference?kind=nonsense").status_code == 404
+    assert admin.get("/admin/reference?kind=nonsense").status_code == 400
 
 
 def test_the_forwarding_task_lists_the_competent_bodies(as_user: AsUser, world: World) -> None:

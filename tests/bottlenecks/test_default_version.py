@@ -27,7 +27,7 @@ def test_the_page_opens_on_the_version_with_the_most_data(
     versions = service.lifecycle_versions()
     assert versions[0].id == newer.id
 
-    query = service.query_from(world.supervisor, {}, versions)
+    query = service.query_from(world.supervisor, service.BottleneckArgs(), versions)
 
     assert query is not None and query.version.id == measured.id  # was: the newer, empty version
     figures = service.task_figures(world.supervisor, query)

@@ -116,16 +116,26 @@ def test_filters_narrow_the_figures(as_user: Client, dataset: Dataset) -> None:
     assert kpi_values(page(region, "/dashboards/region/R1", district="D2"))["received"] == "1"
 
 
-def test_bad_filters_are_explained_not_fatal(as_user: Client, dataset: Dataset) -> None:
+@pytest.mark.parametrize(
+    ("bad", "name"),
+    [
+        ({"mahalla": "M3"}, "mahalla"),  # a mahalla of another district
+        ({"from": "2026-13-01"}, "from"),
+        ({"from": "2026-12-01", "to": "2026-11-01"}, "from"),
+        ({"from": "2020-01-01"}, "to"),  # more than three years up to today
+        ({"category": "colours"}, "category"),
+        ({"step": "decade"}, "step"),
+        ({"period": "decade"}, "period"),
+    ],
+)
+def test_bad_filters_answer_400_naming_them(as_user: Client, dataset: Dataset, bad: dict[str, str], name: str) -> None:
     client = as_user(dataset.world.supervisor)
-    html = page(client, "/dashboards/district/D1", mahalla="M3")  # a mahalla of another district
-    assert "alert-warning" in html and kpi_values(html)["received"] == "10"
-    for bad in ({"from": "2026-13-01"}, {"from": "2026-12-01", "to": "2026-11-01"}, {"from": "2020-01-01"}):
-        response = client.get("/dashboards/district/D1", query_string=bad)
-        assert response.status_code == 200
-        assert "alert-warning" in response.get_data(as_text=True)
-    response = client.get("/dashboards/district/D1", query_string={"category": "colours", "step": "decade"})
-    assert response.status_code == 200
+    response = client.get("/dashboards/district/D1", query_string=bad)
+    assert response.status_code == 400
+    assert f'data-parameter="{name}"' in response.get_data(as_text=True)
+    export = client.get("/dashboards/district/D1/export/places.csv", query_string=bad)
+    assert export.status_code == 400
+    assert kpi_values(page(client, "/dashboards/district/D1", mahalla="M2"))["received"] == "5"
 
 
 def test_presets_and_steps(as_user: Client, dataset: Dataset, english: World) -> None:

@@ -61,7 +61,8 @@ def test_unknown_processes_versions_and_runs_are_not_found(world: World, bundled
     assert client.get(f"/processes/{PROCESS}/migrate?to=999").status_code == 404
     assert client.get(f"/processes/{PROCESS}/compare/{huge}/appeal_analysis.bpmn").status_code == 404
     assert client.get(f"/processes/{PROCESS}/sandbox/{huge}").status_code == 404
-    assert client.get(f"/processes/{PROCESS}/compare?from={huge}&to=draft").status_code == 200  # says what to do
+    assert client.get(f"/processes/{PROCESS}/compare?from={huge}&to=draft").status_code == 400  # not a version
+    assert client.get(f"/processes/{PROCESS}/compare?from=999999&to=draft").status_code == 200  # says what to do
 
 
 def test_decision_tables_alone_have_no_cases_to_migrate_or_test_run(world: World, as_user: Any) -> None:

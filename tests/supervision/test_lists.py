@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import World
@@ -13,6 +14,7 @@ from tests.supervision.conftest import Api, due_in, idle_for
 from tests.webapp.cases import complete, register
 from webapp.casework.supervision.service import Filters, due_soon, overdue_cases, stuck_cases, workload
 from webapp.platform.auth.models import User
+from webapp.platform.query_params import BadParameter
 
 
 def numbers(lines: list[Any]) -> list[str]:
@@ -52,7 +54,7 @@ def test_completing_a_task_moves_the_case_out_of_stuck(world: World, three: dict
     assert numbers(stuck_cases(world.supervisor, 2)) == [three["m2"].number]
 
 
-def test_filters_narrow_the_list(world: World, three: dict[str, Any]) -> None:
+def test_filters_narrow_the_list(app: Flask, world: World, three: dict[str, Any]) -> None:
     sup, region = world.supervisor, world.region_supervisor
     assert numbers(stuck_cases(sup, 2, Filters(mahalla=world.second_mahalla.id))) == [three["m2"].number]
     assert numbers(stuck_cases(sup, 2, Filters(kind="taklif"))) == [three["m2"].number]
@@ -62,7 +64,13 @@ def test_filters_narrow_the_list(world: World, three: dict[str, Any]) -> None:
     assert numbers(stuck_cases(sup, 2, Filters(district=world.other_district.id))) == []
     category = three["m1"].category
     assert three["m1"].number in numbers(stuck_cases(sup, 2, Filters(category=category)))
-    assert Filters.from_args({"category": "nonsense", "stage": "x", "kind": "a"}) == Filters()
+    assert Filters.from_args({"category": category, "stage": "2", "kind": "taklif"}) == Filters(
+        category=category, stage=2, kind="taklif"
+    )
+    for bad in ({"category": "nonsense"}, {"stage": "x"}, {"stage": "6"}, {"kind": "a"}, {"mahalla": "M1"}):
+        with app.test_request_context(), pytest.raises(BadParameter) as raised:
+            Filters.from_args(bad)
+        assert raised.value.field == next(iter(bad))
 
 
 def test_overdue_and_due_soon(world: World) -> None:
@@ -141,14 +149,15 @@ def test_inspectors_may_not_open_the_console(world: World, as_user: Callable[[Us
     assert as_user(getattr(world, who)).get("/supervision").status_code == 403
 
 
-def test_bad_days_on_the_console_show_a_message(
+def test_bad_days_on_the_console_answer_400_naming_them(
     world: World, three: dict[str, Any], as_user: Callable[[User], FlaskClient]
 ) -> None:
-    page = as_user(world.supervisor).get("/supervision?days=abc")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert "The number of days must be a whole number from 1 to 365" in html or "1 dan 365" in html
-    assert three["m1"].number in html  # the default (7 days) is shown
+    client = as_user(world.supervisor)
+    for query, name in (("days=abc", "days"), ("soon=0", "soon"), ("tab=colours", "tab"), ("page=0", "page")):
+        page = client.get(f"/supervision?{query}")
+        assert page.status_code == 400
+        assert f'data-parameter="{name}"' in page.get_data(as_text=True)
+    assert three["m1"].number in client.get("/supervision?days=7").get_data(as_text=True)
 
 
 # --- the API -------------------------------------------------------------------------------------
@@ -171,9 +180,9 @@ def test_api_stuck_and_overdue(world: World, three: dict[str, Any], api: Callabl
 
 
 @pytest.mark.parametrize("days", ["0", "-1", "abc", "366", "1.5"])
-def test_api_bad_days_is_422_naming_the_field(world: World, api: Callable[[User], Api], days: str) -> None:
+def test_api_bad_days_is_400_naming_the_field(world: World, api: Callable[[User], Api], days: str) -> None:
     response = api(world.supervisor)("GET", f"/supervision/stuck?days={days}")
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert [f["field"] for f in response.get_json()["error"]["fields"]] == ["days"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -17,6 +17,7 @@ from webapp.cases.cover import service
 from webapp.cases.cover.messages import refusal_message
 from webapp.cases.models import UserAbsence
 from webapp.platform.auth.models import Role, User
+from webapp.platform.query_params import BadParameter, QueryModel, query
 
 MANAGERS = (Role.SUPERVISOR.value, Role.ADMIN.value)
 
@@ -130,6 +131,10 @@ def create_absence() -> Any:
     return response
 
 
+class AbsenceListArgs(QueryModel):
+    district: str = Field("", max_length=40)  # a district's code
+
+
 @blueprint.route("/absences", methods=["GET"])
 @operation(
     summary="Current and future absences of your territory (?district=<code>)",
@@ -137,7 +142,7 @@ def create_absence() -> Any:
     responses={
         200: ("The absences", AbsenceList),
         403: ("Not a supervisor", ErrorOut),
-        422: ("Unknown district", ErrorOut),
+        400: ("Unknown district, named in fields", ErrorOut),
     },
 )
 def list_absences() -> Any:
@@ -145,12 +150,11 @@ def list_absences() -> Any:
     if actor is None:
         return error(403, refusal_message("not_supervisor"))
     district_id = None
-    code = request.args.get("district", "").strip()
+    code = query(AbsenceListArgs).district
     if code:
         district = service.district_by_code(code)
         if district is None:
-            fields = [{"field": "district", "code": "unknown_district", "message": _("No district with this code.")}]
-            return error(422, _("Some fields are not valid."), fields)
+            raise BadParameter("district", "unknown_district", _("No district with this code."))
         district_id = district.id
     rows = service.current_and_future(actor, district_id=district_id)
     return jsonify({"absences": [absence_json(a) for a in rows]})

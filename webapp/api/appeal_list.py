@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -27,7 +27,7 @@ from webapp.casework.appeals.service import AppealFilters, appeal_for
 from webapp.casework.supervision.service import Filters
 from webapp.platform.auth.models import Role
 from webapp.platform.pagination import BadCursor
-from webapp.platform.query_params import BadParameter, IsoDate, parse
+from webapp.platform.query_params import BadParameter, IsoDate, check_period, one_of, query
 from webapp.platform.territory.service import district_by_code, mahalla_by_code
 
 CASE_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
@@ -88,17 +88,11 @@ class AppealListParams(ListParams):
     @field_validator("category")
     @classmethod
     def _known_category(cls, value: str) -> str:
-        if value and value not in CATEGORIES:
-            allowed = ", ".join(CATEGORIES)
-            raise BadParameter(
-                "category", "invalid", _("%(name)s must be one of: %(allowed)s.", name="category", allowed=allowed)
-            )
-        return value
+        return one_of("category", value, CATEGORIES)
 
     @model_validator(mode="after")
     def _ordered(self) -> AppealListParams:
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise BadParameter("from", "after_to", _("from must not be after to."))
+        check_period(self.date_from, self.date_to)
         return self
 
 
@@ -146,7 +140,7 @@ def list_appeals() -> Any:
     user = g.api_user
     if not user.has_role(*CASE_ROLES):
         return error(403, _("Your account does not work with appeals."))
-    params = parse(AppealListParams, request.args)
+    params = query(AppealListParams)
     try:
         page = appeal_page(user, _filters(params), limit=params.limit, cursor=params.cursor)
     except BadCursor:

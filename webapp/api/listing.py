@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask_babel import gettext as _
 from pydantic import Field
 
-from webapp.platform.query_params import BadParameter, QueryModel, parse
+from webapp.platform.query_params import BadParameter, QueryModel, query
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -28,11 +27,11 @@ class ListParams(QueryModel):
 
 
 def limit_arg() -> int:
-    return parse(ListParams, request.args).limit
+    return query(ListParams).limit
 
 
 def cursor_arg() -> str:
-    return parse(ListParams, request.args).cursor
+    return query(ListParams).cursor
 
 
 def bad_cursor() -> BadParameter:

@@ -9,9 +9,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from flask_babel import gettext as _
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from webapp.api.listing import (
     LIST_PARAMETERS,
@@ -26,19 +26,18 @@ from webapp.api.schemas import ErrorOut
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.pagination import BadCursor, decode_cursor, encode_cursor
-from webapp.platform.query_params import BadParameter, IsoDate, QueryModel, parse
+from webapp.platform.query_params import query
 from webapp.prevention.events.service import event_for, events_query
 from webapp.prevention.joint_plans.service import PLAN_STATUSES, plan_for, plans_query
 from webapp.prevention.patrols.service import GROUP_STATUSES, group_for, groups_query
 from webapp.prevention.registry.access import REGISTRY_ROLES, person_view
 from webapp.prevention.registry.service import Denied, Filters, plan_record, plans_page, record_for, registry_page
 from webapp.prevention.work.models import EVENT_STATUSES, YOUTH_STATUSES
-from webapp.prevention.work.scope import ListFilters
+from webapp.prevention.work.scope import ListFilters, WorkListArgs
 from webapp.prevention.youth.service import people_query, person_for
 
 WORK_ROLES = (Role.YOUTH_ADVISER.value, Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
 MAX_OFFSET = 100_000
-MAX_ID = 2**31 - 1
 HIDDEN = {"state", "password_hash", "process_version_id", "version"}
 
 
@@ -71,39 +70,9 @@ def _offset() -> int:
     return offset
 
 
-class WorkParams(QueryModel):
-    """A prevention-work list's filters (the status values depend on the list: work_filters checks them)."""
-
-    region: int | None = Field(None, ge=1, le=MAX_ID)
-    district: int | None = Field(None, ge=1, le=MAX_ID)
-    mahalla: int | None = Field(None, ge=1, le=MAX_ID)
-    date_from: IsoDate | None = Field(None, alias="from")
-    date_to: IsoDate | None = Field(None, alias="to")
-    status: str = ""
-    q: str = ""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> WorkParams:
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise BadParameter("from", "invalid", _("from must not be after to"))
-        return self
-
-
 def work_filters(statuses: tuple[str, ...]) -> ListFilters:
     """The filters of a prevention-work list from the query string; BadParameter names a bad one."""
-    params = parse(WorkParams, request.args)
-    if params.status and params.status not in statuses:
-        message = _("%(name)s must be one of: %(allowed)s.", name="status", allowed=", ".join(statuses))
-        raise BadParameter("status", "invalid", message)
-    return ListFilters(
-        region=params.region,
-        district=params.district,
-        mahalla=params.mahalla,
-        date_from=params.date_from,
-        date_to=params.date_to,
-        status=params.status,
-        query=params.q[:100],
-    )
+    return query(WorkListArgs).filters(statuses)
 
 
 def _paged(read: Callable[[int, int], list[dict[str, Any]]]) -> Any:

@@ -15,6 +15,7 @@ from webapp.api.schemas import ErrorOut
 from webapp.cases.versions import APPEAL_PROCESS, latest_version
 from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import problem_dicts
+from webapp.platform.query_params import QueryModel, query
 from webapp.studio.library import service
 from webapp.studio.library.messages import refusal_message
 
@@ -48,6 +49,11 @@ def _context_files(process_id: str, name: str, content: str) -> dict[str, str]:
     return files
 
 
+class ValidateArgs(QueryModel):
+    process_id: str = Field("", max_length=100)  # the process the document belongs to (the appeal's by default)
+    file: str = Field("", max_length=200)  # the document's file name (checked by check_file_name)
+
+
 @blueprint.route("/processes/validate", methods=["POST"])
 @operation(
     summary="Validate a BPMN or DMN document (the XML is the request body)",
@@ -78,10 +84,11 @@ def validate_process() -> Any:
     if length is not None and length > service.MAX_UPLOAD_BYTES:
         return error(413, _("The file is larger than %(size)s MB.", size=service.MAX_UPLOAD_BYTES // (1024 * 1024)))
     request.max_content_length = service.MAX_UPLOAD_BYTES
-    process_id = request.args.get("process_id") or APPEAL_PROCESS
+    args = query(ValidateArgs)
+    process_id = args.process_id or APPEAL_PROCESS
     try:
         content = service.decode_upload(request.get_data(cache=False))
-        name = request.args.get("file") or ("posted.dmn" if _looks_like_dmn(content) else "posted.bpmn")
+        name = args.file or ("posted.dmn" if _looks_like_dmn(content) else "posted.bpmn")
         name = service.check_file_name(name)
     except service.LibraryRefused as exc:
         return error(400, refusal_message(exc), [{"field": "body", "code": "invalid", "message": refusal_message(exc)}])

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from engine import FieldError, FormInvalid, TaskNotReady
 from forms import field_error_message
@@ -44,6 +44,7 @@ from webapp.intake.public.withdrawal import withdraw_appeal
 from webapp.platform.auth.models import Role
 from webapp.platform.auth.tokens import token_for
 from webapp.platform.engine_messages import step_failure_message
+from webapp.platform.query_params import QueryModel, query
 from webapp.platform.territory.service import mahallas_for_registration, task_scope
 
 API_PREFIX = "/api/v1"
@@ -226,15 +227,19 @@ def extend_appeal(number: str) -> Any:
     return jsonify(presenters.appeal(appeal))
 
 
+class TaskListArgs(QueryModel):
+    appeal: str = Field("", max_length=40)  # an appeal's number
+
+
 @blueprint.route("/tasks")
 @operation(
     summary="The caller's inbox, nearest deadline first",
     tag="tasks",
     query={"appeal": ("only the tasks of this appeal (its number)", False)},
-    responses={200: ("Tasks", TaskList)},
+    responses={200: ("Tasks", TaskList), 400: ("A malformed parameter, named in fields", ErrorOut)},
 )
 def list_tasks() -> Any:
-    number = request.args.get("appeal", "").strip()[:40]
+    number = query(TaskListArgs).appeal
     tasks = inbox_of_appeal(g.api_user, number) if number else inbox(g.api_user)
     tasks_viewed(g.api_user, tasks, "api", listed=True)
     return jsonify({"tasks": [presenters.task(t) for t in tasks]})

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field, field_validator
 
 from webapp.analytics.stats import service
-from webapp.analytics.stats.params import parse_attributes, parse_period
+from webapp.analytics.stats.params import StatsArgs
 from webapp.api.openapi import operation
 from webapp.api.routes import blueprint, error
 from webapp.api.schemas import ErrorOut
 from webapp.platform.auth.models import Role, User
-from webapp.platform.query_params import BadParameter, QueryModel, parse
+from webapp.platform.query_params import one_of, query
 from webapp.platform.territory.models import District, Mahalla, Region
 from webapp.platform.territory.service import mahalla_by_code
 
@@ -98,18 +98,19 @@ QUERY = {
 }
 
 
-class StatsQuery(QueryModel):
-    """The grouping asked for (the period and attribute filters: webapp/analytics/stats/params.py)."""
+class StatsQuery(StatsArgs):
+    """The period and attribute filters (webapp/analytics/stats/params.py), the territory codes
+    (checked against the territory: see _territory) and the grouping asked for."""
 
-    group_by: str | None = None
+    region: str = Field("", max_length=40)
+    district: str = Field("", max_length=40)
+    mahalla: str = Field("", max_length=40)
+    group_by: str = ""
 
     @field_validator("group_by")
     @classmethod
-    def _known_group(cls, value: str | None) -> str | None:
-        if value is not None and value not in service.GROUPS:
-            message = _("group_by must be one of: %(allowed)s.", allowed=", ".join(service.GROUPS))
-            raise BadParameter("group_by", "invalid_choice", message)
-        return value
+    def _known_group(cls, value: str) -> str:
+        return one_of("group_by", value, service.GROUPS)
 
 
 class _Refused(Exception):
@@ -122,12 +123,9 @@ def _field_error(status: int, field: str, code: str, message: str) -> _Refused:
     return _Refused(error(status, message, [{"field": field, "code": code, "message": message}]))
 
 
-def _territory(user: User) -> tuple[Region | None, District | None, Mahalla | None]:
+def _territory(user: User, args: StatsQuery) -> tuple[Region | None, District | None, Mahalla | None]:
     """The territory asked for (or the caller's own), checked: 404 unknown, 400 inconsistent, 403 outside."""
-    args = request.args
-    region_code, district_code, mahalla_code = (
-        (args.get(name) or "").strip() for name in ("region", "district", "mahalla")
-    )
+    region_code, district_code, mahalla_code = args.region, args.district, args.mahalla
     region = district = mahalla = None
     if region_code:
         region = service.region_by_code(region_code)
@@ -179,14 +177,12 @@ def appeal_stats() -> Any:
     user = g.api_user
     if not service.may_use_dashboards(user):
         return error(403, _("Only supervisors, methodologists and administrators may see statistics."))
-    group_by = parse(StatsQuery, request.args).group_by
+    args = query(StatsQuery)
+    group_by = args.group_by or None
+    period = args.period_of()
+    attributes = args.attributes()
     try:
-        period = parse_period(request.args)
-        attributes = parse_attributes(request.args)
-        region, district, mahalla = _territory(user)
-    except BadParameter as bad:
-        message = _bad_message(bad)
-        return error(400, message, [{"field": bad.field, "code": bad.code, "message": message}])
+        region, district, mahalla = _territory(user, args)
     except _Refused as refused:
         return refused.response
     flt = service.StatsFilter(
@@ -223,13 +219,3 @@ def appeal_stats() -> Any:
             ],
         }
     )
-
-
-def _bad_message(bad: BadParameter) -> str:
-    if bad.code == "invalid_date":
-        return _("%(field)s must be a date written YYYY-MM-DD.", field=bad.field)
-    if bad.code == "from_after_to":
-        return _("from must not be later than to.")
-    if bad.code == "period_too_long":
-        return _("The period may be at most three years long.")
-    return _("%(field)s must be one of: %(allowed)s.", field=bad.field, allowed=", ".join(bad.allowed))

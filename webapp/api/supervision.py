@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field, ValidationError
 
@@ -18,7 +18,7 @@ from webapp.casework.case_control.service import ControlRefused, change_status
 from webapp.casework.supervision import service
 from webapp.casework.supervision.messages import control_message
 from webapp.platform.auth.models import Role
-from webapp.platform.query_params import BadParameter
+from webapp.platform.query_params import query
 from webapp.platform.timeutil import as_utc
 
 SUPERVISING_ROLES = (Role.SUPERVISOR.value, Role.ADMIN.value)
@@ -29,6 +29,10 @@ FILTER_PARAMETERS = {
     "stage": ("stage 1-5", False),
     "kind": ("ariza, taklif or shikoyat", False),
 }
+
+
+class StuckArgs(service.FilterArgs):
+    days: service.Days = service.DEFAULT_STUCK_DAYS
 
 
 class SupervisedCaseOut(BaseModel):
@@ -95,19 +99,15 @@ def _refuse_non_supervisors() -> Any:
     responses={
         200: ("Stuck cases, longest idle first", SupervisedCaseList),
         403: ("The caller is not a supervisor", ErrorOut),
-        422: ("days is not a whole number from 1 to 365", ErrorOut),
+        400: ("A malformed parameter (days not a whole number from 1 to 365, a filter), named in fields", ErrorOut),
     },
 )
 def stuck() -> Any:
     refused = _refuse_non_supervisors()
     if refused is not None:
         return refused
-    try:
-        days = service.parse_days(request.args.get("days"), service.DEFAULT_STUCK_DAYS)
-    except BadParameter:
-        message = _("Give days as a whole number from 1 to 365.")
-        return error(422, message, [{"field": "days", "code": "out_of_range", "message": message}])
-    lines = service.stuck_cases(g.api_user, days, service.Filters.from_args(request.args))
+    args = query(StuckArgs)
+    lines = service.stuck_cases(g.api_user, args.days, args.filters())
     return jsonify({"cases": [_case(line) for line in lines]})
 
 
@@ -118,6 +118,7 @@ def stuck() -> Any:
     query=FILTER_PARAMETERS,
     responses={
         200: ("Overdue cases, earliest deadline first", SupervisedCaseList),
+        400: ("A malformed filter, named in fields", ErrorOut),
         403: ("The caller is not a supervisor", ErrorOut),
     },
 )
@@ -125,7 +126,7 @@ def overdue() -> Any:
     refused = _refuse_non_supervisors()
     if refused is not None:
         return refused
-    lines = service.overdue_cases(g.api_user, service.Filters.from_args(request.args))
+    lines = service.overdue_cases(g.api_user, query(service.FilterArgs).filters())
     return jsonify({"cases": [_case(line) for line in lines]})
 
 

@@ -1,19 +1,28 @@
 """One query-parameter parser for list pages, exports and the JSON API.
 
-A pydantic model declares a list's parameters; ``parse`` reads the request arguments into it (blank
-values count as absent) and, on bad input, raises one exception, BadParameter, naming the parameter.
-The error handlers (webapp/errors.py) answer the API with a 400 JSON body naming it and pages with a
-translated message; pages that would rather show the message beside the list catch it themselves.
+A pydantic model declares a list's parameters; ``query(Model)`` reads the request's query string into
+it (``parse`` reads any mapping; blank values count as absent) and, on bad input, raises one exception,
+BadParameter, naming the parameter. The error handlers (webapp/errors.py) answer the API with a 400
+JSON body naming it and pages with a translated message in the error layout; pages that would rather
+show the message beside the list catch it themselves. This module is the one place that reads
+``request.args`` (tests/test_layering.py holds it); links back to the list are built from the parsed
+model (``QueryModel.link_args``), never from the raw query string.
+
+The building blocks: ``Page`` (1 to MAX_PAGE), ``Id`` (a whole positive number), ``Field("", max_length=n)``
+for text (longer is refused, never cut), ``IsoDate``, ``Literal[...]`` or a ``StrEnum`` for a fixed set, ``one_of`` in a
+validator for a set known at run time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import enum
+from collections.abc import Collection, Iterable, Mapping
 from typing import Annotated, Any, TypeVar
 
+from flask import request
 from flask_babel import gettext as _
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -48,11 +57,66 @@ def _iso_date(value: Any) -> Any:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
+MAX_PAGE = 10_000
+MAX_ID = 2**31 - 1
+Page = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def one_of(name: str, value: str, allowed: Collection[str]) -> str:
+    """``value`` when it is blank or in ``allowed`` (a set known at run time); BadParameter otherwise."""
+    if value and value not in allowed:
+        shown = tuple(sorted(allowed))
+        message = _("%(name)s must be one of: %(allowed)s.", name=name, allowed=", ".join(shown))
+        raise BadParameter(name, "invalid_choice", message, shown)
+    return value
+
+
+def check_period(start: dt.date | None, end: dt.date | None) -> None:
+    """A period given as ``from`` and ``to`` must not end before it starts (BadParameter naming from)."""
+    if start is not None and end is not None and start > end:
+        raise BadParameter("from", "after_to", _("from must not be after to."))
+
 
 class QueryModel(BaseModel):
     """Base for parameter models: unknown parameters are ignored, models are read-only."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    def link_args(self, *without: str) -> dict[str, str]:
+        """The parameters given (those not at their default) as query-string values, by their
+        public names, leaving out ``without``: for links that keep the list's filters."""
+        links: dict[str, str] = {}
+        for name, field in type(self).model_fields.items():
+            key = field.alias or name
+            value = getattr(self, name)
+            if key in without or value is None or value == field.default or value == "":
+                continue
+            if isinstance(value, enum.Enum):
+                value = value.value
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            links[key] = str(value)
+        return links
+
+
+class PageArgs(QueryModel):
+    """A list whose only parameter is its page."""
+
+    page: Page = 1
+
+
+def query(model: type[M]) -> M:
+    """The current request's query string as ``model``; BadParameter naming the first bad one."""
+    return parse(model, request.args)
+
+
+def given(keys: Iterable[str]) -> dict[str, str]:
+    """The non-blank values of ``keys`` in the query string, as given (stripped): for work that keeps
+    the parameters and parses them with a model later (a background export parses them when it runs)."""
+    return {key: str(request.args.get(key, "")).strip() for key in keys if str(request.args.get(key, "")).strip()}
 
 
 def parse(model: type[M], args: Mapping[str, Any]) -> M:
@@ -98,7 +162,7 @@ def _bad(model: type[BaseModel], exc: ValidationError) -> BadParameter:
         )
     if kind.startswith("int") or kind in ("greater_than_equal", "less_than_equal"):
         low, high = _bounds(field)
-        if low is not None and high is not None:
+        if low is not None and high is not None and high < MAX_ID:
             message = _("%(name)s must be a whole number from %(low)d to %(high)d.", name=name, low=low, high=high)
             return BadParameter(name, "out_of_range", message)
         return BadParameter(name, "invalid", _("%(name)s must be a whole number.", name=name))

@@ -6,7 +6,7 @@ XLSX is written by XlsxWriter in constant-memory mode to a temporary file, then 
 
 Usage in a view::
 
-    return export_response(request.args.get("format", "csv"), "appeals", headers, rows)
+    return export_response(requested_format(), "appeals", headers, rows)
 
 ``rows`` may be any iterable (a generator over a server-side cursor is best for big lists).
 """
@@ -18,16 +18,35 @@ import datetime as dt
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import xlsxwriter
 from flask import Response, send_file, stream_with_context
+from pydantic import Field
+
+from webapp.platform.query_params import QueryModel, query
 
 FORMATS = ("csv", "xlsx")
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BOM = "\ufeff"
 _FLUSH_EVERY = 500  # rows per streamed chunk
+
+
+class FormatArgs(QueryModel):
+    """``format`` in the query string of a download: csv or xlsx (anything else is a BadParameter)."""
+
+    fmt: Literal["csv", "xlsx"] | None = Field(None, alias="format")
+
+
+def requested_format() -> str:
+    """The download format the query string asks for (csv when it says none)."""
+    return query(FormatArgs).fmt or "csv"
+
+
+def export_requested() -> bool:
+    """Whether the query string asks for a download (``format`` given) rather than the page."""
+    return query(FormatArgs).fmt is not None
 
 
 class UnknownFormat(ValueError):

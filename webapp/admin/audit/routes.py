@@ -6,27 +6,36 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
+from pydantic import Field
 
 from webapp.admin.audit import labels
 from webapp.platform.audit.models import AuditEntry
 from webapp.platform.audit.service import AuditFilter, entries, stream
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.query_params import Id, Page, QueryModel, query
 from webapp.platform.tabular import export_response
 
 blueprint = Blueprint("audit", __name__)
 
 
+class AuditArgs(QueryModel):
+    action: str = Field("", max_length=40)
+    object_type: str = Field("", max_length=40)
+    object_id: str = Field("", max_length=80)
+    actor: Id | None = None
+    page: Page = 1
+
+    def audit_filter(self) -> AuditFilter:
+        return AuditFilter(
+            action=self.action, object_type=self.object_type, object_id=self.object_id, actor_id=self.actor
+        )
+
+
 def _filter() -> AuditFilter:
-    actor = request.args.get("actor", "")
-    return AuditFilter(
-        action=request.args.get("action", "")[:40],
-        object_type=request.args.get("object_type", "")[:40],
-        object_id=request.args.get("object_id", "")[:80],
-        actor_id=int(actor) if actor.isdigit() else None,
-    )
+    return query(AuditArgs).audit_filter()
 
 
 def _json(value: Any) -> str:
@@ -36,16 +45,14 @@ def _json(value: Any) -> str:
 @blueprint.route("/admin/audit")
 @roles_required(Role.ADMIN.value)
 def index() -> Any:
-    page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() else 1
-    rows = entries(_filter(), page=number)
-    query = {k: v for k, v in request.args.items() if k != "page"}
+    args = query(AuditArgs)
+    rows = entries(args.audit_filter(), page=args.page)
     return render_template(
         "admin/audit.html",
         rows=rows,
-        filters=_filter(),
-        page=number,
-        query=query,
+        filters=args.audit_filter(),
+        page=args.page,
+        query=args.link_args("page"),
         as_json=_json,
         action_label=labels.action_label,
         object_label=labels.object_label,

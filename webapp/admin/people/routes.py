@@ -3,11 +3,12 @@ on an account (reset the password, lift a lockout, issue and revoke API tokens).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field, field_validator
 from wtforms import SelectChoice
 
 from webapp.admin.people import service
@@ -19,6 +20,8 @@ from webapp.platform.auth import lockout, password_service, tokens
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.forms import TokenForm
 from webapp.platform.auth.models import Role, User
+from webapp.platform.auth.roles import roles
+from webapp.platform.query_params import Id, Page, QueryModel, one_of, query
 from webapp.platform.staffing.service import history_rows
 
 blueprint = Blueprint("people", __name__)
@@ -32,31 +35,35 @@ def _person_or_404(user_id: int) -> User:
     return user
 
 
-def _filter() -> service.PeopleFilter:
-    district = request.args.get("district", "")
-    return service.PeopleFilter(
-        q=request.args.get("q", "")[:80],
-        role=request.args.get("role", "")[:20],
-        district_id=int(district) if district.isdigit() else None,
-        status=request.args.get("status", "active")
-        if request.args.get("status") in ("active", "inactive", "all")
-        else "active",
-    )
+class PeopleArgs(QueryModel):
+    q: str = Field("", max_length=80)
+    role: str = ""
+    district: Id | None = None
+    status: Literal["active", "inactive", "all"] = "active"
+    page: Page = 1
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        return one_of("role", value, [info.name for info in roles()])
+
+    def people_filter(self) -> service.PeopleFilter:
+        return service.PeopleFilter(q=self.q, role=self.role, district_id=self.district, status=self.status)
 
 
 @blueprint.route("/people")
 @roles_required(*MANAGERS)
 def index() -> Any:
-    people = _filter()
-    page_number = request.args.get("page", "1")
-    page = service.list_people(current_user, people, int(page_number) if page_number.isdigit() else 1)
+    args = query(PeopleArgs)
+    people = args.people_filter()
+    page = service.list_people(current_user, people, args.page)
     return render_template(
         "people/index.html",
         page=page,
         filters=people,
         roles=service.assignable_roles(current_user),
         districts=service.districts() if current_user.role == Role.ADMIN else [],
-        query={k: v for k, v in request.args.items() if k != "page"},
+        query=args.link_args("page"),
     )
 
 

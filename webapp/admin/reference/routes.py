@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from pydantic import field_validator
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -17,6 +18,7 @@ from webapp.admin.reference import service
 from webapp.admin.reference.models import ReferenceKind
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.query_params import QueryModel, one_of, query
 
 blueprint = Blueprint("reference", __name__)
 
@@ -43,11 +45,17 @@ class ItemForm(FlaskForm):
     active = BooleanField(_l("In use"), default=True)
 
 
+class ReferenceArgs(QueryModel):
+    kind: str = ReferenceKind.COMPETENT_BODY
+
+    @field_validator("kind")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return one_of("kind", value, ReferenceKind.ALL)
+
+
 def _kind() -> str:
-    kind = request.args.get("kind", ReferenceKind.COMPETENT_BODY)
-    if kind not in ReferenceKind.ALL:
-        abort(404)
-    return kind
+    return query(ReferenceArgs).kind
 
 
 def _form(row: Any = None) -> ItemForm:

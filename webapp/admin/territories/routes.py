@@ -9,12 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from pydantic import Field
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from webapp.admin.territories import service
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.query_params import Id, Page, QueryModel, query
 from webapp.platform.territory.models import UnitStatus
 
 blueprint = Blueprint("territories", __name__)
@@ -43,22 +45,28 @@ class UnitForm(FlaskForm):
     parent = SelectField(_l("Belongs to"), coerce=int, default=0)
 
 
+class TerritoryListArgs(QueryModel):
+    district: Id | None = None
+    q: str = Field("", max_length=80)
+    page: Page = 1
+
+
+class NewUnitArgs(QueryModel):
+    parent: Id | None = None  # the unit a new one belongs to, chosen on the list
+
+
 @blueprint.route("/admin/territories")
 @roles_required(Role.ADMIN.value)
 def index() -> Any:
-    district = request.args.get("district", "")
-    page = request.args.get("page", "1")
-    district_id = int(district) if district.isdigit() else None
+    args = query(TerritoryListArgs)
     return render_template(
         "admin/territories.html",
         regions=service.regions(),
         districts=service.districts(),
-        page=service.mahalla_page(
-            q=request.args.get("q", ""), district_id=district_id, page=int(page) if page.isdigit() else 1
-        ),
-        q=request.args.get("q", ""),
-        district_id=district_id,
-        query={k: v for k, v in request.args.items() if k != "page"},
+        page=service.mahalla_page(q=args.q, district_id=args.district, page=args.page),
+        q=args.q,
+        district_id=args.district,
+        query=args.link_args("page"),
         status_labels=STATUS_LABELS,
     )
 
@@ -78,8 +86,10 @@ def _form(level: str, item: Any) -> UnitForm:
         form.parent.choices = [SelectChoice(d.id, f"{d.name} ({d.code})") for d in service.districts()]
     else:
         form.parent.choices = [SelectChoice(0, "—")]
-    if item is None and request.method == "GET" and request.args.get("parent", "").isdigit():
-        form.parent.data = int(request.args["parent"])
+    if item is None and request.method == "GET":
+        parent = query(NewUnitArgs).parent
+        if parent is not None:
+            form.parent.data = parent
     return form
 
 

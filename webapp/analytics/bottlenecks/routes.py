@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.analytics.bottlenecks import service
 from webapp.cases.element_names import element_label, lane_label, viewer_document
+from webapp.platform import query_params
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
-from webapp.platform.tabular import FORMATS, export_response
+from webapp.platform.query_params import BadParameter
+from webapp.platform.tabular import FORMATS, export_response, requested_format
 from webapp.studio.diagrams.service import version_diagram_xml
 
 blueprint = Blueprint("bottlenecks", __name__, url_prefix="/bottlenecks")
@@ -41,24 +43,11 @@ def duration_text(seconds: float | None) -> str:
     return _("%(value)s d", value=format_decimal(round(seconds / DAY, 1), format="#,##0.#"))
 
 
-def _bad_filter(problem: service.BadFilter) -> Any:
-    messages = {
-        "from": _(
-            "Check the period: dates are written YYYY-MM-DD, the start comes before the end, at most three years."
-        ),
-        "to": _("Check the period: dates are written YYYY-MM-DD, the start comes before the end, at most three years."),
-        "version": _("There is no such version of the appeal procedure."),
-        "metric": _("Choose the median or the 90th percentile."),
-    }
-    message = messages.get(problem.name, _("There is no such territory."))
-    return render_template("error.html", status=400, message=message), 400
-
-
 def _query() -> tuple[service.Query | None, list[Any]]:
     """The request's filters (aborting with 403 outside the caller's territory)."""
     versions = service.lifecycle_versions()
     try:
-        return service.query_from(current_user, request.args, versions), versions
+        return service.query_from(current_user, query_params.query(service.BottleneckArgs), versions), versions
     except service.OutOfScope:
         abort(403)
 
@@ -79,10 +68,7 @@ def _filters(query: service.Query) -> dict[str, Any]:
 @blueprint.route("")
 @roles_required(*PAGE_ROLES)
 def page() -> Any:
-    try:
-        query, versions = _query()
-    except service.BadFilter as problem:
-        return _bad_filter(problem)
+    query, versions = _query()
     figures = service.task_figures(current_user, query) if query is not None else None
     filters = _filters(query) if query is not None else {}
     return render_template(
@@ -129,8 +115,9 @@ def _stage_heat(figures: service.Figures, tasks: list[service.TaskFigures]) -> d
 def diagrams() -> Any:
     try:
         query, _versions = _query()
-    except service.BadFilter as problem:
-        response = jsonify({"error": {"status": 400, "message": str(problem), "field": problem.name}})
+    except BadParameter as problem:
+        error = {"status": 400, "message": problem.message, "field": problem.field, "fields": [problem.as_field()]}
+        response = jsonify({"error": error})
         response.status_code = 400
         return response
     entries: list[dict[str, Any]] = []
@@ -177,14 +164,8 @@ def xml(version_id: int, process_id: str) -> Any:
 @blueprint.route("/export")
 @roles_required(*PAGE_ROLES)
 def export() -> Any:
-    fmt = request.args.get("format", "csv")
-    if fmt not in FORMATS:
-        message = _("Unknown export format %(format)s; choose CSV or XLSX.", format=fmt[:20])
-        return render_template("error.html", status=400, message=message), 400
-    try:
-        query, _versions = _query()
-    except service.BadFilter as problem:
-        return _bad_filter(problem)
+    fmt = requested_format()
+    query, _versions = _query()
     if query is None:
         abort(404)
     figures = service.task_figures(current_user, query)

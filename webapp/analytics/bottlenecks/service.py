@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+from flask_babel import gettext as _
+from pydantic import Field
 from sqlalchemy import ColumnElement, and_, func, select, text, true
 
 from webapp.analytics.bottlenecks.models import TaskTiming
@@ -23,6 +25,7 @@ from webapp.cases.models import PendingTask, ProcessInstance, ProcessVersion
 from webapp.cases.versions import APPEAL_PROCESS, library_for
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
+from webapp.platform.query_params import BadParameter, Id, IsoDate, QueryModel, check_period
 from webapp.platform.territory.models import District, Mahalla, Region
 from webapp.platform.territory.service import district_scope
 from webapp.platform.timeutil import TASHKENT, local_today
@@ -36,12 +39,20 @@ MAX_PERIOD_DAYS = 3 * 366
 NATIONWIDE = (Role.ADMIN.value, Role.METHODOLOGIST.value)
 
 
-class BadFilter(ValueError):
-    """A filter value is malformed or names nothing (``name`` says which): answered with 400."""
+class BadFilter(BadParameter):
+    """A filter value names nothing (``field`` says which): answered with 400 like any bad parameter."""
 
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(message)
-        self.name = name
+
+class BottleneckArgs(QueryModel):
+    """The page's (and its export's) query string; a malformed value is a BadParameter naming it."""
+
+    region: Id | None = None
+    district: Id | None = None
+    mahalla: Id | None = None
+    date_from: IsoDate | None = Field(None, alias="from")
+    date_to: IsoDate | None = Field(None, alias="to")
+    version: Id | None = None
+    metric: Literal["median", "p90"] = "median"
 
 
 class OutOfScope(PermissionError):
@@ -169,61 +180,45 @@ def territory_choices(user: User) -> TerritoryChoices:
     return TerritoryChoices(regions, districts, mahallas)
 
 
-def _number(args: Any, name: str) -> int | None:
-    raw = str(args.get(name, "") or "").strip()
-    if not raw:
-        return None
-    if not raw.isdecimal() or len(raw) > 9:
-        raise BadFilter(name, f"{name} must be the number of a {name}")
-    return int(raw)
+def _no_territory(name: str) -> BadFilter:
+    return BadFilter(name, "not_found", _("There is no such territory."))
 
 
-def territory_from(user: User, args: Any) -> Territory:
+def territory_from(user: User, args: BottleneckArgs) -> Territory:
     """The territory of the request (ids ``region``, ``district``, ``mahalla``), checked against the
     caller's scope: BadFilter when one names nothing, OutOfScope when it lies outside."""
-    region_id, district_id, mahalla_id = (_number(args, n) for n in ("region", "district", "mahalla"))
+    region_id, district_id, mahalla_id = args.region, args.district, args.mahalla
     if mahalla_id is not None:
         mahalla = db.session.get(Mahalla, mahalla_id)
         if mahalla is None:
-            raise BadFilter("mahalla", "mahalla: no such mahalla")
+            raise _no_territory("mahalla")
         if not _in_scope(user, mahalla.district):
             raise OutOfScope("mahalla")
         return Territory(mahalla=mahalla)
     if district_id is not None:
         district = db.session.get(District, district_id)
         if district is None:
-            raise BadFilter("district", "district: no such district")
+            raise _no_territory("district")
         if not _in_scope(user, district):
             raise OutOfScope("district")
         return Territory(district=district)
     if region_id is not None:
         region = db.session.get(Region, region_id)
         if region is None:
-            raise BadFilter("region", "region: no such region")
+            raise _no_territory("region")
         if user.role not in NATIONWIDE and not (user.district_id is None and user.region_id == region.id):
             raise OutOfScope("region")
         return Territory(region=region)
     return Territory()
 
 
-def _date(args: Any, name: str, default: dt.date) -> dt.date:
-    raw = str(args.get(name, "") or "").strip()
-    if not raw:
-        return default
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadFilter(name, f"{name} must be a date written YYYY-MM-DD") from None
-
-
-def period_from(args: Any, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+def period_from(args: BottleneckArgs, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or local_today()
-    date_to = _date(args, "to", today)
-    date_from = _date(args, "from", date_to - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1))
-    if date_from > date_to:
-        raise BadFilter("from", "from must not be after to")
+    date_to = args.date_to or today
+    date_from = args.date_from or date_to - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    check_period(date_from, date_to)
     if (date_to - date_from).days >= MAX_PERIOD_DAYS:
-        raise BadFilter("from", f"the period may span at most {MAX_PERIOD_DAYS} days")
+        raise BadParameter("from", "period_too_long", _("The period may be at most three years long."))
     return date_from, date_to
 
 
@@ -275,7 +270,7 @@ def _most_measured(
 
 
 def version_from(
-    args: Any,
+    args: BottleneckArgs,
     versions: list[ProcessVersion],
     user: User | None = None,
     territory: Territory | None = None,
@@ -283,7 +278,7 @@ def version_from(
 ) -> ProcessVersion | None:
     """The version asked for; by default the one with the most data in the period (so the page
     never opens on an empty version while another has figures), else the newest that cases run on."""
-    wanted = _number(args, "version")
+    wanted = args.version
     if wanted is None:
         if user is not None and territory is not None and period is not None:
             measured = _most_measured(user, versions, territory, *period)
@@ -293,20 +288,17 @@ def version_from(
     for version in versions:
         if version.id == wanted:
             return version
-    raise BadFilter("version", "version: no such version of the appeal lifecycle")
+    raise BadFilter("version", "not_found", _("There is no such version of the appeal procedure."))
 
 
-def query_from(user: User, args: Any, versions: list[ProcessVersion]) -> Query | None:
-    """Parse the page's filters; None when no version is published yet."""
+def query_from(user: User, args: BottleneckArgs, versions: list[ProcessVersion]) -> Query | None:
+    """The page's filters checked against the data; None when no version is published yet."""
     territory = territory_from(user, args)
     date_from, date_to = period_from(args)
     version = version_from(args, versions, user, territory, (date_from, date_to))
-    metric = str(args.get("metric", "") or "median")
-    if metric not in METRICS:
-        raise BadFilter("metric", "metric must be median or p90")
     if version is None:
         return None
-    return Query(version, territory, date_from, date_to, metric)
+    return Query(version, territory, date_from, date_to, args.metric)
 
 
 # --- the figures ---------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
+from pydantic import Field, field_validator
 
 from webapp.analytics.dashboards import service
 from webapp.analytics.dashboards.presenters import chart_data, fmt, kpis
@@ -21,14 +21,13 @@ from webapp.analytics.stats.params import (
     DASHBOARD_PRESET,
     KINDS,
     Period,
-    parse_attributes,
-    parse_period,
+    StatsArgs,
 )
 from webapp.casework.appeals.models import CATEGORIES
 from webapp.cooperation.referrals.figures import cooperation
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
-from webapp.platform.query_params import BadParameter
+from webapp.platform.query_params import BadParameter, one_of, query
 from webapp.platform.tabular import FORMATS, export_response
 from webapp.platform.territory.models import District, Mahalla
 from webapp.platform.timeutil import local_today
@@ -36,7 +35,6 @@ from webapp.platform.timeutil import local_today
 blueprint = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 
 VIEWERS = (Role.SUPERVISOR.value, Role.ADMIN.value, Role.METHODOLOGIST.value)
-FILTER_ARGS = ("period", "from", "to", "category", "kind", "channel", "mahalla", "district", "step")
 
 
 @blueprint.route("")
@@ -74,68 +72,54 @@ def _scope(level: str, code: str) -> service.Scope:
     return service.Scope("region", region)
 
 
-def _narrowed(scope: service.Scope, warn: bool) -> service.Scope:
-    """The territory filter: a mahalla of the district, or a district of the region."""
+class DashboardArgs(StatsArgs):
+    """A dashboard's query string: the statistics filter, a mahalla (district view) or district
+    (region view) by code, and the step of the time series."""
+
+    mahalla: str = Field("", max_length=40)
+    district: str = Field("", max_length=40)
+    step: str = ""
+
+    @field_validator("step")
+    @classmethod
+    def _known_step(cls, value: str) -> str:
+        return one_of("step", value, service.STEPS)
+
+    def step_of(self, period: Period) -> str:
+        return self.step or service.default_step(period)
+
+
+def _narrowed(scope: service.Scope, args: DashboardArgs) -> service.Scope:
+    """The territory filter: a mahalla of the district, or a district of the region (another code
+    is a BadParameter naming it)."""
     if scope.level == "district":
-        code = (request.args.get("mahalla") or "").strip()
-        if code:
-            mahalla = next((m for m in scope.places() if isinstance(m, Mahalla) and m.code == code), None)
-            if mahalla is not None:
-                return service.Scope(scope.level, scope.region, scope.district, mahalla=mahalla)
-            if warn:
-                flash(_("That mahalla is not in this district; the whole district is shown."), "warning")
+        if args.mahalla:
+            mahalla = next((m for m in scope.places() if isinstance(m, Mahalla) and m.code == args.mahalla), None)
+            if mahalla is None:
+                raise BadParameter("mahalla", "outside_district", _("This mahalla is not in the district given."))
+            return service.Scope(scope.level, scope.region, scope.district, mahalla=mahalla)
         return scope
-    code = (request.args.get("district") or "").strip()
-    if code:
-        district = next((d for d in scope.places() if isinstance(d, District) and d.code == code), None)
-        if district is not None:
-            return service.Scope(scope.level, scope.region, sub_district=district)
-        if warn:
-            flash(_("That district is not in this region; the whole region is shown."), "warning")
+    if args.district:
+        district = next((d for d in scope.places() if isinstance(d, District) and d.code == args.district), None)
+        if district is None:
+            raise BadParameter("district", "outside_region", _("This district is not in the region given."))
+        return service.Scope(scope.level, scope.region, sub_district=district)
     return scope
 
 
-def _filters(warn: bool) -> tuple[Period, dict[str, str | None]]:
-    """Period and category/kind/channel from the query; a bad value is flashed and left out."""
-    args: MultiDict[str, str] = MultiDict(request.args)
-    for _attempt in range(4):
-        try:
-            return parse_period(args, default=DASHBOARD_PRESET), parse_attributes(args)
-        except BadParameter as bad:
-            if warn:
-                flash(_field_message(bad), "warning")
-            for name in (bad.field, "from", "to") if bad.field in ("from", "to") else (bad.field,):
-                args.pop(name, None)
-    return parse_period({}, default=DASHBOARD_PRESET), {}
-
-
-def _field_message(bad: BadParameter) -> str:
-    messages = {
-        "invalid_date": _("Dates are written YYYY-MM-DD; the default period is shown."),
-        "from_after_to": _("The start of the period is after its end; the default period is shown."),
-        "period_too_long": _("The period may be at most three years long; the default period is shown."),
-        "invalid_choice": _("An unknown filter value was ignored."),
-    }
-    return messages.get(bad.code, _("An unknown filter value was ignored."))
-
-
-def _step(period: Period) -> str:
-    step = request.args.get("step", "")
-    return step if step in service.STEPS else service.default_step(period)
-
-
 def _page(level: str, code: str) -> Any:
-    scope = _narrowed(_scope(level, code), warn=True)
-    period, attributes = _filters(warn=True)
+    args = query(DashboardArgs)
+    scope = _narrowed(_scope(level, code), args)
+    period, attributes = args.period_of(default=DASHBOARD_PRESET), args.attributes()
     flt = scope.filter(period, attributes)
-    step = _step(period)
+    step = args.step_of(period)
     board = service.build(scope, period, flt, step)
-    query: dict[str, Any] = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
-    drill_query = {name: value for name, value in query.items() if name not in ("district", "mahalla")}
+    query_args: dict[str, Any] = args.link_args()
+    drill_query: dict[str, Any] = {k: v for k, v in query_args.items() if k not in ("district", "mahalla")}
     charts = chart_data(board)
     # A bar of the places chart opens that mahalla (district view) or district's dashboard (region view).
     charts["places"]["links"] = [
-        url_for(f"dashboards.{level}", code=code, **dict(query, mahalla=key))
+        url_for(f"dashboards.{level}", code=code, **dict(query_args, mahalla=key))
         if level == "district"
         else url_for("dashboards.district", code=key, **drill_query)
         for key in charts["places"]["keys"]
@@ -156,7 +140,7 @@ def _page(level: str, code: str) -> Any:
         kpis=kpis(board),
         columns=service.COLUMNS,
         direction=service.DIRECTION,
-        query=query,
+        query=query_args,
         drill_query=drill_query,
         attributes=attributes,
         presets=stats.PRESETS,
@@ -186,10 +170,11 @@ def region(code: str) -> Any:
 def export(level: str, code: str, table: str, fmt: str) -> Any:
     if level not in service.LEVELS or table not in service.TABLES or fmt not in FORMATS:
         abort(404)
-    scope = _narrowed(_scope(level, code), warn=False)
-    period, attributes = _filters(warn=False)
+    args = query(DashboardArgs)
+    scope = _narrowed(_scope(level, code), args)
+    period, attributes = args.period_of(default=DASHBOARD_PRESET), args.attributes()
     flt = scope.filter(period, attributes)
-    headers, rows = service.table(table, scope, flt, _step(period))
+    headers, rows = service.table(table, scope, flt, args.step_of(period))
     name = table if table != "places" else scope.places_by
     filename = f"{scope.code}-{name}-{period.date_from.isoformat()}-{period.date_to.isoformat()}"
     return export_response(fmt, filename, headers, rows)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,8 +19,8 @@ from flask_wtf import FlaskForm
 
 from webapp.analytics.exports import service
 from webapp.analytics.exports.models import ExportJob, ExportStatus
-from webapp.platform.query_params import BadParameter
-from webapp.platform.tabular import FORMATS, XLSX_MIMETYPE, export_response
+from webapp.platform.query_params import given
+from webapp.platform.tabular import XLSX_MIMETYPE, export_response, requested_format
 
 blueprint = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -44,32 +44,12 @@ def _problem(message: str) -> Any:
     return render_template("error.html", status=400, message=message), 400
 
 
-def _format() -> str | None:
-    fmt = str(request.args.get("format", "csv") or "csv")
-    return fmt if fmt in FORMATS else None
-
-
-def _bad_format() -> Any:
-    fmt = str(request.args.get("format", ""))[:20]
-    return _problem(_("Unknown export format %(format)s; choose CSV or XLSX.", format=fmt))
-
-
-def _bad_filter(bad: BadParameter) -> Any:
-    general = _("The filters are not valid: dates are written YYYY-MM-DD, days are whole numbers from 1 to 365.")
-    return _problem(f"{general} {bad.message}")
-
-
 @blueprint.route("/<list_name>", methods=["GET"])
 @login_required
 def download(list_name: str) -> Any:
     export = _export_of(list_name)
-    fmt = _format()
-    if fmt is None:
-        return _bad_format()
-    try:
-        params = export.params(request.args)
-    except BadParameter as bad:
-        return _bad_filter(bad)
+    fmt = requested_format()
+    params = export.params(given(export.keys))
     total = export.count(current_user, params)
     if total <= service.threshold():
         table = export.table(current_user, params)
@@ -89,16 +69,11 @@ def download(list_name: str) -> Any:
 @login_required
 def start(list_name: str) -> Any:
     export = _export_of(list_name)
-    fmt = _format()
-    if fmt is None:
-        return _bad_format()
+    fmt = requested_format()
     form = StartExportForm()
     if not form.validate_on_submit():
         return _problem(_("The form has expired or was not sent from this site. Please try again."))
-    try:
-        params = export.params(request.args)
-    except BadParameter as bad:
-        return _bad_filter(bad)
+    params = export.params(given(export.keys))
     total = export.count(current_user, params)
     job = service.create_job(current_user, list_name, fmt, params, str(get_locale() or "uz"), total)
     return redirect(url_for("exports.job", job_id=job.id))

@@ -30,6 +30,7 @@ from webapp.casework.supervision import service as supervision
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.labels import CATEGORY, KIND, STAGE, STATUS, label
+from webapp.platform.query_params import parse
 from webapp.platform.tabular import FORMATS, csv_chunks, write_xlsx
 from webapp.platform.timeutil import TASHKENT, as_utc, utcnow
 from webapp.platform.transaction import end_read, transaction
@@ -128,15 +129,13 @@ def _appeal_count(user: User, params: dict[str, Any]) -> int:
 # --- the supervision console's lists ----------------------------------------------------------------
 
 
-def _console_days(params: dict[str, Any]) -> tuple[int, int]:
-    days = supervision.parse_days(params.get("days"), supervision.DEFAULT_STUCK_DAYS)
-    soon = supervision.parse_days(params.get("soon"), supervision.DEFAULT_DUE_SOON_DAYS, "soon")
-    return days, soon
+def _console_args(params: dict[str, Any]) -> supervision.ConsoleArgs:
+    return parse(supervision.ConsoleArgs, params)
 
 
 def _case_query(tab: str, user: User, params: dict[str, Any]) -> Any:
-    days, soon = _console_days(params)
-    return supervision.case_list_query(user, tab, supervision.Filters.from_args(params), days, soon)
+    args = _console_args(params)
+    return supervision.case_list_query(user, tab, args.filters(), args.days, args.soon)
 
 
 def _case_table(tab: str) -> Callable[[User, dict[str, Any]], Table]:
@@ -219,7 +218,7 @@ KINDS: dict[str, ListExport] = {
         _case_count("stuck"),
         _case_table("stuck"),
         lambda: _("Stuck cases"),
-        _console_days,
+        _console_args,
     ),
     "overdue": ListExport(
         "overdue",
@@ -228,7 +227,7 @@ KINDS: dict[str, ListExport] = {
         _case_count("overdue"),
         _case_table("overdue"),
         lambda: _("Overdue cases"),
-        _console_days,
+        _console_args,
     ),
     "due_soon": ListExport(
         "due_soon",
@@ -237,10 +236,10 @@ KINDS: dict[str, ListExport] = {
         _case_count("due_soon"),
         _case_table("due_soon"),
         lambda: _("Cases due soon"),
-        _console_days,
+        _console_args,
     ),
     "workload": ListExport(
-        "workload", CONTROL_ROLES, CONSOLE_KEYS, _workload_count, _workload_table, lambda: _("Workload"), _console_days
+        "workload", CONTROL_ROLES, CONSOLE_KEYS, _workload_count, _workload_table, lambda: _("Workload"), _console_args
     ),
 }
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NoReturn
 
-from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from pydantic import Field
 
 from webapp.analytics.reports import figures, service
 from webapp.analytics.reports.pdf import report_pdf
 from webapp.analytics.stats.service import may_use_dashboards
+from webapp.platform.query_params import QueryModel, query
 from webapp.platform.timeutil import local_today
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
@@ -52,6 +54,13 @@ def _pdf_response(data: bytes, filename: str) -> Response:
     return response
 
 
+class ReportChoice(QueryModel):
+    """The index's form: a month (YYYY-MM) and a territory (``district:<code>`` or ``region:<code>``)."""
+
+    month: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$")
+    territory: str | None = Field(None, max_length=60, pattern=r"^[a-z]+:[^:]+$")
+
+
 @blueprint.route("")
 @login_required
 def index() -> Any:
@@ -60,9 +69,10 @@ def index() -> Any:
     places = service.territories_for(current_user)
     default = service.default_territory(current_user)
     last_month = service.previous_month(local_today().replace(day=1))
-    if "month" in request.args or "territory" in request.args:
-        scope, _sep, code = request.args.get("territory", "").partition(":")
-        first = _month(request.args.get("month"))
+    args = query(ReportChoice)
+    if args.month is not None or args.territory is not None:
+        scope, _sep, code = (args.territory or "").partition(":")
+        first = _month(args.month)
         return redirect(url_for("reports.report", scope=scope or "x", code=code or "x", month=first.strftime("%Y-%m")))
     return render_template(
         "reports/index.html",

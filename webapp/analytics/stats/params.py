@@ -1,19 +1,21 @@
-"""Reading a statistics filter from query parameters (dashboards, exports and the API share it).
+"""The statistics filter in a query string (dashboards, their exports and the API share it).
 
 Parameters: ``period`` (a preset: last_30_days, this_month, last_month, quarter, year) or ``from`` and ``to``
-(YYYY-MM-DD, Asia/Tashkent dates), and ``category``, ``kind``, ``channel``. A problem raises
-BadParameter (webapp.platform.query_params) naming the field; the pages show it and fall back, the API answers 400.
+(YYYY-MM-DD, Asia/Tashkent dates), and ``category``, ``kind``, ``channel``. A bad one raises BadParameter
+(webapp.platform.query_params) naming it: the pages and the API answer 400.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from pydantic import Field, field_validator, model_validator
 
 from webapp.analytics.stats.service import MAX_PERIOD_DAYS, PRESETS, period_preset
 from webapp.casework.appeals.models import CATEGORIES, AppealKind, Channel
-from webapp.platform.query_params import BadParameter
+from webapp.platform.query_params import BadParameter, IsoDate, QueryModel, check_period, one_of
 from webapp.platform.timeutil import local_today
 
 DEFAULT_PRESET = "this_month"  # the API's default (its documented contract)
@@ -29,56 +31,52 @@ class Period:
     preset: str  # the preset's name, or "custom"
 
 
-def _date(args: Mapping[str, str], name: str) -> dt.date | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw) if len(raw) == 10 else _bad_date(name)
-    except ValueError:
-        return _bad_date(name)
+class StatsArgs(QueryModel):
+    """The period and the category / kind / channel filters (empty means all)."""
 
+    period: str = ""
+    date_from: IsoDate | None = Field(None, alias="from")
+    date_to: IsoDate | None = Field(None, alias="to")
+    category: str = ""
+    kind: AppealKind | None = None
+    channel: Channel | None = None
 
-def _bad_date(name: str) -> dt.date:
-    raise BadParameter(name, "invalid_date", f"{name} must be a date written YYYY-MM-DD")
+    @field_validator("period")
+    @classmethod
+    def _known_preset(cls, value: str) -> str:
+        return "" if value == "custom" else one_of("period", value, PRESETS)
 
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        return one_of("category", value, CATEGORIES)
 
-def parse_period(args: Mapping[str, str], today: dt.date | None = None, default: str = DEFAULT_PRESET) -> Period:
-    """The period asked for: from/to if given (both, or one with the other defaulted), else a preset."""
-    today = today or local_today()
-    date_from, date_to = _date(args, "from"), _date(args, "to")
-    preset = (args.get("period") or "").strip()
-    if date_from is None and date_to is None:
-        if preset and preset not in PRESETS and preset != "custom":
-            raise BadParameter("period", "invalid_choice", f"period must be one of: {', '.join(PRESETS)}", PRESETS)
-        name = preset if preset in PRESETS else default
-        start, end = period_preset(name, today)
-        return Period(start, end, name)
-    if date_from is None:
-        assert date_to is not None
-        date_from = date_to.replace(day=1)
-    if date_to is None:
-        date_to = max(today, date_from)
-    if date_from > date_to:
-        raise BadParameter("from", "from_after_to", "from must not be later than to")
-    if (date_to - date_from).days + 1 > MAX_PERIOD_DAYS:
-        raise BadParameter("to", "period_too_long", "the period may be at most three years long")
-    return Period(date_from, date_to, "custom")
+    @model_validator(mode="after")
+    def _ordered(self) -> StatsArgs:
+        check_period(self.date_from, self.date_to)
+        return self
 
+    def period_of(self, today: dt.date | None = None, default: str = DEFAULT_PRESET) -> Period:
+        """The period asked for: from/to if given (both, or one with the other defaulted), else a preset."""
+        today = today or local_today()
+        date_from, date_to = self.date_from, self.date_to
+        if date_from is None and date_to is None:
+            name = self.period or default
+            start, end = period_preset(name, today)
+            return Period(start, end, name)
+        if date_from is None:
+            assert date_to is not None
+            date_from = date_to.replace(day=1)
+        if date_to is None:
+            date_to = max(today, date_from)
+        check_period(date_from, date_to)
+        if (date_to - date_from).days + 1 > MAX_PERIOD_DAYS:
+            raise BadParameter("to", "period_too_long", _("The period may be at most three years long."))
+        return Period(date_from, date_to, "custom")
 
-def parse_choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str | None:
-    value = (args.get(name) or "").strip()
-    if not value:
-        return None
-    if value not in allowed:
-        raise BadParameter(name, "invalid_choice", f"{name} must be one of: {', '.join(allowed)}", allowed)
-    return value
-
-
-def parse_attributes(args: Mapping[str, str]) -> dict[str, str | None]:
-    """category / kind / channel filters (empty means all)."""
-    return {
-        "category": parse_choice(args, "category", CATEGORIES),
-        "kind": parse_choice(args, "kind", KINDS),
-        "channel": parse_choice(args, "channel", CHANNELS),
-    }
+    def attributes(self) -> dict[str, str | None]:
+        return {
+            "category": self.category or None,
+            "kind": self.kind.value if self.kind else None,
+            "channel": self.channel.value if self.channel else None,
+        }

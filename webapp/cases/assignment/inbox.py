@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, true
 
 from webapp.cases.models import PendingTask
 from webapp.platform.auth.models import User
+from webapp.platform.query_params import Page, QueryModel
 
 SHOW = ("mine", "unassigned", "all")
 SORT = ("due", "follow_up")
 
 
-def inbox_choice(args: Mapping[str, str]) -> tuple[str, str]:
-    """The inbox's filter and order from the query string (unknown values: the defaults)."""
-    show = args.get("show", "all")
-    sort = args.get("sort", "due")
-    return (show if show in SHOW else "all", sort if sort in SORT else "due")
+class InboxArgs(QueryModel):
+    """The inbox's query string: which tasks, in which order, which page (a bad value: BadParameter)."""
+
+    show: Literal["mine", "unassigned", "all"] = "all"
+    sort: Literal["due", "follow_up"] = "due"
+    page: Page = 1
 
 
 def inbox_filter(user: User, show: str) -> ColumnElement[bool]:

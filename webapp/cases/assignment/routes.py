@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,6 +26,7 @@ from webapp.cases.models import PendingTask
 from webapp.cases.tasks.service import task_for
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.query_params import QueryModel, query
 
 blueprint = Blueprint("assignment", __name__)
 
@@ -149,11 +150,16 @@ def follow_up(task_id: str) -> Any:
     return _back(task)
 
 
+class TeamArgs(QueryModel):
+    show: Literal["all", "flagged"] = "all"
+
+
 @blueprint.route("/team", methods=["GET", "POST"])
 @roles_required(Role.SUPERVISOR.value)
 def team() -> Any:
     """Every open task of the supervisor's territory, to reassign one or many at once."""
-    tasks = service.territory_tasks(current_user, flagged_only=request.args.get("show") == "flagged")
+    show = query(TeamArgs).show
+    tasks = service.territory_tasks(current_user, flagged_only=show == "flagged")
     form = BulkReassignForm()
     form.tasks.choices = [(t.id, t.id) for t in tasks]
     form.user.choices = [(u.id, f"{u.full_name} ({u.username})") for u in service.team(current_user)]
@@ -177,7 +183,7 @@ def team() -> Any:
             return redirect(url_for("assignment.team"))
     elif form.is_submitted():
         flash(_("Please correct the highlighted fields."), "danger")
-    return render_template("assignment/team.html", tasks=tasks, form=form, show=request.args.get("show", "all"))
+    return render_template("assignment/team.html", tasks=tasks, form=form, show=show)
 
 
 @blueprint.route("/absences", methods=["GET", "POST"])

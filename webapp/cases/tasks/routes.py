@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from engine import FormInvalid, TaskNotReady
 from forms import apply_engine_errors, build_form_class, engine_values, prefill
-from webapp.cases.assignment.inbox import inbox_choice
+from webapp.cases.assignment.inbox import InboxArgs
 from webapp.cases.assignment.panel import assignment_panel
 from webapp.cases.models import APPEAL
 from webapp.cases.service import (
@@ -34,6 +34,7 @@ from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.auth.service import landing_endpoint
 from webapp.platform.engine_messages import step_failure_message
+from webapp.platform.query_params import query
 
 blueprint = Blueprint("tasks", __name__)
 
@@ -53,8 +54,9 @@ def home() -> Any:
 @blueprint.route("/tasks")
 @roles_required(*WORKER_ROLES)
 def inbox() -> Any:
-    show, sort = inbox_choice(request.args)
-    page = inbox_page(current_user, page=request.args.get("page", 1, type=int) or 1, show=show, sort=sort)
+    args = query(InboxArgs)
+    show, sort = args.show, args.sort
+    page = inbox_page(current_user, page=args.page, show=show, sort=sort)
     tasks_viewed(current_user, page.items, "browser", listed=True)
     return render_template(
         "tasks/inbox.html",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from webapp.casework.appeals.forms import RegisterAppealForm
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind, AppealStatus
 from webapp.casework.appeals.service import (
     AppealFilters,
+    AppealListArgs,
     NewAppeal,
     appeal_for,
     filtered_appeals,
@@ -25,7 +26,7 @@ from webapp.casework.supervision.service import districts_in_scope
 from webapp.intake.attachments.routes import checked_uploads
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
-from webapp.platform.query_params import BadParameter
+from webapp.platform.query_params import BadParameter, query
 from webapp.platform.territory.service import mahallas_for_registration
 
 blueprint = Blueprint("appeals", __name__, url_prefix="/appeals")
@@ -37,11 +38,11 @@ LIST_LIMIT = 100
 @blueprint.route("")
 @roles_required(*CASE_ROLES)
 def index() -> Any:
-    problem = ""
+    problem = parameter = ""
     try:
-        filters = AppealFilters.from_args(request.args)
-    except BadParameter:
-        problem = _("Check the dates: they are written YYYY-MM-DD and the start comes before the end.")
+        filters = AppealFilters.parsed(query(AppealListArgs))
+    except BadParameter as bad:
+        problem, parameter = bad.message, bad.field  # shown above the list, which falls back to no filter
         filters = AppealFilters()
     return render_template(
         "appeals/index.html",
@@ -49,6 +50,7 @@ def index() -> Any:
         filters=filters,
         filter_args=filters.as_args(),
         problem=problem,
+        parameter=parameter,
         limit=LIST_LIMIT,
         districts=districts_in_scope(current_user),
         mahallas=mahallas_for_registration(current_user, include_retired=True),

@@ -8,10 +8,9 @@ import hmac
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from flask import current_app
-from flask_babel import gettext as _
 from pydantic import Field, model_validator
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,12 +21,12 @@ from webapp.casework.appeals.categorisation import chosen_or_suggested, suggesti
 from webapp.casework.appeals.deadlines import DEFAULT_TERM, add_term, registration_date
 from webapp.casework.appeals.models import Appeal, AppealKind, AppealNumberCounter, AppealStatus, CoApplicant
 from webapp.casework.appeals.search import appeal_search_text, search_condition, search_rank
-from webapp.casework.supervision.service import Filters
+from webapp.casework.supervision.service import FilterArgs, Filters
 from webapp.extensions import db
 from webapp.intake.attachments.files import Upload
 from webapp.intake.attachments.service import store_uploads
 from webapp.platform.auth.models import User
-from webapp.platform.query_params import BadParameter, IsoDate, QueryModel, parse
+from webapp.platform.query_params import IsoDate, check_period, parse
 from webapp.platform.territory.models import District, Mahalla
 from webapp.platform.territory.service import appeal_scope
 from webapp.platform.timeutil import TASHKENT, local_today, utcnow
@@ -222,20 +221,19 @@ def visible_appeal(user: User, appeal_id: int) -> Appeal | None:
 # --- the appeals list: filters, the page's rows and the export's stream -------------------------
 
 
-class AppealListArgs(QueryModel):
-    """The appeals list's own parameters (the console's filters are Filters.from_args); an unknown
-    status or state is ignored, a malformed date or a period ending before it starts is an error."""
+class AppealListArgs(FilterArgs):
+    """The appeals list's parameters (the page and its export): the console's filters and its own;
+    a bad value (an unknown status, a malformed date, a period ending before it starts) is an error."""
 
-    status: str = ""
-    state: str = ""
+    status: AppealStatus | None = None
+    state: Literal["open", "closed"] | None = None
     date_from: IsoDate | None = Field(None, alias="from")
     date_to: IsoDate | None = Field(None, alias="to")
-    q: str = ""
+    q: str = Field("", max_length=100)
 
     @model_validator(mode="after")
     def _ordered(self) -> AppealListArgs:
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise BadParameter("from", "after_to", _("from must not be after to."))
+        check_period(self.date_from, self.date_to)
         return self
 
 
@@ -255,15 +253,18 @@ class AppealFilters:
 
     @classmethod
     def from_args(cls, args: Any) -> AppealFilters:
-        """Parse request arguments; BadParameter for a malformed date or from after to."""
-        given = parse(AppealListArgs, args)
+        """Parse request arguments (a mapping); BadParameter names a bad one."""
+        return cls.parsed(parse(AppealListArgs, args))
+
+    @classmethod
+    def parsed(cls, given: AppealListArgs) -> AppealFilters:
         return cls(
-            base=Filters.from_args(args),
-            status=given.status if given.status in {s.value for s in AppealStatus} else "",
-            state=given.state if given.state in ("open", "closed") else "",
+            base=given.filters(),
+            status=given.status.value if given.status else "",
+            state=given.state or "",
             date_from=given.date_from,
             date_to=given.date_to,
-            q=given.q[:100],
+            q=given.q,
         )
 
     def as_args(self) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,7 +26,7 @@ from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.labels import CASE_STATUS, label
-from webapp.platform.query_params import BadParameter
+from webapp.platform.query_params import query
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -65,26 +65,30 @@ def case_control_helpers() -> dict[str, Any]:
     return {"case_control": case_control, "case_statuses": case_statuses}
 
 
-def _console_state(tab: str) -> dict[str, Any]:
-    """Parse the console's query (tab, days, filters); a bad number of days is flashed, not fatal."""
-    filters = service.Filters.from_args(request.args)
-    days, soon = service.DEFAULT_STUCK_DAYS, service.DEFAULT_DUE_SOON_DAYS
-    try:
-        days = service.parse_days(request.args.get("days"), service.DEFAULT_STUCK_DAYS)
-        soon = service.parse_days(request.args.get("soon"), service.DEFAULT_DUE_SOON_DAYS, "soon")
-    except BadParameter:
-        flash(_("The number of days must be a whole number from 1 to 365; the default is shown."), "warning")
-    return {"tab": tab, "filters": filters, "days": days, "soon": soon}
+class ConsolePageArgs(service.ConsoleArgs):
+    """The console page's query string: the tab besides the console's filters, days and page."""
+
+    tab: Literal["stuck", "overdue", "due_soon", "incidents", "workload"] | None = None
+
+
+def _console_state(args: ConsolePageArgs, tab: str) -> dict[str, Any]:
+    return {
+        "tab": tab,
+        "filters": args.filters(),
+        "days": args.days,
+        "soon": args.soon,
+        "query": args.link_args("page"),
+    }
 
 
 CASE_TABS = ("stuck", "overdue", "due_soon")
 
 
-def _lists(tab: str, days: int, soon: int, filters: service.Filters) -> dict[str, Any]:
+def _lists(tab: str, days: int, soon: int, filters: service.Filters, page_number: int) -> dict[str, Any]:
     """The tab's lines; the case lists come a page at a time (``page`` in the query)."""
     user = current_user
     if tab in CASE_TABS:
-        page = service.case_page(user, tab, filters, days, soon, request.args.get("page", 1, type=int) or 1)
+        page = service.case_page(user, tab, filters, days, soon, page_number)
         return {"lines": page.items, "page": page}
     if tab == "incidents":
         return {"lines": service.incidents(user, filters), "page": None}
@@ -95,19 +99,18 @@ def _lists(tab: str, days: int, soon: int, filters: service.Filters) -> dict[str
 @roles_required(*CONSOLE_ROLES)
 def console() -> Any:
     default = "incidents" if current_user.role == Role.METHODOLOGIST.value else "stuck"
-    tab = request.args.get("tab", default)
-    if tab not in TABS:
-        tab = default
+    args = query(ConsolePageArgs)
+    tab = args.tab or default
     if current_user.role == Role.METHODOLOGIST.value:
         tab = "incidents"  # methodologists fix diagrams and data; territory work is for supervisors
-    state = _console_state(tab)
+    state = _console_state(args, tab)
     inspectors = service.inspectors_in_scope(current_user)
     form = ReassignForm(formdata=None)
     form.inspector.choices = [(0, _("Choose an inspector"))] + [(i.id, i.full_name) for i, _m in inspectors]
     return render_template(
         "supervision/console.html",
         **state,
-        **_lists(tab, state["days"], state["soon"], state["filters"]),
+        **_lists(tab, state["days"], state["soon"], state["filters"], args.page),
         inspectors=inspectors,
         reassign_form=form,
         districts=service.districts_in_scope(current_user),

@@ -6,11 +6,11 @@ Every list is limited to the caller's territory (``appeal_scope``) and to the co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Annotated, Any
 
-from flask_babel import gettext as _
+from pydantic import Field, field_validator
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from webapp.cases.assignment.service import changing, eligible_assignees, reassign_checked
@@ -21,7 +21,8 @@ from webapp.casework.overdue import days_overdue, overdue_condition
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User, user_mahallas
 from webapp.platform.pagination import Page, paginate
-from webapp.platform.query_params import BadParameter
+from webapp.platform.query_params import Id, QueryModel, one_of, parse
+from webapp.platform.query_params import Page as PageNumber
 from webapp.platform.territory.models import District, Mahalla
 from webapp.platform.territory.service import appeal_scope
 from webapp.platform.timeutil import as_utc, local_today, utcnow
@@ -35,20 +36,10 @@ LIST_LIMIT = 200
 CONSOLE_PAGE_SIZE = 50
 
 
-def parse_days(raw: str | None, default: int, name: str = "days") -> int:
-    """A whole number of days between 1 and 365; BadParameter otherwise."""
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip()
-    if not value.isdecimal() or not 1 <= int(value) <= MAX_DAYS:
-        message = _("%(name)s must be a whole number from %(low)d to %(high)d.", name=name, low=1, high=MAX_DAYS)
-        raise BadParameter(name, "out_of_range", message)
-    return int(value)
-
-
 @dataclass(frozen=True)
 class Filters:
-    """The console's filters; empty means all. Unknown codes match nothing (never an error)."""
+    """The console's filters; empty means all (an id or code of nothing in the user's territory
+    matches nothing)."""
 
     district: int | None = None
     mahalla: int | None = None
@@ -57,20 +48,9 @@ class Filters:
     kind: str = ""
 
     @classmethod
-    def from_args(cls, args: Any) -> Filters:
-        def number(name: str) -> int | None:
-            raw = str(args.get(name, "") or "").strip()
-            return int(raw) if raw.isdecimal() and len(raw) < 10 else None
-
-        category = str(args.get("category", "") or "")
-        kind = str(args.get("kind", "") or "")
-        return cls(
-            district=number("district"),
-            mahalla=number("mahalla"),
-            category=category if category in CATEGORIES else "",
-            stage=number("stage"),
-            kind=kind if kind in {k.value for k in AppealKind} else "",
-        )
+    def from_args(cls, args: Mapping[str, Any]) -> Filters:
+        """The filters from query arguments (a page's, an export's); BadParameter names a bad one."""
+        return parse(FilterArgs, args).filters()
 
     def condition(self) -> ColumnElement[bool]:
         parts: list[ColumnElement[bool]] = [true()]
@@ -85,6 +65,37 @@ class Filters:
         if self.kind:
             parts.append(Appeal.kind == self.kind)
         return and_(*parts)
+
+
+class FilterArgs(QueryModel):
+    """The console's filters in a query string: ids, a category code, a stage, a kind."""
+
+    district: Id | None = None
+    mahalla: Id | None = None
+    category: str = ""
+    stage: int | None = Field(None, ge=1, le=5)
+    kind: AppealKind | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        return one_of("category", value, CATEGORIES)
+
+    def filters(self) -> Filters:
+        kind = self.kind.value if self.kind else ""
+        return Filters(self.district, self.mahalla, self.category, self.stage, kind)
+
+
+Days = Annotated[int, Field(ge=1, le=MAX_DAYS)]
+
+
+class ConsoleArgs(FilterArgs):
+    """The console's (and its exports') query string: the filters, the days that make a case stuck
+    (``days``) or due soon (``soon``) and the page of a case list."""
+
+    days: Days = DEFAULT_STUCK_DAYS
+    soon: Days = DEFAULT_DUE_SOON_DAYS
+    page: PageNumber = 1
 
 
 @dataclass

@@ -9,20 +9,25 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from pydantic import Field
 
 from webapp.cooperation.chairs import service
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.query_params import QueryModel, query
 
 blueprint = Blueprint("chairs", __name__)
+
+
+class ChairListArgs(QueryModel):
+    page: int = Field(1, ge=1, le=1000)
 
 
 @blueprint.route("/chair/appeals")
 @roles_required(MAHALLA_CHAIR)
 def index() -> Any:
-    page_arg = request.args.get("page", "1")
-    page = min(int(page_arg), 1000) if page_arg.isdigit() and int(page_arg) > 0 else 1
+    page = query(ChairListArgs).page
     rows = service.chair_appeals(current_user, offset=(page - 1) * service.PAGE_SIZE, limit=service.PAGE_SIZE + 1)
     return render_template(
         "chairs/index.html",

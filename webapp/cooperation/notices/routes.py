@@ -18,6 +18,7 @@ from webapp.intake.attachments.service import stored_file
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.pagination import paginate
+from webapp.platform.query_params import PageArgs, query
 from webapp.prevention.work.scope import mahallas_in_scope
 
 blueprint = Blueprint("notices", __name__)
@@ -37,7 +38,7 @@ def notice_helpers() -> dict[str, Any]:
 @blueprint.route("/notices")
 @roles_required(*VIEW_ROLES)
 def notice_list() -> Any:
-    page = paginate(service.notices_query(current_user), request.args.get("page", 1, type=int))
+    page = paginate(service.notices_query(current_user), query(PageArgs).page)
     figures = delivery_figures([notice.id for notice in page.items])
     return render_template("notices/list.html", page=page, figures=figures)
 

@@ -18,6 +18,7 @@ from webapp.cooperation.partners.models import PartnerKind, PartnerOrganisation
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR, PARTNER
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
+from webapp.platform.query_params import Id, QueryModel, query
 
 blueprint = Blueprint("partners", __name__)
 
@@ -49,15 +50,19 @@ class OrganisationForm(FlaskForm):
     active = BooleanField(_l("Active (receives referrals)"), default=True)
 
 
+class PartnerListArgs(QueryModel):
+    district: Id | None = None
+
+
 @blueprint.route("/admin/partners")
 @roles_required(Role.ADMIN.value)
 def index() -> Any:
-    district = request.args.get("district", "")
+    district = query(PartnerListArgs).district
     return render_template(
         "partners/index.html",
-        items=service.organisations(district_id=int(district) if district.isdigit() else None),
+        items=service.organisations(district_id=district),
         districts=service.districts(),
-        district_id=int(district) if district.isdigit() else None,
+        district_id=district,
         kind_labels=KIND_LABELS,
     )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field
 
 from webapp.cases.service import Conflict, StepFailed
 from webapp.casework.appeals.deadlines import current_calendar
@@ -38,8 +39,13 @@ from webapp.intake.public.service import (
 )
 from webapp.intake.public.withdrawal import withdraw_appeal
 from webapp.platform.auth.service import landing_endpoint
+from webapp.platform.query_params import QueryModel, query
 
 blueprint = Blueprint("public", __name__)
+
+
+class MahallaChoice(QueryModel):
+    mahalla: str = Field("", max_length=20)  # a mahalla's code (an unknown one shows no contact)
 
 
 @blueprint.route("/")
@@ -48,7 +54,7 @@ def front_door() -> Any:
     Signed-in staff go on to their own start page."""
     if current_user.is_authenticated:
         return redirect(url_for(landing_endpoint(current_user)))
-    code = request.args.get("mahalla", "", type=str)
+    code = query(MahallaChoice).mahalla
     contact = mahalla_contact(code) if code else None
     return render_template(
         "public/front_door.html", mahallas=mahalla_choices(), chosen=code, contact=contact, calendar=current_calendar()
@@ -63,8 +69,9 @@ TRACKED_KEY = "tracked"  # number → session_token after a successful look-up (
 @appeal_form_limit
 def appeal_form() -> Any:
     form = PublicAppealForm(mahallas=mahalla_choices())
-    if not form.is_submitted() and request.args.get("mahalla"):
-        form.mahalla.data = request.args.get("mahalla", "", type=str)[:20]  # chosen on the front door
+    chosen = query(MahallaChoice).mahalla  # chosen on the front door
+    if not form.is_submitted() and chosen:
+        form.mahalla.data = chosen
     if form.is_submitted() and form.is_bot:
         abort(400)
     if form.validate_on_submit():

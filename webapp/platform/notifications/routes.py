@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, Literal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from pydantic import Field
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -16,6 +18,7 @@ from webapp.platform.auth.models import Role
 from webapp.platform.notifications import outbox
 from webapp.platform.notifications.models import OutboxMessage
 from webapp.platform.notifications.service import masked
+from webapp.platform.query_params import IsoDate, Page, QueryModel, query
 
 blueprint = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 
@@ -53,6 +56,26 @@ class FilterForm(FlaskForm):
         self.status.choices = every + [SelectChoice(k, str(v)) for k, v in STATUS_LABELS.items()]
 
 
+class OutboxArgs(QueryModel):
+    """The outbox's filters (the FilterForm only draws them) and page; a bad one: BadParameter."""
+
+    channel: Literal["email", "sms"] | None = None
+    status: Literal["pending", "sent", "stored", "failed", "cancelled"] | None = None
+    recipient: str = Field("", max_length=200)
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
+    page: Page = 1
+
+    def filters(self) -> outbox.Filters:
+        return outbox.Filters(
+            channel=self.channel or "",
+            status=self.status or "",
+            recipient=self.recipient,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+
+
 class ActionForm(FlaskForm):
     pass
 
@@ -77,21 +100,16 @@ def outbox_labels() -> dict[str, Any]:
 @blueprint.route("")
 @roles_required(Role.ADMIN.value)
 def index() -> Any:
-    form = FilterForm(request.args)
-    valid = form.validate()
-    filters = outbox.Filters()
-    if valid:
-        filters = outbox.Filters(
-            channel=form.channel.data or "",
-            status=form.status.data or "",
-            recipient=form.recipient.data or "",
-            date_from=form.date_from.data,
-            date_to=form.date_to.data,
-        )
-    page = outbox.messages(filters=filters, page=request.args.get("page", 1, type=int) or 1)
-    query = {key: value for key, value in request.args.items() if value and key != "page"}
+    args = query(OutboxArgs)
+    filters = args.filters()
+    form = FilterForm(formdata=None, data=dataclasses.asdict(filters))
+    page = outbox.messages(filters=filters, page=args.page)
     return render_template(
-        "outbox/index.html", form=form, page=page, query=query, counts=outbox.counts_by_status(), valid=valid
+        "outbox/index.html",
+        form=form,
+        page=page,
+        query=args.link_args("page"),
+        counts=outbox.counts_by_status(),
     )
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import field_validator
 
 from webapp.platform.auth.access import roles_required
 from webapp.platform.labels import label
 from webapp.platform.pagination import paginate
+from webapp.platform.query_params import QueryModel, one_of, query
 from webapp.prevention.events import service as events
 from webapp.prevention.work import labels
 from webapp.prevention.work.blueprint import (
@@ -28,9 +30,17 @@ from webapp.prevention.work.models import AUDIENCES, EVENT_STATUSES, AdvocacyEve
 from webapp.prevention.work.scope import mahallas_in_scope
 
 
+class AudienceArgs(QueryModel):
+    audience: str = ""
+
+    @field_validator("audience")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return one_of("audience", value, AUDIENCES)
+
+
 def _audience() -> str:
-    audience = request.args.get("audience", "")
-    return audience if audience in AUDIENCES else ""
+    return query(AudienceArgs).audience
 
 
 @blueprint.route("/events")

@@ -7,10 +7,13 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import field_validator
 
 from webapp.platform.auth.access import roles_required
 from webapp.platform.labels import label
 from webapp.platform.pagination import paginate
+from webapp.platform.query_params import QueryModel, one_of, query
+from webapp.platform.tabular import export_requested
 from webapp.platform.timeutil import local_today
 from webapp.prevention.joint_plans import service as joint_plans
 from webapp.prevention.work import labels
@@ -28,9 +31,17 @@ from webapp.prevention.work.models import PLAN_KINDS, JointPlan
 from webapp.prevention.work.scope import MAHALLA_ROLES, districts_in_scope, mahallas_in_scope
 
 
+class PlanKindArgs(QueryModel):
+    kind: str = ""
+
+    @field_validator("kind")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return one_of("kind", value, PLAN_KINDS)
+
+
 def _kind() -> str:
-    kind = request.args.get("kind", "")
-    return kind if kind in PLAN_KINDS else ""
+    return query(PlanKindArgs).kind
 
 
 def _plan(plan_id: int, *, edit: bool = False) -> JointPlan:
@@ -204,7 +215,7 @@ def plan_item(plan_id: int, item_id: int) -> Any:
 @roles_required(*WORK_ROLES)
 def plan_report(plan_id: int) -> Any:
     plan = _plan(plan_id)
-    if request.args.get("format"):
+    if export_requested():
         headers = [_("Activity"), _("Responsible"), _("Due date"), _("Status"), _("Done on"), _("What was done")]
         rows = joint_plans.report_rows(plan, lambda code: label(labels.ITEM_STATUS, code))
         return export(f"joint-plan-{plan.id}", headers, rows)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.labels import label
+from webapp.platform.tabular import export_requested
 from webapp.prevention.monitoring.service import export_rows, monitoring
 from webapp.prevention.work import labels
 from webapp.prevention.work.blueprint import MONITORING_ROLES, blueprint, export, list_filters, territory_choices
@@ -23,7 +24,7 @@ COLOURS = ("red", "yellow", "green", "unknown")
 def monitoring_page() -> Any:
     filters = list_filters(COLOURS)
     result = monitoring(current_user, filters)
-    if request.args.get("format"):
+    if export_requested():
         headers = [
             _("District"),
             _("Mahalla"),

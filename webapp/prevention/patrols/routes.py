@@ -17,6 +17,7 @@ from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.pagination import paginate
+from webapp.platform.query_params import Id, QueryModel, query
 from webapp.platform.timeutil import local_today
 from webapp.prevention.patrols import review
 from webapp.prevention.patrols import service as patrols
@@ -258,16 +259,18 @@ def patrol_reports_export() -> Any:
     return export("patrol-reports", headers, patrols.report_export_rows(current_user, filters))
 
 
+class PlannedArgs(QueryModel):
+    planned: Id | None = None  # the planned patrol a report is filed for (a link from the schedule)
+
+
 @blueprint.route("/patrols/<int:group_id>/reports/new", methods=["GET", "POST"])
 @roles_required(*WORK_ROLES)
 def patrol_report_new(group_id: int) -> Any:
     group = _group(group_id)
     planned = None
-    planned_id = request.args.get("planned", "")
-    if planned_id.isdecimal():
-        planned = found_or_abort(
-            patrols.planned_patrol_for(current_user, int(planned_id)), PlannedPatrol, int(planned_id)
-        )
+    planned_id = query(PlannedArgs).planned
+    if planned_id is not None:
+        planned = found_or_abort(patrols.planned_patrol_for(current_user, planned_id), PlannedPatrol, planned_id)
         if planned.group_id != group.id:
             abort(404)
     defaults = (

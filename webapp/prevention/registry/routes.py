@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field, field_validator
 
 from engine import FormInvalid, TaskNotReady
 from forms import build_form_class, engine_values, prefill
@@ -17,7 +18,8 @@ from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.labels import label
-from webapp.platform.tabular import FORMATS, export_response
+from webapp.platform.query_params import Id, QueryModel, one_of, query
+from webapp.platform.tabular import export_response, requested_format
 from webapp.platform.territory.service import mahallas_for_registration
 from webapp.platform.timeutil import local_today
 from webapp.prevention.registry import journal, plans, service
@@ -81,14 +83,42 @@ def _record(person_id: int, action: str = "view", detail: str = "") -> Supervise
 # --- the registry -------------------------------------------------------------------------------
 
 
+class RegistryArgs(QueryModel):
+    """The registry list's filters (the page and its export)."""
+
+    mahalla: Id | None = None
+    risk_group: str = ""
+    status: Literal["active", "removed"] | None = None
+    q: str = Field("", max_length=100)
+
+    @field_validator("risk_group")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return one_of("risk_group", value, RISK_GROUPS)
+
+    def filters(self) -> service.Filters:
+        return service.Filters(
+            mahalla_id=self.mahalla, risk_group=self.risk_group or None, status=self.status, q=self.q.strip()
+        )
+
+
+class RegisterArgs(QueryModel):
+    """Where the register form starts from: a mahalla chosen on the list, or the appeal it comes from."""
+
+    mahalla: Id | None = None
+    appeal: str = Field("", max_length=40)
+
+
 @blueprint.route("")
 @roles_required(*REGISTRY_ROLES)
 def index() -> Any:
-    filters = service.Filters.from_args(request.args)
+    args = query(RegistryArgs)
+    filters = args.filters()
     return render_template(
         "prevention/index.html",
         persons=service.registry_list(current_user, filters),
         filters=filters,
+        query=args.link_args(),
         mahallas=service.mahallas_in_reach(current_user),
         may_register=current_user.has_role(*WORK_ROLES),
     )
@@ -97,10 +127,8 @@ def index() -> Any:
 @blueprint.route("/export")
 @roles_required(*REGISTRY_ROLES)
 def export() -> Any:
-    fmt = request.args.get("format", "csv")
-    if fmt not in FORMATS:
-        abort(400)
-    filters = service.Filters.from_args(request.args)
+    fmt = requested_format()
+    filters = query(RegistryArgs).filters()
     views = service.registry_list(current_user, filters, action="export", limit=None)
     headers = [
         _("Full name"),
@@ -152,9 +180,9 @@ def _person_form(person: SupervisedPerson | None = None) -> PersonForm:
             form.registered_on.data = local_today()
             if current_user.role == Role.INSPECTOR.value:
                 form.responsible_inspector.data = str(current_user.id)
-            preset = request.args.get("mahalla", "")
-            if preset.isdecimal():
-                form.mahalla.data = preset
+            preset = query(RegisterArgs).mahalla
+            if preset is not None:
+                form.mahalla.data = str(preset)
     return form
 
 
@@ -181,7 +209,7 @@ def _person_input(form: PersonForm) -> service.PersonInput | None:
 @blueprint.route("/persons/new", methods=["GET", "POST"])
 @roles_required(*WORK_ROLES)
 def register() -> Any:
-    number = request.args.get("appeal", "")
+    number = query(RegisterArgs).appeal
     appeal = appeal_for(current_user, number) if number else None
     form = _person_form()
     if appeal is not None and not form.is_submitted():

@@ -7,7 +7,7 @@ person's history (case events) and the access-log rows commit together.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -68,17 +68,6 @@ class Filters:
     risk_group: str | None = None
     status: str | None = None
     q: str = ""  # a name, a birth date (YYYY-MM-DD or DD.MM.YYYY) or a part of the address
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> Filters:
-        mahalla = args.get("mahalla", "")
-        status = args.get("status", "")
-        return cls(
-            mahalla_id=int(mahalla) if mahalla.isdecimal() else None,
-            risk_group=args.get("risk_group") or None,
-            status=status if status in ("active", "removed") else None,
-            q=str(args.get("q", "") or "").strip()[:100],
-        )
 
     def search_condition(self, user: User) -> Any:
         """Records matching ``q`` among those the user is entitled to: searching never tells

@@ -18,12 +18,14 @@ from flask_login import current_user
 
 from webapp.platform.auth.models import Role
 from webapp.platform.labels import label
-from webapp.platform.tabular import FORMATS, export_response
+from webapp.platform.query_params import Id, QueryModel, query
+from webapp.platform.tabular import export_response, requested_format
 from webapp.platform.territory.models import Mahalla
 from webapp.prevention.work import labels
 from webapp.prevention.work.forms import MahallaForm
 from webapp.prevention.work.scope import (
     ListFilters,
+    WorkListArgs,
     districts_in_scope,
     mahallas_in_scope,
     regions_in_scope,
@@ -67,15 +69,8 @@ def found_or_abort(found: Any, model: type, record_id: int) -> Any:
 
 
 def list_filters(statuses: Sequence[str] = ()) -> ListFilters:
-    filters = ListFilters.from_args(request.args, statuses)
-    messages = {
-        "from": _("The start of the period is not a valid date; it is ignored."),
-        "to": _("The end of the period is not a valid date; it is ignored."),
-        "period": _("The period ends before it starts; its end is ignored."),
-    }
-    for problem in filters.problems:
-        flash(messages[problem], "warning")
-    return filters
+    """The list's filters from the query string; a bad one answers 400 naming it."""
+    return query(WorkListArgs).filters(statuses)
 
 
 def territory_choices() -> dict[str, Any]:
@@ -88,10 +83,13 @@ def territory_choices() -> dict[str, Any]:
 
 
 def export(filename: str, headers: Iterable[Any], rows: Iterable[Sequence[Any]]) -> Any:
-    fmt = request.args.get("format", "csv")
-    if fmt not in FORMATS:
-        abort(400)
-    return export_response(fmt, filename, [str(h) for h in headers], rows)
+    return export_response(requested_format(), filename, [str(h) for h in headers], rows)
+
+
+class MahallaPreset(QueryModel):
+    """``mahalla``: the mahalla a new record's form starts with (a link from a filtered list)."""
+
+    mahalla: Id | None = None
 
 
 def checked_mahalla(form: MahallaForm, mahallas: Sequence[Mahalla]) -> None:
@@ -101,8 +99,8 @@ def checked_mahalla(form: MahallaForm, mahallas: Sequence[Mahalla]) -> None:
         raw = request.form.get("mahalla", "")
         if raw.isdecimal() and int(raw) not in {m.id for m in mahallas}:
             abort(403)
-    elif form.mahalla.data is None and request.args.get("mahalla", "").isdecimal():
-        form.mahalla.data = int(request.args["mahalla"])
+    elif form.mahalla.data is None:
+        form.mahalla.data = query(MahallaPreset).mahalla
 
 
 def form_failed() -> None:

@@ -8,14 +8,16 @@ district or region, administrators everything. Each register stores ``mahalla_id
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field, model_validator
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
+from webapp.platform.query_params import Id, IsoDate, Page, QueryModel, check_period, one_of
 from webapp.platform.territory.models import District, Mahalla, Region
 from webapp.platform.territory.service import served_mahalla_ids
 from webapp.platform.timeutil import TASHKENT
@@ -90,23 +92,41 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 # --- filters ---------------------------------------------------------------------------------
 
 
-def _number(args: Mapping[str, Any], name: str) -> int | None:
-    raw = str(args.get(name, "") or "").strip()
-    return int(raw) if raw.isdecimal() and len(raw) < 10 else None
+class WorkListArgs(QueryModel):
+    """The query string of a prevention-work list (pages, exports and the API): territory ids, the
+    period, the status (checked against the list's own values by ``filters``), a search text and
+    the page. A bad value is a BadParameter naming it."""
 
+    region: Id | None = None
+    district: Id | None = None
+    mahalla: Id | None = None
+    date_from: IsoDate | None = Field(None, alias="from")
+    date_to: IsoDate | None = Field(None, alias="to")
+    status: str = ""
+    q: str = Field("", max_length=100)
+    page: Page = 1
 
-def _date(args: Mapping[str, Any], name: str) -> dt.date | None:
-    raw = str(args.get(name, "") or "").strip()
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    @model_validator(mode="after")
+    def _ordered(self) -> WorkListArgs:
+        check_period(self.date_from, self.date_to)
+        return self
+
+    def filters(self, statuses: Sequence[str] = ()) -> ListFilters:
+        return ListFilters(
+            region=self.region,
+            district=self.district,
+            mahalla=self.mahalla,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            status=one_of("status", self.status, statuses),
+            query=self.q.strip(),
+            page=self.page,
+        )
 
 
 @dataclass(frozen=True)
 class ListFilters:
-    """Territory, period and status filters of a list; empty means all. A bad value is ignored
-    (and reported in ``problems``), never an error page."""
+    """Territory, period and status filters of a list; empty means all."""
 
     region: int | None = None
     district: int | None = None
@@ -116,32 +136,6 @@ class ListFilters:
     status: str = ""
     query: str = ""
     page: int = 1
-    problems: tuple[str, ...] = field(default=())
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, Any], statuses: Sequence[str] = ()) -> ListFilters:
-        problems = []
-        date_from, date_to = _date(args, "from"), _date(args, "to")
-        if args.get("from") and date_from is None:
-            problems.append("from")
-        if args.get("to") and date_to is None:
-            problems.append("to")
-        if date_from and date_to and date_from > date_to:
-            problems.append("period")
-            date_to = None
-        status = str(args.get("status", "") or "")
-        page = _number(args, "page") or 1
-        return cls(
-            region=_number(args, "region"),
-            district=_number(args, "district"),
-            mahalla=_number(args, "mahalla"),
-            date_from=date_from,
-            date_to=date_to,
-            status=status if status in statuses else "",
-            query=str(args.get("q", "") or "").strip()[:100],
-            page=max(page, 1),
-            problems=tuple(problems),
-        )
 
     def territory(self, mahalla_id: Any, district_id: Any) -> ColumnElement[bool]:
         parts: list[ColumnElement[bool]] = [true()]

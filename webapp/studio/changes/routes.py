@@ -11,12 +11,14 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field
 
 from engine import DiagramError, DiagramProblem, EngineStepFailed, FormInvalid, TaskNotReady
 from forms import apply_engine_errors, build_form_class, engine_values, prefill
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.engine_messages import problem_dicts, step_failure_message
+from webapp.platform.query_params import Id, QueryModel, query
 from webapp.platform.timeutil import local_today
 from webapp.studio.changes import labels, service
 from webapp.studio.changes.forms import ActionForm, SandboxStartForm
@@ -76,14 +78,31 @@ def _xml_response(document: str | None) -> Any:
 # --- compare -----------------------------------------------------------------------------------
 
 
+VERSION_REF = r"^([0-9]{1,9}|draft)$"  # a version's id, or the draft
+
+
+class CompareArgs(QueryModel):
+    before: str | None = Field(None, alias="from", pattern=VERSION_REF)
+    after: str | None = Field(None, alias="to", pattern=VERSION_REF)
+
+
+class MigrateArgs(QueryModel):
+    to: Id | None = None  # the version to move cases onto (the newest by default)
+
+
+class RunArgs(QueryModel):
+    task: str = Field("", max_length=64)  # the sandbox task opened (the first waiting one by default)
+
+
 @blueprint.route("/<process_id>/compare")
 @roles_required(*READERS)
 def compare(process_id: str) -> Any:
     versions = _versions_or_404(process_id)
     draft = service.draft_of(process_id)
     default_from = str(versions[1].id) if len(versions) > 1 else str(versions[0].id)
-    before = request.args.get("from") or default_from
-    after = request.args.get("to") or (service.DRAFT if draft else str(versions[0].id))
+    args = query(CompareArgs)
+    before = args.before or default_from
+    after = args.after or (service.DRAFT if draft else str(versions[0].id))
     error = None
     try:
         comparison = service.compare(process_id, before, after)
@@ -121,7 +140,7 @@ def compare_file(process_id: str, ref: str, file_name: str) -> Any:
 def migrate(process_id: str) -> Any:
     _refuse_readers()
     versions = _process_versions_or_404(process_id)
-    target_id = request.args.get("to", type=int) or versions[0].id
+    target_id = query(MigrateArgs).to or versions[0].id
     target = service.version_of(process_id, target_id)
     if target is None:
         abort(404)
@@ -214,7 +233,7 @@ def sandbox_run(process_id: str, run_id: int) -> Any:
         tasks = service.run_tasks(run)
     except DiagramError as broken:
         tasks, problems = [], problem_dicts(broken.problems)
-    wanted = request.form.get("task_id") or request.args.get("task")
+    wanted = request.form.get("task_id") or query(RunArgs).task
     task = next((t for t in tasks if t.id == wanted), tasks[0] if tasks else None)
     form = None
     if task is not None:
