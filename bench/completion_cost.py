@@ -1,13 +1,15 @@
 """Cost of one task completion: through the service layer vs. SpiffWorkflow alone in memory.
 
-Service layer = load the instance row, restore it against the cached spec, validate and complete
-the task, run engine steps, save state + task projection + event log, commit (what a request does
-after authentication). SpiffWorkflow alone = the same task completed on a workflow that is already
-in memory (``task.data.update``, ``task.run()``, ``do_engine_steps()``): nothing loaded or saved.
+Service layer = load the instance row, complete the task in the engine process against the cached
+spec (validate, run, compact, serialize, answer a view), save state + task projection + event log,
+commit (what a request does after authentication). SpiffWorkflow alone = the same task completed
+on a workflow that is already in memory (``task.data.update``, ``task.run()``,
+``do_engine_steps()``): nothing loaded or saved.
 
 Two cases: a new case (its first task) and a case with 200 completed tasks (a complaint whose reply
-the supervisor sent back 98 times; the
-measured step is the supervisor sending it back once more). Usage:
+the supervisor sent back 98 times; the measured step is the supervisor sending it back once more).
+Then the same step on cases with 8 and 1,600 completed tasks (``--flat``), measured in turns: the
+cost of a step must not grow with the history of its case. Usage:
 
     .venv/bin/python bench/completion_cost.py [--database-url postgresql://postgres@127.0.0.1:5432/test]
 """
@@ -33,15 +35,20 @@ from bench import scenario  # noqa: E402
 
 
 def _native(files: dict[str, str]) -> tuple[Any, Any, Any]:
+    """The specs and SpiffWorkflow's own serializer. The documents are read by the engine's parser
+    (SpiffWorkflow's Camunda parser plus the standard multi-instance data inputs the diagrams use);
+    what is timed below runs on SpiffWorkflow's default script engine, nothing of ours."""
     from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: TID251 - the baseline
-    from SpiffWorkflow.camunda.parser import CamundaParser  # noqa: TID251
-    from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG  # noqa: TID251
 
-    parser = CamundaParser()
+    from engine.parser import EngineParser, build_specs
+    from engine.serialization import ENGINE_CONFIG
+
+    parser = EngineParser(validator=None)
     for name, text in files.items():
         parser.add_bpmn_str(text.encode("utf-8"), filename=name)
-    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG))
-    return parser.get_spec("appeal_lifecycle"), parser.get_subprocess_specs("appeal_lifecycle"), serializer
+    spec, subprocess_specs = build_specs(parser, "appeal_lifecycle")
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(ENGINE_CONFIG))
+    return spec, subprocess_specs, serializer
 
 
 def _ready(workflow: Any, task_name: str) -> Any:
@@ -85,11 +92,12 @@ def spiff_alone(files: dict[str, str], state: str, task_name: str, repeat: int) 
 
 
 def engine_steps(appeal_id: int, state: str, task_name: str, repeat: int) -> dict[str, float]:
-    """Where the engine's part of a completion goes: restore the live state, complete the task (the
-    state text goes to the sandbox process as it was read; there it is restored, run, compacted and
-    serialized once), read the answer (parse its text here to list the ready tasks), serialize the
-    new state (the answered text as it is: ~0). Median ms of each, the library already parsed
-    (cached per version)."""
+    """Where the engine's part of a completion goes, as the service runs it: load the live state
+    (its text, unparsed), complete the task (the text goes to the engine process as it was read;
+    there it is parsed, the submission validated, the step run, the timer data brought along set,
+    the state compacted and serialized once, and a view of it answered), read the answer (the ready
+    tasks, from the view: nothing parsed here), serialize the new state (the answered text as it
+    is: ~0). Median ms of each, the library already parsed (cached per version)."""
     from engine import Instance
     from webapp.cases.models import ProcessInstance
     from webapp.cases.versions import library_for
@@ -97,21 +105,21 @@ def engine_steps(appeal_id: int, state: str, task_name: str, repeat: int) -> dic
 
     record = db.session.scalar(select(ProcessInstance).where(ProcessInstance.appeal_id == appeal_id))
     library = library_for(record.process_version)
-    timings: dict[str, list[float]] = {"restore": [], "complete_and_run": [], "read_answer": [], "serialize": []}
+    task_id = next(t.id for t in Instance.restore(library, state).ready_user_tasks() if t.name == task_name)
+    timers = {"deadline_at": "2099-01-01T00:00:00+05:00", "reminder_at": "2098-12-30T09:00:00+05:00"}
+    timings: dict[str, list[float]] = {"load": [], "complete_and_run": [], "read_answer": [], "serialize": []}
     for _ in range(repeat):
         started = time.perf_counter()
-        instance = Instance.restore(library, state)
-        restored = time.perf_counter()
-        task = next(t for t in instance.ready_user_tasks() if t.name == task_name)
-        before_complete = time.perf_counter()
-        instance.complete(task.id, scenario.ANSWERS[task_name])
+        instance = Instance.load(library, state)
+        loaded = time.perf_counter()
+        instance.complete(task_id, scenario.ANSWERS[task_name], timers=timers)
         completed = time.perf_counter()
         instance.ready_user_tasks()
         read = time.perf_counter()
         instance.serialize()
         serialized = time.perf_counter()
-        timings["restore"].append(restored - started)
-        timings["complete_and_run"].append(completed - before_complete)
+        timings["load"].append(loaded - started)
+        timings["complete_and_run"].append(completed - loaded)
         timings["read_answer"].append(read - completed)
         timings["serialize"].append(serialized - read)
     return {f"{name}_median_ms": round(statistics.median(values) * 1000, 3) for name, values in timings.items()}
@@ -151,6 +159,28 @@ def through_service(appeal_ids: list[int], task_name: str, reset_state: str | No
     return timings
 
 
+def flat_history(histories: list[int], repeat: int) -> dict[str, Any]:
+    """The same completion (the supervisor sending the reply back) on cases with different histories,
+    measured in turns so that a change of the machine's load falls on all of them alike."""
+    cases = []
+    for history in histories:
+        appeal_id = scenario.long_case(history)
+        cases.append((history, appeal_id, scenario.instance_snapshot(appeal_id)[0]))
+    timings: dict[int, list[float]] = {history: [] for history in histories}
+    for _ in range(repeat):
+        for history, appeal_id, state in cases:
+            timings[history] += through_service([appeal_id], "approve_reply", state)
+    medians = {history: statistics.median(values) * 1000 for history, values in timings.items()}
+    first, last = histories[0], histories[-1]
+    return {
+        "median_ms": {str(history): round(median, 3) for history, median in medians.items()},
+        "state_bytes": {str(history): len(state) for history, _appeal_id, state in cases},
+        "ratio": round(medians[last] / medians[first], 3),
+        "between": [first, last],
+        "n": repeat,
+    }
+
+
 def summary(label: str, seconds: list[float]) -> dict[str, Any]:
     ms = sorted(t * 1000 for t in seconds)
     return {
@@ -167,6 +197,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--history", type=int, default=200, help="completed tasks of the long case")
+    parser.add_argument(
+        "--flat",
+        default="8,1600",
+        help="completed tasks of the cases whose completions are compared (the cost must not grow with history)",
+    )
     parser.add_argument("--output", type=Path, help="JSON result (default bench/results/completion_cost_<db>.json)")
     args = parser.parse_args(argv)
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
@@ -204,6 +239,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 through_service([long_id] * args.repeat, "approve_reply", long_state),
             ),
         ]
+        flat = flat_history([int(n) for n in args.flat.split(",")], args.repeat)
     result = {
         "database": url.split(":", 1)[0],
         "rows": rows,
@@ -218,8 +254,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "state_bytes_200_completed": len(long_state),
         "spiffworkflow_state_bytes_new_case": len(native_new),
         "spiffworkflow_state_bytes_200_completed": len(native_long),
+        "history_flat": flat,
         # Service-layer completions measured (each one raised nothing and was committed).
-        "completed": rows[1]["n"] + rows[3]["n"],
+        "completed": rows[1]["n"] + rows[3]["n"] + flat["n"] * len(flat["median_ms"]),
         "errors": 0,
     }
     print(f"database: {result['database']}")
@@ -234,6 +271,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"{result['state_bytes_200_completed']} B ({args.history} completed); "
         f"SpiffWorkflow's own serialization: {result['spiffworkflow_state_bytes_new_case']} B, "
         f"{result['spiffworkflow_state_bytes_200_completed']} B"
+    )
+    print(
+        f"  service layer by history: {flat['median_ms']} ms median; "
+        f"{flat['between'][1]} vs {flat['between'][0]} completed: {flat['ratio']}x"
     )
     print(f"  engine steps, new case: {steps_new}")
     print(f"  engine steps, {args.history} completed: {steps_long}")

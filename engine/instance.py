@@ -7,24 +7,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
-from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
-from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
-from SpiffWorkflow.util.task import TaskState
 
 from engine import sandbox
-from engine.clock import TASHKENT, parse_timer_value, timer_now
+from engine.clock import TASHKENT, timer_now
 from engine.compaction import compact
-from engine.data_limits import data_problem
-from engine.errors import EngineStepFailed, FieldError, FormInvalid, TaskNotReady
-from engine.forms import FormDefinition, validate_submission
-from engine.library import PERSON_TASKS, ProcessLibrary
+from engine.errors import EngineStepFailed
+from engine.forms import FormDefinition
+from engine.library import ProcessLibrary
 from engine.scripting import no_local_script_engine
 from engine.serialization import StateSerializer
+from engine.submission import clean_submission, ready_task
+from engine.timer_values import apply_timer_data
+from engine.view import View, current_data, next_timer_due, ready_person_tasks, timer_reads
 
 _SERIALIZER = StateSerializer()
 
@@ -52,9 +49,6 @@ def _element_id(task: Any) -> str | None:
     return getattr(spec, "bpmn_id", None) if spec is not None else None
 
 
-_LIVE_STATES = (TaskState.READY, TaskState.WAITING, TaskState.STARTED)
-
-
 def _restore(library: ProcessLibrary, state: str) -> BpmnWorkflow:
     workflow = _SERIALIZER.loads(state, library.spec, library.subprocess_specs)
     workflow.script_engine = no_local_script_engine()
@@ -63,15 +57,6 @@ def _restore(library: ProcessLibrary, state: str) -> BpmnWorkflow:
 
 def _step(library: ProcessLibrary, state: str | None, op: str, now: datetime | None, **args: Any) -> dict[str, Any]:
     return sandbox.step(library.sandbox_key, library.main_process_id, library.files, op, now, state=state, **args)
-
-
-def _is_timer(task: Any) -> bool:
-    """A task waiting for a timer: a timer event, or an event-based gateway with a timer among its
-    events (SpiffWorkflow waits on the gateway, with the timer's due moment as its event value)."""
-    definition = getattr(task.task_spec, "event_definition", None)
-    if isinstance(definition, MultipleEventDefinition):
-        return any(isinstance(d, TimerEventDefinition) for d in definition.event_definitions)
-    return isinstance(definition, TimerEventDefinition)
 
 
 class Instance:
@@ -85,6 +70,12 @@ class Instance:
         self._restored = workflow
         self._state = state
         self._ready_cache: list[Any] | None = None
+        # What the engine process answered about ``_state`` with it (engine.view): asked about the
+        # ready tasks, the data, the end or the next timer, this side reads it instead of parsing.
+        self._view: View | None = None
+        self._ready_before: list[str] | None = None  # see ready_ids_before
+        self._task_variables: dict[str, Any] | None = None  # see task_variables_before
+        self._timers_applied: dict[str, Any] | None = None  # what the last step set (see complete)
         self._path: list[tuple[str, str]] = []  # (process, element) completed by this object's steps
         # What this object's steps threw for the world outside the case (engine.steps.take_outgoing):
         # {"kind": "signal" | "message", "name": ...}; the application sends signals to other cases.
@@ -95,6 +86,7 @@ class Instance:
         """Start a case; ``now`` is the time its timers see (default: the real clock)."""
         answer = _step(library, None, "start", now, data=_SERIALIZER.dumps_data(dict(data)))
         instance = cls(library, None, answer["state"])
+        instance._view = View(answer["view"], _SERIALIZER)
         instance._path.extend(answer["path"])
         instance.thrown.extend(answer.get("thrown", []))
         return instance
@@ -103,6 +95,12 @@ class Instance:
     def restore(cls, library: ProcessLibrary, state: str) -> Instance:
         """The case from its stored text (parsed now: a state in an unknown format is refused here)."""
         return cls(library, _restore(library, state), state)
+
+    @classmethod
+    def load(cls, library: ProcessLibrary, state: str) -> Instance:
+        """The case from its stored text, parsed only when something asks about it here: a
+        completion sends the text to the engine process as it is and reads its answer."""
+        return cls(library, None, state)
 
     @property
     def _workflow(self) -> BpmnWorkflow:
@@ -114,6 +112,13 @@ class Instance:
     def _changed(self) -> None:
         """This side changed the workflow: its text must be written again."""
         self._state = None
+        self._view = None
+        self._timers_applied = None
+
+    @property
+    def _answered(self) -> View | None:
+        """The engine process's view of the state, while this side has not parsed it."""
+        return self._view if self._restored is None else None
 
     def serialize(self) -> str:
         """The live state, without finished history (see engine.compaction). The text a step
@@ -131,15 +136,23 @@ class Instance:
 
     @property
     def is_completed(self) -> bool:
-        return bool(self._workflow.is_completed())
+        view = self._answered
+        return view.completed if view is not None else bool(self._workflow.is_completed())
 
     def _apply(self, op: str, now: datetime | None, **args: Any) -> dict[str, Any]:
         """Run one step in the isolated engine process and take its new state (parsed here only
         when asked about: see ``_workflow``)."""
         self._ready_cache = None
-        answer = _step(self.library, self.serialize(), op, now, **args)
+        request = {name: value for name, value in args.items() if name != "timers_set"}
+        answer = _step(self.library, self.serialize(), op, now, **request)
+        if self._ready_before is None and answer.get("before") is not None:
+            self._ready_before = list(answer["before"])
+        if self._task_variables is None and answer.get("variables") is not None:
+            self._task_variables = dict(_SERIALIZER.loads_data(answer["variables"]))
         if answer.get("state") is not None:
             self._restored, self._state = None, answer["state"]
+            self._view = View(answer["view"], _SERIALIZER)
+            self._timers_applied = dict(args["timers_set"]) if "timers_set" in args else None
         self._path.extend(answer["path"])
         self.thrown.extend(answer.get("thrown", []))
         return answer
@@ -150,23 +163,26 @@ class Instance:
 
     def _ready_user_tasks(self) -> list[Any]:
         if self._ready_cache is None:
-            self._ready_cache = [
-                t
-                for t in self._workflow.get_tasks(state=TaskState.READY, manual=True)
-                if isinstance(t.task_spec, PERSON_TASKS)
-            ]
+            self._ready_cache = ready_person_tasks(self._workflow)
         return self._ready_cache
+
+    def _ready_triples(self) -> list[tuple[str, str, Mapping[str, Any]]]:
+        """(task id, BPMN id, data) of the ready tasks of people."""
+        view = self._answered
+        if view is not None:
+            return list(view.ready)
+        return [(str(t.id), t.task_spec.bpmn_id, t.data) for t in self._ready_user_tasks()]
 
     def ready_user_tasks(self) -> list[ReadyTask]:
         result = []
-        for task in self._ready_user_tasks():
-            info = self.library.user_task(task.task_spec.bpmn_id)
+        for task_id, bpmn_id, data in self._ready_triples():
+            info = self.library.user_task(bpmn_id)
             if info is None:
                 continue
-            prefill = {f.id: task.data.get(f.id, f.default) for f in info.form.fields}
+            prefill = {f.id: data.get(f.id, f.default) for f in info.form.fields}
             result.append(
                 ReadyTask(
-                    id=str(task.id),
+                    id=task_id,
                     name=info.id,
                     title=info.title,
                     lane=info.lane,
@@ -175,24 +191,22 @@ class Instance:
                     form=info.form,
                     prefill=prefill,
                     properties=info.properties,
-                    variables=MappingProxyType(task.data),
+                    variables=MappingProxyType(data),
                 )
             )
         return result
 
-    def task_form(self, task_id: str) -> FormDefinition:
-        """The form of a ready user task (TaskNotReady when there is none)."""
-        info = self.library.user_task(self._ready_task(task_id).task_spec.bpmn_id)
-        return info.form if info else FormDefinition(key="")
+    def ready_ids_before(self) -> set[str]:
+        """The ids of the ready user tasks before this object's first step (the engine process
+        answers them with the step, so the state need not be parsed here to know them)."""
+        if self._ready_before is None:
+            self._ready_before = [task.id for task in self.ready_user_tasks()]
+        return set(self._ready_before)
 
-    def _ready_task(self, task_id: str) -> Any:
-        try:
-            task = self._workflow.get_task_from_id(UUID(task_id))
-        except (TaskNotFoundException, ValueError, WorkflowException):
-            raise TaskNotReady(f"task {task_id} does not exist in this case") from None
-        if not (task.has_state(TaskState.READY) and isinstance(task.task_spec, PERSON_TASKS)):
-            raise TaskNotReady(f"task {task_id} is not waiting for input")
-        return task
+    def task_variables_before(self) -> dict[str, Any]:
+        """The variables of the task this object's first ``complete`` completed, as the task waited
+        (answered by the engine process with the step; empty before any completion)."""
+        return dict(self._task_variables or {})
 
     def complete(
         self,
@@ -201,30 +215,43 @@ class Instance:
         extra_data: Mapping[str, Any] | None = None,
         *,
         now: datetime | None = None,
+        timers: Mapping[str, Any] | None = None,
         files: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Validate the submission against the task's form, complete it and run on.
 
         ``extra_data`` adds case variables besides the form (a supervised retry with corrected data);
         ``files`` the references of the files stored for the task's file fields (engine.form_files).
+        ``timers``: timer data set right after the step, as ``set_timer_data`` would (the engine
+        process does it, and a later ``set_timer_data`` with the same values has nothing to do).
         Returns the clean data that was stored. Raises FormInvalid, TaskNotReady or
         EngineStepFailed; on any of them the caller must discard this instance.
         """
-        task = self._ready_task(task_id)
-        info = self.library.user_task(task.task_spec.bpmn_id)
-        form = info.form if info else FormDefinition(key="")
         today = (now or timer_now()).astimezone(TASHKENT).date()
-        clean = validate_submission(form, submitted, context=task.data, today=today, files=files)
-        data = {**dict(extra_data or {}), **clean}
-        problem = data_problem(data, sandbox.limits().data)
-        if problem is not None:
-            field = str(problem.params.get("field"))
-            raise FormInvalid([FieldError(field, problem.code, dict(problem.params))])
+        step: dict[str, Any] = {"task_id": task_id}
+        if timers is not None:
+            step.update(timers=_SERIALIZER.dumps_data(dict(timers)), timers_set=dict(timers))
+        if self._restored is None:
+            # Not parsed here: the engine process looks the task up and validates (engine.submission).
+            try:
+                texts = {
+                    "submitted": _SERIALIZER.dumps_data(dict(submitted)),
+                    "extra": _SERIALIZER.dumps_data(dict(extra_data or {})),
+                }
+                if files is not None:
+                    texts["files"] = _SERIALIZER.dumps_data(dict(files))
+            except (TypeError, ValueError):
+                texts = {}  # not plain data: validated on this side
+            if texts:
+                answer = self._apply("complete", now, today=today.isoformat(), **step, **texts)
+                return dict(_SERIALIZER.loads_data(answer["clean"]))
+        task = ready_task(self._workflow, task_id)
+        clean, data = clean_submission(
+            self.library, task, submitted, extra_data, today, sandbox.limits().data, files=files
+        )
         # The engine process sets the task's data: this side's copy stays unchanged, so the state
         # it read goes to the step as it is (not written again).
-        self._apply(
-            "complete", now, task_id=task_id, data=_SERIALIZER.dumps_data(data), answers=_SERIALIZER.dumps_data(clean)
-        )
+        self._apply("complete", now, data=_SERIALIZER.dumps_data(data), answers=_SERIALIZER.dumps_data(clean), **step)
         return clean
 
     def deliver_message(self, name: str, payload: Mapping[str, Any]) -> bool:
@@ -268,49 +295,32 @@ class Instance:
         their evaluated moment and are evaluated again at once (firing if already due); waiting
         conditional events check their condition again. Returns whether anything changed.
         """
-        changed = False
-        # Not NOT_FINISHED_MASK: that iteration does not reach into running call activities.
-        live = [t for state in _LIVE_STATES for t in self._workflow.get_tasks(state=state)]
-        for task in live:  # tasks may share one data dict, so compare before every update
-            if any(task.data.get(name) != value for name, value in values.items()):
-                task.data.update(dict(values))
-                changed = True
+        applied = self._timers_applied
+        if applied is not None and all(name in applied and applied[name] == v for name, v in values.items()):
+            return False  # the step that answered this state set these very values (see complete)
+        changed = apply_timer_data(self._workflow, values)
         if changed:
             self._changed()
-            # A date timer's moment comes from its expression alone, so evaluating it again is
-            # safe; a duration timer's moment is relative to when it started and is kept.
-            for task in live:
-                if not task.has_state(TaskState.WAITING):
-                    continue
-                if isinstance(getattr(task.task_spec, "event_definition", None), TimeDateEventDefinition):
-                    task.internal_data.pop("event_value", None)
-                # A waiting event (a timer, a conditional event) copies its parent's data on every
-                # update: change it there too.
-                if task.parent is not None:
-                    task.parent.data.update(dict(values))
             self.fire_due_timers(now)
         return changed
 
+    def timer_reads(self) -> frozenset[str]:
+        """The case variables that the timers and conditional events the case waits on, or that its
+        next step can reach, read (engine.timer_reads): the timer data worth computing now."""
+        view = self._answered
+        return view.reads if view is not None else timer_reads(self._workflow, self.library)
+
     def next_timer_due(self) -> datetime | None:
         """When the earliest waiting timer of the case is due (aware UTC), or None."""
-        due = [
-            parse_timer_value(task._get_internal_data("event_value"))
-            for task in self._workflow.get_tasks(state=TaskState.WAITING)
-            if _is_timer(task)
-        ]
-        moments = [moment for moment in due if moment is not None]
-        return min(moments) if moments else None
+        view = self._answered
+        return view.next_timer if view is not None else next_timer_due(self._workflow)
 
     def current_data(self) -> dict[str, Any]:
         """The newest data: that of a waiting user task, or the finished case's final data."""
-        ready = self._ready_user_tasks()
-        if ready:
-            return dict(ready[0].data)
-        if self.is_completed:
-            ends = [t for t in self._workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.name == "End"]
-            if ends:
-                return dict(ends[-1].data)
-        return dict(self._workflow.data)
+        view = self._answered
+        if view is not None:
+            return dict(view.current)
+        return current_data(self._workflow, self._ready_user_tasks())
 
     def elements_completed(self, *, qualified: bool = False) -> list[str]:
         """BPMN ids of the tasks, events and gateways completed since this object was started or

@@ -34,7 +34,15 @@ from pathlib import Path
 from typing import Any
 
 from engine.data_limits import DataLimits
-from engine.errors import DiagramError, DiagramProblem, EngineError, EngineStepFailed, TaskNotReady
+from engine.errors import (
+    DiagramError,
+    DiagramProblem,
+    EngineError,
+    EngineStepFailed,
+    FieldError,
+    FormInvalid,
+    TaskNotReady,
+)
 from engine.serialization import StateSerializer
 
 _SERIALIZER = StateSerializer()
@@ -304,7 +312,7 @@ def call(request: dict[str, Any], files: Mapping[str, bytes | str]) -> dict[str,
 
     A memory failure in a worker that served earlier requests may be the weight of what it
     keeps (parsed libraries, a fragmented heap), not of this step: the step is tried once more
-    in a fresh worker, whose verdict stands."""
+    in a fresh worker, whose verdict stands (so is a document that such a worker could not read)."""
     if _inline is not None:
         return _call_inline(request, files)
     pool = _current_pool()
@@ -313,6 +321,13 @@ def call(request: dict[str, Any], files: Mapping[str, bytes | str]) -> dict[str,
         answer = _call_on(worker, pool, request, files)
     except SandboxBreach as breach:
         if breach.code != "sandbox.memory_limit" or not worker.served:
+            raise
+        worker = _Worker(pool.limits)
+        answer = _call_on(worker, pool, request, files)
+    except DiagramError:
+        # Loading a version in a worker that keeps others: an allocation refused inside the XML
+        # parser reads as a malformed document, not as a memory failure. A fresh worker decides.
+        if not worker.served:
             raise
         worker = _Worker(pool.limits)
         answer = _call_on(worker, pool, request, files)
@@ -358,8 +373,8 @@ def step(
 ) -> dict[str, Any]:
     """Run one engine step (``start``, ``run``, ``complete``, ``fire_timers``, ``message``).
 
-    Returns ``{"state", "path", ...}``; raises EngineStepFailed (coded, with the element) or
-    TaskNotReady.
+    Returns ``{"state", "path", ...}``; raises EngineStepFailed (coded, with the element),
+    TaskNotReady or FormInvalid (a submission validated in the engine process).
     """
     request = {"op": op, "library": library_key, "main": main_process_id, "now": now.isoformat() if now else None}
     request.update(args)
@@ -372,6 +387,9 @@ def step(
         return dict(answer["ok"])
     if error["kind"] == "task_not_ready":
         raise TaskNotReady(error["detail"])
+    if error["kind"] == "form_invalid":
+        errors = _SERIALIZER.loads_data(error["errors"])
+        raise FormInvalid([FieldError(field, code, dict(params)) for field, code, params in errors])
     raise EngineStepFailed(error.get("element_id"), error["code"], error.get("params") or {})
 
 

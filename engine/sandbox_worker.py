@@ -23,13 +23,13 @@ import sys
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from engine.compaction import compact
 from engine.data_limits import DataLimits, data_problem
 from engine.decisions import DecisionFailed, evaluate_rows, parse_tables
-from engine.errors import DataLimitExceeded, DiagramError, EngineStepFailed, TaskNotReady
+from engine.errors import DataLimitExceeded, DiagramError, EngineStepFailed, FormInvalid, TaskNotReady
 from engine.library import ProcessLibrary, load_library
 from engine.scripting import reporting_script_engine
 from engine.serialization import StateSerializer
@@ -44,6 +44,9 @@ from engine.steps import (
     run,
     take_outgoing,
 )
+from engine.submission import clean_submission, ready_task
+from engine.timer_values import apply_timer_data
+from engine.view import ready_person_tasks, view
 
 _SERIALIZER = StateSerializer()
 _CAPACITY = 16
@@ -110,6 +113,9 @@ class Worker:
             return {"error": {"kind": "step", "element_id": exc.element_id, "code": exc.code, "params": exc.params}}
         except TaskNotReady as exc:
             return {"error": {"kind": "task_not_ready", "detail": str(exc)}}
+        except FormInvalid as exc:
+            errors = _SERIALIZER.dumps_data([[e.field, e.code, e.params] for e in exc.errors])
+            return {"error": {"kind": "form_invalid", "errors": errors}}
         except DecisionFailed as exc:
             error = {"kind": "decision", "decision_id": exc.decision_id, "code": exc.code, "params": exc.params}
             return {"error": error}
@@ -134,6 +140,18 @@ class Worker:
 
         return reporting_script_engine(float(request.get("script_seconds", 1.0)), self._at, check)
 
+    def _clean(
+        self, workflow: Any, library: ProcessLibrary, request: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The person's submission validated against the task's form: (clean answers, task data)."""
+        task = ready_task(workflow, request["task_id"])
+        submitted = _SERIALIZER.loads_data(request["submitted"])
+        extra = _SERIALIZER.loads_data(request.get("extra") or "{}")
+        files = _SERIALIZER.loads_data(request["files"]) if request.get("files") else None
+        today = date.fromisoformat(request["today"])
+        limits = DataLimits(**request.get("data_limits", {}))
+        return clean_submission(library, task, submitted, extra, today, limits, files=files)
+
     def _step(self, request: dict[str, Any]) -> dict[str, Any]:
         library = self._library(request)
         engine = self._script_engine(request)
@@ -147,11 +165,21 @@ class Worker:
         else:
             workflow = _SERIALIZER.loads(request["state"], library.spec, library.subprocess_specs)
             workflow.script_engine = engine
+            result["before"] = [
+                str(t.id) for t in ready_person_tasks(workflow) if library.user_task(t.task_spec.bpmn_id) is not None
+            ]
             if op == "run":
                 run(workflow, library, now)
             elif op == "complete":
-                data = _SERIALIZER.loads_data(request.get("data") or "{}")
-                answers = _SERIALIZER.loads_data(request.get("answers") or "{}")
+                # The task's own variables as it waited (its data: one instance of a multi-instance
+                # activity has its own), for what the application does after the step.
+                result["variables"] = _SERIALIZER.dumps_data(dict(ready_task(workflow, request["task_id"]).data))
+                if "submitted" in request:  # validated here (engine.submission)
+                    answers, data = self._clean(workflow, library, request)
+                    result["clean"] = _SERIALIZER.dumps_data(answers)
+                else:
+                    data = _SERIALIZER.loads_data(request.get("data") or "{}")
+                    answers = _SERIALIZER.loads_data(request.get("answers") or "{}")
                 complete(workflow, library, request["task_id"], now, data, answers)
             elif op == "fire_timers":
                 fire_timers(workflow, library, now)
@@ -162,6 +190,9 @@ class Worker:
                 result["delivered"] = deliver_signal(workflow, library, request["name"], now)
             else:
                 raise ValueError(f"unknown operation {op!r}")
+            # Timer data the caller sets after the step (engine Instance.complete's ``timers``).
+            if "timers" in request and apply_timer_data(workflow, _SERIALIZER.loads_data(request["timers"])):
+                fire_timers(workflow, library, now)
         result["path"] = completed_since(workflow, since)
         result["thrown"] = take_outgoing(workflow, since)
         check_data(workflow, DataLimits(**request.get("data_limits", {})), self.element)
@@ -169,6 +200,7 @@ class Worker:
         if not delivering or result["delivered"]:
             compact(workflow)  # the state as it is stored: the caller writes this text unchanged
             result["state"] = _SERIALIZER.dumps(workflow)
+            result["view"] = view(workflow, library, _SERIALIZER)  # read on the other side, not parsed there
         else:
             result["state"] = None
         return result

@@ -10,22 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.conditional import ConditionalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
-from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException, WorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import frozen_at
 from engine.data_limits import DataLimits, data_problem
-from engine.errors import EngineError, EngineStepFailed, TaskNotReady
+from engine.errors import EngineError, EngineStepFailed
 from engine.failures import step_failure
-from engine.library import PERSON_TASKS, ProcessLibrary
+from engine.library import ProcessLibrary
 from engine.parser import EngineMessage
+from engine.submission import ready_task
 from engine.thrown_events import interrupt, keep_answers_in_item, uncaught_failure
 
 _STEP_ERRORS = (
@@ -78,12 +78,7 @@ def complete(
 ) -> None:
     """Complete a READY user task and run on: ``data`` is set on the task first (the validated
     form and any extra case data); ``answers`` (the form alone) also go into a multi-instance item."""
-    try:
-        task = workflow.get_task_from_id(UUID(task_id))
-    except (TaskNotFoundException, ValueError, WorkflowException):
-        raise TaskNotReady(f"task {task_id} does not exist in this case") from None
-    if not (task.has_state(TaskState.READY) and isinstance(task.task_spec, PERSON_TASKS)):
-        raise TaskNotReady(f"task {task_id} is not waiting for input")
+    task = ready_task(workflow, task_id)
     task.data.update(dict(data or {}))
     keep_answers_in_item(task, dict(answers or {}))
     with frozen_at(now):

@@ -228,7 +228,8 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
     instance = run_engine(lambda: Instance.start(library, start_data))
     for name, value in _case_changes(appeal, instance).items():
         setattr(appeal, name, value)
-    run_engine(lambda: instance.set_timer_data(case_timer_data(appeal.id, appeal.deadline)))
+    timers = case_timer_data(appeal.id, appeal.deadline, instance.timer_reads())
+    run_engine(lambda: instance.set_timer_data(timers))
     record = ProcessInstance(
         subject_kind=APPEAL,
         subject_id=appeal.id,
@@ -322,7 +323,7 @@ def _write_case(
     """
     changes = {**_case_changes(appeal, instance), **(extra or {})}
     moved = {name: (getattr(appeal, name), changes[name]) for name in ("status", "stage") if name in changes}
-    timers = case_timer_data(appeal.id, changes.get("deadline", appeal.deadline))
+    timers = case_timer_data(appeal.id, changes.get("deadline", appeal.deadline), instance.timer_reads())
     run_engine(lambda: instance.set_timer_data(timers, now=now))
     save_state(record, instance, progress=progress)
     if changes:
@@ -417,15 +418,23 @@ def _complete(
                 raise Conflict("the case was changed by someone else")
             if record.status in BLOCKED:
                 raise CaseNotRunning(record.status)
-            instance = Instance.restore(library, record.state)
-            ready = {waiting.id: waiting for waiting in instance.ready_user_tasks()}
-            before = set(ready)
-            variables = dict(ready[task.id].variables) if task.id in ready else {}
+            instance = Instance.load(library, record.state)  # the engine process parses it
             try:
-                stored = files(appeal, task.name, instance.task_form(task.id), actor) if files is not None else None
-                clean = run_engine(lambda: instance.complete(task.id, submitted, extra_data, files=stored))
+                info = library.user_task(task.name)  # the form, without parsing the state here
+                form = info.form if info is not None else FormDefinition(key="")
+                stored = files(appeal, task.name, form, actor) if files is not None else None
+                # The deadline's timer data goes with the step: when the step leaves the deadline as it
+                # was, _write_case has nothing to set and the new state is not parsed on this side.
+                timers = case_timer_data(appeal.id, appeal.deadline, reads=())
+                clean = run_engine(
+                    lambda: instance.complete(task.id, submitted, extra_data, timers=timers, files=stored)
+                )
             except TaskNotReady:
                 raise Conflict("the task was already completed") from None
+            # Answered with the step: the tasks ready before it and the completed task's own
+            # variables as it waited (one referral of several), for the hooks.
+            before = instance.ready_ids_before()
+            variables = instance.task_variables_before()
             run_engine(lambda: _complete_sibling_escalations(instance, task, clean))
             events = EventLog()
             events.add(

@@ -13,7 +13,7 @@ tasks get reminders without touching code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from webapp.platform.timeutil import TASHKENT
@@ -48,20 +48,29 @@ def reminded_task(element: str) -> str | None:
 
 
 # Other areas add the moments their diagrams' timers read (a referral's norms in working days):
-# each source is asked with the appeal's id after every action on the case.
+# each source names the variables it gives and is asked with the appeal's id after an action on
+# the case whose timers (waiting, or reachable by its next step) read one of them.
 TimerSource = Callable[[int], dict[str, str]]
-_SOURCES: list[TimerSource] = []
+_SOURCES: list[tuple[frozenset[str], TimerSource]] = []
 
 
-def timer_source(source: TimerSource) -> TimerSource:
-    if source not in _SOURCES:
-        _SOURCES.append(source)
-    return source
+def timer_source(*names: str) -> Callable[[TimerSource], TimerSource]:
+    """Register a source of the timer variables ``names``."""
+
+    def register(source: TimerSource) -> TimerSource:
+        if all(known is not source for _names, known in _SOURCES):
+            _SOURCES.append((frozenset(names), source))
+        return source
+
+    return register
 
 
-def case_timer_data(appeal_id: int, deadline: dt.date) -> dict[str, Any]:
-    """Every timer moment of one appeal's case: its deadline's and the registered sources'."""
+def case_timer_data(appeal_id: int, deadline: dt.date, reads: Collection[str] | None = None) -> dict[str, Any]:
+    """The timer moments of one appeal's case: its deadline's, and those of the registered sources
+    whose variables the case's timers may read (``reads``, engine ``Instance.timer_reads``; None:
+    every source). A source not asked leaves its variables in the case data as they are."""
     values: dict[str, Any] = timer_data(deadline)
-    for source in _SOURCES:
-        values.update(source(appeal_id))
+    for names, source in _SOURCES:
+        if reads is None or not names.isdisjoint(reads):
+            values.update(source(appeal_id))
     return values

@@ -129,7 +129,8 @@ def _fire_one(row: tuple[object, ...], now: dt.datetime) -> str:
     instance = Instance.restore(library, record.state)
     before = {ready.id for ready in instance.ready_user_tasks()}
     # The deadline may have moved since the timers were set (an extension): set them again first.
-    run_engine(lambda: instance.set_timer_data(case_timer_data(appeal.id, appeal.deadline), now=now))
+    timers = case_timer_data(appeal.id, appeal.deadline, instance.timer_reads())
+    run_engine(lambda: instance.set_timer_data(timers, now=now))
     run_engine(lambda: instance.fire_due_timers(now))
     events = EventLog()
     events.add(

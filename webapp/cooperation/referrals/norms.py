@@ -21,6 +21,9 @@ EVERY_KIND = tuple(kind.value for kind in PartnerKind)
 ACKNOWLEDGE_WORKING_DAYS = 5
 ANSWER_WORKING_DAYS = 15
 ESCALATE_AFTER_WORKING_DAYS = 2
+# The variables the referral diagram's timers read: the moments of each partner kind (this version) and
+# the flat ones (the versions before several referrals at once, which running cases keep).
+MOMENTS = ("referral_timers", "referral_acknowledge_at", "referral_answer_at", "referral_escalate_at")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from webapp.cooperation.partners.models import PartnerKind, PartnerOrganisation
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR, PARTNER
 from webapp.cooperation.partners.service import organisation_id_of, staff_of
 from webapp.cooperation.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
-from webapp.cooperation.referrals.norms import referral_dues, referral_moments
+from webapp.cooperation.referrals.norms import MOMENTS, referral_dues, referral_moments
 from webapp.extensions import db
 from webapp.platform.audit.service import record
 from webapp.platform.auth.models import PARTNER_LANE, User
@@ -108,7 +108,7 @@ def open_referral(appeal_id: int, kind: str | None = None) -> Referral | None:
     return found[-1] if found else None
 
 
-@timer_source
+@timer_source(*MOMENTS)
 def _referral_timers(appeal_id: int) -> dict[str, Any]:
     """Each open referral's moments from its own sending day (a kind with none open: from today,
     a referral sent by this action); the flat moments from the newest open one's."""
