@@ -239,7 +239,7 @@ class Instance:
                     "extra": _SERIALIZER.dumps_data(dict(extra_data or {})),
                 }
                 if files is not None:
-                    texts["files"] = _SERIALIZER.dumps_data(dict(files))
+                    texts["form_files"] = _SERIALIZER.dumps_data(dict(files))
             except (TypeError, ValueError):
                 texts = {}  # not plain data: validated on this side
             if texts:

@@ -147,7 +147,7 @@ class Worker:
         task = ready_task(workflow, request["task_id"])
         submitted = _SERIALIZER.loads_data(request["submitted"])
         extra = _SERIALIZER.loads_data(request.get("extra") or "{}")
-        files = _SERIALIZER.loads_data(request["files"]) if request.get("files") else None
+        files = _SERIALIZER.loads_data(request["form_files"]) if request.get("form_files") else None
         today = date.fromisoformat(request["today"])
         limits = DataLimits(**request.get("data_limits", {}))
         return clean_submission(library, task, submitted, extra, today, limits, files=files)
