@@ -178,6 +178,15 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+_PER_REQUEST = re.compile(r'(name="csrf_token"[^>]*value=|csrf-token" content=|nonce=)"[^"]*"')
+
+
+def without_tokens(html: str) -> str:
+    """The page with what changes from one request to the next blanked: CSRF tokens (signed with
+    the second they were made) and script nonces. For comparing two renderings of a page."""
+    return _PER_REQUEST.sub(r'\1""', html)
+
+
 def submit_form(client: FlaskClient, url: str, data: dict[str, Any], *, follow: bool = False) -> Any:
     """GET the page, take the CSRF token from its form, POST the data as a browser would."""
     page = client.get(url)
