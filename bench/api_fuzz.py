@@ -90,6 +90,7 @@ def fuzz(app: Any, headers: dict[str, str], examples: int) -> FuzzReport:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--examples", type=int, default=100, help="generated requests per operation")
+    parser.add_argument("--output", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
     from devtools.demo.seed import seed
     from webapp import create_app
@@ -116,7 +117,14 @@ def main() -> None:
             started = time.monotonic()
             report = fuzz(app, {"Authorization": f"Bearer {token}"}, args.examples)
             seconds = time.monotonic() - started
-    print(json.dumps({"examples_per_operation": args.examples, "seconds": round(seconds, 1), **report.as_dict()}))
+    result = {"examples_per_operation": args.examples, "seconds": round(seconds, 1), **report.as_dict()}
+    print(json.dumps(result))
+    if args.output:
+        # completed: requests answered without a 5xx and on their schema; errors: the others
+        errors = result["5xx"] + result["off_schema"]
+        args.output.write_text(
+            json.dumps({"completed": report.requests - errors, "errors": errors, **result}, indent=2)
+        )
 
 
 if __name__ == "__main__":

@@ -93,3 +93,25 @@ FIGURES: dict[str, Callable[[dict[str, Any]], None]] = {
     "completion_cost.py": _completion_cost_figures,
     "http_throughput.py": _http_throughput_figures,
 }
+
+
+@pytest.mark.parametrize(
+    "benchmark",
+    [pytest.param(b, id=b.script) for b in run_all.BENCHMARKS if b.in_full_run],
+)
+def test_the_full_run_passes_only_options_the_script_declares(benchmark: run_all.Benchmark, tmp_path: Path) -> None:
+    """``make bench`` runs each script at real size with options the smoke runs do not use
+    (``--output``, its database): each must be one the script's parser declares."""
+    commands: list[list[str]] = []
+
+    def record(command: list[str], **_kwargs: Any) -> None:
+        commands.append(command)
+        (tmp_path / "result.json").write_text("{}")
+
+    postgres = "postgresql://postgres@127.0.0.1:5432/postgres" if benchmark.postgres_only else None
+    run_all.run(benchmark, smoke=False, output=tmp_path / "result.json", postgres=postgres, runner=record)
+    source = (Path(run_all.ROOT) / benchmark.script).read_text(encoding="utf-8")
+    options = [part for part in commands[0][2:] if part.startswith("--")]
+    assert "--output" in options
+    for option in options:
+        assert f'"{option}"' in source, f"{benchmark.script} does not declare {option}"
