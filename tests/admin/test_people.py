@@ -273,3 +273,19 @@ def test_the_district_a_supervisor_heads_has_a_true_history(as_user: AsUser, wor
     assert "boshliq" not in [u.username for u in served_on("district", world.district.id, today)]
     assert "boshliq" in [u.username for u in served_on("district", world.district.id, next_week)]
     assert "boshliq" not in [u.username for u in served_on("district", world.other_district.id, next_week)]
+
+
+def test_the_admins_token_list_comes_a_page_at_a_time(as_user: AsUser, world: World) -> None:
+    from webapp.admin.access.service import TOKENS_PER_PAGE
+    from webapp.platform.auth.service import issue_token
+
+    for number in range(TOKENS_PER_PAGE + 3):
+        issue_token(world.inspector, f"kalit-{number:03d}")
+    db.session.commit()
+    admin = as_user(world.admin)
+    first = admin.get("/admin/access").get_data(as_text=True)
+    second = admin.get("/admin/access?page=2").get_data(as_text=True)
+    assert first.count("kalit-") == TOKENS_PER_PAGE and "kalit-000" not in first  # newest first
+    assert "kalit-000" in second and f"kalit-{TOKENS_PER_PAGE + 2:03d}" not in second
+    assert 'href="/admin/access?page=2"' in first
+    assert admin.get("/admin/access?page=x").status_code == 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import World, csrf_token
@@ -47,3 +48,23 @@ def test_the_forwarding_task_lists_the_competent_bodies(as_user: AsUser, world: 
     task = drive_to(world, register(world), "forward_appeal", {"check_registration": {"within_competence": False}})
     page = as_user(world.inspector).get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "reference-panel" in page and "Tuman hokimligi" in page and "Boshqa tuman organi" not in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "task_name", "name"),
+    [
+        ("law_enforcement", "refer_law_enforcement", "Chilonzor tumani IIB"),
+        ("social_service", "refer_social_services", "Ijtimoiy himoya boʻlimi"),
+    ],
+)
+def test_the_referral_tasks_list_the_districts_partners(
+    as_user: AsUser, world: World, kind: str, task_name: str, name: str
+) -> None:
+    admin = as_user(world.admin)
+    assert add(admin, kind, {"name": name, "district": world.district.id, "active": "y"}) == 302
+    assert add(admin, kind, {"name": "Boshqa tuman hamkori", "district": world.other_district.id, "active": "y"}) == 302
+    assert add(admin, kind, {"name": "Yopilgan hamkor", "district": world.district.id}) == 302  # not active
+    task = drive_to(world, register(world), task_name)
+    page = as_user(world.inspector).get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "reference-panel" in page and name in page
+    assert "Boshqa tuman hamkori" not in page and "Yopilgan hamkor" not in page

@@ -19,6 +19,7 @@ from webapp.platform.auth import lockout, tokens
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.account import end_of_day
 from webapp.platform.auth.models import Role
+from webapp.platform.query_params import PageArgs, query
 
 blueprint = Blueprint("access", __name__)
 
@@ -39,7 +40,7 @@ class AddressForm(FlaskForm):
 def _page(form: Open311KeyForm | None = None, new_key: str | None = None) -> Any:
     return render_template(
         "admin/access.html",
-        tokens=service.active_tokens(),
+        tokens=service.active_tokens(query(PageArgs).page),
         clients=service.open311_clients(),
         form=form or Open311KeyForm(formdata=None),
         action=ActionForm(),

@@ -8,19 +8,20 @@ from sqlalchemy.orm import joinedload
 from webapp.extensions import db
 from webapp.intake.open311.models import Open311Client
 from webapp.platform.auth.models import ApiToken
+from webapp.platform.pagination import Page, paginate
 
-LIMIT = 500
+TOKENS_PER_PAGE = 50
 
 
-def active_tokens() -> list[ApiToken]:
+def active_tokens(page: int) -> Page:
+    """One page of the active tokens, newest first (a national deployment has thousands)."""
     query = (
         select(ApiToken)
         .where(ApiToken.revoked_at.is_(None))
         .options(joinedload(ApiToken.user))
         .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-        .limit(LIMIT)
     )
-    return list(db.session.scalars(query))
+    return paginate(query, page, TOKENS_PER_PAGE)
 
 
 def token(token_id: int) -> ApiToken | None:
