@@ -25,7 +25,7 @@ documents; every change is returned as a named fix-up, so the reader sees what w
 * ``cardinality`` - a multi-instance activity with neither collection nor cardinality runs twice;
 * ``data_output`` - a task that writes a data object must produce its value: a user task gets a
   form field named after the data object (the run answers ``"sample"``), any other task finds
-  the value in the start data (``""``).
+  the value in the start data (``""``); a script task sets it itself.
 
 Nothing else changes: an element the coverage table does not support stays and is refused.
 """
@@ -193,8 +193,8 @@ def _data_outputs(root: Any, result: Completion) -> list[str]:
         target = association.find(f"{_B}targetRef")
         data_object = objects.get(target.text.strip() if target is not None and target.text else None)
         task = association.getparent()
-        if not data_object or task is None:
-            continue
+        if not data_object or task is None or _local(task) == "scriptTask":
+            continue  # a script sets the value itself
         if _local(task) == "userTask":
             form = task.find(f".//{_C}formData")
             if form is not None and form.find(f"{_C}formField[@id='{data_object}']") is None:

@@ -141,8 +141,8 @@ class RunResult:
     fixups: list[str] = field(default_factory=list)
 
 
-class _OutOfTime(Exception):
-    pass
+class _OutOfTime(BaseException):
+    """A file's time is up (a BaseException: no handler for ordinary errors on the way may swallow it)."""
 
 
 def _libraries(directory: Path) -> tuple[list[Any], dict[str, Any], dict[str, Any]]:
