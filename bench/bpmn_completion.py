@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import takewhile
 from typing import Any
 
 from lxml import etree
@@ -56,6 +57,8 @@ _CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
 _NOT_NODES = {"sequenceFlow", "laneSet", "extensionElements", "documentation", "textAnnotation", "association"}
 _NOT_NODES |= {"dataObject", "dataObjectReference", "dataStoreReference", "ioSpecification", "property", "group"}
 _NOT_NODES |= {"incoming", "outgoing", "multiInstanceLoopCharacteristics", "standardLoopCharacteristics"}
+_HEADER = ("documentation", "extensionElements")
+_PROCESS_HEADER = (*_HEADER, "auditing", "monitoring", "property")
 _JAVA_DELEGATES = ("class", "expression", "delegateExpression", "type")
 
 
@@ -134,14 +137,9 @@ def _element(tag: str, text: str | None = None, **attributes: str) -> Any:
     return element
 
 
-def _insert_after_header(parent: Any, child: Any) -> None:
-    """Insert after documentation and extensionElements (where the schema wants the first child)."""
-    index = 0
-    for index, existing in enumerate(parent, start=1):  # noqa: B007
-        if _local(existing) not in ("documentation", "extensionElements"):
-            index -= 1
-            break
-    parent.insert(index, child)
+def _insert_after_header(parent: Any, child: Any, header: tuple[str, ...] = _HEADER) -> None:
+    """Insert after the leading children the schema wants first (documentation, extensionElements)."""
+    parent.insert(sum(1 for _ in takewhile(lambda e: _local(e) in header, parent)), child)
 
 
 def _lanes(process: Any) -> list[str]:
@@ -154,7 +152,7 @@ def _lanes(process: Any) -> list[str]:
         lane = etree.SubElement(lane_set, f"{_B}lane", id=f"{process.get('id')}_lane", name=ROLE)
         for node in _nodes(process):
             etree.SubElement(lane, f"{_B}flowNodeRef").text = node.get("id")
-        _insert_after_header(process, lane_set)
+        _insert_after_header(process, lane_set, _PROCESS_HEADER)
         return [f"lane {process.get('id')} ({ROLE}, {len(lane)} elements)"]
     notes = []
     for lane in lanes:
@@ -229,7 +227,8 @@ def _gateways(container: Any) -> list[str]:
         if _local(gateway) not in ("exclusiveGateway", "inclusiveGateway"):
             continue
         outgoing = [f for f in flows if f.get("sourceRef") == gateway.get("id")]
-        bare = [f for f in outgoing if f.get("id") != gateway.get("default") and f.find(f"{_B}conditionExpression") is None]
+        default = gateway.get("default")
+        bare = [f for f in outgoing if f.get("id") != default and f.find(f"{_B}conditionExpression") is None]
         if len(outgoing) < 2 or not bare:
             continue
         if gateway.get("default") is None:

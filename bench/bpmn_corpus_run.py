@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 from bench.bpmn_completion import complete  # noqa: E402
 from bench.bpmn_corpus import INELIGIBLE_CATEGORIES, _files, _library, _read  # noqa: E402
 from bench.bpmn_corpus import run as validate_corpus  # noqa: E402
-from engine import DiagramError, EngineStepFailed, FormInvalid, Instance, load_library, sandbox  # noqa: E402
+from engine import DiagramError, EngineStepFailed, FormInvalid, Instance, load_library  # noqa: E402
 from webapp.cases.versions import LIBRARY_RULES  # noqa: E402
 
 Answer = Callable[[Mapping[str, Any]], dict[str, Any]]
@@ -288,7 +288,8 @@ def _print(results: list[RunResult], *, as_json: bool) -> int:
         print(json.dumps({"counts": counts, "results": [r.__dict__ for r in results]}, indent=2))
     else:
         for result in results:
-            print(f"{result.outcome:9} {result.steps:3} {result.path} {result.detail}")
+            checked = "validated" if result.validated else "-"
+            print(f"{result.outcome:9} {checked:9} {result.steps:3} {result.path} {result.detail}")
             for fixup in result.fixups:
                 print(f"{'':14}+ {fixup}")
         print(counts)

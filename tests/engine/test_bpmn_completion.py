@@ -9,8 +9,7 @@ import pytest
 from lxml import etree
 
 from bench.bpmn_completion import complete
-from bench.bpmn_corpus_run import run
-from bench.bpmn_corpus_run import Scenario, _answer
+from bench.bpmn_corpus_run import Scenario, _answer, run
 from engine import load_library, validate_library
 from engine.coverage import refusal_category
 from webapp.cases.versions import LIBRARY_RULES
