@@ -48,6 +48,14 @@ def test_the_bench_counts_refusals_by_reason(corpus: Path) -> None:
     # the bundled main process validates with the processes it calls and the decisions it uses
     assert by_path["processes/appeal_lifecycle.bpmn"].valid, by_path["processes/appeal_lifecycle.bpmn"]
     assert report.valid == len(report.results) - 2
+    assert report.eligible == report.domain_only == len(report.results) - 2
+
+
+def test_non_executable_diagrams_are_counted_apart_or_validated_as_executable(corpus: Path) -> None:
+    assert "refused/not_executable.bpmn" not in {r.path for r in run(corpus).results}
+    report = run(corpus, as_executable=True)
+    assert report.not_executable == 1
+    assert {r.path: r.valid for r in report.results}["refused/not_executable.bpmn"]
 
 
 def test_the_command_line_prints_json_and_lists_a_category(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -40,3 +40,8 @@ def test_the_runner_drives_diagrams_to_their_end_or_names_what_stopped_them(
     assert (by_path["unanswered.bpmn"].outcome, by_path["unanswered.bpmn"].detail) == ("failed", "plan_text: required")
     assert _print(results, as_json=True) == 0
     assert '"completed": 2' in capsys.readouterr().out
+
+
+def test_a_run_out_of_time_is_reported_as_a_timeout(corpus: Path) -> None:
+    (result,) = run(corpus, ["collaboration.bpmn"], SCENARIOS, seconds=0.001)
+    assert (result.outcome, result.detail) == ("timeout", "file.time_limit 0.001 s")
