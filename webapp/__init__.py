@@ -152,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.admin.people.routes import blueprint as people_blueprint
     from webapp.admin.reference import panels as _reference_panels  # noqa: F401 - registers task-page panels
     from webapp.admin.reference.routes import blueprint as reference_blueprint
+    from webapp.admin.territories.areas import blueprint as territory_areas_blueprint
     from webapp.admin.territories.routes import blueprint as territories_blueprint
     from webapp.analytics.bottlenecks.routes import blueprint as bottlenecks_blueprint
     from webapp.analytics.dashboards.routes import blueprint as dashboards_blueprint
@@ -211,6 +212,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sso_blueprint)
     app.register_blueprint(people_blueprint)
     app.register_blueprint(territories_blueprint)
+    app.register_blueprint(territory_areas_blueprint)
     app.register_blueprint(partners_blueprint)
     app.register_blueprint(chairs_blueprint)
     app.register_blueprint(referrals_blueprint)

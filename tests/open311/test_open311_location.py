@@ -16,7 +16,7 @@ from tests.conftest import World
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.intake.open311 import service as open311
-from webapp.platform.territory import locate
+from webapp.platform.territory import area_import
 
 # A square around (41.30, 69.24) with a hole around (41.30, 69.25) belonging to the second mahalla.
 SQUARE = [[69.20, 41.28], [69.28, 41.28], [69.28, 41.32], [69.20, 41.32], [69.20, 41.28]]
@@ -34,9 +34,9 @@ def loaded(world: World) -> None:
         {"properties": {"code": world.mahalla.code}, "geometry": {"type": "Polygon", "coordinates": [SQUARE, HOLE]}},
         {"properties": {"code": world.second_mahalla.code}, "geometry": {"type": "Polygon", "coordinates": [HOLE]}},
     ]
-    assert locate.import_boundaries(json.dumps({"type": "FeatureCollection", "features": features})) == 2
+    assert area_import.import_boundaries(json.dumps({"type": "FeatureCollection", "features": features})).count == 2
     csv = f"address,mahalla\nNavroʻz koʻchasi 7,{world.foreign_mahalla.code}\n"
-    assert locate.import_addresses(csv) == 1
+    assert area_import.import_addresses(csv).count == 1
 
 
 def post(client: FlaskClient, key: str, **fields: str) -> Any:
@@ -84,7 +84,9 @@ def test_the_attribute_is_optional_and_still_wins(client: FlaskClient, world: Wo
 
 
 def test_bad_files_are_refused_with_the_place() -> None:
-    with pytest.raises(locate.ImportRefused, match="feature 1"):
-        locate.import_boundaries(json.dumps({"features": [{"properties": {"code": "NOPE"}, "geometry": {}}]}))
-    with pytest.raises(locate.ImportRefused, match="columns"):
-        locate.import_addresses("street,code\nx,y\n")
+    with pytest.raises(area_import.ImportRefused) as refused:
+        area_import.import_boundaries(json.dumps({"features": [{"properties": {"code": "NOPE"}, "geometry": {}}]}))
+    assert (refused.value.code, refused.value.params) == ("unknown_mahalla", {"feature": 1, "code": "NOPE"})
+    with pytest.raises(area_import.ImportRefused) as refused:
+        area_import.import_addresses("street,code\nx,y\n")
+    assert refused.value.code == "no_columns"

@@ -10,10 +10,11 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 
 from tests.conftest import World, csrf_token
-from tests.webapp.cases import APPEAL_TEXT, drive_to, register
+from tests.webapp.cases import ANSWERS, APPEAL_TEXT, appeal_by_number, complete, drive_to, parse, register
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.service import NewAppeal, register_appeal
 from webapp.casework.legal_terms.service import extend_deadline
+from webapp.casework.ratings.service import Outcome, Rating, rate_appeal
 from webapp.casework.replies.preparation import prepare_documents
 
 API = "/api/v1/public/appeals"
@@ -93,3 +94,85 @@ def test_registration_moved_to_the_next_working_day_is_explained(client: FlaskCl
     assert "Article 23" in body["registration_note"] and "day off" in body["registration_note"]
     html = status_page(client, appeal, str(appeal.issued_access_code))
     assert 'id="registration-note"' in html
+
+
+def history_lines(html: str) -> list[tuple[str | None, str]]:
+    """The public history on the page: (type, sentence) per line, the time left out."""
+    found = []
+    for element in parse(html):
+        if element.tag == "li" and element.has("data-type"):
+            sentence = " ".join(element.text.split())
+            time = next(e.text for e in element.inner if e.tag == "span")
+            found.append((element.get("data-type"), sentence.removeprefix(" ".join(time.split())).strip()))
+    return found
+
+
+# What staff wrote for themselves on the way (the case's answers), never shown to the citizen.
+INTERNAL_NOTES = (
+    ANSWERS["forward_appeal"]["forward_letter"],
+    ANSWERS["analyse_appeal"]["causes"],
+    ANSWERS["take_measures"]["measures_description"],
+    "Ichki izoh: tekshiruvchi kelishib oldi.",
+)
+
+
+def assert_nothing_internal(text: str, world: World) -> None:
+    staff = (world.inspector, world.supervisor, world.admin)
+    for hidden in (*INTERNAL_NOTES, *(u.full_name for u in staff), *(u.username for u in staff), "Rahimov", "555 44"):
+        assert hidden not in text, hidden
+
+
+def test_forwarding_to_the_competent_body_is_in_the_history(client: FlaskClient, world: World) -> None:
+    appeal = register(world, **APPLICANT)
+    code = str(appeal.issued_access_code)
+    drive_to(world, appeal, "forward_appeal", {"check_registration": {"registration_note": INTERNAL_NOTES[3]}})
+    complete(world, appeal, "forward_appeal", competent_body="Tuman soliq inspeksiyasi")
+    html = status_page(client, appeal, code)
+    lines = history_lines(html)
+    assert ("forwarded", "Forwarded to Tuman soliq inspeksiyasi.") in lines
+    assert lines[0][0] == "registered"
+    body = api(client, appeal, code)
+    [forwarded] = [event for event in body["history"] if event["type"] == "forwarded"]
+    assert forwarded["text"] == "Forwarded to Tuman soliq inspeksiyasi."
+    assert forwarded["data"] == {"body": "Tuman soliq inspeksiyasi"}
+    assert body["next_step"]["text"] == "The competent body considers your appeal and answers you."
+    assert body["days_left"] is None and 'id="rating"' not in html  # no answer of ours to rate or wait for
+    assert_nothing_internal(html, world)
+    assert_nothing_internal(str(body), world)
+
+
+def test_a_reopened_case_says_so_in_the_history(client: FlaskClient, world: World) -> None:
+    appeal = register(world, **APPLICANT)
+    code = str(appeal.issued_access_code)
+    drive_to(world, appeal, "evaluate_effectiveness")
+    result = rate_appeal(appeal, Rating(score=1, resolved=False, comment="Chiroqlar hali ham yonmayapti."))
+    assert result.outcome == Outcome.REOPENED
+    html = status_page(client, appeal, code)
+    lines = history_lines(html)
+    reopened = ("reopened", "You were not satisfied: the appeal was reopened.")
+    assert reopened in lines
+    assert lines.index(("answered", "The answer was given.")) < lines.index(reopened)
+    assert 'id="deadline"' in html  # the countdown is back: the inspector owes an answer again
+    body = api(client, appeal, code)
+    [line] = [e for e in body["history"] if e["type"] == "reopened"]
+    assert line["text"] == reopened[1] and line["data"] == {}
+    assert_nothing_internal(html, world)
+    assert_nothing_internal(str(body), world)
+
+
+def test_a_closed_case_reopened_names_the_new_appeal(client: FlaskClient, world: World) -> None:
+    appeal = register(world, **APPLICANT)
+    code = str(appeal.issued_access_code)
+    drive_to(world, appeal, "evaluate_effectiveness")
+    complete(world, appeal, "evaluate_effectiveness")
+    result = rate_appeal(appeal_by_number(appeal.number), Rating(score=2, resolved=False))
+    assert result.outcome == Outcome.NEW_APPEAL and result.new_appeal is not None
+    new_number = result.new_appeal.number
+    html = status_page(client, appeal, code)
+    lines = history_lines(html)
+    text = f"You were not satisfied: a new appeal {new_number} was registered."
+    assert ("closed", "The case was closed.") in lines
+    assert lines.index(("closed", "The case was closed.")) < lines.index(("reopened", text))
+    [line] = [e for e in api(client, appeal, code)["history"] if e["type"] == "reopened"]
+    assert (line["text"], line["data"]) == (text, {"new_appeal": new_number})
+    assert_nothing_internal(html, world)

@@ -11,36 +11,15 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
 from tests.webapp.cases import drive_to, register
-from tests.webhooks.conftest import Receiver
+from tests.webhooks.conftest import Api, Receiver, deliveries, send_webhooks, subscribe
 from webapp.casework.legal_terms.service import extend_deadline
-from webapp.extensions import db
 from webapp.platform.auth.models import User
-from webapp.platform.notifications.models import OutboxMessage
-from webapp.platform.notifications.sender import BACKOFF, MAX_ATTEMPTS, send_due_messages
+from webapp.platform.notifications.sender import BACKOFF, MAX_ATTEMPTS
 from webapp.platform.webhooks.service import EVENT_TYPES
 from webapp.platform.webhooks.signing import HEADER, verify
-
-Api = Callable[..., Any]
-
-
-def deliveries() -> list[OutboxMessage]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "webhook")))
-
-
-def send_webhooks(now: dt.datetime | None = None) -> None:
-    """Run the outbox sender until nothing is due (e-mails to the applicant fail on the way)."""
-    send_due_messages(now=now or dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1))
-
-
-def subscribe(bearer_api: Callable[[User], Api], world: World, url: str, events: list[str]) -> dict[str, Any]:
-    response = bearer_api(world.admin)("POST", "/webhooks", json={"url": url, "events": events})
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
 
 
 def test_every_subscribed_change_arrives_signed(

@@ -1,6 +1,10 @@
-"""``mahalla create-open311-key / revoke-open311-key / list-open311-keys``: Open311 client keys."""
+"""``mahalla create-open311-key / revoke-open311-key / list-open311-keys``: Open311 client keys;
+``import-mahalla-boundaries / import-mahalla-addresses``: where a generic client's location lies
+(the same import as the admin page /admin/territories/areas)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
@@ -44,18 +48,31 @@ def list_keys() -> None:
         click.echo(f"{client.name}\tcreated {client.created_at.isoformat(timespec='seconds')}\t{state}")
 
 
+def _import_area_file(path: str, kind: str) -> None:
+    """Import one file with the service the admin page uses; the outcome, or the refusal, in English."""
+    from flask_babel import force_locale
+
+    from webapp.platform.territory import area_import
+    from webapp.platform.territory.area_messages import refusal_message
+
+    run = area_import.import_boundaries if kind == "boundaries" else area_import.import_addresses
+    with force_locale("en"):
+        try:
+            imported = run(area_import.decode(Path(path).read_bytes()))
+        except area_import.ImportRefused as refused:
+            raise click.ClickException(refusal_message(refused)) from None
+    what = "polygons" if kind == "boundaries" else "addresses"
+    click.echo(f"{imported.count} {what} loaded for {len(imported.mahallas)} mahallas")
+    if imported.unchanged:
+        click.echo(f"{imported.unchanged} addresses were registered already")
+
+
 @click.command("import-mahalla-boundaries")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def import_boundaries(path: str) -> None:
     """Load mahalla boundaries from a GeoJSON FeatureCollection (property ``code``: the mahalla code)."""
-    from webapp.platform.territory import locate
-
-    try:
-        count = locate.import_boundaries(open(path, encoding="utf-8").read())  # noqa: SIM115
-    except locate.ImportRefused as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{count} polygons loaded")
+    _import_area_file(path, "boundaries")
 
 
 @click.command("import-mahalla-addresses")
@@ -63,13 +80,7 @@ def import_boundaries(path: str) -> None:
 @with_appcontext
 def import_addresses(path: str) -> None:
     """Load an address register from CSV with the columns address and mahalla (the code)."""
-    from webapp.platform.territory import locate
-
-    try:
-        count = locate.import_addresses(open(path, encoding="utf-8").read())  # noqa: SIM115
-    except locate.ImportRefused as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{count} addresses loaded")
+    _import_area_file(path, "addresses")
 
 
 COMMANDS = (create_key, revoke_key, list_keys, import_boundaries, import_addresses)

@@ -138,6 +138,8 @@ def next_step(appeal: Appeal, can_rate: bool) -> NextStep | None:
         return NextStep(
             _("You withdrew the appeal, so it is no longer considered. You may send a new appeal at any time."), None
         )
+    if status == AppealStatus.FORWARDED.value:  # closed here; the competent body answers
+        return NextStep(_("The competent body considers your appeal and answers you."), None)
     if not appeal.is_open:
         if can_rate:
             return NextStep(_("Please rate the answer. If the problem is not solved, send a new appeal."), None)
@@ -147,8 +149,6 @@ def next_step(appeal: Appeal, can_rate: bool) -> NextStep | None:
             _("The inspector checks your appeal and starts considering it; the answer is due by this date."),
             appeal.deadline,
         )
-    if status == AppealStatus.FORWARDED.value:
-        return NextStep(_("The competent body considers your appeal and answers you."), None)
     if status == AppealStatus.ANSWERED.value:
         if can_rate:
             return NextStep(

@@ -143,11 +143,12 @@ def reply_letter_pdf(appeal: Appeal) -> bytes | None:
 def may_rate(appeal: Appeal) -> bool:
     """An answered (or closed) appeal may be rated once per answer round: once more after each reopening.
 
-    An appeal the citizen withdrew has no answer to rate.
+    An appeal the citizen withdrew, or one forwarded to the competent body (which answers it), has
+    no answer of ours to rate.
     """
     if appeal.status != AppealStatus.ANSWERED.value and appeal.is_open:
         return False
-    if appeal.status == AppealStatus.WITHDRAWN.value:
+    if appeal.status in (AppealStatus.WITHDRAWN.value, AppealStatus.FORWARDED.value):
         return False
     ratings = db.session.scalar(
         select(func.count()).select_from(AppealRating).where(AppealRating.appeal_id == appeal.id)
