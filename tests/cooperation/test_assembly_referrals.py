@@ -44,8 +44,9 @@ def _chair(username: str, mahalla: Any) -> User:
 class Assemblies:
     def __init__(self, world: World) -> None:
         self.partners = Partners(world)  # police1, social1 and a foreign police officer
-        self.own = _assembly(world, world.mahalla, "Bunyodkor MFY fuqarolar yig'ini")
+        # The other mahalla's assembly first: the lower id, what a district-wide lookup would pick.
         self.other = _assembly(world, world.second_mahalla, "Qatortol MFY fuqarolar yig'ini")
+        self.own = _assembly(world, world.mahalla, "Bunyodkor MFY fuqarolar yig'ini")
         self.rais1 = _chair("rais1", world.mahalla)
         self.rais2 = _chair("rais2", world.second_mahalla)
         db.session.commit()
