@@ -1,7 +1,8 @@
 """Size and depth limits on case data: per field, per case, and nesting depth.
 
-Checked when a task completes (the submitted data) and after every engine step (what scripts
-wrote), without recursion, so data nested 100,000 deep is refused, never a RecursionError.
+Checked when a task completes (the submitted data, with what the case already holds) and after
+every engine step (what scripts wrote), without recursion, so data nested 100,000 deep is refused,
+never a RecursionError.
 """
 
 from __future__ import annotations
@@ -66,3 +67,16 @@ def data_problem(data: Mapping[str, Any], limits: DataLimits = DEFAULT_DATA_LIMI
         if total > limits.case_bytes:
             return Problem("data.too_large", {"field": str(name), "limit_kb": limits.case_bytes // 1024})
     return None
+
+
+def submission_problem(
+    case_data: Mapping[str, Any], submitted: Mapping[str, Any], limits: DataLimits = DEFAULT_DATA_LIMITS
+) -> Problem | None:
+    """The first limit a person's submission breaks, alone or with the data the case already holds
+    (``case_data``, the task's): the case's own fields are counted first, so the field named is the
+    answer that takes the case over its limit — a refusal at that field, not a failed step."""
+    problem = data_problem(submitted, limits)
+    if problem is not None:
+        return problem
+    kept = {name: value for name, value in case_data.items() if name not in submitted}
+    return data_problem({**kept, **submitted}, limits)

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.data_limits import DataLimits, data_problem
+from engine.data_limits import DataLimits, submission_problem
 from engine.errors import FieldError, FormInvalid, TaskNotReady
 from engine.forms import FormDefinition, validate_submission
 from engine.library import PERSON_TASKS, ProcessLibrary
@@ -50,7 +50,7 @@ def clean_submission(
     form = info.form if info else FormDefinition(key="")
     clean = validate_submission(form, submitted, context=task.data, today=today, files=files)
     data = {**dict(extra_data or {}), **clean}
-    problem = data_problem(data, limits)
+    problem = submission_problem(task.data, data, limits)
     if problem is not None:
         field = str(problem.params.get("field"))
         raise FormInvalid([FieldError(field, problem.code, dict(problem.params))])

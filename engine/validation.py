@@ -6,8 +6,9 @@ Three layers, all reported as ``DiagramProblem`` with the element's id so the mo
 * our document checks on the XML itself: constructs our engine does not run (another tool's
   dialect, connectors, external tasks, Java delegates, listeners, non-Python scripts; BPMN
   constructs as the coverage table of engine.coverage says, checked by engine.constructs),
-  ISO 8601 timer values, gateway flows without condition or default, scripts and
-  conditions under the restricted compiler, form field ids, DMN decisions that are referenced
+  ISO 8601 timer values, gateway flows without condition or default, scripts, conditions and
+  the other expressions (multi-instance cardinality and completion condition, conditional
+  events) under the restricted compiler, form field ids, DMN decisions that are referenced
   but missing;
 * the engine's own load (XSD, SpiffWorkflow parse, lanes, forms) and DMN check.
 
@@ -43,6 +44,9 @@ _C = f"{{{CAMUNDA_NS}}}"
 
 _CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
 _TIMER_TAGS = ("timeDuration", "timeDate", "timeCycle")
+# The other expressions the engine evaluates: a multi-instance activity's cardinality and completion
+# condition, a conditional event's condition.
+_EXPRESSION_TAGS = ("loopCardinality", "completionCondition", "condition")
 # Activities after which SpiffWorkflow takes one outgoing flow only (BPMN's implicit parallel split).
 _ACTIVITIES = frozenset(
     {"task", "userTask", "manualTask", "scriptTask", "businessRuleTask", "serviceTask", "sendTask", "receiveTask"}
@@ -195,7 +199,7 @@ def _dialect_problems(root: Any, name: str) -> list[DiagramProblem]:
 
 
 def _flow_problems(root: Any, name: str) -> list[DiagramProblem]:
-    """Gateway flows, conditions, scripts, timers and form field ids, read from the XML."""
+    """Gateway flows, conditions, scripts, timers, other expressions and form field ids, read from the XML."""
     problems: list[DiagramProblem] = []
     for container in root.iter(*(f"{_B}{tag}" for tag in _CONTAINERS)):
         flows = [child for child in container if child.tag == f"{_B}sequenceFlow"]
@@ -224,6 +228,13 @@ def _flow_problems(root: Any, name: str) -> list[DiagramProblem]:
             problems.append(DiagramProblem("condition.juel", {"value": text}, element, name, condition.sourceline))
         elif text:
             problems.extend(located(check_script(text, "eval"), element, name))
+    for expression in root.iter(*(f"{_B}{tag}" for tag in _EXPRESSION_TAGS)):
+        text = (expression.text or "").strip()
+        element = _owner_id(expression)
+        if "${" in text or "#{" in text:
+            problems.append(DiagramProblem("condition.juel", {"value": text}, element, name, expression.sourceline))
+        elif text:
+            problems.extend(located(check_script(text, "eval"), element, name, expression.sourceline))
     for task in root.iter(f"{_B}scriptTask"):
         if task.find(f"{_B}script") is None:
             problems.append(DiagramProblem("script.missing", {}, task.get("id"), name, task.sourceline))

@@ -207,8 +207,14 @@ def prefill(definition: FormDefinition, values: Mapping[str, Any]) -> dict[str, 
     return result
 
 
-def apply_engine_errors(form: FlaskForm, errors: list[FieldError]) -> None:
-    """Show the engine's field errors inline on the form."""
+def apply_engine_errors(form: FlaskForm, errors: list[FieldError]) -> list[FieldError]:
+    """Show the engine's field errors inline on the form; the errors about no field of the form
+    (case data the answers would take over its limit, at a field of the case) are returned for
+    the page to show above it."""
+    unplaced = []
     for error in errors:
         if error.field in form:
             form[error.field].errors = [*form[error.field].errors, field_error_message(error)]
+        else:
+            unplaced.append(error)
+    return unplaced

@@ -7,6 +7,7 @@ import datetime as dt
 from flask_babel import gettext as _
 
 from engine import FieldError
+from webapp.platform.engine_messages import MESSAGES, problem_message
 from webapp.platform.formats import short_date
 
 
@@ -49,3 +50,11 @@ def field_error_message(error: FieldError) -> str:
     }
     factory = messages.get(error.code)
     return factory() if factory else _("The value is not valid.")
+
+
+def unplaced_error_message(error: FieldError) -> str:
+    """A field error about no field the form shows (case data a submission would take over its
+    limit, at one of the case's own fields): the engine's sentence, which names the field."""
+    if error.code in MESSAGES:
+        return problem_message(error.code, error.params)
+    return f"{error.field}: {field_error_message(error)}"

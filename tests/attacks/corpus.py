@@ -114,3 +114,15 @@ SCRIPTS = [
 ]
 
 ALL = EXPRESSIONS + SCRIPTS
+
+# A handful of payloads that also go into timers, multi-instance expressions, conditional events
+# and form defaults (diagrams.MORE_POSITIONS): a long built-in, format widths and padding, seen and
+# computed, and a loop the time limit must stop. (A loop that catches the time limit's exception,
+# SCRIPTS' catch_timeout_loop, needs ``try``, which no expression can hold: in an expression the
+# exception always ends it.)
+REPRESENTATIVE = [
+    attack
+    for attack in EXPRESSIONS
+    if attack.name
+    in ("factorial", "fstring_width", "fstring_computed_width", "ljust", "ljust_computed", "max_of_products")
+]

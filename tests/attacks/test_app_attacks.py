@@ -9,12 +9,14 @@ import time
 from collections.abc import Callable
 from xml.sax.saxutils import escape
 
+import markupsafe
 import pytest
 from flask import current_app
+from flask.testing import FlaskClient
 
 from tests.attacks.conftest import TIME_BOUND
-from tests.attacks.corpus import EXPRESSIONS, SCRIPTS, Attack
-from tests.attacks.diagrams import POSITIONS, files_for, script_bpmn
+from tests.attacks.corpus import EXPRESSIONS, REPRESENTATIVE, SCRIPTS, Attack
+from tests.attacks.diagrams import MORE_POSITIONS, POSITIONS, files_for, form_default_bpmn, script_bpmn, timer_bpmn
 from tests.conftest import World
 from tests.webapp.cases import answers, pending_names, register, the_task
 from tests.webapp.conftest import Api
@@ -27,6 +29,7 @@ from webapp.platform.auth.models import User
 pytestmark = [pytest.mark.attack, pytest.mark.usefixtures("attack_limits")]
 
 CASES = [(a, p) for a in EXPRESSIONS for p in POSITIONS] + [(a, "script_body") for a in SCRIPTS]
+CASES += [(a, p) for a in REPRESENTATIVE for p in MORE_POSITIONS]
 XML = {"Content-Type": "application/xml"}
 
 
@@ -83,3 +86,43 @@ def test_hostile_code_the_validator_cannot_see_becomes_an_incident(world: World,
     # the same process goes on serving: the next case's first steps run in a fresh worker
     healthy = register(world)
     assert pending_names(healthy) == ["check_registration"]
+
+
+RUNTIME_ONLY = [a for a in REPRESENTATIVE if not a.static]
+
+
+@pytest.mark.parametrize("attack", RUNTIME_ONLY, ids=[a.name for a in RUNTIME_ONLY])
+def test_a_hostile_timer_reached_by_a_completion_becomes_an_incident(world: World, attack: Attack) -> None:
+    """The completion's step reaches a task whose boundary timer evaluates the payload: stopped
+    within the limit, an incident at the timer, the submission kept, the worker serving on."""
+    lifecycle = timer_bpmn(attack.code, APPEAL_PROCESS, first_task=True)
+    publish_files(APPEAL_PROCESS, {"attack.bpmn": lifecycle}, note=f"hostile timer: {attack.name}")
+    db.session.commit()
+    appeal = register(world)
+    started = time.monotonic()
+    with pytest.raises(StepFailed):
+        complete_task(the_task(appeal, "first_task"), world.inspector, {"attack_field": "kept"})
+    assert time.monotonic() - started < TIME_BOUND
+    db.session.expire_all()
+    record = db.session.query(ProcessInstance).filter_by(appeal_id=appeal.id).one()
+    assert (record.status, record.incident_element) == ("incident", "attack_timer"), record.incident_code
+    assert record.incident_code.startswith(("sandbox.", "script.")), record.incident_code
+    assert pending_names(appeal) == ["first_task"]
+    event = db.session.query(CaseEvent).filter_by(kind="incident", appeal_id=appeal.id).one()
+    assert event.data["submitted"] == {"attack_field": "kept"}
+    assert pending_names(register(world)) == ["first_task"]  # the next case runs
+
+
+@pytest.mark.parametrize("attack", REPRESENTATIVE[:3], ids=[a.name for a in REPRESENTATIVE[:3]])
+def test_a_hostile_form_default_is_shown_as_text(
+    world: World, as_user: Callable[[User], FlaskClient], attack: Attack
+) -> None:
+    """The task page renders a form whose default value is a payload: as the field's text, at once."""
+    publish_files(APPEAL_PROCESS, {"attack.bpmn": form_default_bpmn(attack.code, process_id=APPEAL_PROCESS)})
+    db.session.commit()
+    appeal = register(world)
+    started = time.monotonic()
+    page = as_user(world.inspector).get(f"/tasks/{the_task(appeal, 'attack_task').id}")
+    assert time.monotonic() - started < TIME_BOUND
+    assert page.status_code == 200
+    assert f"\n{markupsafe.escape(attack.code)}</textarea>" in page.get_data(as_text=True)  # the text, as written

@@ -14,13 +14,24 @@ from engine import DiagramError, EngineStepFailed, Instance, load_library, sandb
 from engine.decisions import DecisionFailed, decide_many
 from engine.library import ProcessLibrary
 from tests.attacks.conftest import TIME_BOUND
-from tests.attacks.corpus import EXPRESSIONS, SCRIPTS, Attack
-from tests.attacks.diagrams import DECISION_ID, ELEMENT, POSITIONS, PROCESS_ID, files_for, script_bpmn
+from tests.attacks.corpus import EXPRESSIONS, REPRESENTATIVE, SCRIPTS, Attack
+from tests.attacks.diagrams import (
+    ARMED,
+    DECISION_ID,
+    ELEMENT,
+    MORE_POSITIONS,
+    POSITIONS,
+    PROCESS_ID,
+    files_for,
+    form_default_bpmn,
+    script_bpmn,
+)
 
 pytestmark = [pytest.mark.attack, pytest.mark.usefixtures("attack_limits")]
 
 CASES = [(attack, position) for attack in EXPRESSIONS for position in POSITIONS]
 CASES += [(attack, "script_body") for attack in SCRIPTS]
+CASES += [(attack, position) for attack in REPRESENTATIVE for position in MORE_POSITIONS]
 # Codes that say the runtime refused or stopped the code (never engine.unknown, never a hang).
 STOPPED = {
     "script.too_large",
@@ -61,7 +72,10 @@ def test_the_runtime_stops_it_without_the_validator(attack: Attack, position: st
     try:
         library = _unchecked_library(_files(attack, position))
         with pytest.raises(EngineStepFailed) as info:
-            Instance.start(library, {"x": "1"})
+            instance = Instance.start(library, {"x": "1", ARMED: False})
+            if position == "timer_job":  # what the timer job does once the timer's data changed
+                assert not instance.is_completed and instance.next_timer_due() is not None
+                instance.set_timer_data({ARMED: True})
     except DiagramError as exc:
         # SpiffWorkflow's own DMN parser compiles expressions when the tables are read.
         assert attack.static and position.startswith("dmn"), exc
@@ -135,3 +149,18 @@ def test_a_memory_bomb_is_stopped_by_the_address_space_limit(attack_limits: Any)
     finally:
         sandbox.configure(attack_limits)
     assert (info.value.code, info.value.element_id) == ("sandbox.memory_limit", "attack_script")
+
+
+@pytest.mark.parametrize("field_type", ["string", "long", "date"])
+@pytest.mark.parametrize("attack", REPRESENTATIVE, ids=[a.name for a in REPRESENTATIVE])
+def test_a_form_default_is_text_never_evaluated(attack: Attack, field_type: str) -> None:
+    """A form field's default value is a literal, never an expression: the hostile payload is the
+    text the form shows (or nothing, for a number or date it is not), and costs no time."""
+    files = {"attack.bpmn": form_default_bpmn(attack.code, field_type)}
+    started = time.monotonic()
+    instance = Instance.start(_unchecked_library(files), {"x": "1"})
+    (task,) = instance.ready_user_tasks()
+    assert task.prefill == {"attack_field": attack.code if field_type != "long" else None}
+    instance.complete(task.id, {})
+    assert instance.is_completed
+    assert time.monotonic() - started < TIME_BOUND / 2

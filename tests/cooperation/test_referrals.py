@@ -280,3 +280,64 @@ def test_without_a_partner_in_the_system_the_inspector_records_the_answer(world:
     done = post_form(inspector, f"/tasks/{task.id}", browser_form(answers("acknowledge_referral")))
     assert done.status_code == 302  # type: ignore[attr-defined]
     assert pending_names(appeal) == ["report_referral_outcome"]
+
+
+def test_an_acknowledged_but_unreported_referral_reminds_then_escalates_at_the_report_norm(
+    world: World, partner_orgs: Partners
+) -> None:
+    """The 15-working-day norm of the report: the acknowledgement's timers ended with it; past the
+    answer's due day the partner is reminded, and past the escalation day the supervisor gets the task."""
+    appeal = referred(world)
+    referral = referral_of(appeal)
+    complete_task(the_task(appeal, "acknowledge_referral"), partner_orgs.police1, answers("acknowledge_referral"))
+    report = the_task(appeal, "report_referral_outcome")
+    assert report.due_date == referral.answer_due  # the partner's inbox shows the 15-working-day norm
+
+    def sent_since(before: set[int]) -> set[tuple[str, str]]:
+        return {
+            (m.channel, m.recipient)
+            for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.appeal_id == appeal.id))
+            if m.id not in before
+        }
+
+    def reminders() -> list[Notification]:
+        return list(
+            db.session.scalars(
+                select(Notification).where(
+                    Notification.user_id == partner_orgs.police1.id, Notification.kind == "referral_reminder"
+                )
+            )
+        )
+
+    def outbox() -> set[int]:
+        return set(db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.appeal_id == appeal.id)))
+
+    before = outbox()
+    fire_due_timers(now=overdue_at(referral.acknowledge_due) + dt.timedelta(hours=1))
+    assert sent_since(before) == set() and reminders() == []  # acknowledged: nothing owed at 5 days
+    assert pending_names(appeal) == ["report_referral_outcome"]
+
+    fire_due_timers(now=overdue_at(referral.answer_due) - dt.timedelta(hours=1))
+    assert sent_since(before) == set()  # not yet past the answer's due day
+
+    fire_due_timers(now=overdue_at(referral.answer_due) + dt.timedelta(hours=1))
+    assert {("email", "police1@example.uz"), ("email", "iib@example.uz"), ("sms", "+998711112233")} <= sent_since(
+        before
+    )
+    (notice,) = reminders()
+    assert notice.link == f"/tasks/{report.id}"  # the report task, the one still owed
+    assert "review_overdue_referral" not in pending_names(appeal)  # no escalation yet
+    reminded = db.session.scalars(
+        select(CaseEvent.data).where(CaseEvent.appeal_id == appeal.id, CaseEvent.kind == "reminder_sent")
+    ).all()
+    assert {"task": "report_referral_outcome", "users": [partner_orgs.police1.id]} in reminded
+
+    dues = referral_dues(referral.sent_on, current_calendar())
+    assert dues.escalate > referral.answer_due
+    fire_due_timers(now=overdue_at(dues.escalate) - dt.timedelta(hours=1))
+    assert "review_overdue_referral" not in pending_names(appeal)
+    fire_due_timers(now=overdue_at(dues.escalate) + dt.timedelta(hours=1))
+    escalation = the_task(appeal, "review_overdue_referral")
+    assert escalation.role == "supervisor" and escalation.district_id == world.district.id
+    assert "report_referral_outcome" in pending_names(appeal)  # the partner still owes the answer
+    assert len(reminders()) == 1  # reminded once, not again at the escalation

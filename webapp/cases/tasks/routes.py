@@ -10,7 +10,14 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from engine import FormInvalid, TaskNotReady
-from forms import apply_engine_errors, build_form_class, engine_values, prefill, submitted_files
+from forms import (
+    apply_engine_errors,
+    build_form_class,
+    engine_values,
+    prefill,
+    submitted_files,
+    unplaced_error_message,
+)
 from webapp.cases.assignment.inbox import InboxArgs
 from webapp.cases.assignment.panel import assignment_panel
 from webapp.cases.models import APPEAL
@@ -114,7 +121,8 @@ def task(task_id: str) -> Any:
                 files=FormFiles(submitted_files(form, view.form)),
             )
         except FormInvalid as invalid:
-            apply_engine_errors(form, invalid.errors)
+            for error in apply_engine_errors(form, invalid.errors):
+                flash(unplaced_error_message(error), "danger")
         except CaseNotRunning as stopped:
             flash(not_running_message(stopped.status), "warning")
             return render_template(
