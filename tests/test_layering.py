@@ -309,7 +309,6 @@ ROLLBACK_ALLOWED = {
     "webapp/platform/transaction.py",
     "webapp/platform/observability/health.py",
     "webapp/platform/security/database_loss.py",
-    "webapp/cases/signals.py",  # its delivery loop is being reworked (issue 20); it keeps its own block
 }
 
 

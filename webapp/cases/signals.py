@@ -27,6 +27,7 @@ from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import utcnow
+from webapp.platform.transaction import transaction
 
 LOG = logging.getLogger(__name__)
 
@@ -59,36 +60,36 @@ def deliver_signals(limit: int = 20) -> SignalRun:
     run = SignalRun()
     taken: set[int] = set()
     for _ in range(limit):
-        row = db.session.execute(
-            select(
-                QueuedSignal.id,
-                QueuedSignal.name,
-                QueuedSignal.origin_instance_id,
-                QueuedSignal.district_id,
-                QueuedSignal.actor_id,
-                QueuedSignal.rounds,
-                QueuedSignal.last_case_id,
+        with transaction() as tx:
+            row = db.session.execute(
+                select(
+                    QueuedSignal.id,
+                    QueuedSignal.name,
+                    QueuedSignal.origin_instance_id,
+                    QueuedSignal.district_id,
+                    QueuedSignal.actor_id,
+                    QueuedSignal.rounds,
+                    QueuedSignal.last_case_id,
+                )
+                .where(QueuedSignal.delivered_at.is_(None), QueuedSignal.id.not_in(taken))
+                .order_by(QueuedSignal.id)
+                .limit(1)
+            ).one_or_none()
+            if row is None:
+                tx.rollback()
+                break
+            signal = _Signal(*row[:6])
+            try:
+                cursor = _deliver_to_district(signal, int(row[6]), run)
+            except _Taken:
+                tx.rollback()
+                taken.add(signal.id)
+                continue
+            db.session.execute(
+                update(QueuedSignal.__table__)
+                .where(QueuedSignal.id == signal.id, QueuedSignal.last_case_id == cursor)
+                .values(delivered_at=utcnow())
             )
-            .where(QueuedSignal.delivered_at.is_(None), QueuedSignal.id.not_in(taken))
-            .order_by(QueuedSignal.id)
-            .limit(1)
-        ).one_or_none()
-        if row is None:
-            db.session.rollback()
-            break
-        signal = _Signal(*row[:6])
-        try:
-            cursor = _deliver_to_district(signal, int(row[6]), run)
-        except _Taken:
-            db.session.rollback()
-            taken.add(signal.id)
-            continue
-        db.session.execute(
-            update(QueuedSignal.__table__)
-            .where(QueuedSignal.id == signal.id, QueuedSignal.last_case_id == cursor)
-            .values(delivered_at=utcnow())
-        )
-        db.session.commit()
         run.signals += 1
     return run
 
@@ -120,14 +121,12 @@ def _deliver_to_district(signal: _Signal, cursor: int, run: SignalRun) -> int:
                     cursor = case_id
                     run.delivered.append(case_id)
                 break
-            except Conflict as exc:
-                db.session.rollback()
+            except Conflict as exc:  # _deliver's transaction was rolled back
                 LOG.warning("signal %s: case %s changed meanwhile: %s", signal.name, case_id, exc)
             except StepFailed as failed:
-                db.session.rollback()
                 LOG.error("signal %s: case %s failed: %s", signal.name, case_id, failed)
-                mark_incident(case_id, failed.failure)
-                db.session.commit()
+                with transaction():
+                    mark_incident(case_id, failed.failure)
                 run.incidents.append(case_id)
                 break
     return cursor
@@ -136,19 +135,19 @@ def _deliver_to_district(signal: _Signal, cursor: int, run: SignalRun) -> int:
 def _deliver(case_id: int, signal: _Signal, cursor: int, actor: User | None) -> bool:
     """The signal to one case and the cursor moved past it, in one transaction; False (nothing
     written) when the case does not wait for it. Raises Conflict, StepFailed or _Taken."""
-    try:
+    with transaction() as tx:
         row = db.session.execute(_case_query().where(ProcessInstance.id == case_id)).one_or_none()
         if row is None:
-            db.session.rollback()
+            tx.rollback()
             return False
         record, appeal, library = _case_from_row(row)
         instance = Instance.restore(library, record.state)
         if not instance.waits_for_signal(signal.name):
-            db.session.rollback()
+            tx.rollback()
             return False
         before = {ready.id for ready in instance.ready_user_tasks()}
         if not run_engine(lambda: instance.deliver_signal(signal.name)):
-            db.session.rollback()
+            tx.rollback()
             return False
         events = EventLog()
         events.add(
@@ -167,8 +166,4 @@ def _deliver(case_id: int, signal: _Signal, cursor: int, actor: User | None) -> 
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             raise _Taken
         events.write()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return True
