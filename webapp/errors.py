@@ -128,7 +128,7 @@ def register(app: Flask) -> None:
         messages = {
             400: _("The request could not be understood."),
             403: _("You do not have access to this page."),
-            404: _("Not found, or you do not have access to it."),
+            404: NotFoundError().text(),
             405: _("This method is not allowed here."),
             409: _("The case was changed meanwhile. Reload and try again."),
             413: _("The request is too large."),

@@ -16,6 +16,7 @@ from webapp.cases.assignment.service import user_by_username
 from webapp.cases.cover import service
 from webapp.cases.cover.messages import refusal_message
 from webapp.cases.models import UserAbsence
+from webapp.errors import NotFoundError
 from webapp.platform.auth.models import Role, User
 from webapp.platform.query_params import BadParameter, QueryModel, query
 
@@ -177,7 +178,7 @@ def end_absence(absence_id: int) -> Any:
         return error(403, refusal_message("not_supervisor"))
     absence = service.absence_for(actor, absence_id)
     if absence is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     try:
         returned = service.end_cover(actor, absence)
     except service.CoverRefused as refused:

@@ -25,6 +25,7 @@ from webapp.casework.appeals.models import CATEGORIES, AppealKind, AppealStatus
 from webapp.casework.appeals.search import MAX_QUERY
 from webapp.casework.appeals.service import AppealFilters, appeal_for
 from webapp.casework.supervision.service import Filters
+from webapp.errors import NotFoundError
 from webapp.platform.auth.models import Role
 from webapp.platform.pagination import BadCursor
 from webapp.platform.query_params import BadParameter, IsoDate, check_period, one_of, query
@@ -158,6 +159,6 @@ def appeal_events(number: str) -> Any:
     user = g.api_user
     appeal = appeal_for(user, number) if user.has_role(*CASE_ROLES) else None
     if appeal is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     events = case_events(appeal)[-MAX_EVENTS:]
     return jsonify({"number": appeal.number, "events": [presenters.case_event(e) for e in events]})

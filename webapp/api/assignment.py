@@ -16,6 +16,7 @@ from webapp.cases.assignment import service
 from webapp.cases.assignment.messages import CONFLICT_CODES, refusal_message
 from webapp.cases.models import PendingTask
 from webapp.cases.tasks.service import task_for
+from webapp.errors import NotFoundError
 from webapp.platform.auth.models import Role, User
 
 
@@ -73,7 +74,7 @@ def assign_task(task_id: str) -> Any:
         return error(403, _("Only a supervisor of this territory may reassign tasks."))
     task = service.supervised_task(user, task_id)
     if task is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     body = _json_body()
     if not isinstance(body, dict):
         return body
@@ -92,7 +93,7 @@ def _on_own_task(task_id: str, action: Callable[[User, PendingTask], None]) -> A
     """Claim or hand back a task of the caller's role and territory (404 otherwise)."""
     task = task_for(g.api_user, task_id)
     if task is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     try:
         action(g.api_user, task)
     except service.AssignmentRefused as refused:
@@ -144,7 +145,7 @@ def take_task(task_id: str) -> Any:
         return error(403, _("Only a supervisor of this territory may reassign tasks."))
     task = service.supervised_task(user, task_id)
     if task is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     body = _json_body()
     if not isinstance(body, dict):
         return body

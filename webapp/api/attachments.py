@@ -11,6 +11,7 @@ from webapp.api.openapi import operation
 from webapp.api.routes import blueprint, error
 from webapp.api.schemas import AttachmentList, ErrorOut
 from webapp.casework.appeals.service import appeal_for
+from webapp.errors import NotFoundError
 from webapp.intake.attachments.files import UploadRefused, read_uploads
 from webapp.intake.attachments.service import add_attachments
 from webapp.platform.auth.models import Role
@@ -41,7 +42,7 @@ def upload_attachments(number: str) -> Any:
         return error(403, _("Your account may not attach files."))
     appeal = appeal_for(user, number)
     if appeal is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     try:
         uploads = read_uploads(request.files.getlist("files"))
         if not uploads:

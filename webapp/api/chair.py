@@ -16,6 +16,7 @@ from webapp.api.routes import blueprint, error
 from webapp.api.schemas import ErrorOut
 from webapp.cooperation.chairs.service import chair_appeal, chair_appeals
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR
+from webapp.errors import NotFoundError
 
 
 def _refused() -> Any:
@@ -49,5 +50,5 @@ def chair_appeal_one(number: str) -> Any:
         return refused
     item = chair_appeal(g.api_user, number)
     if item is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     return jsonify(item.as_json())

@@ -23,6 +23,7 @@ from webapp.api.listing import (
 from webapp.api.openapi import operation
 from webapp.api.routes import blueprint, error
 from webapp.api.schemas import ErrorOut
+from webapp.errors import NotFoundError
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.pagination import BadCursor, decode_cursor, encode_cursor
@@ -90,7 +91,7 @@ def _refused(roles: tuple[str, ...]) -> Any:
 
 
 def _not_found() -> Any:
-    return error(404, _("Not found, or you do not have access to it."))
+    raise NotFoundError()
 
 
 def _query_rows(query: Any, offset: int, limit: int) -> list[Any]:

@@ -38,6 +38,7 @@ from webapp.casework.legal_terms.forms import refusal_message
 from webapp.casework.legal_terms.service import CONFLICTS, NotPermitted, extend_deadline
 from webapp.casework.supervision.messages import not_running_message
 from webapp.cooperation.need_to_know import NEED_TO_KNOW_ROLES
+from webapp.errors import NotFoundError
 from webapp.intake.attachments.form_files import FormFiles
 from webapp.intake.public.limits import tracking_limits
 from webapp.intake.public.service import reply_letter_pdf, tracked_appeal, tracking_view
@@ -183,7 +184,7 @@ def create_appeal() -> Any:
 def get_appeal(number: str) -> Any:
     appeal = appeal_for(g.api_user, number)
     if appeal is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     return jsonify(presenters.appeal(appeal))
 
 
@@ -207,7 +208,7 @@ def extend_appeal(number: str) -> Any:
         return error(403, _("Only a supervisor may extend a deadline."))
     appeal = appeal_for(user, number)
     if appeal is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     body = _json_body()
     if not isinstance(body, dict):
         return body
@@ -217,7 +218,7 @@ def extend_appeal(number: str) -> Any:
     except ValidationError as exc:
         return error(422, _("Some fields are not valid."), _pydantic_errors(exc))
     except NotPermitted:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError() from None
     except ExtensionRefused as refused:
         message = refusal_message(refused.code, appeal)
         if refused.code in CONFLICTS:
@@ -293,7 +294,7 @@ def complete(task_id: str) -> Any:
                 refused = [FieldError(name, "unknown_field") for name in files.by_field]
                 return error(422, _("Files can be given on the tasks of appeals only."), _field_errors(refused))
             if not kind.complete(user, other, body):
-                return error(404, _("Not found, or you do not have access to it."))
+                raise NotFoundError()
             return jsonify({"task_id": task_id, "case": task_case(other)})
     except FormInvalid as invalid:
         return error(422, _("Some fields are not valid."), _field_errors(invalid.errors))
@@ -313,7 +314,7 @@ def complete(task_id: str) -> Any:
         done = was_completed(task_id)
         if done is not None and done.appeal_id and visible_appeal(user, done.appeal_id) is not None:
             return error(409, _("This task has already been completed."))
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     case = {"kind": APPEAL, "ref": result.appeal.number}
     if user.role in NEED_TO_KNOW_ROLES:  # a partner learns nothing of the appeal beyond the task's form
         return jsonify({"task_id": task_id, "case": case})
@@ -346,7 +347,7 @@ def _access_code() -> str:
 def public_appeal(number: str) -> Any:
     appeal = tracked_appeal(number, _access_code())
     if appeal is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     view = tracking_view(appeal)
     letter = f"{API_PREFIX}/public/appeals/{appeal.number}/reply-letter" if view.has_reply_letter else None
     return jsonify(presenters.public_appeal(view, letter))
@@ -378,7 +379,7 @@ def public_withdraw(number: str) -> Any:
         return error(422, _("Some fields are not valid."), _pydantic_errors(exc))
     appeal = tracked_appeal(number, data.code)
     if appeal is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     try:
         withdrawn = withdraw_appeal(appeal, data.reason)
     except (Conflict, StepFailed):
@@ -401,7 +402,7 @@ def public_reply_letter(number: str) -> Any:
     appeal = tracked_appeal(number, _access_code())
     pdf = reply_letter_pdf(appeal) if appeal is not None else None
     if appeal is None or pdf is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     response = send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"javob-{appeal.number}.pdf")
     response.headers["Cache-Control"] = "private, no-store"
     return response

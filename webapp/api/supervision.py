@@ -17,6 +17,7 @@ from webapp.casework.appeals.service import appeal_for
 from webapp.casework.case_control.service import ControlRefused, change_status
 from webapp.casework.supervision import service
 from webapp.casework.supervision.messages import control_message
+from webapp.errors import NotFoundError
 from webapp.platform.auth.models import Role
 from webapp.platform.query_params import query
 from webapp.platform.timeutil import as_utc
@@ -136,7 +137,7 @@ def _control(number: str, action: str) -> Any:
         return refused
     appeal = appeal_for(g.api_user, number)
     if appeal is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     body = _json_body()
     if not isinstance(body, dict):
         return body

@@ -14,6 +14,7 @@ from webapp.api.openapi import operation
 from webapp.api.routes import _json_body, _pydantic_errors, blueprint, error
 from webapp.api.schemas import ErrorOut
 from webapp.cases.service import StepFailed
+from webapp.errors import NotFoundError
 from webapp.intake.open311 import triage
 from webapp.intake.open311.models import Open311Triage
 from webapp.intake.open311.service import mahalla_with_code
@@ -104,7 +105,7 @@ def triage_place(item_id: int) -> Any:
         return refused
     item = triage.pending_item(g.api_user, item_id)
     if item is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     data = _decision_body(PlaceIn)
     if not isinstance(data, PlaceIn):
         return data
@@ -132,7 +133,7 @@ def triage_reject(item_id: int) -> Any:
         return refused
     item = triage.pending_item(g.api_user, item_id)
     if item is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     data = _decision_body(RejectIn)
     if not isinstance(data, RejectIn):
         return data

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from webapp.api.openapi import operation
 from webapp.api.routes import _json_body, _pydantic_errors, blueprint, error
 from webapp.api.schemas import ErrorOut
+from webapp.errors import NotFoundError
 from webapp.platform.auth.models import Role
 from webapp.platform.webhooks import service
 from webapp.platform.webhooks.models import WebhookSubscription
@@ -112,6 +113,6 @@ def delete_webhook(webhook_id: int) -> Any:
         return refused
     found = service.subscription(webhook_id)
     if found is None:
-        return error(404, _("Not found, or you do not have access to it."))
+        raise NotFoundError()
     service.unsubscribe(found)
     return "", 204

@@ -4,11 +4,11 @@ use (403) answers exactly like a missing object (404), so they cannot tell what 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR, PARTNER
+from webapp.errors import NotFoundError
 
 NEED_TO_KNOW_ROLES = (PARTNER, MAHALLA_CHAIR)
 
@@ -24,8 +24,8 @@ def register(app: Flask) -> None:
         if response.status_code != 403 or request.method not in ("GET", "HEAD") or not _need_to_know_user():
             return response
         if request.path.startswith("/api/"):
-            # As the API answers an unknown appeal (webapp/api/routes.py ``error``).
-            body = {"error": {"status": 404, "message": _("Not found, or you do not have access to it."), "fields": []}}
+            # As the API answers an unknown object (webapp/errors.py, NotFoundError).
+            body = {"error": {"status": 404, "message": NotFoundError().text(), "fields": []}}
             missing = jsonify(body)
         else:
             missing = current_app.make_response(current_app.handle_http_exception(NotFound()))
