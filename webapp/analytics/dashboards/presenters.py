@@ -182,9 +182,11 @@ def kpis(board: Dashboard) -> list[Kpi]:
 
 
 def _step_label(key: str, step: str) -> str:
+    """A trend step as the chart's axis and the table beside it show it: the week's first day in the
+    short date format, or the month by name (``Noyabr 2026``)."""
     if step == "week":
-        return str(format_date(dt.date.fromisoformat(key), "d MMM"))
-    return str(format_date(dt.date.fromisoformat(f"{key}-01"), "LLL yyyy"))
+        return formats.short_date(dt.date.fromisoformat(key))
+    return str(format_date(dt.date.fromisoformat(f"{key}-01"), "LLLL yyyy"))
 
 
 def _share(value: float | None) -> float | None:
