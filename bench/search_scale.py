@@ -49,6 +49,9 @@ VOCABULARY = (
     "улица фонарь темно опасно соседи шум дети школа молодежь наркотики алкоголь кража "
     "мошенничество вода газ свет мусор дорога собаки дерево семья пенсия работа помощь лекарства"
 ).split()
+FREQUENT_APPLICANTS = 1000  # people who write again and again (every 20th appeal is one of theirs)
+OPERATORS = ("90", "91", "93", "94", "95", "97", "98", "99", "33", "88")
+FIRST_SUBSCRIBER = 5551234  # the seven digits of the frequent applicant 0 (+998 90 555 12 34)
 STREETS = ("Navroʻz", "Mustaqillik", "Bogʻishamol", "Amir Temur", "Chilonzor", "Sebzor", "Олмазор", "Мирзо Улуғбек")
 QUERIES = (
     ("rare word", "kanalizatsiya"),
@@ -134,26 +137,40 @@ INSERT INTO appeals (
 )
 SELECT
     '2025-' || lpad(g::text, greatest(6, length(g::text)), '0'), 2025, g, 'web', 'ariza', 'other', 'normal', false,
-    'Fuqaro ' || g, phone, street, t.body, m.id, m.district_id,
+    'Fuqaro ' || who.a, phone, street, t.body, m.id, m.district_id,
     CASE WHEN g % 5 = 0 THEN 'answered' ELSE 'under_review' END, 2, g % 5 <> 0,
     received, received::date, received::date + 15, received, received, '', '', false, false, '', '', '', '',
     '', '', '', false, false, '', 0,
-    '2025 ' || lpad(g::text, greatest(6, length(g::text)), '0') || ' fuqaro ' || g || ' ' || street_norm
+    '2025 ' || lpad(g::text, greatest(6, length(g::text)), '0') || ' fuqaro ' || who.a || ' ' || street_norm
         || ' ' || t.norm || ' ' || regexp_replace(phone, '[^0-9]', '', 'g')
 FROM generate_series(CAST(:start AS bigint), CAST(:stop AS bigint)) AS g
 CROSS JOIN LATERAL (
-    SELECT '+998 9' || (g % 10) || ' ' || lpad(((g * 7919) % 1000)::text, 3, '0') || ' '
-        || lpad(((g * 31) % 100)::text, 2, '0') || ' ' || lpad(((g * 17) % 100)::text, 2, '0') AS phone,
-        (CAST(:streets AS text[]))[1 + g % :street_count] || ' ' || (g % 200) AS street,
-        (CAST(:street_norms AS text[]))[1 + g % :street_count] || ' ' || (g % 200) AS street_norm,
+    -- Who wrote it: every 20th appeal comes from one of the frequent applicants, the rest from
+    -- someone writing once; an applicant keeps one phone and one address.
+    SELECT CASE WHEN g % 20 = 0 THEN (g / 20) % :frequent ELSE :frequent + g END AS a
+) AS who
+CROSS JOIN LATERAL (
+    -- A mobile number per applicant: an operator code and seven digits (a bijection of the
+    -- applicant's number; the frequent applicant 0 has the number the bench query asks for).
+    SELECT (CAST(:operators AS text[]))[1 + who.a % 10] AS operator,
+        lpad(((who.a * 7919 + :first_subscriber) % 10000000)::text, 7, '0') AS subscriber
+) AS n
+CROSS JOIN LATERAL (
+    SELECT '+998 ' || n.operator || ' ' || substr(n.subscriber, 1, 3) || ' ' || substr(n.subscriber, 4, 2) || ' '
+            || substr(n.subscriber, 6, 2) AS phone,
+        (CAST(:streets AS text[]))[1 + who.a % :street_count] || ' ' || (who.a % 200) AS street,
+        (CAST(:street_norms AS text[]))[1 + who.a % :street_count] || ' ' || (who.a % 200) AS street_norm,
         timestamptz '2025-01-01 04:00+00' + (g % 365) * interval '1 day' + (g % 600) * interval '1 minute' AS received
 ) AS p
 CROSS JOIN LATERAL (
+    -- Each word drawn independently (an md5 of the appeal and the position), skewed to the front
+    -- of the vocabulary, so two common words meet in some appeals as they do in real ones.
     SELECT string_agg(w.word, ' ' ORDER BY j) AS body, string_agg(w.norm, ' ' ORDER BY j) AS norm
     FROM generate_series(1, :words) AS j
-    JOIN bench_words AS w
-      ON w.i = ((((g * 2654435761 + j * 97531) % 1000003) * ((g * 2654435761 + j * 97531) % 1000003)) / 1000003)
-               * :vocabulary / 1000003
+    CROSS JOIN LATERAL (
+        SELECT ('x' || substr(md5(g || ':' || j), 1, 8))::bit(32)::bigint % 1000003 AS h
+    ) AS r
+    JOIN bench_words AS w ON w.i = ((r.h * r.h) / 1000003) * :vocabulary / 1000003
 ) AS t
 JOIN LATERAL (SELECT id, district_id FROM mahallas ORDER BY id OFFSET g % :mahallas LIMIT 1) AS m ON true
 """
@@ -187,6 +204,9 @@ def fill(db: Any, appeals: int, *, batch: int = BATCH, echo: bool = False, first
                 "start": start,
                 "stop": stop,
                 "street_count": len(STREETS),
+                "frequent": FREQUENT_APPLICANTS,
+                "operators": list(OPERATORS),
+                "first_subscriber": FIRST_SUBSCRIBER,
                 "words": WORDS_PER_TEXT,
                 "vocabulary": len(VOCABULARY) + LONG_TAIL,
                 "mahallas": mahallas,
