@@ -324,7 +324,7 @@ def explain(db: Any, user: Any, query: str) -> list[str]:
         sql = sql.replace(f"%({name})s", "'" + str(value).replace("'", "''") + "'")
     plan = db.session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}".replace(":", "\\:"))).scalars().all()
     db.session.rollback()
-    return [str(line) for line in plan[:25]]
+    return [str(line) for line in plan]
 
 
 def main() -> None:
