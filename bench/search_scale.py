@@ -249,8 +249,9 @@ def grow(db: Any, size: int, *, keep: bool, echo: bool = False) -> None:
     if keep:
         try:
             have = db.session.scalar(select(func.count()).select_from(Appeal)) or 0
-        except Exception:
-            db.session.rollback()
+        except Exception:  # no appeals table yet
+            have = 0
+        db.session.rollback()  # the count's lock on appeals would block drop_all (another connection)
     if have > size or not keep or have == 0:
         if echo:
             print(f"filling with {size:,} appeals …", flush=True)
