@@ -53,3 +53,16 @@ def test_the_sizes_grow_one_database_and_report_medians(app: Flask, app_context:
     assert table[0].startswith("search over 150 appeals") and len(table) == len(search_scale.QUERIES) + 3
     lines = search_scale.summary(results)
     assert lines[0].split()[-2:] == ["60", "150"] and len(lines) == len(search_scale.QUERIES) + 2
+
+
+def test_the_queried_phone_belongs_to_a_frequent_applicant(app: Flask, app_context: None) -> None:
+    """Every 20,000th appeal is applicant 0's, whose number the bench's phone query asks for."""
+    require_postgres(app)
+    admin = search_scale.prepare_world(db)
+    search_scale.fill(db, 20_010, first=19_990)
+    found = filtered_appeals(admin, AppealFilters(q="90 555 12 34"), limit=100)
+    assert [(a.sequence, a.applicant_phone, a.applicant_name) for a in found] == [
+        (20_000, "+998 90 555 12 34", "Fuqaro 0")
+    ]
+    others = db.session.query(Appeal).filter(Appeal.sequence != 20_000).all()
+    assert len(others) == 20 and len({a.applicant_phone for a in others}) == 20  # people writing once

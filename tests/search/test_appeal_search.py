@@ -8,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import World
+from tests.conftest import World, require_postgres
 from tests.webapp.cases import drive_to, register
 from webapp.casework.appeals.normalise import normalise, terms
 from webapp.platform.auth.models import User
@@ -60,6 +61,7 @@ def test_normalisation_joins_scripts_and_apostrophes() -> None:
         ("123 45 67", {"drugs"}),  # a phone number typed with spaces
         ("901234567", {"drugs"}),
         ("navro'z", {"drugs"}),  # the address
+        ("мустакиллик 12", {"russian"}),  # a street and a house number
         ("Мустакиллик", {"russian"}),
         ("Тошматов", {"cyrillic"}),  # the applicant
         ("chiroqlar yonmayapti", {"lights"}),  # every word must occur
@@ -71,6 +73,19 @@ def test_staff_find_by_text_phone_address_in_any_script(
 ) -> None:
     found = find(bearer_api, world.supervisor, query)
     assert set(found) == {appeals[name] for name in expected}
+
+
+def test_a_house_number_is_a_whole_number_on_postgresql(
+    app: Flask, bearer_api: Callable[[User], Api], world: World
+) -> None:
+    """A number in the query matches that number, not every number beginning with it (house 17 is
+    not house 170; at a million appeals "17" as a prefix reads thousands of index entries)."""
+    require_postgres(app)
+    seventeen = register(world, text=LIGHTS, address="Sebzor koʻchasi 17-uy")
+    hundred_seventy = register(world, text=LIGHTS, address="Sebzor koʻchasi 170")
+    assert find(bearer_api, world.supervisor, "Sebzor 17") == [seventeen.number]
+    assert find(bearer_api, world.supervisor, "sebzor 170") == [hundred_seventy.number]
+    assert set(find(bearer_api, world.supervisor, "sebz")) == {seventeen.number, hundred_seventy.number}
 
 
 def test_search_stays_in_the_users_territory_and_keeps_filters(

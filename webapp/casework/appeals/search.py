@@ -6,9 +6,11 @@ script, both apostrophe spellings and Russian find each other. Every word must o
 of a word: Uzbek suffixes, phone digits).
 
 * PostgreSQL: words as prefixes of words against the stored ``appeals.search_tsv`` (a generated
-  ``tsvector`` of the search text with a GIN index, 'simple' configuration); long digit strings
-  (phone tails) by ``LIKE '%digits%'`` through a pg_trgm GIN index; ranked by ``ts_rank_cd`` on
-  the stored vector (no per-row parsing).
+  ``tsvector`` of the search text with a GIN index, 'simple' configuration); short numbers (a house,
+  a flat) as whole numbers — as a prefix "17" would find every number beginning so, thousands of
+  index entries at a million appeals, and 170 is not house 17; long digit strings (phone tails) by
+  ``LIKE '%digits%'`` through a pg_trgm GIN index; ranked by ``ts_rank_cd`` on the stored vector
+  (no per-row parsing).
 * SQLite: an FTS5 table with the trigram tokenizer (words of 3+ characters; shorter ones by LIKE);
   ranked by bm25.
 """
@@ -50,8 +52,13 @@ def _is_number(q: str) -> bool:
     return bool(NUMBER.fullmatch(q.strip()))
 
 
-def _tsquery(words: list[str]) -> Any:
-    return func.to_tsquery(literal("simple", REGCONFIG), " & ".join(f"{w}:*" for w in words))
+def _lexeme(word: str) -> str:
+    """A word of a tsquery: a number as itself, any other word as the beginning of a word."""
+    return word if word.isdigit() else f"{word}:*"
+
+
+def _tsquery(words: list[str], operator: str = "&") -> Any:
+    return func.to_tsquery(literal("simple", REGCONFIG), f" {operator} ".join(_lexeme(w) for w in words))
 
 
 def search_condition(q: str) -> ColumnElement[bool]:
@@ -87,9 +94,7 @@ def search_rank(q: str) -> Any:
     if not words:
         return literal(0.0)
     if _dialect() == "postgresql":
-        simple = literal("simple", REGCONFIG)
-        query = func.to_tsquery(simple, " | ".join(f"{w}:*" for w in words))
-        return func.ts_rank_cd(_VECTOR, query)
+        return func.ts_rank_cd(_VECTOR, _tsquery(words, "|"))
     if _dialect() == "sqlite":
         long = [w for w in words if len(w) >= 3]
         if not long:
