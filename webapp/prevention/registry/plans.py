@@ -65,6 +65,7 @@ from webapp.cases.versions import (
     library_for,
     publish_files,
     read_process_directory,
+    register_sample_start,
 )
 from webapp.casework.appeals.deadlines import add_months, add_term
 from webapp.casework.appeals.models import Appeal
@@ -84,6 +85,9 @@ PLAN_FOLDER = "prevention"
 # What a new cycle carries forward from the one that ended: the approved plan itself.
 CARRIED = (*MEASURES, "plan_goals", "plan_months")
 DEFAULT_PERIOD_MONTHS = 12
+# The data a plan's first phase starts with (also what the studio's sandbox offers for a test run).
+FIRST_PHASE = {"phase": "draft", "cycle": 0, "checkins_in_cycle": 0}
+register_sample_start(PLAN_PROCESS, FIRST_PHASE)
 
 
 # A plan's conflicts and diagram failures are the runtime's own (kept under these names for callers).
@@ -303,7 +307,7 @@ def open_plan(
             checkins_done=0,
             created_by_id=actor.id,
         )
-        version, instance = _start_instance({"phase": "draft", "cycle": 0, "checkins_in_cycle": 0})
+        version, instance = _start_instance(dict(FIRST_PHASE))
         db.session.add(plan)
         db.session.flush()
         record_id = add_instance(subject(plan.id), version.id, instance)
