@@ -1,7 +1,7 @@
 """Who may see a registry record: entitlement, list scope and masking.
 
-The full record is special personal data: only the responsible inspector (and, while they are away,
-the colleague covering them or holding a plan task given to them) and the supervisors of the
+The full record is special personal data: only the responsible inspector (and the colleague covering
+them today, or an inspector holding one of the person's plan tasks) and the supervisors of the
 person's district (or the head of the region) are entitled to it. Everyone else who can reach
 a list sees initials only; an administrator is not entitled either.
 """
