@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
 from tests.supervision.conftest import Api
-from tests.webapp.cases import answers, browser_form, event_kinds, pending_names, register, the_task
+from tests.webapp.cases import answers, browser_form, event_kinds, parse, pending_names, register, the_task
 from webapp.cases.models import CaseEvent, ProcessInstance
 from webapp.cases.service import StepFailed, complete_task
 from webapp.cases.versions import APPEAL_PROCESS, publish_files, read_process_directory
@@ -21,6 +21,7 @@ from webapp.casework.case_control.service import ControlRefused, retry_incident
 from webapp.casework.supervision.service import incidents
 from webapp.extensions import db
 from webapp.platform.auth.models import User
+from webapp.studio.changes.service import migration_plan
 
 ACCEPTED = "<bpmn:script>outcome = 'accepted'"
 
@@ -192,3 +193,53 @@ def test_the_task_page_says_why_the_step_failed_in_the_users_language(
     assert posted.status_code == 200
     assert UNDEFINED_NAME["ru"] in posted.get_data(as_text=True)
     assert record_of(appeal).status == "incident"
+
+
+def test_an_appeal_in_incident_moves_to_a_corrected_version_and_the_retry_succeeds(
+    world: World, failed: Appeal, as_user: Callable[[User], FlaskClient]
+) -> None:
+    """The way out of an incident caused by the diagram, besides cancelling: the methodologist
+    publishes a corrected version, sees the case movable in the dry run, moves it, and the retry
+    (with the answers kept, no corrected data) completes the task."""
+    broken = record_of(failed)
+    with pytest.raises(StepFailed):
+        retry_incident(failed, world.supervisor)  # without a fix it fails again
+    assert record_of(failed).status == "incident"
+
+    corrected = publish_files(
+        APPEAL_PROCESS, read_process_directory(current_app.config["PROCESSES_DIR"]), note="corrected"
+    )
+    world.methodologist.language = "en"
+    db.session.commit()
+    assert corrected.id != broken.process_version_id
+    dry_run = [p for p in migration_plan(APPEAL_PROCESS, corrected) if p.ref == failed.number]
+    assert [p.check.movable for p in dry_run] == [True]
+    client = as_user(world.methodologist)
+    url = f"/processes/{APPEAL_PROCESS}/migrate?to={corrected.id}"
+    html = client.get(url).get_data(as_text=True)
+    [row] = [e for e in parse(html) if e.tag == "tr" and e.get("data-appeal") == failed.number]
+    assert row.get("data-movable") == "yes"
+    assert record_of(failed).process_version_id == broken.process_version_id  # the dry run moved nothing
+
+    moved = client.post(url, data={"csrf_token": csrf_token(html), "case": str(broken.id)}, follow_redirects=True)
+
+    assert moved.status_code == 200 and "1 case(s) moved" in moved.get_data(as_text=True)
+    record = record_of(failed)
+    assert (record.process_version_id, record.status) == (corrected.id, "incident")  # moved, still to retry
+    assert pending_names(failed) == ["check_registration"]
+    console = client.get("/supervision?tab=incidents").get_data(as_text=True)
+    retried = client.post(
+        f"/supervision/cases/{failed.number}/retry", data={"csrf_token": csrf_token(console)}, follow_redirects=True
+    )
+    assert retried.status_code == 200 and "The case runs again." in retried.get_data(as_text=True)
+    record = record_of(failed)
+    assert (record.status, record.incident_element, record.process_version_id) == ("running", None, corrected.id)
+    assert pending_names(failed) == ["analyse_appeal"]
+    completed = db.session.scalar(
+        select(CaseEvent).where(CaseEvent.kind == "task_completed", CaseEvent.task_name == "check_registration")
+    )
+    assert completed is not None and completed.actor_id == world.inspector.id  # the inspector's own answers
+    assert completed.data["category"] == "public_safety"
+    with pytest.raises(ControlRefused):
+        retry_incident(failed, world.admin)
+    assert failed.number not in client.get("/supervision?tab=incidents").get_data(as_text=True)

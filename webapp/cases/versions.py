@@ -79,6 +79,22 @@ def register_bundled_lineage(process_id: str, subfolder: str) -> None:
     BUNDLED_LINEAGES[process_id] = subfolder
 
 
+# What a test run of a lineage starts with in the studio's sandbox, for lineages whose cases do not
+# start like an appeal's (e.g. a prevention plan's first phase): the data its subject module starts
+# a real case with.
+SAMPLE_START: dict[str, dict[str, Any]] = {}
+
+
+def register_sample_start(process_id: str, data: Mapping[str, Any]) -> None:
+    SAMPLE_START[process_id] = dict(data)
+
+
+def sample_start(process_id: str) -> dict[str, Any] | None:
+    """The registered start data of ``process_id``'s sample case (None: the sandbox's appeal sample)."""
+    data = SAMPLE_START.get(process_id)
+    return dict(data) if data is not None else None
+
+
 def bundled_files(process_id: str) -> dict[str, str]:
     """The diagrams shipped with the code for ``process_id`` (KeyError for an unknown lineage)."""
     folder = Path(current_app.config["PROCESSES_DIR"]) / BUNDLED_LINEAGES[process_id]

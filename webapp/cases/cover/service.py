@@ -250,6 +250,15 @@ def run_covers(today: dt.date | None = None) -> dict[str, int]:
 # --- reading ----------------------------------------------------------------------------------------
 
 
+def stand_in(user_id: int, today: dt.date | None = None) -> int:
+    """Who takes the user's new named tasks today (a task of a subject assigned by name, such as a
+    plan's responsible inspector): the substitute of a cover running today, or the user."""
+    query = select(UserAbsence.substitute_id).where(
+        UserAbsence.user_id == user_id, UserAbsence.substitute_id.is_not(None), running(today or local_today())
+    )
+    return db.session.scalar(query.limit(1)) or user_id
+
+
 def absence_for(actor: User, absence_id: int) -> UserAbsence | None:
     """The absence when the actor manages its user (None otherwise: callers answer 404)."""
     absence = db.session.get(UserAbsence, absence_id)

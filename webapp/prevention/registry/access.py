@@ -1,7 +1,8 @@
 """Who may see a registry record: entitlement, list scope and masking.
 
-The full record is special personal data: only the responsible inspector and the supervisors of
-the person's district (or the head of the region) are entitled to it. Everyone else who can reach
+The full record is special personal data: only the responsible inspector (and the colleague covering
+them today, or an inspector holding one of the person's plan tasks) and the supervisors of the
+person's district (or the head of the region) are entitled to it. Everyone else who can reach
 a list sees initials only; an administrator is not entitled either.
 """
 
@@ -13,10 +14,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
+from webapp.cases.cover.scope import covered_user_ids
+from webapp.cases.models import PREVENTION_PLAN, PendingTask
+from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import District
 from webapp.platform.territory.service import served_mahalla_ids
-from webapp.prevention.registry.models import SupervisedPerson
+from webapp.platform.timeutil import local_today
+from webapp.prevention.registry.models import PreventionPlan, SupervisedPerson
 
 ANONYMISED_NAME = "[anonymised]"
 REGISTRY_ROLES = (Role.INSPECTOR.value, Role.SUPERVISOR.value, Role.ADMIN.value)
@@ -27,10 +32,21 @@ def _region_district_ids(region_id: int) -> Any:
     return select(District.id).where(District.region_id == region_id).scalar_subquery()
 
 
+def _held_person_ids(user: User) -> Any:
+    """The persons with an open plan task assigned to the user (given by a supervisor or a cover)."""
+    held = (PendingTask.subject_kind == PREVENTION_PLAN) & (PendingTask.assignee_id == user.id)
+    return select(PreventionPlan.person_id).join(PendingTask, PendingTask.subject_id == PreventionPlan.id).where(held)
+
+
 def entitled_condition(user: User) -> ColumnElement[bool]:
-    """Condition on SupervisedPerson: the records the user may see in full."""
+    """Condition on SupervisedPerson: the records the user may see in full (an inspector: theirs,
+    those of a colleague they cover today, and those whose plan task they hold)."""
     if user.role == Role.INSPECTOR:
-        return SupervisedPerson.responsible_inspector_id == user.id
+        return or_(
+            SupervisedPerson.responsible_inspector_id == user.id,
+            SupervisedPerson.responsible_inspector_id.in_(covered_user_ids(user.id, local_today())),
+            SupervisedPerson.id.in_(_held_person_ids(user)),
+        )
     if user.role == Role.SUPERVISOR:
         if user.district_id is not None:
             return SupervisedPerson.district_id == user.district_id
@@ -50,7 +66,10 @@ def list_scope(user: User) -> ColumnElement[bool]:
 
 def is_entitled(user: User, person: SupervisedPerson) -> bool:
     if user.role == Role.INSPECTOR:
-        return person.responsible_inspector_id == user.id
+        if person.responsible_inspector_id == user.id:
+            return True
+        query = select(SupervisedPerson.id).where(SupervisedPerson.id == person.id, entitled_condition(user))
+        return db.session.scalar(query) is not None
     if user.role == Role.SUPERVISOR:
         if user.district_id is not None:
             return person.district_id == user.district_id

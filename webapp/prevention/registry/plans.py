@@ -34,6 +34,7 @@ from engine import (
     TaskNotReady,
     validate_submission,
 )
+from webapp.cases.cover.service import stand_in
 from webapp.cases.incidents import (
     BLOCKED,
     INCIDENT,
@@ -59,7 +60,13 @@ from webapp.cases.instances import (
 from webapp.cases.models import PREVENTION_PLAN, PendingTask, ProcessInstance, ProcessVersion
 from webapp.cases.subjects import SubjectKind, register_subject
 from webapp.cases.timings import record_task_timing
-from webapp.cases.versions import latest_version, library_for, publish_files, read_process_directory
+from webapp.cases.versions import (
+    latest_version,
+    library_for,
+    publish_files,
+    read_process_directory,
+    register_sample_start,
+)
 from webapp.casework.appeals.deadlines import add_months, add_term
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
@@ -78,6 +85,9 @@ PLAN_FOLDER = "prevention"
 # What a new cycle carries forward from the one that ended: the approved plan itself.
 CARRIED = (*MEASURES, "plan_goals", "plan_months")
 DEFAULT_PERIOD_MONTHS = 12
+# The data a plan's first phase starts with (also what the studio's sandbox offers for a test run).
+FIRST_PHASE = {"phase": "draft", "cycle": 0, "checkins_in_cycle": 0}
+register_sample_start(PLAN_PROCESS, FIRST_PHASE)
 
 
 # A plan's conflicts and diagram failures are the runtime's own (kept under these names for callers).
@@ -233,12 +243,17 @@ def _store(
 ) -> None:
     """Bring the task projection in line with the READY tasks, and the plan's status with them."""
     ready = instance.ready_user_tasks()
+    now = utcnow()
 
     def row(task: ReadyTask) -> dict[str, Any]:
+        inspector = person.responsible_inspector_id
+        # The responsible inspector's task, or their substitute's while a cover runs.
+        assignee = stand_in(inspector) if task.lane == Role.INSPECTOR.value and inspector is not None else None
         return {
             "mahalla_id": person.mahalla_id,
             "district_id": person.district_id,
-            "assignee_id": person.responsible_inspector_id if task.lane == Role.INSPECTOR.value else None,
+            "assignee_id": assignee,
+            "assigned_at": now if assignee is not None else None,
             "due_date": _due_date(task, plan, day),
         }
 
@@ -292,7 +307,7 @@ def open_plan(
             checkins_done=0,
             created_by_id=actor.id,
         )
-        version, instance = _start_instance({"phase": "draft", "cycle": 0, "checkins_in_cycle": 0})
+        version, instance = _start_instance(dict(FIRST_PHASE))
         db.session.add(plan)
         db.session.flush()
         record_id = add_instance(subject(plan.id), version.id, instance)

@@ -192,7 +192,9 @@ def sandbox(process_id: str) -> Any:
     form = SandboxStartForm()
     form.source.choices = _source_choices(process_id, versions)
     if not form.is_submitted():
-        form.start_data.data = json.dumps(service.sample_start_data(local_today()), ensure_ascii=False, indent=2)
+        form.start_data.data = json.dumps(
+            service.sample_start_data(process_id, local_today()), ensure_ascii=False, indent=2
+        )
     problems = None
     if form.validate_on_submit():
         try:

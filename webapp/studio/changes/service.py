@@ -33,7 +33,13 @@ from webapp.cases.models import CaseStatus, ProcessDraft, ProcessInstance, Proce
 from webapp.cases.service import Conflict, StepFailed, migrate_case
 from webapp.cases.subjects import reference
 from webapp.cases.timer_data import timer_data
-from webapp.cases.versions import is_decision_library, library_by_hash, library_for, library_of_files
+from webapp.cases.versions import (
+    is_decision_library,
+    library_by_hash,
+    library_for,
+    library_of_files,
+    sample_start,
+)
 from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
 from webapp.cooperation.referrals.norms import referral_moments
@@ -238,7 +244,12 @@ SAMPLE_START_DATA: dict[str, Any] = {
 }
 
 
-def sample_start_data(today: dt.date) -> dict[str, Any]:
+def sample_start_data(process_id: str, today: dt.date) -> dict[str, Any]:
+    """The start data the sandbox page offers: the lineage's own (registered by its subject module),
+    or a sample appeal's."""
+    registered = sample_start(process_id)
+    if registered is not None:
+        return registered
     return {
         **SAMPLE_START_DATA,
         **timer_data(today + dt.timedelta(days=15)),
