@@ -5,7 +5,9 @@ the appeal lifecycle (statement, complaint, proposal, crime-related, social, for
 anonymous) one appeal is registered and driven task by task through the workflow service, and
 the serialized state, the pending tasks and the case events at each step become templates.
 A synthetic appeal that stops at a step gets that step's state with fresh task ids and its own
-category, urgency, mahalla and number, so it can be completed through the engine like any case.
+category, urgency, mahalla, channel and number, so it can be completed through the engine like any
+case. The engine makes the clone (``engine.state_template``): this module knows nothing of how a
+state is written.
 
 Rows are written in batches: PostgreSQL ``COPY`` (psycopg) or, elsewhere, Core executemany.
 On PostgreSQL a large run drops the secondary indexes of the big tables and rebuilds them at the
