@@ -27,6 +27,7 @@ from engine.library import LibraryCache, ProcessLibrary, UserTaskInfo, content_h
 from engine.migration import MigrationBlocker, MigrationCheck, MigrationRefused, check_migration, migrate_state
 from engine.problems import CATALOGUE as PROBLEM_CATALOGUE
 from engine.problems import UNKNOWN as UNKNOWN_PROBLEM
+from engine.state_template import StateTemplate, state_template
 from engine.text_model import CATEGORIES as MODEL_CATEGORIES
 from engine.text_model import Example, ModelUnusable, Prediction, TextModel
 from engine.text_model import load as load_text_model
@@ -73,6 +74,7 @@ __all__ = [
     "ReadyTask",
     "ScriptRejected",
     "ScriptTimeout",
+    "StateTemplate",
     "Suggestion",
     "TaskNotReady",
     "TextModel",
@@ -96,6 +98,7 @@ __all__ = [
     "parse_lines",
     "read_corpus",
     "split_validation",
+    "state_template",
     "suggest_categorisation",
     "train_text_model",
     "validate_library",

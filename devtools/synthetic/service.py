@@ -5,7 +5,9 @@ the appeal lifecycle (statement, complaint, proposal, crime-related, social, for
 anonymous) one appeal is registered and driven task by task through the workflow service, and
 the serialized state, the pending tasks and the case events at each step become templates.
 A synthetic appeal that stops at a step gets that step's state with fresh task ids and its own
-category, urgency, mahalla and number, so it can be completed through the engine like any case.
+category, urgency, mahalla, channel and number, so it can be completed through the engine like any
+case. The engine makes the clone (``engine.state_template``): this module knows nothing of how a
+state is written.
 
 Rows are written in batches: PostgreSQL ``COPY`` (psycopg) or, elsewhere, Core executemany.
 On PostgreSQL a large run drops the secondary indexes of the big tables and rebuilds them at the
@@ -20,7 +22,6 @@ import json
 import math
 import queue
 import random
-import re
 import threading
 import time
 import uuid
@@ -34,6 +35,7 @@ from devtools.demo.seed import _answer as demo_answer
 from devtools.demo.seed import worker as demo_worker
 from devtools.demo.texts import APPEALS
 from devtools.synthetic import names
+from engine import StateTemplate, state_template
 from webapp.analytics.bottlenecks.models import TaskTiming
 from webapp.analytics.rollups import service as rollups
 from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
@@ -93,8 +95,8 @@ CATEGORY_WEIGHTS = {
 CHANNEL_WEIGHTS = {"walk_in": 30, "written": 18, "oral": 10, "web": 17, "api": 22, "open311": 3}
 KIND_WEIGHTS = {"ariza": 62, "shikoyat": 28, "taklif": 10}
 
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_FIELDS = re.compile(r'"(category|urgency|mahalla|appeal_number|channel)": ?"[^"]*"')
+# The case data a clone gets of its own (the rest of the template case's data is shared).
+CLONED_FIELDS = ("category", "urgency", "mahalla", "appeal_number", "channel")
 
 
 @dataclass
@@ -424,27 +426,10 @@ class Step:
     stage: int
     is_open: bool
     deadline_days: int
-    state: list[str | tuple[str, str]]  # literal text and ("u", uuid) / ("f", field) placeholders
+    state: StateTemplate  # the engine's state, with holes for task ids and the CLONED_FIELDS
     pending: list[tuple[str, str, str, str, int]]  # (id, name, title, role, due days from creation)
     events: list[tuple[str, str | None, str | None, str | None, int | None, str, str | None]]
     completed_task: str | None  # the task whose completion led here
-
-
-def _templatize(state: str) -> list[str | tuple[str, str]]:
-    pieces: list[str | tuple[str, str]] = []
-    position = 0
-    matches = sorted(
-        [(m.start(), m.end(), ("u", m.group(0))) for m in _UUID.finditer(state)]
-        + [(m.start(), m.end(), ("f", m.group(1))) for m in _FIELDS.finditer(state)]
-    )
-    for start, end, placeholder in matches:
-        if start < position:
-            continue
-        pieces.append(state[position:start])
-        pieces.append(placeholder)
-        position = end
-    pieces.append(state[position:])
-    return pieces
 
 
 def _record_path(path: str, place: Place, inspector: User, supervisor: User) -> list[Step]:
@@ -496,7 +481,7 @@ def _record_path(path: str, place: Place, inspector: User, supervisor: User) -> 
                 stage=fresh.stage,
                 is_open=fresh.is_open,
                 deadline_days=(fresh.deadline - fresh.registered_on).days,
-                state=_templatize(record.state),
+                state=state_template(record.state, CLONED_FIELDS),
                 pending=[(t.id, t.name, t.title, t.role, (t.due_date - fresh.registered_on).days) for t in pending],
                 events=[
                     (
@@ -900,14 +885,15 @@ def _appeal(
         suggested, "urgent" if urgent else "normal", "", suggested != category, repeated,
         extended, "Qoʻshimcha oʻrganish talab etiladi." if extended else "", supervisor if extended else None, 0,
     ]  # fmt: skip
-    ids: dict[str, str] = {}
+    ids: dict[str, str] = {}  # the template case's task ids → this case's
 
-    def fresh(template_id: str | None) -> str | None:
-        if template_id is None:
-            return None
+    def new_id(template_id: str) -> str:
         if template_id not in ids:
             ids[template_id] = _new_uuid(rng)
         return ids[template_id]
+
+    def fresh(template_id: str | None) -> str | None:
+        return None if template_id is None else new_id(template_id)
 
     events: list[tuple[Any, ...]] = []
     timings: list[tuple[Any, ...]] = []  # the completed tasks' times (the bottleneck page's projection)
@@ -940,14 +926,7 @@ def _appeal(
     last = moments[reached]
     tasks: list[tuple[Any, ...]] = []
     if step.is_open:
-        state = "".join(
-            piece
-            if isinstance(piece, str)
-            else (fresh(piece[1]) or "")
-            if piece[0] == "u"
-            else f'"{piece[1]}": {json.dumps(values[piece[1]], ensure_ascii=False)}'
-            for piece in step.state
-        )
+        state = step.state.render({t: new_id(t) for t in step.state.task_ids}, values)
         created_on = last.astimezone(TASHKENT).date()
         for task_id, name, title, role, due_days in step.pending:
             due = min(deadline, created_on + dt.timedelta(days=max(due_days, 1)))

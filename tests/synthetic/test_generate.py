@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 
 from devtools.demo.seed import _answer as demo_answer
 from devtools.synthetic.service import Options, generate
+from engine import Instance
 from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
 from webapp.cases.service import complete_task
+from webapp.cases.versions import current_version, library_for
 from webapp.casework.appeals.models import Appeal, AppealNumberCounter, AppealRating
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
@@ -95,6 +97,37 @@ def test_a_generated_open_case_completes_through_the_engine(app_context: None) -
     assert "take_measures" in names and "analyse_appeal" not in names
     done = db.session.scalar(select(CaseEvent).where(CaseEvent.task_id == task_id, CaseEvent.kind == "task_completed"))
     assert done is not None and done.actor_id == inspector.id
+
+
+def test_every_generated_open_case_is_an_engine_state_of_its_own(app_context: None) -> None:
+    _generate()
+    library = library_for(current_version())
+    template_ids = set(db.session.scalars(select(Appeal.id).order_by(Appeal.id).limit(7)))
+    template_tasks = set(db.session.scalars(select(PendingTask.id).where(PendingTask.appeal_id.in_(template_ids))))
+    rows = db.session.execute(
+        select(Appeal, ProcessInstance.state)
+        .join(ProcessInstance, ProcessInstance.appeal_id == Appeal.id)
+        .where(Appeal.is_open, Appeal.id.not_in(template_ids))
+    ).all()
+    assert len(rows) > 20
+    seen: set[str] = set()
+    for appeal, state in rows:
+        case = Instance.restore(library, state)
+        ready = {task.id for task in case.ready_user_tasks()}
+        pending = set(db.session.scalars(select(PendingTask.id).where(PendingTask.appeal_id == appeal.id)))
+        assert ready == pending and ready
+        assert not ready & seen and not ready & template_tasks  # task ids are the clone's own
+        seen |= ready
+        data = case.current_data()
+        mahalla = db.session.get(Mahalla, appeal.mahalla_id)
+        assert mahalla is not None
+        assert (data["appeal_number"], data["category"], data["urgency"], data["channel"], data["mahalla"]) == (
+            appeal.number,
+            appeal.category,
+            appeal.urgency,
+            appeal.channel,
+            mahalla.code,
+        )
 
 
 def test_default_mahalla_count_scales_with_the_appeals(app: Flask) -> None:
