@@ -34,11 +34,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -157,12 +155,15 @@ def _libraries(directory: Path) -> tuple[list[Any], dict[str, Any], dict[str, An
     return documents, by_process, by_decision
 
 
-def _drive(instance: Instance, scenario: Scenario, added: Mapping[str, Mapping[str, Any]]) -> tuple[Instance, int]:
+def _drive(
+    instance: Instance, scenario: Scenario, added: Mapping[str, Mapping[str, Any]], deadline: _Deadline
+) -> tuple[Instance, int]:
     """Complete tasks, deliver messages, fire timers until the case completes or nothing moves."""
     steps = 0
     messages = list(scenario.messages)
     later = datetime.now(UTC)
     while not instance.is_completed and steps < MAX_STEPS:
+        deadline.check()
         steps += 1
         ready = instance.ready_user_tasks()
         if ready:
@@ -184,23 +185,17 @@ def _drive(instance: Instance, scenario: Scenario, added: Mapping[str, Mapping[s
     return instance, steps
 
 
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Raise _OutOfTime in this (main) thread after ``seconds``; elsewhere the steps' limits only."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+@dataclass(frozen=True)
+class _Deadline:
+    """A file's time, checked between the engine's steps: each step is itself held to the sandbox's
+    limits by its isolated worker, so a file overruns by one step at most. (A timer signal raising
+    in the middle of anything was swallowed when it landed in a garbage-collector callback.)"""
 
-    def expire(_signum: int, _frame: Any) -> None:
-        raise _OutOfTime
+    at: float
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    def check(self) -> None:
+        if time.monotonic() >= self.at:
+            raise _OutOfTime
 
 
 def run_one(
@@ -220,18 +215,19 @@ def run_one(
     files = _library(document, by_process, by_decision)
     data = dict(scenario.data)
     added: dict[str, dict[str, Any]] = {}
+    deadline = _Deadline(time.monotonic() + seconds)
     try:
-        with _deadline(seconds):
-            if completion:
-                completed = complete(files)
-                files, result.fixups = dict(completed.files), completed.fixups
-                data, added = {**completed.data, **data}, completed.answers
-                library = load_library(files, main, **LIBRARY_RULES)
-            else:
-                library = load_library(files, main, lint=False)
-            result.validated = completion
-            instance = Instance.start(library, data)
-            instance, result.steps = _drive(instance, scenario, added)
+        if completion:
+            completed = complete(files)
+            files, result.fixups = dict(completed.files), completed.fixups
+            data, added = {**completed.data, **data}, completed.answers
+            library = load_library(files, main, **LIBRARY_RULES)
+        else:
+            library = load_library(files, main, lint=False)
+        result.validated = completion
+        deadline.check()
+        instance = Instance.start(library, data)
+        instance, result.steps = _drive(instance, scenario, added, deadline)
     except _OutOfTime:
         result.outcome, result.detail = "timeout", f"file.time_limit {seconds:g} s"
         return result
