@@ -184,7 +184,7 @@ def test_a_long_list_is_written_by_the_job_with_progress_for_its_owner_only(
     assert status["status"] == "queued" and status["rows_total"] == 3 and status["download_url"] is None
     page = owner.get(f"/exports/jobs/{job_id}")
     assert page.status_code == 200 and "export-job.js" in page.get_data(as_text=True)
-    assert english(as_user, world.supervisor).get(f"/exports/jobs/{job_id}.json").status_code == 403
+    assert english(as_user, world.supervisor).get(f"/exports/jobs/{job_id}.json").status_code == 404
 
     assert service.run_export_jobs() == [job_id]
     assert service.run_export_jobs() == []  # idempotent: nothing left to do
@@ -203,7 +203,8 @@ def test_a_long_list_is_written_by_the_job_with_progress_for_its_owner_only(
     download.close()
     assert {row[0] for row in rows[1:]} == {a.number for a in appeals.values()}
     assert any(CYRILLIC in row for row in rows)
-    assert english(as_user, world.supervisor).get(status["download_url"]).status_code == 403
+    assert english(as_user, world.supervisor).get(status["download_url"]).status_code == 404
+    assert english(as_user, world.supervisor).get(f"/exports/jobs/{job_id}").status_code == 404
     assert list(exports_in_tmp.iterdir())  # the file lives in the exports folder, not under static/
 
     removed = service.clean_export_files(now=utcnow() + dt.timedelta(days=2))

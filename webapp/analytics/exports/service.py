@@ -272,8 +272,8 @@ def create_job(user: User, kind: str, fmt: str, params: dict[str, Any], language
 
 
 def job_of(user: User, job_id: int) -> ExportJob | None:
-    """The job if it exists (callers check the owner)."""
-    return db.session.get(ExportJob, job_id)
+    """The user's own job (someone else's answers like a missing one)."""
+    return db.session.scalars(select(ExportJob).where(ExportJob.id == job_id, ExportJob.owner_id == user.id)).first()
 
 
 def recent_jobs(user: User, limit: int = 10) -> list[ExportJob]:
