@@ -91,6 +91,9 @@ messages: $(VENV_STAMP)
 	@if ls $(TRANSLATIONS)/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
 		"$(BIN)/pybabel" update -w 100 -i "$(TRANSLATIONS)/messages.pot" -d "$(TRANSLATIONS)"; \
 	fi
+	@if [ -f "$(TRANSLATIONS)/uz/LC_MESSAGES/messages.po" ]; then \
+		"$(BIN)/python" -m webapp.i18n_typography "$(TRANSLATIONS)/uz/LC_MESSAGES/messages.po"; \
+	fi
 
 # --- The categoriser model (trained from data/categorisation/train.jsonl into instance/) ----------
 

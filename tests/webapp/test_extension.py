@@ -142,7 +142,7 @@ def test_supervisor_extends_the_deadline_once(world: World) -> None:
     assert (email.channel, email.recipient, sms.channel, sms.recipient) == ("email", EMAIL, "sms", PHONE)
     assert "20.02.2026 gacha uzaytirildi" in email.body
     assert REASON in email.body
-    assert email.subject == f"{appeal.number}-sonli murojaat: ko'rib chiqish muddati uzaytirildi"
+    assert email.subject == f"{appeal.number}-sonli murojaat: koʻrib chiqish muddati uzaytirildi"
     assert sms.body.startswith(email.subject)
 
 

@@ -1,8 +1,9 @@
 """Translations: catalogues complete and in step with the code, the BPMN extractor safe, the UI switchable.
 
 UI msgids are English (``_("My tasks")``); diagram texts (processes/*.bpmn) are Uzbek msgids shown
-through gettext, so they need ru and en translations and none in uz. When a test here fails after
-you added or changed a string: run ``make messages`` and translate the new entries in
+through gettext, so they need ru and en translations; in uz only their Uzbek spelling (oʻ, gʻ,
+maʼlumot: webapp.i18n_typography, run by ``make messages``). When a test here fails after you
+added or changed a string: run ``make messages`` and translate the new entries in
 webapp/translations/{uz,ru}/LC_MESSAGES/messages.po (and en for diagram texts).
 """
 
@@ -31,6 +32,7 @@ from engine.xml_safety import _parser
 from tests.conftest import World, csrf_token
 from webapp.extensions import babel
 from webapp.i18n_extract import extract_bpmn
+from webapp.i18n_typography import needs_letters, uzbek_letters
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "webapp" / "translations"
@@ -65,8 +67,12 @@ def _get(catalog: Catalog, key: str) -> Message | None:
     return catalog.get(msgid, context=context or None)
 
 
-def _translated(message: Message) -> bool:
-    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+def _strings(message: Message) -> tuple[str, ...]:
+    return tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string,)
+
+
+def _translated(message: Message | None) -> bool:
+    strings = _strings(message) if message is not None else ()
     return bool(strings) and all(s and s.strip() for s in strings)
 
 
@@ -378,3 +384,26 @@ def test_diagram_texts_are_translated_at_runtime(compiled_translations: None, ap
         with force_locale("uz"):
             assert gettext("Ariza") == "Ariza"
             assert re.search("\u02bb", gettext("Registered"))  # Roʻyxatga olindi
+
+
+# --- (d) Uzbek letters -----------------------------------------------------------
+
+
+def test_uzbek_letters_replace_the_typewriter_apostrophe_only_inside_words() -> None:
+    assert uzbek_letters("Ko'pi bilan %(count)d ta fayl, ma'lumot") == "Koʻpi bilan %(count)d ta fayl, maʼlumot"
+    assert uzbek_letters("G‘oya va bog`liq") == "Gʻoya va bogʻliq"
+    assert uzbek_letters("<a href='/x'>'%(name)s'</a>") == "<a href='/x'>'%(name)s'</a>"
+
+
+def test_the_uzbek_catalogue_spells_o_g_and_the_tutuq_belgisi_in_uzbek_letters(
+    extracted: Locations, catalogs: dict[str, Catalog]
+) -> None:
+    """One screen never shows "soʻrov" beside "so'rov": `make messages` fixes both kinds of entry."""
+    typed = {_key(m) for m in catalogs["uz"] if m.id and needs_letters(" ".join(_strings(m)))}
+    assert not typed, f"uz/messages.po: typewriter apostrophes (run `make messages`):{_short(typed)}"
+    diagram = {
+        msgid
+        for msgid, locations in extracted.items()
+        if _is_diagram_only(locations) and needs_letters(msgid) and not _translated(_get(catalogs["uz"], msgid))
+    }
+    assert not diagram, f"diagram texts without their Uzbek spelling in uz/messages.po:{_short(diagram)}"

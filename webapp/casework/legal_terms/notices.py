@@ -21,9 +21,9 @@ def _greeting(appeal: Appeal) -> str:
 def extension(appeal: Appeal) -> tuple[str, str]:
     """Art. 28: the applicant is told that the head of the body extended the term."""
     assert appeal.extended_until is not None
-    subject = f"{appeal.number}-sonli murojaat: ko'rib chiqish muddati uzaytirildi"
+    subject = f"{appeal.number}-sonli murojaat: koʻrib chiqish muddati uzaytirildi"
     body = (
-        f"{_greeting(appeal)} {appeal.number}-sonli murojaatingizni ko'rib chiqish muddati "
+        f"{_greeting(appeal)} {appeal.number}-sonli murojaatingizni koʻrib chiqish muddati "
         f"{_date(appeal.extended_until)} gacha uzaytirildi. Sababi: {appeal.extension_reason}"
     )
     return subject, body
@@ -31,9 +31,9 @@ def extension(appeal: Appeal) -> tuple[str, str]:
 
 def proposal_study(appeal: Appeal) -> tuple[str, str]:
     """Art. 28: a proposal that needs more study — the applicant is told within 10 days."""
-    subject = f"{appeal.number}-sonli taklif: qo'shimcha o'rganish"
+    subject = f"{appeal.number}-sonli taklif: qoʻshimcha oʻrganish"
     body = (
-        f"{_greeting(appeal)} {appeal.number}-sonli taklifingiz qo'shimcha o'rganishni talab etadi. "
+        f"{_greeting(appeal)} {appeal.number}-sonli taklifingiz qoʻshimcha oʻrganishni talab etadi. "
         f"Javob bir oy ichida, {_date(appeal.deadline)} gacha beriladi."
     )
     return subject, body
@@ -43,7 +43,7 @@ def forwarding(appeal: Appeal, body_name: str) -> tuple[str, str]:
     """Outside our competence: forwarded to the competent body within 5 days, and the applicant told."""
     subject = f"{appeal.number}-sonli murojaat vakolatli organga yuborildi"
     body = (
-        f"{_greeting(appeal)} {appeal.number}-sonli murojaatingiz ko'rib chiqish uchun vakolatli organga — "
-        f"{body_name} — yuborildi. Murojaatingiz bo'yicha javobni ushbu organ beradi."
+        f"{_greeting(appeal)} {appeal.number}-sonli murojaatingiz koʻrib chiqish uchun vakolatli organga — "
+        f"{body_name} — yuborildi. Murojaatingiz boʻyicha javobni ushbu organ beradi."
     )
     return subject, body
