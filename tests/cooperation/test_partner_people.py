@@ -123,7 +123,7 @@ def test_an_assembly_needs_a_mahalla_of_its_district(as_user: AsUser, world: Wor
     )
     assert refused.status_code == 200  # type: ignore[attr-defined]
     html = refused.get_data(as_text=True)  # type: ignore[attr-defined]
-    assert "Ushbu fuqarolar yig&#39;inining mahallasini tanlang" in html
+    assert "Ushbu fuqarolar yigʻinining mahallasini tanlang" in html
     assert partners.organisations() == []
 
 

@@ -30,7 +30,7 @@ def test_the_inspector_ticks_a_second_partner_and_each_gets_its_task(new_page: A
     also = inspector.locator("main [name=law_also_social_protection]")
     assert also.count() == 1 and not also.is_checked()
     fill(inspector, answers("refer_law_enforcement"))
-    inspector.get_by_label("Ijtimoiy himoya bo'limiga ham yuborish").check()
+    inspector.get_by_label("Ijtimoiy himoya boʻlimiga ham yuborish").check()
     screenshot(inspector, "refer-to-two-partners")
     inspector.click("main form button[type=submit]")
     inspector.wait_for_url(re.compile(r"/tasks$"), timeout=30_000)
