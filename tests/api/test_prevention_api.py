@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.conftest import World
-from tests.prevention_work.conftest import prevention_plan, registry_person
+from tests.prevention.conftest import prevention_plan, registry_person
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import local_today

@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import World, login
-from tests.prevention_work.conftest import xlsx_text
+from tests.prevention.conftest import xlsx_text
 from tests.webapp.cases import register
 from webapp import create_app
 from webapp.casework.appeals.service import access_code_digest

@@ -4,6 +4,7 @@ optimistic lock, incidents, the migration onto a corrected version and the retry
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,9 +15,10 @@ from sqlalchemy import select
 
 from tests.conftest import World
 from tests.notices.notice_steps import decide, write_notice
+from tests.sandbox_runs import complete, count, offered_start_data, start_run, the_run
 from webapp.cases.instances import Conflict, StepFailed, events_of, instance_row
-from webapp.cases.models import PendingTask
-from webapp.cases.versions import latest_version, publish_files, read_process_directory
+from webapp.cases.models import PendingTask, ProcessInstance
+from webapp.cases.versions import current_version, latest_version, publish_files, read_process_directory
 from webapp.cooperation.notices import approval
 from webapp.cooperation.notices.models import NoticeStatus, PreventionNotice
 from webapp.extensions import db
@@ -125,3 +127,25 @@ def test_an_approval_in_incident_moves_to_a_corrected_version_and_the_retry_succ
     assert notice.status == NoticeStatus.APPROVED and notice.reviewer_id == world.supervisor.id
     kinds = [e.kind for e in events_of(approval.subject(notice.id))]
     assert kinds.count("incident") == 1 and "migrated" in kinds and kinds[-1] == "task_completed"
+
+
+def test_the_studios_sandbox_runs_an_approval_version_with_a_written_notices_start_data(
+    world: World, as_user: AsUser
+) -> None:
+    version = current_version(approval.PROCESS)
+    db.session.commit()
+    client = as_user(world.methodologist)
+    _page, offered = offered_start_data(client, approval.PROCESS)
+    sample = json.loads(offered)
+    assert set(sample) == {"title"} and sample == approval.start_data(sample["title"])  # not a sample appeal's
+    run_url = start_run(client, approval.PROCESS, str(version.id))
+
+    refused = complete(client, run_url, {"supervisor_comment": "x" * 2001}, "notice_approved", status=200)
+    assert "is-invalid" in refused  # too long a comment: the same task waits
+    complete(client, run_url, {"notice_approved": True, "supervisor_comment": "Yaxshi"}, "notice_approved")
+
+    run = the_run()
+    assert run.process_version_id == version.id and run.is_completed
+    assert run.data["title"] == sample["title"] and run.data["notice_approved"] is True
+    assert f"{approval.PROCESS}:end_approved" in run.path
+    assert (count(PreventionNotice), count(ProcessInstance), count(PendingTask)) == (0, 0, 0)

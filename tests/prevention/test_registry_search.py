@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import World
-from tests.prevention_work.conftest import registry_person
+from tests.prevention.conftest import registry_person
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.prevention.registry.models import AccessLogEntry

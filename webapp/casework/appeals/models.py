@@ -49,7 +49,7 @@ class Channel(enum.StrEnum):
     WEB = "web"
     API = "api"
     OPEN311 = "open311"
-    # An incident met by a "Fidokor Yoshlar" patrol (webapp/prevention_work).
+    # An incident met by a "Fidokor Yoshlar" patrol (webapp/prevention/patrols).
     PATROL = "patrol"
 
 

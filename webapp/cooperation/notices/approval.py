@@ -40,7 +40,7 @@ from webapp.cases.instances import (
 from webapp.cases.models import PendingTask
 from webapp.cases.subjects import SubjectKind, register_subject
 from webapp.cases.timings import record_task_timing
-from webapp.cases.versions import current_version, library_for, register_bundled_lineage
+from webapp.cases.versions import current_version, library_for, register_bundled_lineage, register_sample_start
 from webapp.casework.appeals.deadlines import add_term
 from webapp.cooperation.notices.delivery import queue_notice
 from webapp.cooperation.notices.models import NoticeStatus, PreventionNotice
@@ -55,6 +55,17 @@ PROCESS = "prevention_notice"
 APPROVAL_TASK = "approve_notice"
 DEFAULT_NORM = "P1D"  # a diagram without a norm on the approval
 register_bundled_lineage(PROCESS, "notices")  # processes/notices, published like the others
+
+
+def start_data(title: str) -> dict[str, Any]:
+    """What an approval starts with: the notice's title."""
+    return {"title": title}
+
+
+# The studio's sandbox runs a version or draft with the start data of a freshly written notice's approval.
+register_sample_start(
+    PROCESS, start_data("Telefon firibgarlaridan ehtiyot bo'ling: karta ma'lumotlarini hech kimga aytmang")
+)
 
 
 def subject(notice_id: int) -> Subject:
@@ -82,7 +93,7 @@ def start_approval(notice: PreventionNotice, actor: User) -> None:
     """Start the approval of a freshly written notice (within the caller's transaction; the notice
     has its id and mahallas). A diagram failure is StepFailed: nothing is saved."""
     version = current_version(PROCESS)
-    instance = run_engine(lambda: Instance.start(library_for(version), {"title": notice.title}))
+    instance = run_engine(lambda: Instance.start(library_for(version), start_data(notice.title)))
     record_id = add_instance(subject(notice.id), version.id, instance)
     sync_tasks(record_id, subject(notice.id), instance.ready_user_tasks(), set(), _task_row(notice))
     log_subject_event(subject(notice.id), "approval_started", actor)

@@ -104,7 +104,7 @@ def notice_form() -> Any:
     if form.is_submitted():
         flash(_("Please correct the highlighted fields."), "danger")
     page = render_template(
-        "prevention_work/form.html",
+        "prevention/shared/form.html",
         form=form,
         title=_("New prevention notice"),
         back=url_for("notices.notice_list"),

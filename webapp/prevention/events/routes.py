@@ -49,7 +49,7 @@ def event_list() -> Any:
     filters = list_filters(EVENT_STATUSES)
     audience = _audience()
     return render_template(
-        "prevention_work/events.html",
+        "prevention/events/list.html",
         filters=filters,
         audience=audience,
         audiences=labels.AUDIENCE,
@@ -108,7 +108,7 @@ def event_form(event_id: int | None = None) -> Any:
     if form.is_submitted():
         form_failed()
     return render_template(
-        "prevention_work/form.html",
+        "prevention/shared/form.html",
         form=form,
         title=event.topic if event else _("New legal-advocacy event"),
         back=url_for("prevention_work.event_list"),

@@ -57,7 +57,7 @@ def plan_list() -> Any:
     filters = list_filters(joint_plans.PLAN_STATUSES)
     kind = _kind()
     return render_template(
-        "prevention_work/plans.html",
+        "prevention/joint_plans/list.html",
         filters=filters,
         kind=kind,
         kinds=labels.PLAN_KIND,
@@ -134,7 +134,7 @@ def plan_form(plan_id: int | None = None) -> Any:
     if form.is_submitted():
         form_failed()
     return render_template(
-        "prevention_work/form.html",
+        "prevention/shared/form.html",
         form=form,
         title=plan.title if plan else _("New joint plan"),
         back=url_for("prevention_work.plan_detail", plan_id=plan.id) if plan else url_for("prevention_work.plan_list"),
@@ -145,7 +145,7 @@ def plan_form(plan_id: int | None = None) -> Any:
 def _render_plan(plan: JointPlan, status: int = 200, item_form: PlanItemForm | None = None) -> Any:
     return (
         render_template(
-            "prevention_work/plan.html",
+            "prevention/joint_plans/plan.html",
             plan=plan,
             today=local_today(),
             report=joint_plans.plan_report(plan),
@@ -202,7 +202,7 @@ def plan_item(plan_id: int, item_id: int) -> Any:
     if form.is_submitted():
         form_failed()
     return render_template(
-        "prevention_work/form.html",
+        "prevention/shared/form.html",
         form=form,
         title=_("Activity of the plan"),
         subtitle=plan.title,
@@ -220,5 +220,5 @@ def plan_report(plan_id: int) -> Any:
         rows = joint_plans.report_rows(plan, lambda code: label(labels.ITEM_STATUS, code))
         return export(f"joint-plan-{plan.id}", headers, rows)
     return render_template(
-        "prevention_work/plan_report.html", plan=plan, report=joint_plans.plan_report(plan), today=local_today()
+        "prevention/joint_plans/report.html", plan=plan, report=joint_plans.plan_report(plan), today=local_today()
     )

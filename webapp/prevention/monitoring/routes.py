@@ -46,7 +46,7 @@ def monitoring_page() -> Any:
         )
         return export("prevention-monitoring", headers, rows)
     return render_template(
-        "prevention_work/monitoring.html",
+        "prevention/monitoring/index.html",
         filters=filters,
         result=result,
         statuses=labels.RISK_COLOUR,

@@ -41,7 +41,7 @@ from webapp.cases.instances import (
 from webapp.cases.models import CaseEvent, PendingTask
 from webapp.cases.subjects import SubjectKind, register_subject
 from webapp.cases.timings import record_task_timing
-from webapp.cases.versions import current_version, library_for, register_bundled_lineage
+from webapp.cases.versions import current_version, library_for, register_bundled_lineage, register_sample_start
 from webapp.casework.appeals.deadlines import add_term
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
@@ -53,6 +53,15 @@ from webapp.prevention.work.scope import territory_scope
 KIND = "patrol_report"
 PROCESS = "patrol_report_review"
 register_bundled_lineage(PROCESS, "patrol_review")
+
+
+def start_data(report_id: int) -> dict[str, Any]:
+    """What a review starts with: the report it reviews."""
+    return {"report_id": report_id}
+
+
+# The studio's sandbox runs a version or draft with the start data of a filed report's review.
+register_sample_start(PROCESS, start_data(1))
 
 
 def subject(report_id: int) -> Subject:
@@ -81,7 +90,7 @@ def _task_row(report: PatrolReport) -> Any:
 def start_review(report: PatrolReport, actor: User) -> None:
     """Start the review of a freshly filed report (within the caller's transaction)."""
     version = current_version(PROCESS)
-    instance = run_engine(lambda: Instance.start(library_for(version), {"report_id": report.id}))
+    instance = run_engine(lambda: Instance.start(library_for(version), start_data(report.id)))
     record_id = add_instance(subject(report.id), version.id, instance)
     sync_tasks(record_id, subject(report.id), instance.ready_user_tasks(), set(), _task_row(report))
     log_subject_event(subject(report.id), "review_started", actor)

@@ -66,7 +66,7 @@ def _report(report_id: int) -> PatrolReport:
 def patrol_groups() -> Any:
     filters = list_filters(patrols.GROUP_STATUSES)
     return render_template(
-        "prevention_work/patrol_groups.html",
+        "prevention/patrols/groups.html",
         filters=filters,
         page=paginate(patrols.groups_query(current_user, filters), filters.page),
         statuses={"active": _("Active"), "inactive": _("Inactive")},
@@ -114,7 +114,7 @@ def patrol_group_form(group_id: int | None = None) -> Any:
         else url_for("prevention_work.patrol_groups")
     )
     return render_template(
-        "prevention_work/form.html",
+        "prevention/shared/form.html",
         form=form,
         title=group.name if group else _("New patrol group"),
         back=back,
@@ -124,7 +124,7 @@ def patrol_group_form(group_id: int | None = None) -> Any:
 
 def _render_group(group: PatrolGroup, **forms: Any) -> str:
     return render_template(
-        "prevention_work/patrol_group.html",
+        "prevention/patrols/group.html",
         group=group,
         today=local_today(),
         member_form=forms.get("member_form") or PatrolMemberForm(formdata=None),
@@ -197,7 +197,7 @@ def patrol_plan(group_id: int) -> Any:
 def patrol_schedule() -> Any:
     filters = list_filters(SCHEDULE_STATUSES)
     return render_template(
-        "prevention_work/patrol_schedule.html",
+        "prevention/patrols/schedule.html",
         filters=filters,
         today=local_today(),
         page=paginate(patrols.schedule_query(current_user, filters), filters.page),
@@ -234,7 +234,7 @@ def patrol_schedule_export() -> Any:
 def patrol_reports() -> Any:
     filters = list_filters(REPORT_STATUSES)
     return render_template(
-        "prevention_work/patrol_reports.html",
+        "prevention/patrols/reports.html",
         filters=filters,
         page=paginate(patrols.reports_query(current_user, filters), filters.page),
         statuses={"with_incidents": _("With incidents"), "without_incidents": _("Without incidents")},
@@ -298,7 +298,7 @@ def patrol_report_new(group_id: int) -> Any:
     if form.is_submitted():
         form_failed()
     return render_template(
-        "prevention_work/form.html",
+        "prevention/shared/form.html",
         form=form,
         title=_("Patrol report"),
         subtitle=group.name,
@@ -311,7 +311,7 @@ def _render_report(report: PatrolReport, status: int = 200, **forms: Any) -> Any
     may_act = current_user.has_role(*CASE_ROLES)
     may_link = current_user.has_role(*LINK_ROLES)
     page = render_template(
-        "prevention_work/patrol_report.html",
+        "prevention/patrols/report.html",
         report=report,
         may_act=may_act,
         may_link=may_link,
@@ -452,5 +452,10 @@ def patrol_review_task(task_id: str) -> Any:
         form_failed()
     subtitle = f"{report.group.name} · {report.route}"
     return render_template(
-        "prevention_work/form.html", form=form, title=_(pending.title), subtitle=subtitle, back=back, section="patrols"
+        "prevention/shared/form.html",
+        form=form,
+        title=_(pending.title),
+        subtitle=subtitle,
+        back=back,
+        section="patrols",
     )

@@ -31,6 +31,8 @@ from webapp.prevention.work.scope import (
     regions_in_scope,
 )
 
+# Its endpoints are named after this package ("prevention_work.youth_list", ...); its URLs share the
+# /prevention prefix with the registry's blueprint ("prevention.index", ...), whose names differ.
 blueprint = Blueprint("prevention_work", __name__, url_prefix="/prevention")
 
 # Who works on the registers: inspectors and youth advisers in their mahallas, supervisors in

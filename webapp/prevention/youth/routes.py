@@ -33,7 +33,7 @@ from webapp.prevention.youth import service as youth
 def youth_list() -> Any:
     filters = list_filters(YOUTH_STATUSES)
     return render_template(
-        "prevention_work/youth_list.html",
+        "prevention/youth/list.html",
         filters=filters,
         page=paginate(youth.people_query(current_user, filters), filters.page),
         statuses=labels.YOUTH_STATUS,
@@ -85,7 +85,7 @@ def youth_new() -> Any:
     if form.is_submitted():
         form_failed()
     return render_template(
-        "prevention_work/form.html",
+        "prevention/shared/form.html",
         form=form,
         title=_("New young person"),
         back=url_for("prevention_work.youth_list"),
@@ -108,7 +108,7 @@ def youth_edit(person_id: int) -> Any:
     if form.is_submitted():
         form_failed()
     return render_template(
-        "prevention_work/form.html",
+        "prevention/shared/form.html",
         form=form,
         title=person.full_name,
         back=url_for("prevention_work.youth_person", person_id=person.id),
@@ -125,7 +125,7 @@ def _render_person(person: YoungPerson, **forms: Any) -> str:
         referral_id, failed_form = forms.pop("outcome")
         outcome_forms[referral_id] = failed_form
     return render_template(
-        "prevention_work/youth_person.html",
+        "prevention/youth/person.html",
         person=person,
         referrals=referrals,
         activities=youth.activities_of(person),

@@ -11,7 +11,7 @@ from sqlalchemy import insert
 
 from engine import sandbox
 from tests.conftest import World
-from tests.prevention_work.conftest import csv_rows, english, prevention_plan, registry_person
+from tests.prevention.conftest import csv_rows, english, prevention_plan, registry_person
 from tests.webapp.cases import register
 from webapp.cases.versions import bundled_files, current_version, publish_files
 from webapp.extensions import db

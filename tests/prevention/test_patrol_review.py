@@ -4,6 +4,7 @@ the pages and the inbox API, territory, bad input, a lost race, and an incident'
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -13,9 +14,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
+from tests.sandbox_runs import complete, count, offered_start_data, start_run, the_run
 from webapp.cases.instances import Conflict, StepFailed, instance_row
-from webapp.cases.models import CaseEvent, PendingTask
-from webapp.cases.versions import latest_version, publish_files, read_process_directory
+from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
+from webapp.cases.versions import current_version, latest_version, publish_files, read_process_directory
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import local_today
@@ -136,3 +138,28 @@ def test_a_review_in_incident_moves_to_a_corrected_version_and_the_retry_succeed
     assert review.review_of(report).accepted
     kinds = db.session.scalars(select(CaseEvent.kind).where(CaseEvent.subject_kind == "patrol_report")).all()
     assert kinds.count("incident") == 1 and "migrated" in kinds
+
+
+def test_the_studios_sandbox_runs_a_review_version_with_a_filed_reports_start_data(
+    world: World, as_user: AsUser
+) -> None:
+    version = current_version(review.PROCESS)
+    db.session.commit()
+    client = as_user(world.methodologist)
+    _page, offered = offered_start_data(client, review.PROCESS)
+    assert json.loads(offered) == review.start_data(1)  # a review's own start data, not a sample appeal's
+    run_url = start_run(client, review.PROCESS, str(version.id))
+
+    returned = {"report_accepted": False, "supervisor_comment": "Qaysi bekat?"}
+    complete(client, run_url, returned, "supervisor_comment")
+    refused = complete(client, run_url, {"clarification": ""}, "clarification", status=200)
+    assert "is-invalid" in refused  # a required field left empty: the same task waits
+    complete(client, run_url, {"clarification": "Bunyodkor bekati"}, "clarification")
+    complete(client, run_url, {"report_accepted": True, "supervisor_comment": ""}, "report_accepted")
+
+    run = the_run()
+    assert run.process_version_id == version.id and run.is_completed
+    assert run.data["report_id"] == 1 and run.data["report_accepted"] is True
+    assert run.path.count(f"{review.PROCESS}:review_patrol_report") == 2
+    assert f"{review.PROCESS}:clarify_patrol_report" in run.path
+    assert (count(PatrolReport), count(ProcessInstance), count(PendingTask)) == (0, 0, 0)

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
-from tests.prevention_work.conftest import csv_rows, english, xlsx_text
+from tests.prevention.conftest import csv_rows, english, xlsx_text
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.territory.models import Mahalla

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import World, csrf_token
-from tests.prevention_work.conftest import csv_rows, english, registry_person, xlsx_text
+from tests.prevention.conftest import csv_rows, english, registry_person, xlsx_text
 from webapp.cases.models import CaseEvent, PendingTask
 from webapp.cases.tasks.service import inbox
 from webapp.casework.appeals.models import Appeal
@@ -169,7 +169,7 @@ def test_youth_advisers_cannot_open_appeals(world: World, adviser: User, as_user
     assert db.session.scalar(select(Appeal)) is None
 
 
-def test_an_incident_joins_the_prevention_work_with_a_registry_person(world: World, as_user: AsUser) -> None:
+def test_an_incident_is_linked_to_a_registry_person_of_its_mahalla(world: World, as_user: AsUser) -> None:
     report = _report(world, _group(world.mahalla))
     incident = report.incidents[0]
     person = registry_person(world.mahalla, "Bekzod Rahimov", world.inspector)
