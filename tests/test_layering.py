@@ -412,3 +412,115 @@ def test_the_allowed_query_readers_exist_and_read_it() -> None:
 )
 def test_the_query_string_check_recognises(source: str, found: int) -> None:
     assert len(list(query_reads(ast.parse(source)))) == found
+
+
+# --- The case runtime's refusals become answers in webapp/errors.py, not in the views ------------
+
+# The runtime's exceptions (webapp/cases/instances.py, the engine's TaskNotReady; a prevention
+# plan's aliases of them). A view lets them through, saying beforehand where its page goes back to
+# (webapp.errors.on_case_refusal); the handlers in webapp/errors.py choose status and message.
+RUNTIME_REFUSALS = {"Conflict", "CaseNotRunning", "StepFailed", "TaskNotReady", "PlanConflict", "PlanStepFailed"}
+
+# (module, function, exception) → why the view catches it: it continues with a flow of its own.
+RUNTIME_CATCHES_ALLOWED = {
+    ("webapp/casework/appeals/routes.py", "register", "StepFailed"): (
+        "shows the filled registration form again so the typed appeal is not lost (the message is StepStopped's)"
+    ),
+    ("webapp/intake/public/routes.py", "appeal_form", "StepFailed"): (
+        "shows the citizen's filled form again, with words for citizens rather than for staff"
+    ),
+    ("webapp/intake/public/routes.py", "withdraw", "Conflict"): "a refused withdrawal is answered as a closed appeal",
+    ("webapp/intake/public/routes.py", "withdraw", "StepFailed"): "a refused withdrawal is answered as a closed appeal",
+    ("webapp/intake/public/routes.py", "rate", "Conflict"): "a citizen's rating: words for citizens, not staff",
+    ("webapp/intake/public/routes.py", "rate", "StepFailed"): "a citizen's rating: words for citizens, not staff",
+    ("webapp/api/routes.py", "public_withdraw", "Conflict"): "a refused withdrawal is answered as a closed appeal",
+    ("webapp/api/routes.py", "public_withdraw", "StepFailed"): "a refused withdrawal is answered as a closed appeal",
+    ("webapp/prevention/registry/routes.py", "_open_plan", "PlanConflict"): (
+        "open_plan's own refusal (a running plan, or off the registry), not a change meanwhile"
+    ),
+    ("webapp/studio/changes/routes.py", "sandbox_run", "TaskNotReady"): "a studio sandbox run, not a case",
+}
+
+
+def is_route_module(path: Path, tree: ast.AST) -> bool:
+    """A blueprint's routes.py, or a module whose functions are views (``@….route(…)``)."""
+    if path.name == "routes.py":
+        return True
+    return any(
+        isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and decorator.func.attr == "route"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+        for decorator in node.decorator_list
+    )
+
+
+def runtime_catches(tree: ast.AST) -> Iterator[tuple[str, str, ast.ExceptHandler]]:
+    """(function, exception, handler) for each ``except`` naming a runtime refusal, as a name or as
+    an attribute (``plans.PlanConflict``), alone or in a tuple."""
+    functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
+    for function in functions:
+        for node in ast.walk(function):
+            if not isinstance(node, ast.ExceptHandler) or node.type is None:
+                continue
+            caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+            for name in caught:
+                last = name.attr if isinstance(name, ast.Attribute) else name.id if isinstance(name, ast.Name) else ""
+                if last in RUNTIME_REFUSALS:
+                    yield function.name, last, node
+    for node in getattr(tree, "body", []):  # module level, outside any function
+        if isinstance(node, ast.Try):
+            for handler in node.handlers:
+                caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+                for name in caught:
+                    if isinstance(name, ast.Name) and name.id in RUNTIME_REFUSALS:
+                        yield "<module>", name.id, handler
+
+
+def route_runtime_catches() -> dict[tuple[str, str, str], str]:
+    found: dict[tuple[str, str, str], str] = {}
+    for path in python_files("webapp"):
+        tree = parse(path)
+        if is_route_module(path, tree):
+            for function, exception, handler in runtime_catches(tree):
+                found[(str(path.relative_to(ROOT)), function, exception)] = where(path, handler)
+    return found
+
+
+def test_views_let_the_case_runtimes_refusals_through_to_the_error_handlers() -> None:
+    offenders = [place for key, place in route_runtime_catches().items() if key not in RUNTIME_CATCHES_ALLOWED]
+    assert offenders == [], "let these through to webapp/errors.py (on_case_refusal says where to go back)"
+
+
+def test_the_allowed_runtime_catches_exist() -> None:
+    found = route_runtime_catches()
+    stale = [key for key in RUNTIME_CATCHES_ALLOWED if key not in found]
+    assert stale == [], "no longer caught: drop them from RUNTIME_CATCHES_ALLOWED"
+    assert all(reason for reason in RUNTIME_CATCHES_ALLOWED.values())
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("def f():\n    try:\n        g()\n    except Conflict:\n        pass\n", [("f", "Conflict")]),
+        (
+            "def f():\n    try:\n        g()\n    except (ValueError, service.StepFailed) as e:\n        pass\n",
+            [("f", "StepFailed")],
+        ),
+        (
+            "def f():\n    try:\n        g()\n    except plans.PlanConflict:\n        raise X() from None\n",
+            [("f", "PlanConflict")],
+        ),
+        ("def f():\n    try:\n        g()\n    except service.NoticeConflict:\n        pass\n", []),
+        ("def f():\n    try:\n        g()\n    except FormInvalid:\n        pass\n", []),
+        ("try:\n    import x\nexcept TaskNotReady:\n    pass\n", [("<module>", "TaskNotReady")]),
+    ],
+)
+def test_the_runtime_catch_check_recognises(source: str, found: list[tuple[str, str]]) -> None:
+    assert [(function, exception) for function, exception, _ in runtime_catches(ast.parse(source))] == found
+
+
+def test_the_route_module_check_recognises_views_outside_routes_py() -> None:
+    view = ast.parse("@blueprint.route('/x')\ndef x():\n    return ''\n")
+    assert is_route_module(Path("webapp/api/triage.py"), view)
+    assert is_route_module(Path("webapp/a/routes.py"), ast.parse(""))
+    assert not is_route_module(Path("webapp/a/service.py"), ast.parse("def x():\n    return ''\n"))

@@ -102,7 +102,10 @@ def test_the_task_page_warns_and_refuses_for_a_suspended_case(
     before = case_state(appeal)
     data = {"csrf_token": csrf_token(page), "kind": "ariza", "category": "public_safety", "urgency": "normal"}
     response = client.post(f"/tasks/{task.id}", data={**data, "within_competence": "y"})
-    assert response.status_code == 409
+    assert response.status_code == 302  # back to the case page, saying why
+    assert response.headers["Location"].endswith(f"/appeals/{appeal.number}")
+    case_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Bu ish toʻxtatib turilgan: rahbar uni davom ettirmaguncha vazifalarini bajarib boʻlmaydi." in case_page
     assert case_state(appeal) == before
 
 

@@ -114,6 +114,9 @@ def test_api_completion_records_the_incident(world: World, api: Callable[[User],
     task = the_task(appeal, "check_registration")
     response = api(world.inspector)("POST", f"/tasks/{task.id}/complete", json=answers("check_registration"))
     assert response.status_code == 503
+    error = response.get_json()["error"]
+    assert error["message"].startswith("The case stopped at an error after this step (mark_accepted)")
+    assert error["fields"] == [{"field": "", "code": "engine_step_failed", "message": UNDEFINED_NAME["en"]}]
     assert record_of(appeal).status == "incident"
     assert pending_names(appeal) == ["check_registration"]
 
@@ -190,8 +193,11 @@ def test_the_task_page_says_why_the_step_failed_in_the_users_language(
     posted = client.post(
         f"/tasks/{task.id}", data={"csrf_token": csrf_token(page), **browser_form(answers("check_registration"))}
     )
-    assert posted.status_code == 200
-    assert UNDEFINED_NAME["ru"] in posted.get_data(as_text=True)
+    assert posted.status_code == 302  # to the case page, which shows the incident
+    assert posted.headers["Location"].endswith(f"/appeals/{appeal.number}")
+    case_page = client.get(posted.headers["Location"]).get_data(as_text=True)
+    assert UNDEFINED_NAME["ru"] in case_page
+    assert "Дело остановлено на ошибке" in case_page and "mark_accepted" in case_page
     assert record_of(appeal).status == "incident"
 
 

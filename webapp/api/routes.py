@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
 from pydantic import Field, ValidationError
 
-from engine import FieldError, FormInvalid, TaskNotReady
+from engine import FieldError, FormInvalid
 from forms import field_error_message
 from webapp.api import presenters
 from webapp.api.openapi import build_document, operation
@@ -27,7 +27,7 @@ from webapp.api.schemas import (
 )
 from webapp.cases.assignment.service import held_by_other, may_complete_condition
 from webapp.cases.models import APPEAL
-from webapp.cases.service import CaseNotRunning, Conflict, StepFailed, complete_task_in_scope, was_completed
+from webapp.cases.service import Conflict, StepFailed, complete_task_in_scope, was_completed
 from webapp.cases.subjects import subject_kind, task_case
 from webapp.cases.task_views import tasks_viewed
 from webapp.cases.tasks.service import inbox, inbox_of_appeal, task_for
@@ -36,16 +36,14 @@ from webapp.casework.appeals.models import Channel
 from webapp.casework.appeals.service import NewAppeal, appeal_for, register_appeal, visible_appeal
 from webapp.casework.legal_terms.forms import refusal_message
 from webapp.casework.legal_terms.service import CONFLICTS, NotPermitted, extend_deadline
-from webapp.casework.supervision.messages import not_running_message
 from webapp.cooperation.need_to_know import NEED_TO_KNOW_ROLES
-from webapp.errors import NotFoundError
+from webapp.errors import NotFoundError, on_case_refusal
 from webapp.intake.attachments.form_files import FormFiles
 from webapp.intake.public.limits import tracking_limits
 from webapp.intake.public.service import reply_letter_pdf, tracked_appeal, tracking_view
 from webapp.intake.public.withdrawal import withdraw_appeal
 from webapp.platform.auth.models import Role
 from webapp.platform.auth.tokens import token_for
-from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.query_params import QueryModel, query
 from webapp.platform.territory.service import mahallas_for_registration, task_scope
 
@@ -165,10 +163,8 @@ def create_appeal() -> Any:
         anonymous=data.anonymous,
         **applicant_details(data),
     )
-    try:
-        appeal = register_appeal(new, user)
-    except StepFailed:
-        return error(503, _("The appeal procedure could not start; nothing was saved."))
+    on_case_refusal(starts=True)
+    appeal = register_appeal(new, user)
     response = jsonify({**presenters.appeal(appeal), "access_code": appeal.issued_access_code})
     response.status_code = 201
     response.headers["Location"] = f"{API_PREFIX}/appeals/{appeal.number}"
@@ -298,16 +294,6 @@ def complete(task_id: str) -> Any:
             return jsonify({"task_id": task_id, "case": task_case(other)})
     except FormInvalid as invalid:
         return error(422, _("Some fields are not valid."), _field_errors(invalid.errors))
-    except CaseNotRunning as stopped:
-        return error(409, not_running_message(stopped.status))
-    except (Conflict, TaskNotReady):
-        return error(409, _("The task was completed or the case changed meanwhile. Reload and try again."))
-    except StepFailed as failed:
-        return error(
-            503,
-            _("The procedure could not continue after this step; nothing was saved."),
-            [{"field": "", "code": "engine_step_failed", "message": step_failure_message(failed.failure)}],
-        )
     if result is None:
         if held_by_other(user, task_id):
             return error(409, _("Someone else holds this task. Ask them or a supervisor to hand it over."))

@@ -13,8 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from webapp.api.openapi import operation
 from webapp.api.routes import _json_body, _pydantic_errors, blueprint, error
 from webapp.api.schemas import ErrorOut
-from webapp.cases.service import StepFailed
-from webapp.errors import NotFoundError
+from webapp.errors import NotFoundError, on_case_refusal
 from webapp.intake.open311 import triage
 from webapp.intake.open311.models import Open311Triage
 from webapp.intake.open311.service import mahalla_with_code
@@ -110,12 +109,11 @@ def triage_place(item_id: int) -> Any:
     if not isinstance(data, PlaceIn):
         return data
     mahalla = mahalla_with_code(data.mahalla)
+    on_case_refusal(starts=True)
     try:
         appeal = triage.place(g.api_user, item, mahalla.id if mahalla else 0, data.category, data.kind or item.kind)
     except triage.Refused as refused_decision:
         return _refusal(refused_decision)
-    except StepFailed:
-        return error(503, _("The appeal procedure could not start; nothing was saved."))
     response = jsonify({"number": appeal.number, "token": item.token, "status": item.status})
     response.status_code = 201
     return response

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from engine import FormInvalid, TaskNotReady
+from engine import FormInvalid
 from forms import (
     apply_engine_errors,
     build_form_class,
@@ -22,9 +22,6 @@ from webapp.cases.assignment.inbox import InboxArgs
 from webapp.cases.assignment.panel import assignment_panel
 from webapp.cases.models import APPEAL
 from webapp.cases.service import (
-    CaseNotRunning,
-    Conflict,
-    StepFailed,
     complete_task,
     ready_task_view,
     was_completed,
@@ -36,13 +33,11 @@ from webapp.cases.tasks.service import inbox_page, task_for
 from webapp.casework.appeals.service import visible_appeal
 from webapp.casework.approvals import last_return, review_items
 from webapp.casework.replies.prefill import task_prefill
-from webapp.casework.supervision.messages import not_running_message
-from webapp.errors import ChangedMeanwhile
+from webapp.errors import on_case_refusal
 from webapp.intake.attachments.form_files import FormFiles
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.auth.service import landing_endpoint
-from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.query_params import query
 
 blueprint = Blueprint("tasks", __name__)
@@ -102,10 +97,8 @@ def task(task_id: str) -> Any:
         return redirect(url_for("appeals.case", number=appeal.number))
     if request.method == "GET":
         tasks_viewed(current_user, [pending], "browser")
-    try:
-        view = ready_task_view(pending)
-    except TaskNotReady:
-        abort(409)
+    on_case_refusal(url_for("appeals.case", number=pending.appeal.number), what="case")
+    view = ready_task_view(pending)
     form_class = build_form_class(view.form)
     form = form_class(data=prefill(view.form, task_prefill(pending.appeal, pending.name, current_user, view.prefill)))
     assignment = assignment_panel(pending, current_user)
@@ -123,29 +116,6 @@ def task(task_id: str) -> Any:
         except FormInvalid as invalid:
             for error in apply_engine_errors(form, invalid.errors):
                 flash(unplaced_error_message(error), "danger")
-        except CaseNotRunning as stopped:
-            flash(not_running_message(stopped.status), "warning")
-            return render_template(
-                "tasks/task.html",
-                task=pending,
-                view=view,
-                form=form,
-                appeal=pending.appeal,
-                panel=None,
-                assignment=assignment,
-            ), 409
-        except Conflict:
-            raise ChangedMeanwhile("case", url_for("appeals.case", number=pending.appeal.number)) from None
-        except StepFailed as failed:
-            flash(
-                _(
-                    "The procedure could not continue after this step (%(element)s): %(reason)s Nothing was saved; "
-                    "please tell your methodologist.",
-                    element=failed.failure.element_id or "?",
-                    reason=step_failure_message(failed.failure),
-                ),
-                "danger",
-            )
         else:
             flash(_("Task \u201c%(title)s\u201d completed.", title=_(pending.title)), "success")
             return redirect(url_for("tasks.inbox"))

@@ -23,6 +23,7 @@ from webapp.casework.appeals.service import (
 )
 from webapp.casework.replies.service import documents_of
 from webapp.casework.supervision.service import districts_in_scope
+from webapp.errors import StepStopped
 from webapp.intake.attachments.routes import checked_uploads
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
@@ -84,10 +85,8 @@ def register() -> Any:
         )
         try:
             appeal = register_appeal(new, current_user)
-        except StepFailed:
-            flash(
-                _("The appeal procedure could not start; nothing was saved. Please tell your methodologist."), "danger"
-            )
+        except StepFailed as failed:  # the filled form again: its text is not lost
+            flash(StepStopped(failed.failure, starts=True).text(), "danger")
         else:
             flash(_("Appeal %(number)s registered.", number=appeal.number), "success")
             return redirect(url_for("appeals.case", number=appeal.number))

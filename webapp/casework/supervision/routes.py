@@ -9,9 +9,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine import FormInvalid, TaskNotReady
+from engine import FormInvalid
 from webapp.cases.models import CaseStatus
-from webapp.cases.service import Conflict, StepFailed
 from webapp.cases.subjects import subject_kind, subject_url
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind
 from webapp.casework.appeals.service import appeal_for
@@ -25,9 +24,9 @@ from webapp.casework.case_control.service import (
 from webapp.casework.supervision import service
 from webapp.casework.supervision.forms import ReasonForm, ReassignForm, RetryForm
 from webapp.casework.supervision.messages import control_message, reassign_message
+from webapp.errors import ConflictError, on_case_refusal
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
-from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.labels import CASE_STATUS, label
 from webapp.platform.query_params import query
 
@@ -183,14 +182,11 @@ def retry(number: str) -> Any:
         flash(" ".join(str(m) for m in form.with_data.errors) or _("The form has expired; please try again."), "danger")
         return redirect(_back())
     data = form.corrected_data() if current_user.has_role(*DATA_FIXERS) else {}
+    on_case_refusal(_back())
     try:
         retry_incident(appeal, current_user, data)
     except ControlRefused as refused:
         flash(control_message(refused.code, refused.status), "danger")
-    except StepFailed as failed:
-        flash(_("The step failed again: %(error)s", error=step_failure_message(failed.failure)), "danger")
-    except Conflict:
-        flash(_("Someone else changed this case meanwhile. Reload and try again."), "warning")
     else:
         flash(_("The case runs again."), "success")
     return redirect(_back())
@@ -206,12 +202,11 @@ def retry_subject(kind: str, subject_id: int) -> Any:
     if not RetryForm().validate_on_submit():
         flash(_("The form has expired; please try again."), "danger")
         return redirect(_back())
+    on_case_refusal(_back())
     try:
         known.retry(subject_id, current_user)
-    except StepFailed as failed:
-        flash(_("The step failed again: %(error)s", error=step_failure_message(failed.failure)), "danger")
-    except (Conflict, FormInvalid, TaskNotReady):
-        flash(_("Someone else changed this case meanwhile. Reload and try again."), "warning")
+    except FormInvalid:  # the stored answers no longer fit the task's form: the case changed meanwhile
+        raise ConflictError(back=_back()) from None
     else:
         flash(_("The case runs again."), "success")
     return redirect(_back())

@@ -9,12 +9,12 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webapp.cases.service import Conflict, StepFailed
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.service import appeal_for
 from webapp.cooperation.partners.routes import KIND_LABELS
 from webapp.cooperation.referrals import service
 from webapp.cooperation.referrals.forms import RerouteReferralForm, WithdrawReferralForm
+from webapp.errors import on_case_refusal
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 
@@ -54,15 +54,15 @@ def _referral(number: str, referral_id: int) -> tuple[Appeal, Any]:
 
 
 def _act(appeal: Appeal, action: Any, done: str) -> Any:
+    back = url_for("appeals.case", number=appeal.number) + "#referrals"
+    on_case_refusal(back, what="case")
     try:
         action()
     except service.ReferralRefused as refused:
         flash(str(REFUSALS.get(refused.code, REFUSALS["not_waiting"])), "warning")
-    except (Conflict, StepFailed):
-        flash(str(_l("Someone else changed this case meanwhile. Here is its current state.")), "warning")
     else:
         flash(done, "success")
-    return redirect(url_for("appeals.case", number=appeal.number) + "#referrals")
+    return redirect(back)
 
 
 @blueprint.route("/appeals/<number>/referrals/<int:referral_id>/withdraw", methods=["POST"])

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
-from webapp.cases.service import StepFailed
+from webapp.errors import on_case_refusal
 from webapp.extensions import limiter
 from webapp.intake.open311 import intake, presenters, service, triage
 from webapp.intake.open311.catalogue import SERVICE_CODES
@@ -85,10 +85,8 @@ def create_request(fmt: str) -> Response:
         return error_response(fmt, invalid.status, invalid.description)
     if isinstance(new, triage.Unplaced):
         return _requests(fmt, [presenters.held(triage.hold(new))])
-    try:
-        appeal = service.file_request(new)
-    except StepFailed:
-        return error_response(fmt, 503, _("The appeal procedure could not start; nothing was saved."))
+    on_case_refusal(starts=True)
+    appeal = service.file_request(new)
     return _requests(fmt, [presenters.created(appeal)])
 
 

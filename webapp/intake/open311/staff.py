@@ -14,8 +14,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from webapp.cases.service import StepFailed
 from webapp.casework.appeals.models import CATEGORIES
+from webapp.errors import on_case_refusal
 from webapp.intake.open311 import triage
 from webapp.platform import labels
 from webapp.platform.auth.access import roles_required
@@ -76,14 +76,13 @@ def place(item_id: int) -> Any:
     found = _pending(item_id)
     form = _place_form(found)
     if form.validate_on_submit():
+        on_case_refusal(url_for("triage.item", item_id=item_id), starts=True)
         try:
             appeal = triage.place(
                 current_user, found, form.mahalla.data, form.category.data or "", form.kind.data or ""
             )
         except triage.Refused as refused:
             getattr(form, refused.field).errors = [str(triage.REFUSALS[refused.code])]
-        except StepFailed:
-            flash(_("The appeal procedure could not start; nothing was saved."), "danger")
         else:
             flash(_("Registered as appeal %(number)s.", number=appeal.number), "success")
             return redirect(url_for("triage.index"))

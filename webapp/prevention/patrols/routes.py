@@ -8,14 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine import FormInvalid, TaskNotReady
+from engine import FormInvalid
 from forms import apply_engine_errors, build_form_class, engine_values, prefill
-from webapp.cases.instances import Conflict
-from webapp.cases.service import StepFailed
-from webapp.errors import ChangedMeanwhile
+from webapp.errors import on_case_refusal
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
-from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.pagination import paginate
 from webapp.platform.query_params import Id, QueryModel, query
 from webapp.platform.timeutil import local_today
@@ -375,16 +372,16 @@ def patrol_incident_appeal(report_id: int, incident_id: int) -> Any:
     if not form.validate_on_submit():
         form_failed()
         return _render_report(report, 400, appeal_form=form, failed_incident=incident.id)
+    back = url_for("prevention_work.patrol_report", report_id=report.id, _anchor="incidents")
+    on_case_refusal(back, starts=True)
     try:
         appeal = patrols.open_appeal(current_user, incident, applicant_name=form.applicant_name.data or "")
     except patrols.IncidentRefused as refused:
         flash(_refusal(refused.code), "danger")
-    except StepFailed:
-        flash(_("The appeal procedure could not start; nothing was saved. Please tell your methodologist."), "danger")
     else:
         flash(_("Appeal %(number)s registered.", number=appeal.number), "success")
         return redirect(url_for("appeals.case", number=appeal.number))
-    return redirect(url_for("prevention_work.patrol_report", report_id=report.id, _anchor="incidents"))
+    return redirect(back)
 
 
 @blueprint.route("/patrols/reports/<int:report_id>/incidents/<int:incident_id>/person", methods=["POST"])
@@ -427,10 +424,8 @@ def patrol_review_task(task_id: str) -> Any:
         abort(404)
     report = _report(pending.subject_id)
     back = url_for("prevention_work.patrol_report", report_id=report.id)
-    try:
-        view = review.task_view(pending)
-    except (TaskNotReady, Conflict):
-        raise ChangedMeanwhile("review", back) from None
+    on_case_refusal(back, what="review")
+    view = review.task_view(pending)
     form = build_form_class(view.form)(data=prefill(view.form, view.prefill))
     if form.validate_on_submit():
         try:
@@ -438,13 +433,6 @@ def patrol_review_task(task_id: str) -> Any:
         except FormInvalid as invalid:
             apply_engine_errors(form, invalid.errors)
             form_failed()
-        except Conflict:
-            raise ChangedMeanwhile("review", back) from None
-        except StepFailed as failed:
-            reason = step_failure_message(failed.failure)
-            flash(
-                _("The review could not continue: %(reason)s Please tell your methodologist.", reason=reason), "danger"
-            )
         else:
             flash(_("Task \u201c%(title)s\u201d completed.", title=_(pending.title)), "success")
             return redirect(back)

@@ -9,14 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field, field_validator
 
-from engine import FormInvalid, TaskNotReady
+from engine import FormInvalid
 from forms import build_form_class, engine_values, prefill
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.service import appeal_for
-from webapp.errors import ChangedMeanwhile
+from webapp.errors import on_case_refusal
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
-from webapp.platform.engine_messages import step_failure_message
 from webapp.platform.labels import label
 from webapp.platform.query_params import Id, QueryModel, one_of, query
 from webapp.platform.tabular import export_response, requested_format
@@ -331,13 +330,11 @@ def open_plan(person_id: int) -> Any:
 
 
 def _open_plan(record: SupervisedPerson, appeal: Appeal | None) -> Any:
+    on_case_refusal(url_for("prevention.person", person_id=record.id), starts=True)
     try:
         plan = plans.open_plan(record, current_user, appeal=appeal)
     except plans.PlanConflict:
         flash(_("This person already has a running plan or is not on the registry."), "warning")
-        return redirect(url_for("prevention.person", person_id=record.id))
-    except plans.PlanStepFailed:
-        flash(_("The plan procedure could not start; nothing was saved. Please tell your methodologist."), "danger")
         return redirect(url_for("prevention.person", person_id=record.id))
     flash(_("A prevention plan was opened: draft it now."), "success")
     return redirect(url_for("prevention.plan", plan_id=plan.id))
@@ -413,10 +410,8 @@ def task(task_id: str) -> Any:
     if found is None:
         abort(404)
     record = _record(found.person_id, "view", detail=f"plan task {pending.name}")
-    try:
-        view = plans.plan_task_view(pending)
-    except TaskNotReady:
-        abort(409)
+    on_case_refusal(url_for("prevention.plan", plan_id=pending.subject_id), what="plan")
+    view = plans.plan_task_view(pending)
     form_class = build_form_class(view.form)
     form = form_class(data=prefill(view.form, view.prefill))
     if form.validate_on_submit():
@@ -427,18 +422,6 @@ def task(task_id: str) -> Any:
         except FormInvalid as invalid:
             apply_plan_errors(form, invalid.errors)
             flash(_("Please correct the highlighted fields."), "danger")
-        except plans.PlanConflict:
-            raise ChangedMeanwhile("plan", url_for("prevention.plan", plan_id=pending.subject_id)) from None
-        except plans.PlanStepFailed as failed:
-            flash(
-                _(
-                    "The procedure could not continue after this step (%(element)s): %(reason)s Nothing was saved; "
-                    "please tell your methodologist.",
-                    element=failed.failure.element_id or "?",
-                    reason=step_failure_message(failed.failure),
-                ),
-                "danger",
-            )
         else:
             flash(_("Task \u201c%(title)s\u201d completed.", title=_(pending.title)), "success")
             return redirect(url_for("prevention.plan", plan_id=pending.subject_id))
