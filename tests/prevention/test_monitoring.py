@@ -33,10 +33,13 @@ def _dataset(world: World) -> None:
     offender = registry_person(world.mahalla, "Bekzod Rahimov", world.inspector, risk_group="juvenile")
     on_time = registry_person(world.mahalla, "Sherzod Aliyev", world.inspector, risk_group="domestic")
     registry_person(world.mahalla, "Olib tashlangan", world.inspector, status="removed")
-    prevention_plan(offender, starts_on=today - dt.timedelta(days=30), next_due_on=today - dt.timedelta(days=1))
-    prevention_plan(on_time, starts_on=today + dt.timedelta(days=3), next_due_on=today + dt.timedelta(days=5))
     crime = register(world, category="crime_prevention", text="Oʻgʻirlik sodir boʻldi, yordam bering.")
     before_plan = register(world, category="public_safety")
+    # An appeal that arrives after working hours or on a day off is registered on the next working
+    # day: the plans are dated from the registration day, so the figures hold at any hour.
+    registered = before_plan.registered_on
+    prevention_plan(offender, starts_on=today - dt.timedelta(days=30), next_due_on=today - dt.timedelta(days=1))
+    prevention_plan(on_time, starts_on=registered + dt.timedelta(days=1), next_due_on=registered + dt.timedelta(days=5))
     db.session.execute(
         insert(supervised_person_appeals),
         [
