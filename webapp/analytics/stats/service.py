@@ -33,6 +33,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.expression import ColumnElement
 
 from webapp.analytics.rollups import service as rollups
+from webapp.analytics.rollups.models import AppealHandler
 from webapp.analytics.stats.sqlfuncs import (
     days_between,
     interpolated_percentile,
@@ -361,7 +362,16 @@ def _overdue_open(flt: StatsFilter, by: str | None, today: dt.date) -> dict[Any,
         .select_from(Appeal)
         .where(*_conditions(flt), Appeal.is_open == true(), Appeal.deadline < today)
     )
-    query, key = _keyed(query, flt, by)
+    if by == "inspector":  # the links the triggers keep, not the case events of the whole period
+        key: ColumnElement[Any] | None = AppealHandler.user_id.expression
+        query = (
+            query.join(AppealHandler, and_(AppealHandler.appeal_id == Appeal.id, AppealHandler.n > 0))
+            .where(AppealHandler.user_id.in_(select(User.id).where(User.role == Role.INSPECTOR.value)))
+            .add_columns(AppealHandler.user_id.label("group_key"))
+            .group_by(AppealHandler.user_id)
+        )
+    else:
+        query, key = _keyed(query, flt, by)
     rows = db.session.execute(query).mappings().all()
     return {(row["group_key"] if key is not None else None): int(row["n"]) for row in rows}
 
