@@ -86,7 +86,8 @@ class _Dialect:
         return f"{column} = true" if self.pg else f"{column} = 1"
 
 
-# Concurrent writers lock the rows they update in key order, so two of them never deadlock.
+# Concurrent writers lock the rows they update in key order, so two of them never deadlock; a
+# rebuild writes in key order, so the rows one reading asks for lie together on disk.
 _ORDER = " ORDER BY 1, 2, 3, 4, 5, 6, 7"
 
 
@@ -169,7 +170,7 @@ def _appeal_statement(d: _Dialect, base: str, conflict: bool) -> str:
         "WHEN 'category' THEN b.category WHEN 'kind' THEN b.kind ELSE b.channel END, "
         f"b.bucket, {sums} "
         f"FROM ({base}) b CROSS JOIN ({_appeal_keys()}) k "
-        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER if conflict else ''}"
+        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER}"
     )
     return _upsert("appeal_rollups", APPEAL_KEY, APPEAL_MEASURES, select, conflict)
 
@@ -249,7 +250,7 @@ def _task_statement(d: _Dialect, source: str, conflict: bool) -> str:
         "SELECT k.grain, k.scope, CASE k.scope WHEN 'd' THEN b.district_id WHEN 'r' THEN b.region_id ELSE 0 END, "
         "b.version_id, CASE k.grain WHEN 'd' THEN b.day ELSE b.month END, b.task_name, b.bucket, SUM(b.sign) "
         f"FROM ({base}) b CROSS JOIN ({_task_keys()}) k "
-        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER if conflict else ''}"
+        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER}"
     )
     return _upsert("task_rollups", TASK_KEY, ("completed",), select, conflict)
 
@@ -359,7 +360,7 @@ def _inspector_statement(d: _Dialect, base: str, conflict: bool) -> str:
         "CASE k.grain WHEN 'd' THEN b.day ELSE b.month END, CAST(b.user_id AS VARCHAR), "
         f"b.bucket, {sums} "
         f"FROM ({base}) b CROSS JOIN ({keys}) k "
-        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER if conflict else ''}"
+        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER}"
     )
     return _upsert("appeal_rollups", APPEAL_KEY, APPEAL_MEASURES, select, conflict)
 
