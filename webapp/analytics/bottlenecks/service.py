@@ -387,11 +387,18 @@ def _float(value: Any) -> float | None:
 
 
 def _waiting(user: User, query: Query) -> dict[str, int]:
+    # The version of each waiting task's case, looked up by its key (a correlated subquery, not a
+    # join): the cost follows the tasks waiting now, not every case there ever was.
+    version = (
+        select(ProcessInstance.process_version_id)
+        .where(ProcessInstance.id == PendingTask.instance_id)
+        .correlate(PendingTask)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
         select(PendingTask.name, func.count())
-        .join(ProcessInstance, ProcessInstance.id == PendingTask.instance_id)
         .where(
-            ProcessInstance.process_version_id == query.version.id,
+            version == query.version.id,
             scope_condition(user, PendingTask.district_id),
             query.territory.condition(PendingTask.district_id, PendingTask.mahalla_id),
         )

@@ -8,7 +8,9 @@
 
 An appeal contributes to 16 rows per grain: its district's (all, mahalla, category, kind,
 channel), its region's (all, district, category, kind, channel) and the country's (all, region,
-district, category, kind, channel). A completed task contributes one row per grain and territory.
+district, category, kind, channel), and 6 more (dim ``inspector``: district, region, country) for each
+person who completed or holds one of its tasks (``appeal_handlers``, see the end of this module).
+A completed task contributes one row per grain and territory.
 Durations are bucketed on a log scale (``percentiles.bucket_of``), so the percentiles read from the
 rollups are within one bucket (10 %) of the exact ones.
 """
@@ -17,6 +19,7 @@ rollups are within one bucket (10 %) of the exact ones.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 APPEAL_MEASURES = (
     "received",
@@ -85,7 +88,8 @@ class _Dialect:
         return f"{column} = true" if self.pg else f"{column} = 1"
 
 
-# Concurrent writers lock the rows they update in key order, so two of them never deadlock.
+# Concurrent writers lock the rows they update in key order, so two of them never deadlock; a
+# rebuild writes in key order, so the rows one reading asks for lie together on disk.
 _ORDER = " ORDER BY 1, 2, 3, 4, 5, 6, 7"
 
 
@@ -117,7 +121,7 @@ def _flag(condition: str) -> str:
     return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
 
 
-def _appeal_base(d: _Dialect, source: str, ratings: str, rating_only: bool) -> str:
+def _appeal_base(d: _Dialect, source: str, ratings: str, rating_only: bool, extra: str = "") -> str:
     """Per source appeal (alias a, with its sign) the key columns and signed-ready measures.
 
     ``ratings`` is a FROM-clause item r(appeal_id, n, total, satisfied) (or, for a rating's own
@@ -144,7 +148,7 @@ def _appeal_base(d: _Dialect, source: str, ratings: str, rating_only: bool) -> s
     return (
         f"SELECT a.sign AS sign, a.registered_on AS day, {d.month('a.registered_on')} AS month, "
         f"a.district_id AS district_id, dd.region_id AS region_id, a.mahalla_id AS mahalla_id, "
-        f"a.category AS category, a.kind AS kind, a.channel AS channel, {bucket} AS bucket, {columns} "
+        f"a.category AS category, a.kind AS kind, a.channel AS channel, {bucket} AS bucket, {columns}{extra} "
         f"FROM {source} JOIN districts dd ON dd.id = a.district_id {ratings}"
     )
 
@@ -168,7 +172,7 @@ def _appeal_statement(d: _Dialect, base: str, conflict: bool) -> str:
         "WHEN 'category' THEN b.category WHEN 'kind' THEN b.kind ELSE b.channel END, "
         f"b.bucket, {sums} "
         f"FROM ({base}) b CROSS JOIN ({_appeal_keys()}) k "
-        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER if conflict else ''}"
+        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER}"
     )
     return _upsert("appeal_rollups", APPEAL_KEY, APPEAL_MEASURES, select, conflict)
 
@@ -203,12 +207,19 @@ def appeal_change(dialect: str, records: Sequence[tuple[str, int]]) -> str:
 def rating_change(dialect: str, records: Sequence[tuple[str, int]]) -> str:
     """The upsert for a rating trigger: the rating's own measures at its appeal's keys."""
     d = _Dialect(dialect)
+    return _appeal_statement(d, _rating_base(d, records, links=False), conflict=True)
+
+
+def _rating_base(d: _Dialect, records: Sequence[tuple[str, int]], links: bool) -> str:
+    """A rating's contribution per appeal (``links``: once per person linked to the appeal)."""
     rows = " UNION ALL ".join(
         f"SELECT {sign} AS sign, {record}.appeal_id AS appeal_id, {record}.score AS score" for record, sign in records
     )
+    linked = ", l.user_id AS user_id" if links else ""
+    join = f" JOIN {LINKS} l ON l.appeal_id = x.appeal_id AND l.n > 0" if links else ""
     source = (
-        f"(SELECT x.sign AS sign, {', '.join('ap.' + c + ' AS ' + c for c in APPEAL_COLUMNS)} "
-        f"FROM ({rows}) x JOIN appeals ap ON ap.id = x.appeal_id) a"
+        f"(SELECT x.sign AS sign, {', '.join('ap.' + c + ' AS ' + c for c in APPEAL_COLUMNS)}{linked} "
+        f"FROM ({rows}) x JOIN appeals ap ON ap.id = x.appeal_id{join}) a"
     )
     ratings = (
         f"JOIN (SELECT {records[0][0]}.appeal_id AS appeal_id, 1 AS n, {records[0][0]}.score AS total, "
@@ -220,7 +231,7 @@ def rating_change(dialect: str, records: Sequence[tuple[str, int]]) -> str:
             f"JOIN ({' UNION ALL '.join(_rating_side(record, sign) for record, sign in records)}) r "
             "ON r.appeal_id = a.id AND r.sign = a.sign"
         )
-    return _appeal_statement(d, _appeal_base(d, source, ratings, True), conflict=True)
+    return _appeal_base(d, source, ratings, True, _USER if links else "")
 
 
 def _rating_side(record: str, sign: int) -> str:
@@ -241,7 +252,7 @@ def _task_statement(d: _Dialect, source: str, conflict: bool) -> str:
         "SELECT k.grain, k.scope, CASE k.scope WHEN 'd' THEN b.district_id WHEN 'r' THEN b.region_id ELSE 0 END, "
         "b.version_id, CASE k.grain WHEN 'd' THEN b.day ELSE b.month END, b.task_name, b.bucket, SUM(b.sign) "
         f"FROM ({base}) b CROSS JOIN ({_task_keys()}) k "
-        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER if conflict else ''}"
+        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER}"
     )
     return _upsert("task_rollups", TASK_KEY, ("completed",), select, conflict)
 
@@ -320,3 +331,177 @@ def drop(dialect: str) -> list[str]:
 
 def triggers(dialect: str) -> list[str]:
     return postgresql() if dialect == "postgresql" else sqlite()
+
+
+# --- the people who worked on an appeal (the dashboards' breakdown by inspector) ---------------
+#
+# The raw breakdown counts an appeal once for each person who completed a task on it (a
+# ``task_completed`` case event) or holds one of its pending tasks now. ``appeal_handlers`` keeps,
+# per (appeal, person), how many such events and pending tasks there are (``n``); an appeal's
+# figures are added to the person's rows (dim ``inspector``, value the user id) when the link
+# appears (n 0 -> 1), taken away when it goes (n 1 -> 0), and follow the appeal's and its ratings'
+# changes while it lasts. Every person is kept; the reader keeps those whose role is inspector now.
+
+LINKS = "appeal_handlers"
+INSPECTOR_DIM = "inspector"
+_USER = ", a.user_id AS user_id"
+_LINK_UPSERT = "ON CONFLICT (appeal_id, user_id) DO UPDATE SET n = appeal_handlers.n + excluded.n"
+# (table, trigger name prefix, the person's column, columns whose change matters, the condition)
+_LINK_SOURCES = (
+    ("case_events", "event_links", "actor_id", ("appeal_id", "actor_id", "kind"), "{r}.kind = 'task_completed'"),
+    ("pending_tasks", "task_links", "assignee_id", ("appeal_id", "assignee_id"), ""),
+)
+
+
+def _inspector_statement(d: _Dialect, base: str, conflict: bool) -> str:
+    sums = ", ".join(f"SUM(b.sign * b.{m})" for m in APPEAL_MEASURES)
+    keys = _keys([(g, s, INSPECTOR_DIM) for g in GRAINS for s in APPEAL_DIMS])
+    select = (
+        "SELECT k.grain, k.scope, "
+        "CASE k.scope WHEN 'd' THEN b.district_id WHEN 'r' THEN b.region_id ELSE 0 END, k.dim, "
+        "CASE k.grain WHEN 'd' THEN b.day ELSE b.month END, CAST(b.user_id AS VARCHAR), "
+        f"b.bucket, {sums} "
+        f"FROM ({base}) b CROSS JOIN ({keys}) k "
+        f"GROUP BY 1, 2, 3, 4, 5, 6, 7{_ORDER}"
+    )
+    return _upsert("appeal_rollups", APPEAL_KEY, APPEAL_MEASURES, select, conflict)
+
+
+def _appeal_columns(alias: str) -> str:
+    return ", ".join(f"{alias}.{c} AS {c}" for c in APPEAL_COLUMNS)
+
+
+def _link_qualifies(record: str, person: str, condition: str) -> str:
+    extra = f" AND {condition.format(r=record)}" if condition else ""
+    return f"{record}.appeal_id IS NOT NULL AND {record}.{person} IS NOT NULL{extra}"
+
+
+def _link_change(dialect: str, record: str, sign: int, person: str, condition: str) -> list[str]:
+    """A link source row appearing (+1) or going (-1): the link's count, then, when the link has just
+    appeared (now 1) or gone (now 0), the appeal's whole contribution at the person's keys."""
+    d = _Dialect(dialect)
+    qualifies = _link_qualifies(record, person, condition)
+    count = (
+        f"INSERT INTO {LINKS} (appeal_id, user_id, n) SELECT {record}.appeal_id, {record}.{person}, {sign} "
+        f"WHERE {qualifies} {_LINK_UPSERT}"
+    )
+    source = (
+        f"(SELECT {sign} AS sign, {_appeal_columns('ap')}, l.user_id AS user_id FROM appeals ap "
+        f"JOIN {LINKS} l ON l.appeal_id = ap.id WHERE ap.id = {record}.appeal_id "
+        f"AND l.user_id = {record}.{person} AND l.n = {1 if sign > 0 else 0} AND {qualifies}) a"
+    )
+    base = _appeal_base(d, source, _ratings_of(f"{record}.appeal_id"), False, _USER)
+    return [count, _inspector_statement(d, base, conflict=True)]
+
+
+def inspector_appeal_change(dialect: str, records: Sequence[tuple[str, int]]) -> str:
+    """An appeal's change at the keys of every person linked to it."""
+    d = _Dialect(dialect)
+    rows = " UNION ALL ".join(_row(record, sign, APPEAL_COLUMNS) for record, sign in records)
+    source = f"(SELECT x.*, l.user_id AS user_id FROM ({rows}) x JOIN {LINKS} l ON l.appeal_id = x.id AND l.n > 0) a"
+    base = _appeal_base(d, source, _ratings_of(f"{records[0][0]}.id"), False, _USER)
+    return _inspector_statement(d, base, conflict=True)
+
+
+def inspector_rating_change(dialect: str, records: Sequence[tuple[str, int]]) -> str:
+    d = _Dialect(dialect)
+    return _inspector_statement(d, _rating_base(d, records, links=True), conflict=True)
+
+
+def inspector_rebuild(dialect: str) -> list[str]:
+    """The links from the case events and pending tasks, then the people's rollup rows (after
+    ``rebuild``, which empties the whole ``appeal_rollups``)."""
+    d = _Dialect(dialect)
+    sources = " UNION ALL ".join(
+        f"SELECT {table}.appeal_id AS appeal_id, {table}.{person} AS user_id FROM {table} "
+        f"WHERE {_link_qualifies(table, person, condition)}"
+        for table, _name, person, _columns, condition in _LINK_SOURCES
+    )
+    source = (
+        f"(SELECT 1 AS sign, {_appeal_columns('ap')}, l.user_id AS user_id FROM appeals ap "
+        f"JOIN {LINKS} l ON l.appeal_id = ap.id AND l.n > 0) a"
+    )
+    return [
+        f"DELETE FROM {LINKS}",
+        f"INSERT INTO {LINKS} (appeal_id, user_id, n) SELECT appeal_id, user_id, COUNT(*) FROM ({sources}) s "
+        "GROUP BY appeal_id, user_id",
+        f"DELETE FROM appeal_rollups WHERE dim = '{INSPECTOR_DIM}'",
+        _inspector_statement(d, _appeal_base(d, source, _ratings_of(None), False, _USER), conflict=False),
+    ]
+
+
+def _link_statements(dialect: str, person: str, condition: str, records: Sequence[tuple[str, int]]) -> list[str]:
+    return [s for record, sign in records for s in _link_change(dialect, record, sign, person, condition)]
+
+
+def _inspector_sources() -> list[tuple[str, str, Any, Sequence[str], str]]:
+    """(table, trigger prefix, statements for the records, columns whose change matters, the
+    condition a row must meet for the trigger to fire on insert or delete)."""
+    sources: list[tuple[str, str, Any, Sequence[str], str]] = [
+        ("appeals", "appeal_inspector_rollups", lambda dl, rs: [inspector_appeal_change(dl, rs)], APPEAL_COLUMNS, ""),
+        (
+            "appeal_ratings",
+            "rating_inspector_rollups",
+            lambda dl, rs: [inspector_rating_change(dl, rs)],
+            ("appeal_id", "score"),
+            "",
+        ),
+    ]
+    for table, name, person, columns, condition in _LINK_SOURCES:
+        sources.append(
+            (
+                table,
+                name,
+                lambda dl, rs, p=person, c=condition: _link_statements(dl, p, c, rs),
+                columns,
+                _link_qualifies("{r}", person, condition),
+            )
+        )
+    return sources
+
+
+def inspector_triggers(dialect: str) -> list[str]:
+    """The triggers keeping ``appeal_handlers`` and the people's rollup rows."""
+    pg = dialect == "postgresql"
+    statements = []
+    for table, name, build, columns, condition in _inspector_sources():
+        whens = {
+            "INSERT": condition.format(r="NEW") if condition else "",
+            "DELETE": condition.format(r="OLD") if condition else "",
+            "UPDATE": _changed(columns, pg),
+        }
+        if pg:
+            branches = " ".join(
+                f"{'IF' if i == 0 else 'ELSIF'} TG_OP = '{event}' THEN {_block(build(dialect, records))}"
+                for i, (event, records) in enumerate(_EVENTS)
+            )
+            statements.append(
+                f"CREATE OR REPLACE FUNCTION {name}_apply() RETURNS trigger LANGUAGE plpgsql AS $body$ "
+                f"BEGIN {branches} END IF; RETURN NULL; END $body$"
+            )
+        for event, records in _EVENTS:
+            trigger = f"{name}_{event.lower()}"
+            when = f" WHEN ({whens[event]})" if whens[event] else ""
+            statements.append(f"DROP TRIGGER IF EXISTS {trigger}{' ON ' + table if pg else ''}")
+            body = f"EXECUTE FUNCTION {name}_apply()" if pg else f"BEGIN {_block(build(dialect, records))} END"
+            statements.append(f"CREATE TRIGGER {trigger} AFTER {event} ON {table} FOR EACH ROW{when} {body}")
+    return statements
+
+
+def _block(statements: Sequence[str]) -> str:
+    return " ".join(f"{statement};" for statement in statements)
+
+
+def inspector_drop(dialect: str) -> list[str]:
+    pg = dialect == "postgresql"
+    statements = []
+    for table, name, _build, _columns, _condition in _inspector_sources():
+        for event, _records in _EVENTS:
+            statements.append(f"DROP TRIGGER IF EXISTS {name}_{event.lower()}{' ON ' + table if pg else ''}")
+        if pg:
+            statements.append(f"DROP FUNCTION IF EXISTS {name}_apply()")
+    return statements
+
+
+def all_triggers(dialect: str) -> list[str]:
+    return [*triggers(dialect), *inspector_triggers(dialect)]

@@ -1,7 +1,8 @@
 """Rollup tables: per period (a day or a month), territory (a district, a region or the country) and
 one breakdown, the sums of the appeals' or completed tasks' measures, split by a duration bucket.
 
-Kept in step by database triggers on ``appeals``, ``appeal_ratings`` and ``task_timings`` (see
+Kept in step by database triggers on ``appeals``, ``appeal_ratings`` and ``task_timings`` (and, for the
+breakdown by inspector, ``case_events`` and ``pending_tasks``; see
 ``ddl``): every write, whichever code path makes it, updates them in the same transaction, without
 a single extra round trip. A new measure is a new column here and in ``ddl.APPEAL_MEASURES``.
 """
@@ -62,10 +63,23 @@ class TaskRollup(db.Model):  # type: ignore[name-defined,misc]
     completed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class AppealHandler(db.Model):  # type: ignore[name-defined,misc]
+    """A person who worked on an appeal: ``n`` counts their ``task_completed`` case events on it and
+    the pending tasks of it they hold now (the link lasts while n > 0). Kept by triggers (``ddl``);
+    the rollups' breakdown by inspector follows it."""
+
+    __tablename__ = "appeal_handlers"
+
+    appeal_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 @event.listens_for(db.metadata, "after_create")
 def _install_triggers(_target: Any, connection: Connection, **_kw: Any) -> None:
     """``create_all`` (the tests, a fresh SQLite database) gets the triggers the migration creates."""
     tables = set(inspect(connection).get_table_names())
-    if {"appeals", "appeal_ratings", "task_timings", "districts", "appeal_rollups", "task_rollups"} <= tables:
-        for statement in ddl.triggers(connection.dialect.name):
+    needed = {"appeals", "appeal_ratings", "task_timings", "districts", "appeal_rollups", "task_rollups"}
+    if needed | {"appeal_handlers", "case_events", "pending_tasks"} <= tables:
+        for statement in ddl.all_triggers(connection.dialect.name):
             connection.execute(text(statement))

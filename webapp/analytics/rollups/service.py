@@ -12,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Connection, String, and_, cast, func, or_, select, text
 
 from webapp.analytics.rollups import ddl
 from webapp.analytics.rollups.models import AppealRollup, TaskRollup
 from webapp.analytics.rollups.percentiles import percentile
 from webapp.extensions import db
+from webapp.platform.auth.models import Role, User
 
 DAY = 86400.0
 # The breakdowns the rollups answer: (scope, group) -> the rollup dimension.
@@ -43,7 +44,7 @@ class Scope:
 def dimension(scope: Scope, by: str | None) -> str | None:
     """The rollup dimension for a breakdown in a scope; None when the rollups cannot answer it."""
     dim = "all" if by in _TIME_GROUPS else by
-    return dim if dim in ddl.APPEAL_DIMS[scope.level] else None
+    return dim if dim in ddl.APPEAL_DIMS[scope.level] or dim == ddl.INSPECTOR_DIM else None
 
 
 def _next_month(day: dt.date) -> dt.date:
@@ -89,15 +90,17 @@ def appeal_counts(
     r = AppealRollup
     key: Any = r.period_start if by in ("week", "month") else r.value
     sums = [func.sum(getattr(r, m)).label(m) for m in ddl.APPEAL_MEASURES]
+    conditions = [
+        r.scope == scope.level,
+        r.scope_id == scope.id,
+        r.dim == dim,
+        _period(r, segments(date_from, date_to, days_only=by == "week")),
+    ]
+    if dim == ddl.INSPECTOR_DIM:  # everyone who worked on an appeal is kept: the inspectors of today
+        inspectors = select(cast(User.id, String)).where(User.role == Role.INSPECTOR.value)
+        conditions.append(r.value.in_(inspectors))
     rows = db.session.execute(
-        select(key.label("group_key"), r.bucket, *sums)
-        .where(
-            r.scope == scope.level,
-            r.scope_id == scope.id,
-            r.dim == dim,
-            _period(r, segments(date_from, date_to, days_only=by == "week")),
-        )
-        .group_by(key, r.bucket)
+        select(key.label("group_key"), r.bucket, *sums).where(*conditions).group_by(key, r.bucket)
     ).mappings()
     result: dict[Any, dict[str, Any]] = {}
     histograms: dict[Any, dict[int, int]] = {}
@@ -127,7 +130,7 @@ def _group(by: str | None, raw: Any) -> Any:
     if by in ("week", "month"):
         start = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
         return _time_key(by, start)
-    if by in ("mahalla", "district", "region"):
+    if by in ("mahalla", "district", "region", "inspector"):
         return int(raw)
     return raw
 
@@ -178,7 +181,7 @@ def task_counts(scope: Scope, version_ids: Iterable[int], date_from: dt.date, da
 
 
 def install_triggers(connection: Connection) -> None:
-    for statement in ddl.triggers(connection.dialect.name):
+    for statement in ddl.all_triggers(connection.dialect.name):
         connection.execute(text(statement))
 
 
@@ -187,4 +190,5 @@ def rebuild(connection: Connection | None = None) -> tuple[int, int]:
     Returns the rows written (appeal rollups, task rollups); the caller commits."""
     connection = connection or db.session.connection()
     counts = [connection.execute(text(statement)).rowcount for statement in ddl.rebuild(connection.dialect.name)]
-    return int(counts[-2] or 0), int(counts[-1] or 0)
+    people = [connection.execute(text(s)).rowcount for s in ddl.inspector_rebuild(connection.dialect.name)]
+    return int(counts[-2] or 0) + int(people[-1] or 0), int(counts[-1] or 0)

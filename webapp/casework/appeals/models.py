@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -95,6 +96,15 @@ class Appeal(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_appeals_mahalla_registered", "mahalla_id", "registered_on"),
         Index("ix_appeals_registered_on", "registered_on"),
         Index("ix_appeals_district_open_deadline", "district_id", "is_open", "deadline"),
+        # Open past the deadline in the whole country (the figures' overdue_open): the open appeals
+        # only, so the count follows the appeals open now, not every appeal of the period.
+        Index(
+            "ix_appeals_open_deadline",
+            "deadline",
+            postgresql_where=text("is_open"),
+            sqlite_where=text("is_open"),
+            postgresql_include=["registered_on", "district_id"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
