@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from webapp.api.openapi import operation
 from webapp.api.routes import _json_body, _pydantic_errors, blueprint, error
 from webapp.api.schemas import ErrorOut
-from webapp.cases.service import StepFailed
+from webapp.casework.appeals.runtime import StepFailed
 from webapp.errors import NotFoundError
 from webapp.intake.open311 import triage
 from webapp.intake.open311.models import Open311Triage

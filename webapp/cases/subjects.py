@@ -1,12 +1,15 @@
 """The subject kinds the case runtime serves, and what each tells the shared pages and the API.
 
 A subject module registers its kind once (``register_subject``): the short prefix of its stable
-reference (``plan-12``), the page that shows one, and how one of its tasks is completed through
-the API. Appeals are built in: their reference is the appeal number.
+reference (``plan-12``), the page that shows one, how one of its tasks is completed through the
+API, and what the runtime asks it when it moves a case on by itself (timers, signals: which of its
+subjects are in a district). Appeals register theirs too (webapp.casework.appeals.subject); their
+reference is the appeal number.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,10 +25,22 @@ Completer = Callable[[User, PendingTask, Mapping[str, Any]], bool]
 # Completes the failed task of a subject in incident again with the kept answers (after a fix and
 # a migration) and commits; raises the runtime's exceptions (Conflict, StepFailed, …).
 Retrier = Callable[[int, User], Any]
-# After the timer job fired a subject's due timers (within its transaction): bring the subject's
-# task projection and own rows in line — (subject id, instance row id, the instance, the ids of the
-# tasks ready before). The timer job writes the state and the case event itself.
-TimersFired = Callable[[int, int, Any, set[str]], None]
+# After the runtime moved a subject's case on by itself (the timer job fired its due timers, or a
+# signal reached it), within that transaction: bring the subject's task projection and own rows in
+# line — (subject id, instance row id, the instance, the ids of the tasks ready before). The
+# runtime writes the state and the case event itself.
+Advanced = Callable[[int, int, Any, set[str]], None]
+# A kind whose cases the runtime does not move on by the generic path registers its own: fire the
+# due timers of the case (instance row id, the moment) and answer its reference; deliver a signal
+# to the case (instance row id, signal name, actor, the rounds its own signals may go on) and
+# answer whether it waited for it. Both write everything within the caller's transaction.
+FireTimers = Callable[[int, dt.datetime], str]
+DeliverSignal = Callable[[int, str, User | None, int], bool]
+# The ids of the kind's subjects in a district (a subquery): the cases a signal of that district reaches.
+InDistrict = Callable[[int], Any]
+# The page of one of the kind's tasks served at /tasks/<task_id> itself: (task id, the pending task
+# the user may work on, or None when it is gone or not theirs) -> the response.
+TaskPage = Callable[[str, PendingTask | None], Any]
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,12 @@ class SubjectKind:
     task_endpoint: str  # the page of one of its tasks, called with task_id
     complete: Completer | None = None
     retry: Retrier | None = None
-    timers_fired: TimersFired | None = None
+    advanced: Advanced | None = None
+    record: Callable[[int], Any] | None = None  # its own row, when its events go with it (cases.events.Recorded)
+    fire_timers: FireTimers | None = None
+    deliver_signal: DeliverSignal | None = None
+    in_district: InDistrict | None = None
+    task_page: TaskPage | None = None
 
 
 _KINDS: dict[str, SubjectKind] = {}
@@ -82,3 +102,8 @@ def subject_url(kind: str, subject_id: int) -> str:
     known = _KINDS.get(kind)
     arguments: dict[str, Any] = {known.id_argument: subject_id} if known else {}
     return url_for(known.endpoint, **arguments) if known else ""
+
+
+def kinds() -> list[SubjectKind]:
+    """Every registered subject kind."""
+    return list(_KINDS.values())

@@ -11,9 +11,9 @@ from flask_login import current_user
 
 from engine import FormInvalid, TaskNotReady
 from webapp.cases.models import CaseStatus
-from webapp.cases.service import Conflict, StepFailed
 from webapp.cases.subjects import subject_kind, subject_url
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind
+from webapp.casework.appeals.runtime import Conflict, StepFailed
 from webapp.casework.appeals.service import appeal_for
 from webapp.casework.case_control.service import (
     ControlRefused,

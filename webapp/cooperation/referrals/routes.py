@@ -9,8 +9,8 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webapp.cases.service import Conflict, StepFailed
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import Conflict, StepFailed
 from webapp.casework.appeals.service import appeal_for
 from webapp.cooperation.partners.routes import KIND_LABELS
 from webapp.cooperation.referrals import service

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
-from webapp.cases.service import StepFailed
+from webapp.casework.appeals.runtime import StepFailed
 from webapp.extensions import limiter
 from webapp.intake.open311 import intake, presenters, service, triage
 from webapp.intake.open311.catalogue import SERVICE_CODES

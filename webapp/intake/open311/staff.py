@@ -14,8 +14,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from webapp.cases.service import StepFailed
 from webapp.casework.appeals.models import CATEGORIES
+from webapp.casework.appeals.runtime import StepFailed
 from webapp.intake.open311 import triage
 from webapp.platform import labels
 from webapp.platform.auth.access import roles_required

@@ -11,7 +11,7 @@ from flask_login import current_user
 from engine import FormInvalid, TaskNotReady
 from forms import apply_engine_errors, build_form_class, engine_values, prefill
 from webapp.cases.instances import Conflict
-from webapp.cases.service import StepFailed
+from webapp.casework.appeals.runtime import StepFailed
 from webapp.errors import ChangedMeanwhile
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
