@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import url_for
 
-from webapp.cases.models import APPEAL, PendingTask
+from webapp.cases.models import PendingTask
 from webapp.platform.auth.models import User
 
 # Completes a task of the kind for the user and commits (raising the runtime's exceptions);
@@ -58,6 +58,10 @@ class SubjectKind:
     deliver_signal: DeliverSignal | None = None
     in_district: InDistrict | None = None
     task_page: TaskPage | None = None
+    # A kind whose subjects have a reference of their own (an appeal's number): what a task of one
+    # shows instead of ``<prefix>-<id>``, and the page of its case (both from the task's loaded rows).
+    task_label: Callable[[PendingTask], str | None] | None = None
+    task_url: Callable[[PendingTask], str] | None = None
 
 
 _KINDS: dict[str, SubjectKind] = {}
@@ -72,18 +76,20 @@ def subject_kind(kind: str) -> SubjectKind | None:
     return _KINDS.get(kind)
 
 
-def reference(kind: str, subject_id: int, appeal_number: str | None = None) -> str:
-    """The stable reference of a case: the appeal number, or ``<prefix>-<id>`` (``plan-12``)."""
-    if kind == APPEAL and appeal_number:
-        return appeal_number
+def reference(kind: str, subject_id: int, label: str | None = None) -> str:
+    """The stable reference of a case: the subject's own (``label``: an appeal's number), or
+    ``<prefix>-<id>`` (``plan-12``)."""
+    if label:
+        return label
     known = _KINDS.get(kind)
     return f"{known.prefix if known else kind}-{subject_id}"
 
 
 def task_case(task: PendingTask) -> dict[str, str]:
     """``{"kind", "ref"}`` of the case a pending task belongs to (the API's ``case``)."""
-    number = task.appeal.number if task.subject_kind == APPEAL and task.appeal is not None else None
-    return {"kind": task.subject_kind, "ref": reference(task.subject_kind, task.subject_id, number)}
+    known = _KINDS.get(task.subject_kind)
+    label = known.task_label(task) if known is not None and known.task_label is not None else None
+    return {"kind": task.subject_kind, "ref": reference(task.subject_kind, task.subject_id, label)}
 
 
 def task_ref(task: PendingTask) -> str:
@@ -92,14 +98,18 @@ def task_ref(task: PendingTask) -> str:
 
 def case_url(task: PendingTask) -> str:
     """The page of the case a pending task belongs to (templates: ``case_url(task)``)."""
-    if task.subject_kind == APPEAL and task.appeal is not None:
-        return url_for("appeals.case", number=task.appeal.number)
+    known = _KINDS.get(task.subject_kind)
+    if known is not None and known.task_url is not None:
+        return known.task_url(task)
     return subject_url(task.subject_kind, task.subject_id)
 
 
 def subject_url(kind: str, subject_id: int) -> str:
-    """The page of a subject of a registered kind (not an appeal); "" for an unknown kind."""
+    """The page of a subject of a registered kind that shows its subjects by id (not an appeal:
+    its page is reached from its task, ``case_url``); "" for an unknown kind or an appeal."""
     known = _KINDS.get(kind)
+    if known is not None and known.task_url is not None:
+        return ""
     arguments: dict[str, Any] = {known.id_argument: subject_id} if known else {}
     return url_for(known.endpoint, **arguments) if known else ""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +25,14 @@ def _in_district(district_id: int) -> Any:
 
 def _appeal_load() -> Any:
     return joinedload(PendingTask.appeal).joinedload(Appeal.mahalla)
+
+
+def _task_label(task: PendingTask) -> str | None:
+    return task.appeal.number if task.appeal is not None else None
+
+
+def _task_url(task: PendingTask) -> str:
+    return url_for("appeals.case", number=task.appeal.number) if task.appeal is not None else ""
 
 
 def inbox_of_appeal(user: User, number: str) -> list[PendingTask]:
@@ -50,5 +59,7 @@ register_subject(
         deliver_signal=deliver_signal,
         in_district=_in_district,
         task_page=task_page,
+        task_label=_task_label,
+        task_url=_task_url,
     )
 )
