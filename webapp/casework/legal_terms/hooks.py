@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
+from webapp.cases.events import log_event
 from webapp.cases.hooks import TaskCompletion, after_task
 from webapp.cases.models import APPEAL
 from webapp.casework.appeals.deadlines import proposal_notice_due
 from webapp.casework.appeals.models import AppealKind
-from webapp.casework.appeals.runtime import log_event
 from webapp.casework.legal_terms import notices
 from webapp.platform.notifications.service import notify_applicant
 

@@ -11,10 +11,10 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
+from webapp.cases.events import log_event
 from webapp.cases.models import PendingTask, ProcessInstance
 from webapp.casework.appeals.deadlines import ExtensionRefused, check_extension, extension_target, task_due_date
 from webapp.casework.appeals.models import Appeal
-from webapp.casework.appeals.runtime import log_event
 from webapp.casework.legal_terms import notices
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User

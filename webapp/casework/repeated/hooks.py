@@ -3,9 +3,9 @@ the reply letter (stored as a PDF, sent by e-mail and SMS like any answer)."""
 
 from __future__ import annotations
 
+from webapp.cases.events import log_event
 from webapp.cases.hooks import TaskCompletion, after_task
 from webapp.cases.models import APPEAL
-from webapp.casework.appeals.runtime import log_event
 from webapp.casework.replies.service import store_reply_letter
 
 

@@ -13,8 +13,8 @@ from flask import current_app
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
 
+from webapp.cases.events import log_event
 from webapp.casework.appeals.models import Appeal, Attachment
-from webapp.casework.appeals.runtime import log_event
 from webapp.extensions import db
 from webapp.intake.attachments.files import Upload, check_batch, new_storage_key, stored_path, write_file
 from webapp.platform.auth.models import User
