@@ -143,8 +143,8 @@ def engine_steps(appeal_id: int, state: str, task_name: str, repeat: int) -> dic
 
 def statements_of_completion(appeal_id: int, task_name: str) -> int:
     """SQL statements of one service-layer completion (COMMIT not counted)."""
-    from webapp.cases.service import complete_task
     from webapp.cases.tasks.service import tasks_of_appeal
+    from webapp.casework.appeals.runtime import complete_task
     from webapp.extensions import db
 
     inspector, supervisor = scenario.users()
@@ -157,8 +157,8 @@ def statements_of_completion(appeal_id: int, task_name: str) -> int:
 
 
 def through_service(appeal_ids: list[int], task_name: str, reset_state: str | None = None) -> list[float]:
-    from webapp.cases.service import complete_task
     from webapp.cases.tasks.service import tasks_of_appeal
+    from webapp.casework.appeals.runtime import complete_task
     from webapp.extensions import db
 
     inspector, supervisor = scenario.users()

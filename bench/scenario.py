@@ -156,8 +156,8 @@ def appeal_numbers(appeal_ids: list[int]) -> list[str]:
 
 
 def complete_named(appeal_id: int, task_name: str) -> None:
-    from webapp.cases.service import complete_task
     from webapp.cases.tasks.service import tasks_of_appeal
+    from webapp.casework.appeals.runtime import complete_task
 
     inspector, supervisor = users()
     pending = next(t for t in tasks_of_appeal(appeal_id) if t.name == task_name)

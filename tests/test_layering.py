@@ -302,6 +302,45 @@ def test_the_cycle_check_finds_a_cycle_hidden_in_a_function() -> None:
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
+# --- The case runtime knows no subject: webapp/cases imports none of the subject domains ----------
+
+SUBJECT_DOMAINS = ("webapp.casework", "webapp.intake", "webapp.prevention", "webapp.cooperation")
+
+
+def domain_imports(tree: ast.AST) -> Iterator[ast.AST]:
+    """Imports of a subject domain, at the top, inside a function or under TYPE_CHECKING alike."""
+    for node in ast.walk(tree):
+        modules = imported_modules(node)
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "webapp":
+            modules += [f"webapp.{alias.name}" for alias in node.names]  # from webapp import casework
+        if any(module == domain or module.startswith(domain + ".") for module in modules for domain in SUBJECT_DOMAINS):
+            yield node
+
+
+def test_the_case_runtime_imports_no_subject_domain() -> None:
+    paths = list(python_files("webapp/cases"))
+    assert len(paths) > 20 and ROOT / "webapp/cases/tasks/routes.py" in paths  # the packages below it too
+    assert [where(path, node) for path in paths for node in domain_imports(parse(path))] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("from webapp.casework.appeals.models import Appeal", True),
+        ("import webapp.intake.attachments.form_files", True),
+        ("def f():\n    from webapp.prevention.registry import plans", True),
+        ("if TYPE_CHECKING:\n    from webapp.cooperation.referrals.service import x", True),
+        ("from webapp import casework", True),
+        ("importlib.import_module('webapp.casework.replies.hooks')", True),
+        ("from webapp.cases.instances import Subject", False),
+        ("from webapp.platform.auth.models import User", False),
+        ("from webapp.caseworkers import x", False),
+    ],
+)
+def test_the_domain_import_check_recognises(source: str, found: bool) -> None:
+    assert bool(list(domain_imports(ast.parse(source)))) is found
+
+
 # --- One action, one transaction: no hand-written rollback blocks ---------------------------------
 
 # The helper itself, and the two places that roll back a connection that may be gone.

@@ -172,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.api.routes import blueprint as api_blueprint
     from webapp.cases.assignment.routes import blueprint as assignment_blueprint
     from webapp.cases.tasks.routes import blueprint as tasks_blueprint
+    from webapp.casework.appeals import subject as _appeal_subject  # noqa: F401 - the appeal subject kind
     from webapp.casework.appeals.routes import blueprint as appeals_blueprint
     from webapp.casework.categoriser.routes import blueprint as categoriser_blueprint
     from webapp.casework.evaluation import panel as _monitoring_panel  # noqa: F401 - registers the stage-5 panel

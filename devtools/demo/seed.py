@@ -15,10 +15,10 @@ from devtools.demo.prevention_work import seed_prevention_work
 from devtools.demo.texts import APPEALS, NAMES, STREETS
 from engine.clock import frozen_at
 from webapp.cases.models import PendingTask
-from webapp.cases.service import complete_task
 from webapp.cases.tasks.service import tasks_of_appeal
 from webapp.cases.versions import APPEAL_PROCESS, BUNDLED_LINEAGES, current_version, publish_files
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import complete_task
 from webapp.casework.appeals.service import NewAppeal, register_appeal
 from webapp.cooperation.partners import service as partners
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR, PARTNER

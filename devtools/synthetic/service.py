@@ -39,10 +39,10 @@ from engine import StateTemplate, state_template
 from webapp.analytics.bottlenecks.models import TaskTiming
 from webapp.analytics.rollups import service as rollups
 from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
-from webapp.cases.service import complete_task
 from webapp.cases.tasks.service import tasks_of_appeal
 from webapp.cases.versions import current_version
 from webapp.casework.appeals.models import Appeal, AppealNumberCounter, AppealRating
+from webapp.casework.appeals.runtime import complete_task
 from webapp.casework.appeals.service import NewAppeal, format_number, register_appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User, user_mahallas

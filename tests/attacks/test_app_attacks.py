@@ -21,8 +21,8 @@ from tests.conftest import World
 from tests.webapp.cases import answers, pending_names, register, the_task
 from tests.webapp.conftest import Api
 from webapp.cases.models import CaseEvent, ProcessInstance
-from webapp.cases.service import StepFailed, complete_task
 from webapp.cases.versions import APPEAL_PROCESS, publish_files, read_process_directory
+from webapp.casework.appeals.runtime import StepFailed, complete_task
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from tests.conftest import World
 from tests.cooperation.test_referrals import Partners, referral_of
 from tests.webapp.cases import answers, drive_to, pending_names, register, the_task
-from webapp.cases.service import complete_task
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import complete_task
 from webapp.cooperation.partners.models import PartnerKind, PartnerOrganisation
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR
 from webapp.extensions import db

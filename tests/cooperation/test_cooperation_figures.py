@@ -13,8 +13,8 @@ from tests.conftest import World
 from tests.cooperation.test_referrals import Partners, partner_orgs, referral_of, referred  # noqa: F401 - fixture
 from tests.webapp.cases import answers, the_task
 from webapp.analytics.reports import service as reports
-from webapp.cases.service import complete_task
 from webapp.cases.versions import decide_with_latest
+from webapp.casework.appeals.runtime import complete_task
 from webapp.cooperation.referrals.figures import cooperation, rule_inputs
 from webapp.extensions import db
 from webapp.platform.auth.models import User

@@ -23,8 +23,8 @@ from tests.cooperation.test_referrals import AsUser, Partners, referred
 from tests.intake.conftest import EXE, PDF, docx, stored_files
 from tests.webapp.cases import answers, browser_form, pending_names, the_task
 from webapp.cases.models import CaseEvent
-from webapp.cases.service import complete_task
 from webapp.casework.appeals.models import Appeal, Attachment
+from webapp.casework.appeals.runtime import complete_task
 from webapp.extensions import db
 from webapp.platform.audit.models import AuditEntry
 from webapp.platform.timeutil import local_today

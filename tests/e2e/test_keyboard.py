@@ -14,7 +14,7 @@ from typing import Any
 from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import screenshot
 from tests.webapp.cases import drive_to, register, the_task
-from webapp.cases.service import was_completed
+from webapp.cases.instances import was_completed
 
 FOCUS_VISIBLE = """() => {
     const el = document.activeElement;

@@ -18,8 +18,8 @@ from tests.e2e.test_lifecycle import answers, fill, log_in
 from tests.intake.conftest import EXE, PDF
 from tests.webapp.cases import answers as task_answers
 from tests.webapp.cases import the_task
-from webapp.cases.service import complete_task
 from webapp.casework.appeals.models import Attachment
+from webapp.casework.appeals.runtime import complete_task
 from webapp.extensions import db
 
 INPUT = "main input[type=file][name=referral_attachments]"

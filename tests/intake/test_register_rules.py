@@ -19,7 +19,7 @@ from tests.webapp.cases import (
     the_task,
     worker_for,
 )
-from webapp.cases.service import complete_task
+from webapp.casework.appeals.runtime import complete_task
 from webapp.platform.auth.models import User
 from webapp.platform.auth.service import issue_token
 

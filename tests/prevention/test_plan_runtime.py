@@ -16,8 +16,8 @@ from tests.prevention.conftest import PLAN_ANSWERS, live_case, step, the_task
 from tests.webapp.cases import register
 from webapp.cases.assignment.service import reassign
 from webapp.cases.models import CaseEvent, PendingTask
-from webapp.cases.service import StepFailed
 from webapp.cases.versions import latest_version, publish_files, read_process_directory
+from webapp.casework.appeals.runtime import StepFailed
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.prevention.registry.models import SupervisedPerson

@@ -12,7 +12,7 @@ from tests.conftest import World, csrf_token
 from tests.supervision.conftest import Api
 from tests.webapp.cases import answers, appeal_by_number, case_state, event_kinds, register, the_task
 from webapp.cases.models import ProcessInstance
-from webapp.cases.service import CaseNotRunning, complete_task
+from webapp.casework.appeals.runtime import CaseNotRunning, complete_task
 from webapp.casework.case_control.service import ControlRefused, change_status
 from webapp.extensions import db
 from webapp.platform.auth.models import User

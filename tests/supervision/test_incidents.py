@@ -14,9 +14,9 @@ from tests.conftest import World, csrf_token
 from tests.supervision.conftest import Api
 from tests.webapp.cases import answers, browser_form, event_kinds, parse, pending_names, register, the_task
 from webapp.cases.models import CaseEvent, ProcessInstance
-from webapp.cases.service import StepFailed, complete_task
 from webapp.cases.versions import APPEAL_PROCESS, publish_files, read_process_directory
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import StepFailed, complete_task
 from webapp.casework.case_control.service import ControlRefused, retry_incident
 from webapp.casework.supervision.service import incidents
 from webapp.extensions import db

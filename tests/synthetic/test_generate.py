@@ -9,9 +9,9 @@ from devtools.demo.seed import _answer as demo_answer
 from devtools.synthetic.service import Options, generate
 from engine import Instance
 from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
-from webapp.cases.service import complete_task
 from webapp.cases.versions import current_version, library_for
 from webapp.casework.appeals.models import Appeal, AppealNumberCounter, AppealRating
+from webapp.casework.appeals.runtime import complete_task
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.territory.models import District, Mahalla, Region

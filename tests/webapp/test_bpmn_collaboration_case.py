@@ -10,9 +10,9 @@ from flask import current_app
 
 from tests.conftest import World
 from tests.webapp.cases import event_kinds, pending_names, pending_tasks, register
-from webapp.cases.service import complete_task
 from webapp.cases.tasks.service import inbox
 from webapp.cases.versions import APPEAL_PROCESS, publish_files, read_process_directory
+from webapp.casework.appeals.runtime import complete_task
 from webapp.extensions import db
 
 POOL = (

@@ -17,12 +17,13 @@ from tests.conftest import World
 from tests.webapp.cases import event_kinds, pending_names, pending_tasks, register, the_task
 from webapp.cases.assignment.service import claim, unclaim
 from webapp.cases.instances import StepFailed
+from webapp.cases.migration import migrate_case
 from webapp.cases.models import ProcessInstance, ProcessVersion
-from webapp.cases.service import complete_task, deliver_case_message, migrate_case
 from webapp.cases.tasks.service import inbox
 from webapp.cases.timer_service import fire_due_timers
 from webapp.cases.versions import APPEAL_PROCESS, decide_with_latest, library_for, publish_files
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import complete_task, deliver_case_message
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import utcnow

@@ -12,9 +12,9 @@ from tests.conftest import World
 from tests.intake.test_related import appeal_at
 from tests.webapp.cases import answers, drive_to, event_kinds, pending_names, pending_tasks, register
 from webapp.cases.assignment.service import claim, unclaim
-from webapp.cases.service import complete_task
 from webapp.cases.tasks.service import inbox
 from webapp.cases.versions import APPEAL_PROCESS, publish_files, read_process_directory
+from webapp.casework.appeals.runtime import complete_task
 from webapp.casework.related.service import link_appeal
 from webapp.extensions import db
 

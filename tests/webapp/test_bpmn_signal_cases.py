@@ -7,17 +7,26 @@ case hears its own signal too (inside the case, at once)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from flask import current_app
 from sqlalchemy import select, update
 
+from engine import Instance
 from tests.conftest import World
 from tests.webapp.cases import answers, event_kinds, pending_names, pending_tasks, register, the_task
+from webapp.cases import subjects
+from webapp.cases.instances import Subject, TaskRow, add_instance, events_of, run_engine, subject_tasks, sync_tasks
 from webapp.cases.models import ProcessInstance, QueuedSignal
-from webapp.cases.service import complete_task
-from webapp.cases.signals import deliver_signals
+from webapp.cases.signals import deliver_signals, waiting_cases
+from webapp.cases.subjects import SubjectKind
 from webapp.cases.tasks.service import inbox
-from webapp.cases.versions import APPEAL_PROCESS, publish_files, read_process_directory
+from webapp.cases.versions import APPEAL_PROCESS, library_for, publish_files, read_process_directory
+from webapp.casework.appeals.runtime import complete_task
 from webapp.extensions import db
+from webapp.platform.territory.models import Mahalla
+from webapp.platform.timeutil import local_today
 
 SIGNAL = ('<bpmn:message id="message_appeal_withdrawn" name="appeal_withdrawn"/>', None)
 REGISTERED_FLOW = (
@@ -116,3 +125,88 @@ def test_a_signal_resumes_after_the_cases_that_already_got_it(world: World) -> N
     assert "note_new_appeal" in pending_names(waiting)
     db.session.expire_all()
     assert db.session.scalars(select(QueuedSignal.delivered)).all() == [2]
+
+
+# A case of another subject kind: a mahalla's watch (subject: the mahalla), waiting for the signal
+# at an intermediate catch event, then a task in its inspector's lane.
+WATCH = "mahalla_watch"
+WATCH_DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="definitions_mahalla_watch"
+    targetNamespace="http://mahalla.uz/bpmn">
+  <bpmn:signal id="signal_new_appeal" name="new_appeal_registered"/>
+  <bpmn:process id="mahalla_watch" name="Mahalla kuzatuvi" isExecutable="true">
+    <bpmn:laneSet id="lane_set_mahalla_watch">
+      <bpmn:lane id="lane_mahalla_watch_inspector" name="inspector">
+        <bpmn:flowNodeRef>watch_started</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>appeal_heard</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>look_at_appeal</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>watch_ended</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="watch_started"/>
+    <bpmn:intermediateCatchEvent id="appeal_heard" name="Yangi murojaat">
+      <bpmn:signalEventDefinition id="appeal_heard_definition" signalRef="signal_new_appeal"/>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:userTask id="look_at_appeal" name="Murojaatni ko'rish" camunda:formKey="look_at_appeal">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="watch_note" label="Izoh" type="string"/>
+      </camunda:formData></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="watch_ended"/>
+    <bpmn:sequenceFlow id="flow_started_to_heard" sourceRef="watch_started" targetRef="appeal_heard"/>
+    <bpmn:sequenceFlow id="flow_heard_to_look" sourceRef="appeal_heard" targetRef="look_at_appeal"/>
+    <bpmn:sequenceFlow id="flow_look_to_ended" sourceRef="look_at_appeal" targetRef="watch_ended"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def _watch_task_row(mahalla: Mahalla) -> TaskRow:
+    return lambda task: {"mahalla_id": mahalla.id, "district_id": mahalla.district_id, "due_date": local_today()}
+
+
+def _watch_advanced(mahalla_id: int, record_id: int, instance: Any, before: set[str]) -> None:
+    mahalla = db.session.get(Mahalla, mahalla_id)
+    sync_tasks(record_id, Subject(WATCH, mahalla_id), instance.ready_user_tasks(), before, _watch_task_row(mahalla))
+
+
+def _start_watch(mahalla: Mahalla) -> int:
+    version = publish_files(WATCH, {"mahalla_watch.bpmn": WATCH_DIAGRAM}, note="a watch of the mahalla")
+    instance = run_engine(lambda: Instance.start(library_for(version), {}))
+    record_id = add_instance(Subject(WATCH, mahalla.id), version.id, instance)
+    db.session.commit()
+    return record_id
+
+
+def test_a_signal_thrown_by_an_appeal_case_reaches_a_waiting_case_of_another_subject_kind(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_district = lambda district_id: select(Mahalla.id).where(Mahalla.district_id == district_id).scalar_subquery()  # noqa: E731
+    kind = SubjectKind(
+        kind=WATCH,
+        prefix="watch",
+        endpoint="appeals.index",
+        id_argument="mahalla_id",
+        task_endpoint="tasks.task",
+        advanced=_watch_advanced,
+        in_district=in_district,
+    )
+    monkeypatch.setitem(subjects._KINDS, WATCH, kind)  # registered for this test only
+    publish_with_signal()
+    here = _start_watch(world.mahalla)
+    there = _start_watch(world.foreign_mahalla)  # another district
+    assert set(waiting_cases(world.district.id)) == {here}  # the delivery query names the other kind's case
+
+    thrower = register(world)
+    complete_task(the_task(thrower, "check_registration"), world.inspector, answers("check_registration"))
+    run = deliver_signals()
+
+    assert run.signals == 1 and not run.incidents and here in run.delivered and there not in run.delivered
+    watch = subject_tasks(Subject(WATCH, world.mahalla.id))
+    assert [(t.name, t.role, t.district_id) for t in watch] == [("look_at_appeal", "inspector", world.district.id)]
+    assert subject_tasks(Subject(WATCH, world.foreign_mahalla.id)) == []
+    heard = [e for e in events_of(Subject(WATCH, world.mahalla.id)) if e.kind == "signal_received"]
+    assert [e.data for e in heard] == [{"signal": "new_appeal_registered"}]
+    assert events_of(Subject(WATCH, world.foreign_mahalla.id)) == []
+    assert db.session.get(ProcessInstance, here).version == 2  # the state written once, guarded

@@ -24,9 +24,9 @@ from tests.webapp.cases import CaseState, alerts, case_state, controls, invalid_
 from webapp.cases.incidents import failed_submission
 from webapp.cases.instances import Subject
 from webapp.cases.models import CaseEvent, ProcessInstance
-from webapp.cases.service import StepFailed, complete_task
 from webapp.cases.versions import APPEAL_PROCESS, publish_files
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import StepFailed, complete_task
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 

@@ -16,7 +16,7 @@ from tests.conftest import World, csrf_token
 from tests.webapp.cases import answers, browser_form, register, the_task
 from webapp import create_app
 from webapp.cases.instances import CaseNotRunning, Conflict, StepFailed
-from webapp.cases.service import complete_task
+from webapp.casework.appeals.runtime import complete_task
 from webapp.errors import on_case_refusal
 from webapp.extensions import db
 from webapp.platform.auth.models import User

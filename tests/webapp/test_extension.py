@@ -29,9 +29,9 @@ from tests.webapp.cases import (
 )
 from webapp.api.schemas import AppealOut, ErrorOut
 from webapp.cases.models import CaseEvent, ProcessInstance
-from webapp.cases.service import complete_task
 from webapp.casework.appeals.deadlines import ExtensionRefused
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import complete_task
 from webapp.casework.appeals.service import NewAppeal, register_appeal
 from webapp.casework.legal_terms.service import NotPermitted, extend_deadline
 from webapp.extensions import db
@@ -247,7 +247,7 @@ def test_extra_study_after_a_shorter_extension_takes_the_longer_term(world: Worl
 
 
 def test_a_task_completed_on_a_stale_read_after_an_extension_is_a_conflict(world: World) -> None:
-    from webapp.cases.service import Conflict
+    from webapp.casework.appeals.runtime import Conflict
 
     appeal = registered(world)
     pending = the_task(appeal, "check_registration")

@@ -19,9 +19,9 @@ from webapp.api.listing import (
 from webapp.api.openapi import operation
 from webapp.api.routes import blueprint, error
 from webapp.api.schemas import AppealOut, ErrorOut
-from webapp.cases.service import case_events
 from webapp.casework.appeals.listing import appeal_page
 from webapp.casework.appeals.models import CATEGORIES, AppealKind, AppealStatus
+from webapp.casework.appeals.runtime import case_events
 from webapp.casework.appeals.search import MAX_QUERY
 from webapp.casework.appeals.service import AppealFilters, appeal_for
 from webapp.casework.supervision.service import Filters

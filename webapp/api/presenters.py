@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from webapp.cases.instances import task_form
 from webapp.cases.models import CaseEvent, PendingTask
-from webapp.cases.service import task_form
 from webapp.cases.subjects import task_case
 from webapp.casework.appeals.deadlines import days_left
 from webapp.casework.appeals.models import Appeal

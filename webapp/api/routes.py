@@ -26,14 +26,16 @@ from webapp.api.schemas import (
     WithdrawalIn,
 )
 from webapp.cases.assignment.service import held_by_other, may_complete_condition
+from webapp.cases.instances import was_completed
 from webapp.cases.models import APPEAL
-from webapp.cases.service import Conflict, StepFailed, complete_task_in_scope, was_completed
 from webapp.cases.subjects import subject_kind, task_case
 from webapp.cases.task_views import tasks_viewed
-from webapp.cases.tasks.service import inbox, inbox_of_appeal, task_for
+from webapp.cases.tasks.service import inbox, task_for
 from webapp.casework.appeals.deadlines import ExtensionRefused
 from webapp.casework.appeals.models import Channel
+from webapp.casework.appeals.runtime import Conflict, StepFailed, complete_task_in_scope
 from webapp.casework.appeals.service import NewAppeal, appeal_for, register_appeal, visible_appeal
+from webapp.casework.appeals.subject import inbox_of_appeal
 from webapp.casework.legal_terms.forms import refusal_message
 from webapp.casework.legal_terms.service import CONFLICTS, NotPermitted, extend_deadline
 from webapp.cooperation.need_to_know import NEED_TO_KNOW_ROLES

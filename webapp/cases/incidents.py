@@ -13,10 +13,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from engine import EngineStepFailed
-from webapp.cases.events import log_event
 from webapp.cases.instances import Conflict, Subject, instance_row, log_subject_event
 from webapp.cases.models import CaseEvent, CaseStatus, PendingTask, ProcessInstance
-from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.observability.metrics import ENGINE_STEP_ERRORS
@@ -66,27 +64,6 @@ def mark_incident(instance_id: int, failure: EngineStepFailed) -> None:
     ENGINE_STEP_ERRORS.inc()
 
 
-def record_incident(
-    instance_id: int,
-    appeal: Appeal,
-    actor: User | None,
-    task: Any,
-    submitted: Mapping[str, Any],
-    failure: EngineStepFailed,
-) -> None:
-    """In its own small transaction (the failed action was rolled back): mark the case as an
-    incident and log what the user submitted, so a retry can complete the task with it."""
-    with transaction():
-        mark_incident(instance_id, failure)
-        log_event(
-            appeal,
-            "incident",
-            actor,
-            task=task,
-            data={**incident_data(failure), "submitted": json_safe(submitted)},
-        )
-
-
 def record_subject_incident(
     instance_id: int,
     subject: Subject,
@@ -95,7 +72,8 @@ def record_subject_incident(
     submitted: Mapping[str, Any],
     failure: EngineStepFailed,
 ) -> None:
-    """record_incident for a case of any subject (its event log is keyed by the subject)."""
+    """In its own small transaction (the failed action was rolled back): mark the case as an
+    incident and log what the user submitted, so a retry can complete the task with it."""
     with transaction():
         mark_incident(instance_id, failure)
         data = {**incident_data(failure), "submitted": json_safe(submitted)}

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from engine import EngineStepFailed, Instance, ProcessLibrary, ReadyTask, migrate_state
+from engine import EngineStepFailed, FormDefinition, Instance, ProcessLibrary, ReadyTask, migrate_state
 from webapp.cases.models import CaseEvent, CaseStatus, PendingTask, ProcessInstance, ProcessVersion
 from webapp.cases.versions import library_by_hash
 from webapp.extensions import db
@@ -296,3 +296,19 @@ def events_of(*subjects: Subject) -> list[CaseEvent]:
 
 def restore(library: ProcessLibrary, record: CaseRow) -> Instance:
     return Instance.restore(library, record.state)
+
+
+def was_completed(task_id: str) -> CaseEvent | None:
+    """The ``task_completed`` event of a task no longer waiting (None: it never was completed)."""
+    return db.session.scalar(select(CaseEvent).where(CaseEvent.task_id == task_id, CaseEvent.kind == "task_completed"))
+
+
+def task_form(pending: PendingTask) -> FormDefinition:
+    """The form definition of a pending task, from its case's own process version."""
+    row = db.session.execute(
+        select(ProcessVersion.content_hash, ProcessVersion.id)
+        .join(ProcessInstance, ProcessInstance.process_version_id == ProcessVersion.id)
+        .where(ProcessInstance.id == pending.instance_id)
+    ).one_or_none()
+    info = library_by_hash(row[0], row[1]).user_task(pending.name) if row is not None else None
+    return info.form if info is not None else FormDefinition(key="")

@@ -74,7 +74,7 @@ class ProcessInstance(db.Model):  # type: ignore[name-defined,misc]
     """The live workflow state of one case, keyed by its subject (an appeal, a prevention plan, …).
 
     ``version`` is the optimistic lock counter: every write is an UPDATE guarded by the version
-    read (webapp.cases.service), for every kind of subject.
+    read (webapp.cases.instances.save_state), for every kind of subject.
     """
 
     __tablename__ = "process_instances"
@@ -134,7 +134,7 @@ class PendingTask(db.Model):  # type: ignore[name-defined,misc]
     mahalla_id: Mapped[int] = mapped_column(ForeignKey("mahallas.id"))
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # A partner-lane task: the partner organisation it is addressed to (webapp.cases.task_routing).
+    # A partner-lane task: the partner organisation it is addressed to (webapp.casework.appeals.task_routing).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("partner_organisations.id"), index=True)
     due_date: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

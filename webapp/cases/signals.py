@@ -1,7 +1,8 @@
 """Signals between cases: a BPMN signal one case throws reaches the waiting cases of its district.
 
 A signal is a broadcast (BPMN 2.0), scoped here to the territory of the case that threw it: the
-other running appeal cases of the same district. The step that threw it queues it in its own
+other running cases of the same district, of every subject kind (each kind tells which of its
+subjects are in a district: ``SubjectKind.in_district``). The step that threw it queues it in its own
 transaction (``webapp.cases.signal_queue``, called by the case runtime's writes); the
 ``deliver_signals`` job then gives it to each case of the district whose state waits for it (a
 signal catch event, a boundary event, an event sub-process started by it), one transaction per
@@ -14,16 +15,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import false, or_, select, update
 
 from engine import Instance
-from webapp.cases.events import EventLog
 from webapp.cases.incidents import mark_incident
-from webapp.cases.instances import Conflict, StepFailed, run_engine
+from webapp.cases.instances import Conflict, StepFailed, instance_by_id, log_subject_event, run_engine, save_state
 from webapp.cases.models import CaseStatus, ProcessInstance, QueuedSignal
-from webapp.cases.service import _case_from_row, _case_query, _write_case
-from webapp.casework.appeals.models import Appeal
+from webapp.cases.subjects import kinds, subject_kind
+from webapp.cases.versions import library_by_hash
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import utcnow
@@ -94,27 +95,39 @@ def deliver_signals(limit: int = 20) -> SignalRun:
     return run
 
 
-def _waiting_cases(signal: _Signal, after: int) -> list[int]:
-    """The running appeal cases of the signal's district after the cursor (the thrower left out)."""
+def _in_district(district_id: int | None) -> Any:
+    """The condition on ProcessInstance of the cases in the district: of each kind that tells its
+    subjects' districts, the subjects it names."""
+    if district_id is None:
+        return false()
+    parts = [
+        (ProcessInstance.subject_kind == kind.kind) & ProcessInstance.subject_id.in_(kind.in_district(district_id))
+        for kind in kinds()
+        if kind.in_district is not None
+    ]
+    return or_(*parts) if parts else false()
+
+
+def waiting_cases(district_id: int | None, after: int = 0, origin_id: int | None = None) -> list[int]:
+    """The running cases of every subject kind in the district after the cursor (the thrower left out)."""
     query = (
         select(ProcessInstance.id)
-        .join(Appeal, Appeal.id == ProcessInstance.appeal_id)
         .where(
             ProcessInstance.is_completed.is_(False),
             ProcessInstance.status == CaseStatus.RUNNING,
             ProcessInstance.id > after,
-            Appeal.district_id == signal.district_id,
+            _in_district(district_id),
         )
         .order_by(ProcessInstance.id)
     )
-    if signal.origin_id is not None:
-        query = query.where(ProcessInstance.id != signal.origin_id)
+    if origin_id is not None:
+        query = query.where(ProcessInstance.id != origin_id)
     return list(db.session.scalars(query))
 
 
 def _deliver_to_district(signal: _Signal, cursor: int, run: SignalRun) -> int:
     actor = db.session.get(User, signal.actor_id) if signal.actor_id is not None else None
-    for case_id in _waiting_cases(signal, cursor):
+    for case_id in waiting_cases(signal.district_id, cursor, signal.origin_id):
         for _attempt in range(2):  # a case changed meanwhile is read again once
             try:
                 if _deliver(case_id, signal, cursor, actor):
@@ -136,28 +149,15 @@ def _deliver(case_id: int, signal: _Signal, cursor: int, actor: User | None) -> 
     """The signal to one case and the cursor moved past it, in one transaction; False (nothing
     written) when the case does not wait for it. Raises Conflict, StepFailed or _Taken."""
     with transaction() as tx:
-        row = db.session.execute(_case_query().where(ProcessInstance.id == case_id)).one_or_none()
-        if row is None:
+        kind_name = db.session.scalar(select(ProcessInstance.subject_kind).where(ProcessInstance.id == case_id))
+        known = subject_kind(kind_name) if kind_name is not None else None
+        if known is not None and known.deliver_signal is not None:
+            delivered = known.deliver_signal(case_id, signal.name, actor, signal.rounds - 1)
+        else:
+            delivered = _deliver_generic(case_id, signal.name, actor)
+        if not delivered:
             tx.rollback()
             return False
-        record, appeal, library = _case_from_row(row)
-        instance = Instance.restore(library, record.state)
-        if not instance.waits_for_signal(signal.name):
-            tx.rollback()
-            return False
-        before = {ready.id for ready in instance.ready_user_tasks()}
-        if not run_engine(lambda: instance.deliver_signal(signal.name)):
-            tx.rollback()
-            return False
-        events = EventLog()
-        events.add(
-            appeal,
-            "signal_received",
-            actor,
-            data={"signal": signal.name},
-            elements=instance.elements_completed(qualified=True),
-        )
-        _write_case(record, appeal, instance, before, events, actor, signal_rounds=signal.rounds - 1)
         moved = db.session.execute(
             update(QueuedSignal.__table__)
             .where(QueuedSignal.id == signal.id, QueuedSignal.last_case_id == cursor)
@@ -165,5 +165,26 @@ def _deliver(case_id: int, signal: _Signal, cursor: int, actor: User | None) -> 
         )
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             raise _Taken
-        events.write()
+    return True
+
+
+def _deliver_generic(case_id: int, name: str, actor: User | None) -> bool:
+    """A signal to a case of a kind without its own delivery, written like the timer job's step:
+    the guarded state, the event, and the subject's tasks and rows (its kind's ``advanced``)."""
+    found = instance_by_id(case_id)
+    if found is None:
+        return False
+    record, subject, digest = found
+    instance = Instance.restore(library_by_hash(digest, record.process_version_id), record.state)
+    if not instance.waits_for_signal(name):
+        return False
+    before = {ready.id for ready in instance.ready_user_tasks()}
+    if not run_engine(lambda: instance.deliver_signal(name)):
+        return False
+    elements = instance.elements_completed(qualified=True)
+    log_subject_event(subject, "signal_received", actor, data={"signal": name}, elements=elements)
+    save_state(record, instance)  # Conflict if another step won
+    kind = subject_kind(subject.kind)
+    if kind is not None and kind.advanced is not None:
+        kind.advanced(subject.id, record.id, instance, before)
     return True

@@ -22,18 +22,9 @@ from sqlalchemy import ColumnElement, and_, select, update
 
 from engine import Instance
 from webapp.cases.incidents import incident_values
-from webapp.cases.instances import instance_by_id, log_subject_event, run_engine, save_state
-from webapp.cases.models import APPEAL, CaseStatus, PendingTask, ProcessInstance
-from webapp.cases.service import (
-    Conflict,
-    EventLog,
-    StepFailed,
-    _case_from_row,
-    _case_query,
-    _write_case,
-)
+from webapp.cases.instances import Conflict, StepFailed, instance_by_id, log_subject_event, run_engine, save_state
+from webapp.cases.models import CaseStatus, PendingTask, ProcessInstance
 from webapp.cases.subjects import reference, subject_kind
-from webapp.cases.timer_data import case_timer_data
 from webapp.cases.versions import library_by_hash
 from webapp.extensions import db
 from webapp.platform.observability.metrics import ENGINE_STEP_ERRORS
@@ -58,18 +49,6 @@ def clock_now() -> dt.datetime:
     return clock() if callable(clock) else utcnow()
 
 
-def _next_due_case(now: dt.datetime, done: set[int]) -> tuple[object, ...] | None:
-    query = (
-        _case_query()
-        .where(*_due_condition(now, done))
-        .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
-        .limit(1)
-        .with_for_update(skip_locked=True, of=ProcessInstance.__table__)
-    )
-    row = db.session.execute(query).one_or_none()
-    return tuple(row) if row is not None else None
-
-
 def _due_condition(now: dt.datetime, done: set[int]) -> tuple[ColumnElement[bool], ...]:
     return (
         ProcessInstance.next_timer_at <= now,
@@ -79,19 +58,20 @@ def _due_condition(now: dt.datetime, done: set[int]) -> tuple[ColumnElement[bool
     )
 
 
-def _next_due_subject(now: dt.datetime, done: set[int]) -> int | None:
-    """The next due case of the other subject kinds (a prevention plan, a notice's approval, …)."""
+def _next_due(now: dt.datetime, done: set[int]) -> tuple[int, str] | None:
+    """The next due case of any subject kind (its row id and kind), locked for this worker."""
     query = (
-        select(ProcessInstance.id)
-        .where(ProcessInstance.subject_kind != APPEAL, *_due_condition(now, done))
+        select(ProcessInstance.id, ProcessInstance.subject_kind)
+        .where(*_due_condition(now, done))
         .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
         .limit(1)
         .with_for_update(skip_locked=True)
     )
-    return db.session.scalar(query)
+    row = db.session.execute(query).one_or_none()
+    return (int(row[0]), str(row[1])) if row is not None else None
 
 
-def _not_again_at_once(instance_id: int, instance: Instance, now: dt.datetime, ref: str) -> None:
+def not_again_at_once(instance_id: int, instance: Instance, now: dt.datetime, ref: str) -> None:
     later = instance.next_timer_due()
     if later is not None and later <= now:
         # A timer the engine did not fire although due: do not spin on it every run.
@@ -103,9 +83,13 @@ def _not_again_at_once(instance_id: int, instance: Instance, now: dt.datetime, r
         )
 
 
-def _fire_subject(instance_id: int, now: dt.datetime) -> str:
-    """Fire the due timers of a case of another subject kind, written like a task completion: the
-    guarded state, the event, and the subject's tasks and rows (its ``timers_fired``)."""
+def _fire(instance_id: int, kind_name: str, now: dt.datetime) -> str:
+    """Fire the due timers of one case: by its kind's own ``fire_timers`` (an appeal's), or written
+    like a task completion: the guarded state, the event, and the subject's tasks and rows (its
+    kind's ``advanced``)."""
+    known = subject_kind(kind_name)
+    if known is not None and known.fire_timers is not None:
+        return known.fire_timers(instance_id, now)
     found = instance_by_id(instance_id)
     if found is None:
         raise Conflict("the case no longer exists")
@@ -117,33 +101,11 @@ def _fire_subject(instance_id: int, now: dt.datetime) -> str:
     log_subject_event(subject, "timers_fired", None, data={"at": now.isoformat()}, elements=elements)
     save_state(record, instance, progress=False)  # Conflict if a completion won
     kind = subject_kind(subject.kind)
-    if kind is not None and kind.timers_fired is not None:
-        kind.timers_fired(subject.id, record.id, instance, before)
+    if kind is not None and kind.advanced is not None:
+        kind.advanced(subject.id, record.id, instance, before)
     ref = reference(subject.kind, subject.id)
-    _not_again_at_once(record.id, instance, now, ref)
+    not_again_at_once(record.id, instance, now, ref)
     return ref
-
-
-def _fire_one(row: tuple[object, ...], now: dt.datetime) -> str:
-    record, appeal, library = _case_from_row(row)
-    instance = Instance.restore(library, record.state)
-    before = {ready.id for ready in instance.ready_user_tasks()}
-    # The deadline may have moved since the timers were set (an extension): set them again first.
-    timers = case_timer_data(appeal.id, appeal.deadline, instance.timer_reads())
-    run_engine(lambda: instance.set_timer_data(timers, now=now))
-    run_engine(lambda: instance.fire_due_timers(now))
-    events = EventLog()
-    events.add(
-        appeal,
-        "timers_fired",
-        None,
-        data={"at": now.isoformat()},
-        elements=instance.elements_completed(qualified=True),
-    )
-    _write_case(record, appeal, instance, before, events, None, now=now, progress=False)
-    _not_again_at_once(record.id, instance, now, appeal.number)
-    events.write()
-    return appeal.number
 
 
 def _record_incident(instance_id: int, failure: StepFailed) -> None:
@@ -164,18 +126,16 @@ def fire_due_timers(now: dt.datetime | None = None, limit: int = 100) -> TimerRu
     moment = as_utc(now or clock_now())
     run = TimerRun()
     done: set[int] = set()  # each case at most once per run
-    appeals_done = False
     for _attempt in range(limit):
-        row = None if appeals_done else _next_due_case(moment, done)
-        appeals_done = row is None
-        instance_id = int(str(row[1])) if row is not None else _next_due_subject(moment, done)
-        if instance_id is None:
+        due = _next_due(moment, done)
+        if due is None:
             end_read()
             break
+        instance_id, kind_name = due
         done.add(instance_id)
         try:
             with transaction():
-                run.fired.append(_fire_one(row, moment) if row is not None else _fire_subject(instance_id, moment))
+                run.fired.append(_fire(instance_id, kind_name, moment))
         except Conflict:
             run.conflicts += 1
         except StepFailed as failure:

@@ -1,7 +1,7 @@
 """Process versions: the published libraries of every lineage (appeals, prevention plans, …),
 the bundled diagrams shipped in processes/, and the parsed-library cache keyed by content hash.
 
-Running cases is webapp.cases.service / instances; this module only stores and reads versions.
+Running cases is webapp.cases.instances (and each subject's runtime); this module only stores and reads versions.
 """
 
 from __future__ import annotations

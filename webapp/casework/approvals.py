@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from engine import Approval, FormDefinition
 from webapp.cases.models import CaseEvent
-from webapp.cases.service import case_forms
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import case_forms
 from webapp.casework.replies.service import submitted_data
 from webapp.extensions import db
 from webapp.platform.auth.models import User

@@ -10,7 +10,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from webapp.cases.assignment.notify import notify_assignee
 from webapp.cases.assignment.service import auto_assignee
 from webapp.cases.models import PendingTask
-from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import utcnow
@@ -27,18 +26,19 @@ def choose_assignees(rows: Sequence[dict[str, Any]]) -> None:
 
 
 class _Events(Protocol):
-    def add(self, appeal: Appeal, kind: str, actor: User | None, **details: Any) -> None: ...
+    def add(self, record: Any, kind: str, actor: User | None, **details: Any) -> None: ...
 
 
-def announce_assignments(appeal: Appeal, rows: Sequence[Mapping[str, Any]], events: _Events) -> None:
+def announce_assignments(record: Any, rows: Sequence[Mapping[str, Any]], events: _Events) -> None:
     """Add an ``assigned`` event for each new task row that has an assignee, and notify the assignee.
 
-    ``rows`` are the pending-task rows just inserted: they are not read back."""
+    ``record`` is the subject's own row the events go with (an appeal, shown on the task as its
+    ``appeal``); ``rows`` are the pending-task rows just inserted: they are not read back."""
     for row in sorted(rows, key=lambda r: r["name"]):
         user = db.session.get(User, row["assignee_id"]) if row.get("assignee_id") is not None else None
         if user is None:
             continue
         task = PendingTask(**row)  # transient: a view of the inserted row, never added to the session
-        set_committed_value(task, "appeal", appeal)
-        events.add(appeal, "assigned", None, task=task, data={"assignee": user.username, "automatic": True})
+        set_committed_value(task, "appeal", record)
+        events.add(record, "assigned", None, task=task, data={"assignee": user.username, "automatic": True})
         notify_assignee(task, user, None)

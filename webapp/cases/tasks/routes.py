@@ -9,32 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from engine import FormInvalid
-from forms import (
-    apply_engine_errors,
-    build_form_class,
-    engine_values,
-    prefill,
-    submitted_files,
-    unplaced_error_message,
-)
 from webapp.cases.assignment.inbox import InboxArgs
-from webapp.cases.assignment.panel import assignment_panel
-from webapp.cases.models import APPEAL
-from webapp.cases.service import (
-    complete_task,
-    ready_task_view,
-    was_completed,
-)
+from webapp.cases.instances import was_completed
 from webapp.cases.subjects import subject_kind
 from webapp.cases.task_views import tasks_viewed
-from webapp.cases.tasks.panels import panel_for
 from webapp.cases.tasks.service import inbox_page, task_for
-from webapp.casework.appeals.service import visible_appeal
-from webapp.casework.approvals import last_return, review_items
-from webapp.casework.replies.prefill import task_prefill
-from webapp.errors import on_case_refusal
-from webapp.intake.attachments.form_files import FormFiles
 from webapp.platform.auth.access import roles_required
 from webapp.platform.auth.models import Role
 from webapp.platform.auth.service import landing_endpoint
@@ -82,57 +61,18 @@ def inbox() -> Any:
 @blueprint.route("/tasks/<task_id>", methods=["GET", "POST"])
 @roles_required(*WORKER_ROLES)
 def task(task_id: str) -> Any:
+    """A task's page: its subject kind's own, served here (an appeal's) or elsewhere (a plan's)."""
     pending = task_for(current_user, task_id)
-    if pending is not None and pending.subject_kind != APPEAL:
-        kind = subject_kind(pending.subject_kind)  # its subject's own task page (a prevention plan's)
-        if kind is None:
-            abort(404)
-        return redirect(url_for(kind.task_endpoint, task_id=pending.id))
-    if pending is None:
+    if pending is not None:
+        kind_name: str | None = pending.subject_kind
+    else:
         done = was_completed(task_id)
-        appeal = visible_appeal(current_user, done.appeal_id) if done is not None and done.appeal_id else None
-        if appeal is None:
-            abort(404)
-        flash(_("This task has already been completed."), "warning")
-        return redirect(url_for("appeals.case", number=appeal.number))
-    if request.method == "GET":
-        tasks_viewed(current_user, [pending], "browser")
-    on_case_refusal(url_for("appeals.case", number=pending.appeal.number), what="case")
-    view = ready_task_view(pending)
-    form_class = build_form_class(view.form)
-    form = form_class(data=prefill(view.form, task_prefill(pending.appeal, pending.name, current_user, view.prefill)))
-    assignment = assignment_panel(pending, current_user)
-    if form.is_submitted() and not assignment.may_complete:
-        flash(_("Someone else holds this task. Ask them or a supervisor to hand it over."), "warning")
-        return redirect(url_for("tasks.task", task_id=pending.id))
-    if form.validate_on_submit():
-        try:
-            complete_task(
-                pending,
-                current_user,
-                engine_values(form, view.form, request.form.get("decision")),
-                files=FormFiles(submitted_files(form, view.form)),
-            )
-        except FormInvalid as invalid:
-            for error in apply_engine_errors(form, invalid.errors):
-                flash(unplaced_error_message(error), "danger")
-        else:
-            flash(_("Task \u201c%(title)s\u201d completed.", title=_(pending.title)), "success")
-            return redirect(url_for("tasks.inbox"))
-    elif form.is_submitted():
-        flash(_("Please correct the highlighted fields."), "danger")
-    panel = panel_for(pending, current_user)
-    approval = view.form.approval
-    return render_template(
-        "tasks/task.html",
-        need_to_know=current_user.role in PARTNER_ROLES,
-        task=pending,
-        view=view,
-        form=form,
-        appeal=pending.appeal,
-        panel=panel,
-        assignment=assignment,
-        approval=approval,
-        review=review_items(pending.appeal, approval) if approval else [],
-        returned=last_return(pending.appeal) if approval is None else None,
-    )
+        kind_name = done.subject_kind if done is not None else None
+    kind = subject_kind(kind_name) if kind_name is not None else None
+    if kind is None:
+        abort(404)
+    if kind.task_page is not None:
+        return kind.task_page(task_id, pending)
+    if pending is None:
+        abort(404)
+    return redirect(url_for(kind.task_endpoint, task_id=pending.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -9,7 +10,6 @@ from sqlalchemy.orm import joinedload
 
 from webapp.cases.assignment.inbox import inbox_filter, inbox_order
 from webapp.cases.models import APPEAL, PendingTask
-from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.pagination import Page, paginate
@@ -19,12 +19,23 @@ from webapp.platform.territory.service import task_scope
 INBOX_PAGE_SIZE = 25
 
 
-def _inbox_query(user: User, show: str, sort: str, kinds: tuple[str, ...] | None) -> Any:
+# What the inbox loads with its tasks besides their mahalla and assignee (an appeal's own row and
+# its mahalla), registered by the subject kinds: factories of loader options on PendingTask.
+_LOADS: list[Callable[[], Any]] = []
+
+
+def inbox_loads(option: Callable[[], Any]) -> None:
+    """Register a loader option the inbox adds to its query (e.g. a subject's row, eagerly)."""
+    if option not in _LOADS:
+        _LOADS.append(option)
+
+
+def inbox_query(user: User, show: str, sort: str, kinds: tuple[str, ...] | None) -> Any:
     query = (
         select(PendingTask)
         .where(task_scope(user), inbox_filter(user, show))
         .options(
-            joinedload(PendingTask.appeal).joinedload(Appeal.mahalla),
+            *(load() for load in _LOADS),
             joinedload(PendingTask.mahalla),
             joinedload(PendingTask.assignee),
         )
@@ -41,24 +52,13 @@ def inbox(
 
     ``show``: all | mine | unassigned; ``sort``: due | follow_up (tasks without one last).
     """
-    return list(db.session.scalars(_inbox_query(user, show, sort, kinds).limit(limit)))
-
-
-def inbox_of_appeal(user: User, number: str) -> list[PendingTask]:
-    """The user's waiting tasks on one appeal (by its number): what an API client does next on a case."""
-    return list(
-        db.session.scalars(
-            _inbox_query(user, "all", "due", (APPEAL,))
-            .join(Appeal, Appeal.id == PendingTask.appeal_id)
-            .where(Appeal.number == number)
-        )
-    )
+    return list(db.session.scalars(inbox_query(user, show, sort, kinds).limit(limit)))
 
 
 def inbox_page(user: User, *, page: int = 1, show: str = "all", sort: str = "due") -> Page:
     """One page of the inbox's appeal tasks (INBOX_PAGE_SIZE tasks) and the number of all of them
     (the tasks of other subjects have their own panels below)."""
-    return paginate(_inbox_query(user, show, sort, (APPEAL,)), page, INBOX_PAGE_SIZE)
+    return paginate(inbox_query(user, show, sort, (APPEAL,)), page, INBOX_PAGE_SIZE)
 
 
 def task_for(user: User, task_id: str) -> PendingTask | None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import EngineError, Suggestion, suggest_categorisation
 from webapp.cases.hooks import TaskCompletion, after_task
+from webapp.cases.models import APPEAL
 from webapp.cases.versions import APPEAL_PROCESS, current_version
 from webapp.casework.appeals.models import CATEGORIES, URGENCIES, Appeal
 from webapp.casework.categoriser.service import predict
@@ -56,13 +57,13 @@ def chosen_or_suggested(chosen: str, suggested: str, fallback: str) -> str:
     return chosen or suggested or fallback
 
 
-@after_task("check_registration")
+@after_task(APPEAL, "check_registration")
 def record_override(completion: TaskCompletion) -> None:
     """When the inspector changes the suggested category or urgency, flag the appeal and log it.
 
     Runs in the completing transaction; the appeal object is detached there, so write a statement.
     """
-    appeal = completion.appeal
+    appeal = completion.record
     if not appeal.suggested_category:
         return
     suggested = {"category": appeal.suggested_category, "urgency": appeal.suggested_urgency}

@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.cases.instances import Subject
+from webapp.cases.models import APPEAL
 from webapp.casework.appeals import search_ddl
 from webapp.extensions import db
 from webapp.platform.territory.models import Mahalla
@@ -174,6 +176,16 @@ class Appeal(db.Model):  # type: ignore[name-defined,misc]
     co_applicants: Mapped[list[CoApplicant]] = relationship(
         back_populates="appeal", order_by="CoApplicant.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def case_subject(self) -> Subject:
+        """The appeal as the case runtime knows it (webapp.cases.events.Recorded)."""
+        return Subject(APPEAL, self.id)
+
+    @property
+    def event_columns(self) -> dict[str, int | None]:
+        """What an appeal's case events carry besides: its stage, its id (the analytics join on it)."""
+        return {"appeal_id": self.id, "stage": self.stage}
 
 
 for _statement in search_ddl.POSTGRESQL:

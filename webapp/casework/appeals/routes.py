@@ -8,11 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.cases.service import StepFailed, case_events, case_forms
 from webapp.cases.tasks.service import tasks_of_appeal
 from webapp.casework.appeals.extras import case_extras
 from webapp.casework.appeals.forms import RegisterAppealForm
 from webapp.casework.appeals.models import CATEGORIES, Appeal, AppealKind, AppealStatus
+from webapp.casework.appeals.runtime import StepFailed, case_events, case_forms
 from webapp.casework.appeals.service import (
     AppealFilters,
     AppealListArgs,

@@ -15,11 +15,12 @@ from pydantic import Field, model_validator
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from webapp.cases.service import log_event, start_case
+from webapp.cases.events import log_event
 from webapp.casework.appeals.access_notice import send_access_code
 from webapp.casework.appeals.categorisation import chosen_or_suggested, suggestion_for
 from webapp.casework.appeals.deadlines import DEFAULT_TERM, add_term, registration_date
 from webapp.casework.appeals.models import Appeal, AppealKind, AppealNumberCounter, AppealStatus, CoApplicant
+from webapp.casework.appeals.runtime import start_case
 from webapp.casework.appeals.search import appeal_search_text, search_condition, search_rank
 from webapp.casework.supervision.service import FilterArgs, Filters
 from webapp.extensions import db

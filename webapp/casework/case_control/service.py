@@ -12,10 +12,11 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from webapp.cases.events import log_event
 from webapp.cases.incidents import CANCELLED, INCIDENT, RUNNING, SUSPENDED
 from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
-from webapp.cases.service import CompletedTask, complete_task, log_event
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import CompletedTask, complete_task
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import utcnow

@@ -7,17 +7,18 @@
 
 from __future__ import annotations
 
+from webapp.cases.events import log_event
 from webapp.cases.hooks import TaskCompletion, after_task
-from webapp.cases.service import log_event
+from webapp.cases.models import APPEAL
 from webapp.casework.appeals.deadlines import proposal_notice_due
 from webapp.casework.appeals.models import AppealKind
 from webapp.casework.legal_terms import notices
 from webapp.platform.notifications.service import notify_applicant
 
 
-@after_task("analyse_appeal")
+@after_task(APPEAL, "analyse_appeal")
 def proposal_needs_study(done: TaskCompletion) -> None:
-    appeal = done.appeal
+    appeal = done.record
     if appeal.kind != AppealKind.TAKLIF.value or not done.data.get("extra_study_needed"):
         return
     subject, body = notices.proposal_study(appeal)
@@ -34,9 +35,9 @@ def proposal_needs_study(done: TaskCompletion) -> None:
     )
 
 
-@after_task("forward_appeal")
+@after_task(APPEAL, "forward_appeal")
 def forwarded(done: TaskCompletion) -> None:
-    appeal = done.appeal
+    appeal = done.record
     competent_body = str(done.data.get("competent_body") or "").strip()
     subject, body = notices.forwarding(appeal, competent_body)
     sent = notify_applicant(appeal, subject, body)

@@ -11,8 +11,8 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
+from webapp.cases.events import log_event
 from webapp.cases.models import PendingTask, ProcessInstance
-from webapp.cases.service import log_event
 from webapp.casework.appeals.deadlines import ExtensionRefused, check_extension, extension_target, task_due_date
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.legal_terms import notices

@@ -16,8 +16,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from webapp.cases.service import deliver_case_message, log_event
+from webapp.cases.events import log_event
 from webapp.casework.appeals.models import Appeal, AppealLink, AppealRating, Channel
+from webapp.casework.appeals.runtime import deliver_case_message
 from webapp.casework.appeals.service import NewAppeal, register_appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User

@@ -10,8 +10,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
-from webapp.cases.service import Conflict, StepFailed, deliver_case_message, log_event
+from webapp.cases.events import log_event
 from webapp.casework.appeals.models import Appeal, AppealLink
+from webapp.casework.appeals.runtime import Conflict, StepFailed, deliver_case_message
 from webapp.casework.related.similarity import jaccard, normalise_address, phone_digits, tokens
 from webapp.extensions import db
 from webapp.platform.auth.models import User

@@ -169,8 +169,8 @@ def retry_approval(notice_id: int, actor: User) -> int:
     return complete_approval(pending, submitter or actor, submitted)
 
 
-def _timers_fired(notice_id: int, record_id: int, instance: Instance, before: set[str]) -> None:
-    """The timer job fired timers of the approval (a diagram that has some): its tasks follow."""
+def _advanced(notice_id: int, record_id: int, instance: Instance, before: set[str]) -> None:
+    """The runtime moved the approval on (fired timers or a signal, a diagram that has some): its tasks follow."""
     notice = db.session.get(PreventionNotice, notice_id)
     if notice is not None:
         sync_tasks(record_id, subject(notice_id), instance.ready_user_tasks(), before, _task_row(notice))
@@ -184,6 +184,11 @@ def _complete_from_api(user: User, task: PendingTask, submitted: Mapping[str, An
     return True
 
 
+def _in_district(district_id: int) -> Any:
+    """The subjects of a district, for the signals thrown there (webapp.cases.signals)."""
+    return select(PreventionNotice.id).where(PreventionNotice.district_id == district_id).scalar_subquery()
+
+
 register_subject(
     SubjectKind(
         kind=KIND,
@@ -193,6 +198,7 @@ register_subject(
         task_endpoint="notices.approval_task",
         complete=_complete_from_api,
         retry=retry_approval,
-        timers_fired=_timers_fired,
+        advanced=_advanced,
+        in_district=_in_district,
     )
 )

@@ -17,15 +17,15 @@ from sqlalchemy import ColumnElement, select
 
 from webapp.cases.events import log_event
 from webapp.cases.hooks import Events, TaskCompletion, after_task
-from webapp.cases.models import Notification, PendingTask
+from webapp.cases.models import APPEAL, Notification, PendingTask
 from webapp.cases.notices import render_notice
-from webapp.cases.reminder_service import escalation_task, reminder_handler
-from webapp.cases.service import deliver_case_message
-from webapp.cases.task_routing import route_lane
 from webapp.cases.task_views import on_task_view
 from webapp.cases.timer_data import timer_source
 from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.reminders import escalation_task, reminder_handler
+from webapp.casework.appeals.runtime import deliver_case_message
+from webapp.casework.appeals.task_routing import route_lane
 from webapp.cooperation.partners.models import PartnerKind, PartnerOrganisation
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR, PARTNER
 from webapp.cooperation.partners.service import organisation_id_of, staff_of
@@ -189,9 +189,9 @@ def chosen_partners(case_data: Mapping[str, Any]) -> list[str]:
     return [str(single)] if isinstance(single, str) and single else []
 
 
-@after_task(*SEND_TASKS)
+@after_task(APPEAL, *SEND_TASKS)
 def _referral_sent(completion: TaskCompletion) -> None:
-    _record_sent(completion.appeal, chosen_partners(completion.case_data), completion.actor, completion.events)
+    _record_sent(completion.record, chosen_partners(completion.case_data), completion.actor, completion.events)
 
 
 def _day(value: Any) -> dt.date | None:
@@ -206,10 +206,10 @@ def _day(value: Any) -> dt.date | None:
 
 def _completed_referral(completion: TaskCompletion) -> Referral | None:
     kind = completion.task_variables.get("referral_partner")
-    return open_referral(completion.appeal.id, kind if isinstance(kind, str) else None)
+    return open_referral(completion.record.id, kind if isinstance(kind, str) else None)
 
 
-@after_task(ACKNOWLEDGE_TASK)
+@after_task(APPEAL, ACKNOWLEDGE_TASK)
 def _referral_acknowledged(completion: TaskCompletion) -> None:
     referral = _completed_referral(completion)
     if referral is None:
@@ -219,7 +219,7 @@ def _referral_acknowledged(completion: TaskCompletion) -> None:
     referral.responsible = str(completion.data.get("referral_responsible") or "")[:200]
 
 
-@after_task(REPORT_TASK)
+@after_task(APPEAL, REPORT_TASK)
 def _referral_answered(completion: TaskCompletion) -> None:
     referral = _completed_referral(completion)
     if referral is None:
@@ -231,7 +231,7 @@ def _referral_answered(completion: TaskCompletion) -> None:
     referral.outcome = str(completion.data.get("referral_outcome") or "")
     referral.outcome_date = _day(completion.data.get("referral_outcome_date"))
     referral.not_our_competence = bool(completion.data.get("not_our_competence"))
-    _on_timeline(completion.appeal, "referral_answered", completion.actor, referral, completion.events)
+    _on_timeline(completion.record, "referral_answered", completion.actor, referral, completion.events)
 
 
 # --- reminders and escalation ----------------------------------------------------------------

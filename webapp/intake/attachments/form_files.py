@@ -2,7 +2,7 @@
 rules and the server-wide limit, stored in the attachment store as attachments of the appeal,
 and handed to the engine as references (id, name, size, content type), never as bytes.
 
-Storing happens inside the completion's transaction (``cases.service.complete_task(files=…)``):
+Storing happens inside the completion's transaction (``casework.appeals.runtime.complete_task(files=…)``):
 when the completion fails, the rows roll back and the written files are removed with them
 (``webapp.intake.attachments.service``), so a refused or lost completion leaves nothing behind.
 """

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
 
-from webapp.cases.service import log_event
+from webapp.cases.events import log_event
 from webapp.casework.appeals.models import Appeal, Attachment
 from webapp.extensions import db
 from webapp.intake.attachments.files import Upload, check_batch, new_storage_key, stored_path, write_file

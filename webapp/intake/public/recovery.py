@@ -17,7 +17,7 @@ import secrets
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from webapp.cases.service import log_event
+from webapp.cases.events import log_event
 from webapp.casework.appeals.access_notice import citizen_locale, send_access_code
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.service import issue_access_code

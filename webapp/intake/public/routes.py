@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field
 
-from webapp.cases.service import Conflict, StepFailed
 from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import Conflict, StepFailed
 from webapp.casework.ratings.service import Outcome, Rating, rate_appeal
 from webapp.intake.public.forms import (
     ConfirmCodeForm,

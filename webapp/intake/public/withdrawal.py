@@ -7,8 +7,9 @@ withdrawn and closes the case. The reason is kept in the case's log as its notic
 
 from __future__ import annotations
 
-from webapp.cases.service import deliver_case_message, log_event
+from webapp.cases.events import log_event
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.runtime import deliver_case_message
 
 WITHDRAWAL_MESSAGE = "appeal_withdrawn"
 MAX_REASON_LENGTH = 1000

@@ -188,6 +188,11 @@ def _complete_from_api(user: User, task: PendingTask, submitted: Mapping[str, An
     return True
 
 
+def _in_district(district_id: int) -> Any:
+    """The subjects of a district, for the signals thrown there (webapp.cases.signals)."""
+    return select(PatrolReport.id).where(PatrolReport.district_id == district_id).scalar_subquery()
+
+
 register_subject(
     SubjectKind(
         kind=KIND,
@@ -197,5 +202,6 @@ register_subject(
         task_endpoint="prevention_work.patrol_review_task",
         complete=_complete_from_api,
         retry=retry_review,
+        in_district=_in_district,
     )
 )

@@ -13,6 +13,8 @@ import enum
 from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.cases.instances import Subject
+from webapp.cases.models import PREVENTION_PLAN
 from webapp.extensions import db
 from webapp.platform.timeutil import utcnow
 
@@ -107,6 +109,15 @@ class PreventionPlan(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     person: Mapped[SupervisedPerson] = relationship()
+
+    @property
+    def case_subject(self) -> Subject:
+        """The plan as the case runtime knows it (webapp.cases.events.Recorded: a hook's events)."""
+        return Subject(PREVENTION_PLAN, self.id)
+
+    @property
+    def event_columns(self) -> dict[str, int | None]:
+        return {}
 
 
 class AccessLogEntry(db.Model):  # type: ignore[name-defined,misc]

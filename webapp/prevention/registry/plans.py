@@ -35,6 +35,8 @@ from engine import (
     validate_submission,
 )
 from webapp.cases.cover.service import stand_in
+from webapp.cases.events import EventLog
+from webapp.cases.hooks import ANY_TASK, TaskCompletion, after_task, run_hooks
 from webapp.cases.incidents import (
     BLOCKED,
     INCIDENT,
@@ -353,22 +355,25 @@ def _check(task: ReadyTask, submitted: Mapping[str, Any]) -> None:
         raise FormInvalid(errors)
 
 
-def _record_step(plan: PreventionPlan, task: ReadyTask, clean: dict[str, Any], actor: User, day: dt.date | None) -> str:
-    person_id = plan.person_id
-    at = {"occurred_at": _moment(day)}
-    if task.name == "draft_plan":
+@after_task(PREVENTION_PLAN, ANY_TASK)
+def _record_step(step: TaskCompletion) -> None:
+    """The plan's journal records the step (a check-in counts); its outcome answers the completion."""
+    plan: PreventionPlan = step.record
+    clean = dict(step.data)
+    at = {"occurred_at": _moment(step.day)}
+    if step.task_name == "draft_plan":
         kind, outcome = "plan_drafted", "drafted"
-    elif task.name == "approve_plan":
+    elif step.task_name == "approve_plan":
         kind = outcome = "plan_approved" if clean.get("plan_approved") else "plan_returned"
-    elif task.name == "monthly_checkin":
+    elif step.task_name == "monthly_checkin":
         plan.checkins_done += 1
         kind, outcome = "checkin", "checkin"
         clean = {**clean, "number": plan.checkins_done}
     else:
         kind, outcome = "evaluation", str(clean.get("evaluation_decision"))
         clean = {**clean, "cycle": plan.cycle}
-    _event(person_id, kind, actor, plan.id, task.name, clean, **at)
-    return outcome
+    _event(plan.person_id, kind, step.actor, plan.id, step.task_name, clean, **at)
+    step.answers["outcome"] = outcome
 
 
 def _event(
@@ -384,13 +389,18 @@ def _event(
     log_event(person_id, kind, actor, plan_id=plan_id, task_name=task_name, data=data, occurred_at=occurred_at)
 
 
-def _next_phase(
-    plan: PreventionPlan, person: SupervisedPerson, ended: Instance, actor: User, day: dt.date, explicit: bool
-) -> tuple[int | None, Instance]:
-    """The instance that ended decides what comes next: the first quarter, the next one, or the end
-    (the state to store, and the version it runs on when that is a new phase)."""
-    data = ended.current_data()
-    at = _moment(day if explicit else None)
+@after_task(PREVENTION_PLAN, ANY_TASK)
+def _next_phase(step: TaskCompletion) -> None:
+    """When the step ended the plan's instance, its data decides what comes next: the first
+    quarter, the next one, or the end. Answers ``next_phase``: the version and the instance of the
+    new phase to store instead of the ended one (no answer at the end)."""
+    if not step.case_completed:
+        return
+    plan: PreventionPlan = step.record
+    person, actor = plan.person, step.actor
+    data = step.case_data
+    day = step.day or local_today()
+    at = _moment(step.day)
     carried = {name: data.get(name) for name in CARRIED}
     if data.get("phase") == "draft":
         months = int(data.get("plan_months") or DEFAULT_PERIOD_MONTHS)
@@ -405,7 +415,7 @@ def _next_phase(
             plan.ends_on = day
             _event(person.id, "plan_completed", actor, plan.id, occurred_at=at)
             removal_writes(person, actor, day, str(data.get("removal_grounds") or ""), at)
-            return None, ended
+            return
         if decision == "extend":
             plan.extensions += 1
             plan.ends_on = add_months(plan.ends_on or day, plan.period_months or DEFAULT_PERIOD_MONTHS)
@@ -420,7 +430,7 @@ def _next_phase(
     plan.cycle += 1
     _event(person.id, "cycle_started", None, plan.id, data={"cycle": plan.cycle}, occurred_at=at)
     version, instance = _start_instance({"phase": "cycle", "cycle": plan.cycle, "checkins_in_cycle": 0, **carried})
-    return version.id, instance
+    step.answers["next_phase"] = (version.id, instance)
 
 
 def complete_plan_task(
@@ -467,10 +477,23 @@ def complete_plan_task(
                 occurred_at=_moment(today),
             )
             with db.session.no_autoflush:  # the plan row is written once, at the end
-                outcome = _record_step(plan, view, clean, actor, today)
-                version_id = None
-                if instance.is_completed:
-                    version_id, instance = _next_phase(plan, person, instance, actor, day, today is not None)
+                # The hooks record the step and, when the instance ended, start the next phase.
+                events = EventLog()
+                step = TaskCompletion(
+                    subject(plan.id),
+                    plan,
+                    view.name,
+                    actor,
+                    clean,
+                    instance.current_data(),
+                    events,
+                    case_completed=instance.is_completed,
+                    day=today,
+                )
+                run_hooks(step)
+                events.write()
+                outcome = str(step.answers.get("outcome", ""))
+                version_id, instance = step.answers.get("next_phase", (None, instance))
                 save_state(record, instance, process_version_id=version_id)  # Conflict if another step won
                 record_task_timing(task, record.process_version_id, actor)
                 _store(plan, person, record.id, instance, set(ready), day)
@@ -514,12 +537,17 @@ def retry_plan(plan_id: int, actor: User) -> PlanStep:
     return complete_plan_task(pending, submitter or actor, submitted)
 
 
-def _timers_fired(plan_id: int, record_id: int, instance: Instance, before: set[str]) -> None:
-    """The timer job fired the plan's timers: its tasks, status and next due date follow."""
+def _advanced(plan_id: int, record_id: int, instance: Instance, before: set[str]) -> None:
+    """The runtime moved the plan on (fired timers, a signal): its tasks, status and next due date follow."""
     plan = db.session.get(PreventionPlan, plan_id)
     if plan is not None:
         with db.session.no_autoflush:
             _store(plan, plan.person, record_id, instance, before, local_today())
+
+
+def _in_district(district_id: int) -> Any:
+    """The subjects of a district, for the signals thrown there (webapp.cases.signals)."""
+    return select(PreventionPlan.id).where(PreventionPlan.district_id == district_id).scalar_subquery()
 
 
 register_subject(
@@ -531,6 +559,7 @@ register_subject(
         task_endpoint="prevention.task",
         complete=_complete_from_api,
         retry=retry_plan,
-        timers_fired=_timers_fired,
+        advanced=_advanced,
+        in_district=_in_district,
     )
 )

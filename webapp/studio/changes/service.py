@@ -29,8 +29,9 @@ from engine import (
     diff_libraries,
 )
 from engine.diff import ADDED, CHANGED, REMOVED
+from webapp.cases.instances import Conflict, StepFailed
+from webapp.cases.migration import migrate_case
 from webapp.cases.models import CaseStatus, ProcessDraft, ProcessInstance, ProcessVersion
-from webapp.cases.service import Conflict, StepFailed, migrate_case
 from webapp.cases.subjects import reference
 from webapp.cases.timer_data import timer_data
 from webapp.cases.versions import (

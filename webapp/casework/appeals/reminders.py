@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Protocol
 
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from webapp.cases.events import EventLog
 from webapp.cases.models import Notification, PendingTask
 from webapp.cases.notices import render_notice
 from webapp.cases.timer_data import reminded_task
@@ -50,10 +51,6 @@ def reminder_handler(*task_names: str) -> Callable[[ReminderHandler], ReminderHa
 def escalation_task(task_name: str) -> None:
     """Tell the district's supervisors whenever a task of this name appears (an escalation)."""
     _ESCALATION_TASKS.add(task_name)
-
-
-class _Events(Protocol):
-    def add(self, appeal: Appeal, kind: str, actor: User | None, **details: Any) -> None: ...
 
 
 class _Task(Protocol):
@@ -126,7 +123,7 @@ def _tell(users: Iterable[User], appeal: Appeal, kind: str) -> list[int]:
 
 
 def react_to_timers(
-    appeal: Appeal, elements: Iterable[str], created: Iterable[_Task], events: _Events, today: dt.date
+    appeal: Appeal, elements: Iterable[str], created: Iterable[_Task], events: EventLog, today: dt.date
 ) -> None:
     """Notify about the reminders among ``elements`` (qualified BPMN ids completed by this action)
     and about escalation tasks among ``created``; record each in the case's events. ``today`` is

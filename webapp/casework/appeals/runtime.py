@@ -1,4 +1,4 @@
-"""Running cases on the engine: one function per user action, one transaction each.
+"""Running appeal cases on the engine: one function per user action, one transaction each.
 
 The flow of every action: load the instance → restore it against its own process version →
 let the engine act → write the new state, the pending-task projection and the event log →
@@ -13,42 +13,39 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import (
+    EngineStepFailed,
     FormDefinition,
     Instance,
     ProcessLibrary,
     ReadyTask,
     TaskNotReady,
 )
-from webapp.cases.assignment.auto import announce_assignments, choose_assignees
 from webapp.cases.events import EventLog, log_event
 from webapp.cases.hooks import TaskCompletion, run_hooks
-from webapp.cases.incidents import BLOCKED, INCIDENT, clear_incident, record_incident
+from webapp.cases.incidents import BLOCKED, INCIDENT, clear_incident, incident_data, json_safe, mark_incident
 from webapp.cases.instances import (
     CaseNotRunning,
     CaseRow,
     Conflict,
     StepFailed,
-    instance_by_id,
-    log_subject_event,
-    migrate_instance,
     run_engine,
     save_state,
 )
-from webapp.cases.models import APPEAL, CaseEvent, CaseStatus, PendingTask, ProcessInstance, ProcessVersion
-from webapp.cases.reminder_service import ESCALATION_TASK, react_to_timers
+from webapp.cases.models import APPEAL, CaseEvent, PendingTask, ProcessInstance, ProcessVersion
 from webapp.cases.signal_queue import MAX_ROUNDS, queue_signals
-from webapp.cases.task_routing import organisation_for
 from webapp.cases.timer_data import case_timer_data
+from webapp.cases.timer_service import not_again_at_once
 from webapp.cases.timings import record_timing
 from webapp.cases.versions import APPEAL_PROCESS, current_version, library_by_hash, library_for
-from webapp.casework.appeals.deadlines import DEFAULT_TERM, add_term, effective_deadline, task_due_date
+from webapp.casework.appeals.deadlines import DEFAULT_TERM
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.projection import case_changes, complete_sibling_escalations, project_tasks
+from webapp.casework.appeals.reminders import react_to_timers
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.observability.metrics import TASK_COMPLETIONS
@@ -69,140 +66,6 @@ class CompletedTask:
     appeal: Appeal
     task_name: str
     data: dict[str, Any]
-
-
-def _case_changes(appeal: Appeal, instance: Instance) -> dict[str, Any]:
-    """What the diagram decided (stage, status, deadline term, …) that differs from the appeal row."""
-    data = instance.current_data()
-    wanted: dict[str, Any] = {}
-    for name in ("kind", "category", "urgency", "status"):
-        if isinstance(data.get(name), str) and data[name]:
-            wanted[name] = data[name]
-    if isinstance(data.get("anonymous"), bool):
-        wanted["anonymous"] = data["anonymous"]
-    if isinstance(data.get("stage"), int):
-        wanted["stage"] = data["stage"]
-    term = data.get("deadline_term")
-    if isinstance(term, str):
-        try:
-            wanted["deadline"] = effective_deadline(add_term(appeal.registered_on, term), appeal.extended_until)
-        except ValueError:
-            current_app.logger.warning("appeal %s: ignoring bad deadline term %r", appeal.number, term)
-    if instance.is_completed and appeal.is_open:
-        wanted["is_open"] = False
-        wanted["closed_at"] = utcnow()
-    return {name: value for name, value in wanted.items() if getattr(appeal, name) != value}
-
-
-def project_tasks(
-    record_id: int,
-    appeal: Appeal,
-    instance: Instance,
-    before: set[str],
-    deadline_changed: bool,
-    events: EventLog,
-) -> list[ReadyTask]:
-    """Bring the pending-task rows in line with the READY user tasks: drop finished ones, add new ones
-    (with their ``task_created`` and automatic ``assigned`` events); returns the new ones.
-
-    ``before`` holds the ids of the READY tasks before the engine acted, which are exactly the
-    rows in the projection; unchanged rows keep their assignee.
-    """
-    ready = instance.ready_user_tasks()
-    after = {task.id for task in ready}
-    finished = before - after
-    if finished:
-        db.session.execute(delete(PendingTask.__table__).where(PendingTask.id.in_(finished)))
-    kept = before & after
-    if kept and deadline_changed:
-        created_dates = _created_dates(kept)
-        by_due: dict[Any, list[str]] = {}
-        for task in ready:
-            if task.id in kept:
-                due = task_due_date(
-                    task.name,
-                    appeal,
-                    norm=task.properties.get("norm"),
-                    created_on=created_dates[task.id],
-                    working_days=task.properties.get("norm_working_days"),
-                )
-                by_due.setdefault(due, []).append(task.id)
-        for due, ids in by_due.items():
-            db.session.execute(update(PendingTask.__table__).where(PendingTask.id.in_(ids)).values(due_date=due))
-    created = _without_duplicate_escalations(appeal, [task for task in ready if task.id not in before], kept)
-    if created:
-        now = utcnow()
-        created_on = max(local_today(now), appeal.registered_on)  # norms run from the registration day
-        rows = [
-            {
-                "id": task.id,
-                "instance_id": record_id,
-                "subject_kind": APPEAL,
-                "subject_id": appeal.id,
-                "appeal_id": appeal.id,
-                "name": task.name,
-                "title": task.title,
-                "role": task.lane or "",
-                "mahalla_id": appeal.mahalla_id,
-                "district_id": appeal.district_id,
-                "assignee_id": None,
-                "organisation_id": organisation_for(task.lane, appeal, task.variables),
-                "due_date": task_due_date(
-                    task.name,
-                    appeal,
-                    norm=task.properties.get("norm"),
-                    created_on=created_on,
-                    working_days=task.properties.get("norm_working_days"),
-                ),
-                "created_at": now,
-            }
-            for task in created
-        ]
-        choose_assignees(rows)
-        db.session.execute(insert(PendingTask.__table__), rows)
-        for task in created:
-            events.add(appeal, "task_created", None, task=task)
-        announce_assignments(appeal, rows, events)
-    return created
-
-
-def _without_duplicate_escalations(appeal: Appeal, created: list[ReadyTask], kept: set[str]) -> list[ReadyTask]:
-    """At most one open escalation task per case: a further escalation (another stage overdue,
-    a reopened stage) is not projected while one waits; its decision answers them all
-    (``_complete_sibling_escalations``)."""
-    waiting = bool(
-        kept
-        and db.session.scalar(
-            select(PendingTask.id).where(
-                PendingTask.appeal_id == appeal.id, PendingTask.name == ESCALATION_TASK, PendingTask.id.in_(kept)
-            )
-        )
-    )
-    result = []
-    for task in created:
-        if task.name == ESCALATION_TASK:
-            if waiting:
-                continue
-            waiting = True
-        result.append(task)
-    return result
-
-
-def _complete_sibling_escalations(instance: Instance, task: _TaskRef, clean: Mapping[str, Any]) -> None:
-    """The supervisor's decision on an escalation answers every other escalation of the case
-    waiting unprojected (see ``_without_duplicate_escalations``)."""
-    if task.name != ESCALATION_TASK:
-        return
-    for _ in range(20):  # a case has a handful of stages; bounded all the same
-        sibling = next((t for t in instance.ready_user_tasks() if t.name == ESCALATION_TASK and t.id != task.id), None)
-        if sibling is None:
-            return
-        instance.complete(sibling.id, clean)
-
-
-def _created_dates(task_ids: set[str]) -> dict[str, dt.date | None]:
-    rows = db.session.execute(select(PendingTask.id, PendingTask.created_at).where(PendingTask.id.in_(task_ids)))
-    return {task_id: local_today(created) if created else None for task_id, created in rows}
 
 
 def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
@@ -226,7 +89,7 @@ def start_case(appeal: Appeal, actor: User | None) -> ProcessInstance:
         **case_timer_data(appeal.id, appeal.deadline),
     }
     instance = run_engine(lambda: Instance.start(library, start_data))
-    for name, value in _case_changes(appeal, instance).items():
+    for name, value in case_changes(appeal, instance).items():
         setattr(appeal, name, value)
     timers = case_timer_data(appeal.id, appeal.deadline, instance.timer_reads())
     run_engine(lambda: instance.set_timer_data(timers))
@@ -321,7 +184,7 @@ def _write_case(
     ``progress`` False when only timers acted (last_progress_at stays); ``signal_rounds`` how many
     more times signals may set off signals (a case reached by a signal passes them on with one less).
     """
-    changes = {**_case_changes(appeal, instance), **(extra or {})}
+    changes = {**case_changes(appeal, instance), **(extra or {})}
     moved = {name: (getattr(appeal, name), changes[name]) for name in ("status", "stage") if name in changes}
     timers = case_timer_data(appeal.id, changes.get("deadline", appeal.deadline), instance.timer_reads())
     run_engine(lambda: instance.set_timer_data(timers, now=now))
@@ -435,7 +298,7 @@ def _complete(
             # variables as it waited (one referral of several), for the hooks.
             before = instance.ready_ids_before()
             variables = instance.task_variables_before()
-            run_engine(lambda: _complete_sibling_escalations(instance, task, clean))
+            run_engine(lambda: complete_sibling_escalations(instance, task, clean))
             events = EventLog()
             events.add(
                 appeal,
@@ -449,13 +312,47 @@ def _complete(
             _record_timing(task, appeal, record.process_version_id, actor, task.ready_at)
             if record.status == INCIDENT:
                 clear_incident(record.id)
-            run_hooks(TaskCompletion(appeal, task.name, actor, clean, instance.current_data(), events, variables))
+            run_hooks(
+                TaskCompletion(
+                    appeal.case_subject,
+                    appeal,
+                    task.name,
+                    actor,
+                    clean,
+                    instance.current_data(),
+                    events,
+                    variables,
+                    case_completed=instance.is_completed,
+                )
+            )
             events.write()
     except StepFailed as failed:
         record_incident(record.id, appeal, actor, task, submitted, failed.failure)
         raise
     TASK_COMPLETIONS.labels(task.name).inc()
     return CompletedTask(appeal=appeal, task_name=task.name, data=clean)
+
+
+def record_incident(
+    instance_id: int,
+    appeal: Appeal,
+    actor: User | None,
+    task: Any,
+    submitted: Mapping[str, Any],
+    failure: EngineStepFailed,
+) -> None:
+    """In its own small transaction (the failed action was rolled back): mark the case as an
+    incident and log what the user submitted (announced like the appeal's other events), so a
+    retry can complete the task with it."""
+    with transaction():
+        mark_incident(instance_id, failure)
+        log_event(
+            appeal,
+            "incident",
+            actor,
+            task=task,
+            data={**incident_data(failure), "submitted": json_safe(submitted)},
+        )
 
 
 def _record_timing(
@@ -474,27 +371,12 @@ def _record_timing(
     )
 
 
-def was_completed(task_id: str) -> CaseEvent | None:
-    return db.session.scalar(select(CaseEvent).where(CaseEvent.task_id == task_id, CaseEvent.kind == "task_completed"))
-
-
 def case_events(appeal: Appeal) -> list[CaseEvent]:
     return list(
         db.session.scalars(
             select(CaseEvent).where(CaseEvent.appeal_id == appeal.id).order_by(CaseEvent.occurred_at, CaseEvent.id)
         )
     )
-
-
-def task_form(pending: PendingTask) -> FormDefinition:
-    """The form definition of a pending task, from its case's own process version."""
-    row = db.session.execute(
-        select(ProcessVersion.content_hash, ProcessVersion.id)
-        .join(ProcessInstance, ProcessInstance.process_version_id == ProcessVersion.id)
-        .where(ProcessInstance.id == pending.instance_id)
-    ).one_or_none()
-    info = library_by_hash(row[0], row[1]).user_task(pending.name) if row is not None else None
-    return info.form if info is not None else FormDefinition(key="")
 
 
 def case_forms(appeal: Appeal) -> dict[str, FormDefinition]:
@@ -563,26 +445,51 @@ def deliver_case_message(
     return True
 
 
-def migrate_case(instance_id: int, target: ProcessVersion, actor: User | None) -> None:
-    """Move one case (of any subject) to another version of its process and commit, or raise
-    changing nothing.
+def fire_timers(instance_id: int, now: dt.datetime) -> str:
+    """The timer job's step for an appeal case (within its transaction): fire the due timers,
+    written like a task completion; answers the appeal's number."""
+    record, appeal, library = _load_case(instance_id)
+    instance = Instance.restore(library, record.state)
+    before = {ready.id for ready in instance.ready_user_tasks()}
+    # The deadline may have moved since the timers were set (an extension): set them again first.
+    timers = case_timer_data(appeal.id, appeal.deadline, instance.timer_reads())
+    run_engine(lambda: instance.set_timer_data(timers, now=now))
+    run_engine(lambda: instance.fire_due_timers(now))
+    events = EventLog()
+    events.add(
+        appeal,
+        "timers_fired",
+        None,
+        data={"at": now.isoformat()},
+        elements=instance.elements_completed(qualified=True),
+    )
+    _write_case(record, appeal, instance, before, events, None, now=now, progress=False)
+    not_again_at_once(record.id, instance, now, appeal.number)
+    events.write()
+    return appeal.number
 
-    The live state is restored on the target's spec (engine.migration), the pending tasks take
-    the target's titles and lanes, and a "migrated" event records both versions. Raises
-    engine MigrationRefused (a live task has no counterpart), Conflict or StepFailed.
-    """
-    with transaction():
-        found = instance_by_id(instance_id)
-        if found is None:
-            raise Conflict("the case no longer exists")
-        record, subject, digest = found
-        if record.status == CaseStatus.CANCELLED:
-            raise CaseNotRunning(record.status)
-        library = library_by_hash(digest, record.process_version_id)
-        migrate_instance(record, library, library_for(target), target.id)
-        data = {"from_version": record.process_version_id, "to_version": target.id}
-        appeal = db.session.get(Appeal, subject.id) if subject.kind == APPEAL else None
-        if appeal is not None:
-            log_event(appeal, "migrated", actor, data=data)
-        else:
-            log_subject_event(subject, "migrated", actor, data=data)
+
+def deliver_signal(instance_id: int, name: str, actor: User | None, rounds: int) -> bool:
+    """A signal of the case's district to an appeal case (within the signal job's transaction);
+    False, writing nothing, when the case does not wait for it."""
+    row = db.session.execute(_case_query().where(ProcessInstance.id == instance_id)).one_or_none()
+    if row is None:
+        return False
+    record, appeal, library = _case_from_row(row)
+    instance = Instance.restore(library, record.state)
+    if not instance.waits_for_signal(name):
+        return False
+    before = {ready.id for ready in instance.ready_user_tasks()}
+    if not run_engine(lambda: instance.deliver_signal(name)):
+        return False
+    events = EventLog()
+    events.add(
+        appeal,
+        "signal_received",
+        actor,
+        data={"signal": name},
+        elements=instance.elements_completed(qualified=True),
+    )
+    _write_case(record, appeal, instance, before, events, actor, signal_rounds=rounds)
+    events.write()
+    return True
