@@ -14,6 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine.clock import frozen_at
 from tests.admin.test_people import post_form
 from tests.conftest import World
 from tests.webapp.cases import answers, browser_form, drive_to, pending_names, register, the_task
@@ -85,6 +86,26 @@ def referral_of(appeal: Appeal) -> Referral:
         select(Referral).where(Referral.appeal_id == appeal.id, Referral.status != "rerouted")
     )
     return referral
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 12, 4, 14, 30, tzinfo=dt.UTC),  # Friday 19:30 in Tashkent: after working hours
+        dt.datetime(2026, 12, 5, 6, 0, tzinfo=dt.UTC),  # Saturday
+        dt.datetime(2026, 12, 3, 6, 0, tzinfo=dt.UTC),  # Thursday 11:00: within working hours
+    ],
+)
+def test_the_partners_inbox_shows_the_referrals_own_due_day_at_any_hour(
+    world: World, partner_orgs: Partners, moment: dt.datetime
+) -> None:
+    """An appeal that came after hours is registered on the next working day, but a referral runs
+    from the day it is sent: the partner's task is due on the referral's own acknowledgement day."""
+    with frozen_at(moment):
+        appeal = referred(world)
+    referral = referral_of(appeal)
+    assert referral.sent_on == local_today(moment)
+    assert the_task(appeal, "acknowledge_referral").due_date == referral.acknowledge_due
 
 
 def test_the_referral_goes_to_the_district_police_with_working_day_norms(world: World, partner_orgs: Partners) -> None:

@@ -84,7 +84,11 @@ def project_tasks(
     created = without_duplicate_escalations(appeal, [task for task in ready if task.id not in before], kept)
     if created:
         now = utcnow()
-        created_on = max(local_today(now), appeal.registered_on)  # norms run from the registration day
+        today = local_today(now)
+        # Norms run from the registration day (an appeal that came after hours is registered on the
+        # next working day); a norm in working days (a partner's referral) runs from the day it was
+        # sent, as the referral's own dues do.
+        created_on = max(today, appeal.registered_on)
         rows = [
             {
                 "id": task.id,
@@ -103,7 +107,7 @@ def project_tasks(
                     task.name,
                     appeal,
                     norm=task.properties.get("norm"),
-                    created_on=created_on,
+                    created_on=today if task.properties.get("norm_working_days") else created_on,
                     working_days=task.properties.get("norm_working_days"),
                 ),
                 "created_at": now,
