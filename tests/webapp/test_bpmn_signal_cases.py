@@ -17,10 +17,20 @@ from engine import Instance
 from tests.conftest import World
 from tests.webapp.cases import answers, event_kinds, pending_names, pending_tasks, register, the_task
 from webapp.cases import subjects
-from webapp.cases.instances import Subject, TaskRow, add_instance, events_of, run_engine, subject_tasks, sync_tasks
+from webapp.cases.instances import (
+    Subject,
+    TaskRow,
+    add_instance,
+    events_of,
+    live_instance,
+    run_engine,
+    save_state,
+    subject_tasks,
+    sync_tasks,
+)
 from webapp.cases.models import ProcessInstance, QueuedSignal
 from webapp.cases.signals import deliver_signals, waiting_cases
-from webapp.cases.subjects import SubjectKind
+from webapp.cases.subjects import SubjectKind, districts
 from webapp.cases.tasks.service import inbox
 from webapp.cases.versions import APPEAL_PROCESS, library_for, publish_files, read_process_directory
 from webapp.casework.appeals.runtime import complete_task
@@ -210,3 +220,78 @@ def test_a_signal_thrown_by_an_appeal_case_reaches_a_waiting_case_of_another_sub
     assert [e.data for e in heard] == [{"signal": "new_appeal_registered"}]
     assert events_of(Subject(WATCH, world.foreign_mahalla.id)) == []
     assert db.session.get(ProcessInstance, here).version == 2  # the state written once, guarded
+
+
+# A case of a kind without a runtime of its own (a thin subject module, as the recipe in
+# ARCHITECTURE.md makes them): a mahalla's alarm throws the signal when it starts and again when its
+# inspector raises it; the runtime queues what each step threw for the district of its subject.
+ALARM = "mahalla_alarm"
+ALARM_DIAGRAM = (
+    WATCH_DIAGRAM.replace("mahalla_watch", ALARM)
+    .replace(
+        """    <bpmn:startEvent id="watch_started"/>
+    <bpmn:intermediateCatchEvent id="appeal_heard" name="Yangi murojaat">
+      <bpmn:signalEventDefinition id="appeal_heard_definition" signalRef="signal_new_appeal"/>
+    </bpmn:intermediateCatchEvent>""",
+        """    <bpmn:startEvent id="watch_started"/>
+    <bpmn:intermediateThrowEvent id="appeal_heard" name="Tumanga xabar">
+      <bpmn:signalEventDefinition id="appeal_heard_definition" signalRef="signal_new_appeal"/>
+    </bpmn:intermediateThrowEvent>""",
+    )
+    .replace(
+        '<bpmn:endEvent id="watch_ended"/>',
+        '<bpmn:intermediateThrowEvent id="alarm_raised">\n'
+        '      <bpmn:signalEventDefinition id="alarm_raised_definition" signalRef="signal_new_appeal"/>\n'
+        '    </bpmn:intermediateThrowEvent>\n    <bpmn:endEvent id="watch_ended"/>',
+    )
+    .replace(
+        '<bpmn:sequenceFlow id="flow_look_to_ended" sourceRef="look_at_appeal" targetRef="watch_ended"/>',
+        '<bpmn:sequenceFlow id="flow_look_to_raised" sourceRef="look_at_appeal" targetRef="alarm_raised"/>\n'
+        '    <bpmn:sequenceFlow id="flow_raised_to_ended" sourceRef="alarm_raised" targetRef="watch_ended"/>',
+    )
+)
+
+
+def _kind(name: str, advanced: Any = None) -> SubjectKind:
+    return SubjectKind(
+        kind=name,
+        prefix=name,
+        endpoint="appeals.index",
+        id_argument="mahalla_id",
+        task_endpoint="tasks.task",
+        advanced=advanced,
+        **districts(Mahalla.id, Mahalla.district_id),
+    )
+
+
+def test_a_signal_thrown_by_a_case_of_any_kind_is_queued_for_its_subjects_district(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(subjects._KINDS, WATCH, _kind(WATCH, _watch_advanced))  # registered for this test only
+    monkeypatch.setitem(subjects._KINDS, ALARM, _kind(ALARM))
+    first = _start_watch(world.mahalla)
+    _start_watch(world.foreign_mahalla)  # another district: never reached
+
+    version = publish_files(ALARM, {"mahalla_alarm.bpmn": ALARM_DIAGRAM}, note="an alarm of the mahalla")
+    instance = run_engine(lambda: Instance.start(library_for(version), {}))
+    alarm = add_instance(Subject(ALARM, world.mahalla.id), version.id, instance, actor_id=world.inspector.id)
+    db.session.commit()
+    queued = db.session.scalars(select(QueuedSignal).where(QueuedSignal.origin_instance_id == alarm)).all()
+    assert [(q.name, q.district_id, q.actor_id) for q in queued] == [
+        ("new_appeal_registered", world.district.id, world.inspector.id)
+    ]
+    run = deliver_signals()
+    assert run.delivered == [first] and not run.incidents
+
+    assert world.second_mahalla.district_id == world.district.id
+    second = _start_watch(world.second_mahalla)  # waits for the next one
+    record, instance = live_instance(Subject(ALARM, world.mahalla.id))
+    [task] = instance.ready_user_tasks()
+    run_engine(lambda: instance.complete(task.id, {"watch_note": "Xavotir"}))
+    save_state(record, instance, actor_id=world.inspector.id)  # what a subject module's step does
+    db.session.commit()
+    run = deliver_signals()
+    assert run.delivered == [second] and not run.incidents
+    for mahalla in (world.mahalla, world.second_mahalla):
+        assert [t.name for t in subject_tasks(Subject(WATCH, mahalla.id))] == ["look_at_appeal"]
+    assert subject_tasks(Subject(WATCH, world.foreign_mahalla.id)) == []

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from engine import EngineStepFailed, FormDefinition, Instance, ProcessLibrary, ReadyTask, migrate_state
 from webapp.cases.models import CaseEvent, CaseStatus, PendingTask, ProcessInstance, ProcessVersion
+from webapp.cases.signal_queue import MAX_ROUNDS, queue_thrown
 from webapp.cases.versions import library_by_hash
 from webapp.extensions import db
 from webapp.platform.auth.models import User
@@ -134,8 +135,11 @@ def migrate_instance(record: CaseRow, old: ProcessLibrary, new: ProcessLibrary, 
     return instance
 
 
-def add_instance(subject: Subject, version_id: int, instance: Instance, *, appeal_id: int | None = None) -> int:
-    """Store a freshly started instance for the subject; returns its row id."""
+def add_instance(
+    subject: Subject, version_id: int, instance: Instance, *, appeal_id: int | None = None, actor_id: int | None = None
+) -> int:
+    """Store a freshly started instance for the subject, queueing the signals its start threw;
+    returns its row id."""
     now = utcnow()
     result = db.session.execute(
         insert(ProcessInstance.__table__).values(
@@ -155,16 +159,30 @@ def add_instance(subject: Subject, version_id: int, instance: Instance, *, appea
             updated_at=now,
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
+    record_id = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
+    if instance.thrown:
+        queue_thrown(record_id, instance.thrown, actor_id)
+    return record_id
 
 
 def save_state(
-    record: CaseRow, instance: Instance, *, progress: bool = True, process_version_id: int | None = None
+    record: CaseRow,
+    instance: Instance,
+    *,
+    progress: bool = True,
+    process_version_id: int | None = None,
+    actor_id: int | None = None,
+    signal_rounds: int = MAX_ROUNDS,
+    queue_thrown_signals: bool = True,
 ) -> None:
-    """Write the new state if nobody else has since we read it (optimistic lock), else Conflict.
+    """Write the new state if nobody else has since we read it (optimistic lock), else Conflict;
+    and queue the BPMN signals the step threw for the other cases of its subject's district.
 
     ``progress``: a person moved the case on (not only a timer), which sets last_progress_at.
     ``process_version_id``: the state now runs on another version (a migration, a new phase).
+    ``signal_rounds``: how many more times signals may set off signals (a case reached by a
+    signal passes them on with one less); ``queue_thrown_signals`` False for a kind that queues
+    them itself (the appeal runtime knows its district without asking).
     """
     now = utcnow()
     progressed: dict[str, Any] = {"last_progress_at": now} if progress else {}
@@ -184,6 +202,8 @@ def save_state(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("the case was changed by someone else")
+    if queue_thrown_signals and instance.thrown:
+        queue_thrown(record.id, instance.thrown, actor_id, rounds=signal_rounds)
 
 
 def set_status(record_id: int, status: str) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
-from webapp.cases.models import QueuedSignal
+from webapp.cases.models import ProcessInstance, QueuedSignal
+from webapp.cases.subjects import subject_kind
 from webapp.extensions import db
 from webapp.platform.timeutil import utcnow
 
@@ -52,3 +53,19 @@ def queue_signals(
         ],
     )
     return len(names)
+
+
+def queue_thrown(
+    origin_id: int, thrown: Iterable[Mapping[str, str]], actor_id: int | None, *, rounds: int = MAX_ROUNDS
+) -> int:
+    """Queue what a step of any kind's case threw, for its subject's district (asked of the kind);
+    a kind that cannot say where its subjects are throws to nobody."""
+    if not signal_names(thrown) or rounds < 1:
+        return 0
+    row = db.session.execute(
+        select(ProcessInstance.subject_kind, ProcessInstance.subject_id).where(ProcessInstance.id == origin_id)
+    ).one_or_none()
+    known = subject_kind(row.subject_kind) if row is not None else None
+    if row is None or known is None or known.district_of is None:
+        return 0
+    return queue_signals(origin_id, known.district_of(row.subject_id), thrown, actor_id, rounds=rounds)

@@ -154,7 +154,7 @@ def _deliver(case_id: int, signal: _Signal, cursor: int, actor: User | None) -> 
         if known is not None and known.deliver_signal is not None:
             delivered = known.deliver_signal(case_id, signal.name, actor, signal.rounds - 1)
         else:
-            delivered = _deliver_generic(case_id, signal.name, actor)
+            delivered = _deliver_generic(case_id, signal.name, actor, signal.rounds - 1)
         if not delivered:
             tx.rollback()
             return False
@@ -168,9 +168,10 @@ def _deliver(case_id: int, signal: _Signal, cursor: int, actor: User | None) -> 
     return True
 
 
-def _deliver_generic(case_id: int, name: str, actor: User | None) -> bool:
+def _deliver_generic(case_id: int, name: str, actor: User | None, rounds: int) -> bool:
     """A signal to a case of a kind without its own delivery, written like the timer job's step:
-    the guarded state, the event, and the subject's tasks and rows (its kind's ``advanced``)."""
+    the guarded state (with the signals it set off, ``rounds`` more times), the event, and the
+    subject's tasks and rows (its kind's ``advanced``)."""
     found = instance_by_id(case_id)
     if found is None:
         return False
@@ -183,7 +184,8 @@ def _deliver_generic(case_id: int, name: str, actor: User | None) -> bool:
         return False
     elements = instance.elements_completed(qualified=True)
     log_subject_event(subject, "signal_received", actor, data={"signal": name}, elements=elements)
-    save_state(record, instance)  # Conflict if another step won
+    # Conflict if another step won
+    save_state(record, instance, actor_id=actor.id if actor else None, signal_rounds=rounds)
     kind = subject_kind(subject.kind)
     if kind is not None and kind.advanced is not None:
         kind.advanced(subject.id, record.id, instance, before)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
+from sqlalchemy import select
 
 from webapp.cases.models import PendingTask
+from webapp.extensions import db
 from webapp.platform.auth.models import User
 
 # Completes a task of the kind for the user and commits (raising the runtime's exceptions);
@@ -38,6 +40,8 @@ FireTimers = Callable[[int, dt.datetime], str]
 DeliverSignal = Callable[[int, str, User | None, int], bool]
 # The ids of the kind's subjects in a district (a subquery): the cases a signal of that district reaches.
 InDistrict = Callable[[int], Any]
+# The district of one of the kind's subjects (by its id): where the signals its case throws go.
+DistrictOf = Callable[[int], "int | None"]
 # The page of one of the kind's tasks served at /tasks/<task_id> itself: (task id, the pending task
 # the user may work on, or None when it is gone or not theirs) -> the response.
 TaskPage = Callable[[str, PendingTask | None], Any]
@@ -57,6 +61,7 @@ class SubjectKind:
     fire_timers: FireTimers | None = None
     deliver_signal: DeliverSignal | None = None
     in_district: InDistrict | None = None
+    district_of: DistrictOf | None = None
     task_page: TaskPage | None = None
     # A kind whose subjects have a reference of their own (an appeal's number): what a task of one
     # shows instead of ``<prefix>-<id>``, and the page of its case (both from the task's loaded rows).
@@ -70,6 +75,19 @@ _KINDS: dict[str, SubjectKind] = {}
 def register_subject(kind: SubjectKind) -> SubjectKind:
     _KINDS[kind.kind] = kind
     return kind
+
+
+def districts(id_column: Any, district_column: Any) -> dict[str, Any]:
+    """``in_district`` and ``district_of`` of a kind whose subject rows keep their district: the
+    cases a signal of a district reaches, and where a signal one of them throws goes."""
+
+    def in_district(district_id: int) -> Any:
+        return select(id_column).where(district_column == district_id).scalar_subquery()
+
+    def district_of(subject_id: int) -> int | None:
+        return db.session.scalar(select(district_column).where(id_column == subject_id))
+
+    return {"in_district": in_district, "district_of": district_of}
 
 
 def subject_kind(kind: str) -> SubjectKind | None:

@@ -188,7 +188,7 @@ def _write_case(
     moved = {name: (getattr(appeal, name), changes[name]) for name in ("status", "stage") if name in changes}
     timers = case_timer_data(appeal.id, changes.get("deadline", appeal.deadline), instance.timer_reads())
     run_engine(lambda: instance.set_timer_data(timers, now=now))
-    save_state(record, instance, progress=progress)
+    save_state(record, instance, progress=progress, queue_thrown_signals=False)  # queued below, by district
     if changes:
         changes["updated_at"] = utcnow()
         db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(**changes))

@@ -6,21 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from webapp.cases.models import APPEAL, PendingTask
-from webapp.cases.subjects import SubjectKind, register_subject
+from webapp.cases.subjects import SubjectKind, districts, register_subject
 from webapp.cases.tasks.service import inbox_loads, inbox_query
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.runtime import deliver_signal, fire_timers
 from webapp.casework.appeals.task_page import task_page
 from webapp.extensions import db
 from webapp.platform.auth.models import User
-
-
-def _in_district(district_id: int) -> Any:
-    return select(Appeal.id).where(Appeal.district_id == district_id).scalar_subquery()
 
 
 def _appeal_load() -> Any:
@@ -57,7 +52,7 @@ register_subject(
         record=lambda appeal_id: db.session.get(Appeal, appeal_id),
         fire_timers=fire_timers,
         deliver_signal=deliver_signal,
-        in_district=_in_district,
+        **districts(Appeal.id, Appeal.district_id),
         task_page=task_page,
         task_label=_task_label,
         task_url=_task_url,

@@ -39,7 +39,7 @@ from webapp.cases.instances import (
     sync_tasks,
 )
 from webapp.cases.models import CaseEvent, PendingTask
-from webapp.cases.subjects import SubjectKind, register_subject
+from webapp.cases.subjects import SubjectKind, districts, register_subject
 from webapp.cases.timings import record_task_timing
 from webapp.cases.versions import current_version, library_for, register_bundled_lineage, register_sample_start
 from webapp.casework.appeals.deadlines import add_term
@@ -145,7 +145,7 @@ def complete_review_task(task: PendingTask, actor: User, submitted: Mapping[str,
             data = json_safe(clean)
             elements = instance.elements_completed(qualified=True)
             log_subject_event(subject(report.id), "task_completed", actor, task=task, data=data, elements=elements)
-            save_state(record, instance)  # Conflict if another step won
+            save_state(record, instance, actor_id=actor.id)  # Conflict if another step won
             record_task_timing(task, record.process_version_id, actor)
             sync_tasks(record.id, subject(report.id), instance.ready_user_tasks(), before, _task_row(report))
             if record.status == INCIDENT:
@@ -188,11 +188,6 @@ def _complete_from_api(user: User, task: PendingTask, submitted: Mapping[str, An
     return True
 
 
-def _in_district(district_id: int) -> Any:
-    """The subjects of a district, for the signals thrown there (webapp.cases.signals)."""
-    return select(PatrolReport.id).where(PatrolReport.district_id == district_id).scalar_subquery()
-
-
 register_subject(
     SubjectKind(
         kind=KIND,
@@ -202,6 +197,6 @@ register_subject(
         task_endpoint="prevention_work.patrol_review_task",
         complete=_complete_from_api,
         retry=retry_review,
-        in_district=_in_district,
+        **districts(PatrolReport.id, PatrolReport.district_id),
     )
 )

@@ -60,7 +60,7 @@ from webapp.cases.instances import (
     sync_tasks,
 )
 from webapp.cases.models import PREVENTION_PLAN, PendingTask, ProcessInstance, ProcessVersion
-from webapp.cases.subjects import SubjectKind, register_subject
+from webapp.cases.subjects import SubjectKind, districts, register_subject
 from webapp.cases.timings import record_task_timing
 from webapp.cases.versions import (
     latest_version,
@@ -494,7 +494,8 @@ def complete_plan_task(
                 events.write()
                 outcome = str(step.answers.get("outcome", ""))
                 version_id, instance = step.answers.get("next_phase", (None, instance))
-                save_state(record, instance, process_version_id=version_id)  # Conflict if another step won
+                # Conflict if another step won
+                save_state(record, instance, process_version_id=version_id, actor_id=actor.id)
                 record_task_timing(task, record.process_version_id, actor)
                 _store(plan, person, record.id, instance, set(ready), day)
                 log_access(actor, [person.id], "plan_task", detail=task.name)
@@ -545,11 +546,6 @@ def _advanced(plan_id: int, record_id: int, instance: Instance, before: set[str]
             _store(plan, plan.person, record_id, instance, before, local_today())
 
 
-def _in_district(district_id: int) -> Any:
-    """The subjects of a district, for the signals thrown there (webapp.cases.signals)."""
-    return select(PreventionPlan.id).where(PreventionPlan.district_id == district_id).scalar_subquery()
-
-
 register_subject(
     SubjectKind(
         kind=PREVENTION_PLAN,
@@ -560,6 +556,6 @@ register_subject(
         complete=_complete_from_api,
         retry=retry_plan,
         advanced=_advanced,
-        in_district=_in_district,
+        **districts(PreventionPlan.id, PreventionPlan.district_id),
     )
 )
