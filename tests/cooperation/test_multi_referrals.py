@@ -19,11 +19,11 @@ from tests.conftest import World
 from tests.cooperation.test_referrals import TEXT, Partners, partner_orgs  # noqa: F401 - the shared fixture
 from tests.webapp.cases import answers, browser_form, drive_to, pending_names, register
 from webapp.cases.models import CaseEvent, Notification, PendingTask
-from webapp.cases.timer_data import overdue_at
 from webapp.cases.timer_service import fire_due_timers
 from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.runtime import complete_task
+from webapp.casework.appeals.timer_data import overdue_at
 from webapp.casework.replies.service import draft_reply
 from webapp.cooperation.partners.models import PartnerOrganisation
 from webapp.cooperation.referrals.figures import cooperation

@@ -15,10 +15,10 @@ from engine.clock import frozen_at
 from tests.conftest import World
 from tests.cooperation.test_referrals import Partners, referral_of, referred
 from tests.webapp.cases import answers, drive_to, the_task
-from webapp.cases.timer_data import overdue_at
 from webapp.cases.timer_service import fire_due_timers
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.runtime import complete_task
+from webapp.casework.appeals.timer_data import overdue_at
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import local_today

@@ -19,11 +19,11 @@ from tests.admin.test_people import post_form
 from tests.conftest import World
 from tests.webapp.cases import answers, browser_form, drive_to, pending_names, register, the_task
 from webapp.cases.models import CaseEvent, Notification, PendingTask
-from webapp.cases.timer_data import overdue_at
 from webapp.cases.timer_service import fire_due_timers
 from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.runtime import complete_task
+from webapp.casework.appeals.timer_data import overdue_at
 from webapp.cooperation.partners import service as partners
 from webapp.cooperation.partners.models import PartnerOrganisation
 from webapp.cooperation.partners.roles import PARTNER

@@ -18,11 +18,11 @@ from tests.conftest import World
 from tests.cooperation.test_referrals import Partners, partner_orgs, referral_of, referred  # noqa: F401 - fixture
 from tests.webapp.cases import answers, pending_names
 from webapp.cases.models import Notification, PendingTask, ProcessInstance
-from webapp.cases.timer_data import overdue_at
 from webapp.cases.timer_service import fire_due_timers
 from webapp.cases.versions import APPEAL_PROCESS, publish_files, read_process_directory
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.runtime import complete_task
+from webapp.casework.appeals.timer_data import overdue_at
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 

@@ -15,13 +15,13 @@ from sqlalchemy import func, select
 from tests.conftest import World
 from webapp.cases.models import CaseEvent, PendingTask, ProcessInstance
 from webapp.cases.tasks.service import tasks_of_appeal
-from webapp.cases.timer_data import overdue_at
 from webapp.cases.timer_service import fire_due_timers
 from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.reminders import ESCALATION_TASK
 from webapp.casework.appeals.runtime import complete_task
 from webapp.casework.appeals.service import NewAppeal, register_appeal
+from webapp.casework.appeals.timer_data import overdue_at
 from webapp.casework.related.service import link_appeal
 from webapp.cooperation.referrals.norms import referral_dues
 from webapp.cooperation.referrals.service import REVIEW_TASK as REFERRAL_ESCALATION

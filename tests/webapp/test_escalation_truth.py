@@ -11,9 +11,9 @@ from engine.clock import frozen_at
 from tests.conftest import World
 from tests.webapp.cases import complete, drive_to, pending_names, register, the_task
 from webapp.cases.models import Notification
-from webapp.cases.timer_data import overdue_at
 from webapp.cases.timer_service import fire_due_timers
 from webapp.casework.appeals.runtime import complete_task
+from webapp.casework.appeals.timer_data import overdue_at
 from webapp.extensions import db
 from webapp.platform.timeutil import local_today
 

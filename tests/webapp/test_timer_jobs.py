@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from tests.conftest import World
 from tests.webapp.cases import drive_to, pending_tasks, register
 from webapp.cases.models import CaseEvent, Notification, PendingTask, ProcessInstance
-from webapp.cases.timer_data import overdue_at, reminded_task, reminder_at, timer_data
 from webapp.cases.timer_service import fire_due_timers, refresh_overdue_flags
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.runtime import complete_task
+from webapp.casework.appeals.timer_data import overdue_at, reminded_task, reminder_at, timer_data
 from webapp.casework.legal_terms.service import extend_deadline
 from webapp.extensions import db
 from webapp.platform.jobs.registry import JOBS

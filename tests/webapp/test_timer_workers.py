@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 from tests.conftest import World, require_postgres
 from tests.webapp.cases import drive_to, register
 from webapp.cases.models import CaseEvent, PendingTask
-from webapp.cases.timer_data import overdue_at
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.timer_data import overdue_at
 from webapp.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ from tests.conftest import World
 from tests.webapp.cases import drive_to, register, the_task
 from webapp.cases.assignment import service as assignment
 from webapp.cases.models import Notification
-from webapp.cases.timer_data import overdue_at
 from webapp.cases.timer_service import fire_due_timers
+from webapp.casework.appeals.timer_data import overdue_at
 from webapp.extensions import db
 from webapp.platform import formats
 from webapp.platform.auth.models import User

@@ -12,10 +12,10 @@ from typing import Any
 from tests.conftest import World
 from tests.webapp.cases import appeal_by_number, complete, drive_to, pending_names, register
 from tests.webhooks.conftest import Api, Receiver, send_webhooks, signed_payloads, subscribe
-from webapp.cases.timer_data import overdue_at
 from webapp.cases.timer_service import fire_due_timers
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.reminders import ESCALATION_TASK
+from webapp.casework.appeals.timer_data import overdue_at
 from webapp.casework.ratings.service import Outcome, Rating, rate_appeal
 from webapp.platform.auth.models import User
 

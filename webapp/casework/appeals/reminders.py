@@ -1,6 +1,6 @@
 """What the application does when the diagrams' timers fire: tell people.
 
-* A reminder timer (``<task>_reminder``, see webapp/cases/timer_data.py) fired: the task's
+* A reminder timer (``<task>_reminder``, see webapp/casework/appeals/timer_data.py) fired: the task's
   assignee, or when nobody took it yet the inspectors serving the appeal's mahalla, get an in-app
   notification and an email.
 * The escalation created a ``review_overdue_case`` task: the district's supervisors are told.
@@ -22,8 +22,8 @@ from sqlalchemy import select
 from webapp.cases.events import EventLog
 from webapp.cases.models import Notification, PendingTask
 from webapp.cases.notices import render_notice
-from webapp.cases.timer_data import reminded_task
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.timer_data import reminded_task
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User, user_mahallas
 from webapp.platform.notifications.service import queue_message

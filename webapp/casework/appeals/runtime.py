@@ -38,7 +38,6 @@ from webapp.cases.instances import (
 )
 from webapp.cases.models import APPEAL, CaseEvent, PendingTask, ProcessInstance, ProcessVersion
 from webapp.cases.signal_queue import MAX_ROUNDS, queue_signals
-from webapp.cases.timer_data import case_timer_data
 from webapp.cases.timer_service import not_again_at_once
 from webapp.cases.timings import record_timing
 from webapp.cases.versions import APPEAL_PROCESS, current_version, library_by_hash, library_for
@@ -46,6 +45,7 @@ from webapp.casework.appeals.deadlines import DEFAULT_TERM
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.projection import case_changes, complete_sibling_escalations, project_tasks
 from webapp.casework.appeals.reminders import react_to_timers
+from webapp.casework.appeals.timer_data import case_timer_data
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.observability.metrics import TASK_COMPLETIONS

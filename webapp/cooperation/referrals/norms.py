@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from webapp.cases.timer_data import overdue_at
 from webapp.casework.appeals.deadlines import WorkingCalendar
+from webapp.casework.appeals.timer_data import overdue_at
 from webapp.cooperation.partners.models import PartnerKind
 
 EVERY_KIND = tuple(kind.value for kind in PartnerKind)

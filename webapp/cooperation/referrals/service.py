@@ -20,12 +20,12 @@ from webapp.cases.hooks import Events, TaskCompletion, after_task
 from webapp.cases.models import APPEAL, Notification, PendingTask
 from webapp.cases.notices import render_notice
 from webapp.cases.task_views import on_task_view
-from webapp.cases.timer_data import timer_source
 from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.reminders import escalation_task, reminder_handler
 from webapp.casework.appeals.runtime import deliver_case_message
 from webapp.casework.appeals.task_routing import route_lane
+from webapp.casework.appeals.timer_data import timer_source
 from webapp.cooperation.partners.models import PartnerKind, PartnerOrganisation
 from webapp.cooperation.partners.roles import MAHALLA_CHAIR, PARTNER
 from webapp.cooperation.partners.service import organisation_id_of, staff_of

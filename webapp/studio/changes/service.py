@@ -33,7 +33,6 @@ from webapp.cases.instances import Conflict, StepFailed
 from webapp.cases.migration import migrate_case
 from webapp.cases.models import CaseStatus, ProcessDraft, ProcessInstance, ProcessVersion
 from webapp.cases.subjects import reference
-from webapp.cases.timer_data import timer_data
 from webapp.cases.versions import (
     is_decision_library,
     library_by_hash,
@@ -43,6 +42,7 @@ from webapp.cases.versions import (
 )
 from webapp.casework.appeals.deadlines import current_calendar
 from webapp.casework.appeals.models import Appeal
+from webapp.casework.appeals.timer_data import timer_data
 from webapp.cooperation.referrals.norms import referral_moments
 from webapp.extensions import db
 from webapp.platform.auth.models import User
