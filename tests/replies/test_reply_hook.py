@@ -47,7 +47,7 @@ def test_record_result_stores_one_letter_and_queues_email_and_sms(world: World, 
 
 
 def test_the_letter_is_not_stored_or_sent_twice(world: World, answered: Appeal) -> None:
-    assert store_reply_letter(answered, UZBEK_REPLY, world.inspector) is None
+    assert store_reply_letter(answered, UZBEK_REPLY, world.inspector) is False
     db.session.commit()
     assert len(documents(answered)) == 1
     assert len(outbox(answered)) == 2

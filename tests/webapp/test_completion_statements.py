@@ -21,13 +21,16 @@ from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 
-# The most statements a completion may send, the whole request counted: issue 16 aims at 6. An ordinary
-# step sends 7-11 (token's user, task with its case, state, appeal, task rows, assignee, notification,
-# timing, events, webhook subscriptions) and the steps with after-task hooks 12 (categorisation
-# override, reply letter). Lower it as statements go; never raise it. The partner referral's
-# working-day moments (its sending day and the holidays, two reads) are read only by the steps whose
-# timers can reach a referral (engine.timer_reads), not by these.
-MAX_STATEMENTS = 12
+# The most statements a completion may send, the whole request counted (issue 16: 6). On PostgreSQL:
+# the bearer token's user, the task with its case, the state's guarded UPDATE, the automatic
+# assignee (when a task is created for an inspector), the webhook subscriptions (when an event is
+# one they can ask for) and one statement with every other write (the appeal's columns, task rows,
+# notification, timing, events, the reply letter: webapp.platform.write_batch). SQLite has no
+# data-modifying WITH: the same writes go one by one (they are calls into the library in this
+# process, no round trips); its bound is the count before the batch. Lower them as statements go;
+# never raise them. The partner referral's working-day moments (its sending day and the holidays,
+# two reads) are read only by the steps whose timers can reach a referral (engine.timer_reads).
+MAX_STATEMENTS = {"postgresql": 6, "sqlite": 12}
 
 # A complaint: its reply is approved by the supervisor, so the walk passes every stage.
 SHIKOYAT = {"check_registration": {"kind": "shikoyat"}}
@@ -94,7 +97,8 @@ def test_every_completion_of_a_whole_appeal_sends_few_statements(
         counts.append((name, len(statements), statements))
     names = [name for name, _count, _statements in counts]
     assert {"check_registration", "analyse_appeal", "take_measures", "prepare_reply", "approve_reply"} <= set(names)
-    over = [(name, count, statements) for name, count, statements in counts if count > MAX_STATEMENTS]
+    most = MAX_STATEMENTS[db.engine.dialect.name]
+    over = [(name, count, statements) for name, count, statements in counts if count > most]
     assert not over, [(name, count) for name, count, _ in counts] + over
     # No step of this appeal can reach a referral: none computes a referral's timer moments.
     assert not [name for name, _count, statements in counts if any("FROM referrals" in s for s in statements)]
@@ -119,3 +123,26 @@ def test_the_statements_of_a_completion_do_not_grow_with_the_history(
         rounds.append(one)
     assert [name for name, _ in rounds[0]] == ["prepare_reply", "approve_reply"]
     assert all(one == rounds[0] for one in rounds[1:]), rounds
+
+
+def test_the_task_list_reads_its_forms_in_one_query_however_long_it_is(
+    world: World, bearer_api: Callable[[User], Api]
+) -> None:
+    """The inbox over the API: each task carries its form, read for the whole list at once (it was
+    one query per task)."""
+    call = bearer_api(world.inspector)
+    assert call("GET", "/tasks").status_code == 200  # the token's first use stamps it: not counted
+    sizes = []
+    for more in (2, 6):
+        for _ in range(more):
+            register(world, kind="shikoyat")
+        db.session.expire_all()
+        with counted() as statements:
+            response = call("GET", "/tasks")
+        assert response.status_code == 200
+        tasks = response.get_json()["tasks"]
+        assert tasks and all(task["form"]["fields"] for task in tasks)
+        sizes.append((len(tasks), len(statements)))
+    (few, first), (many, second) = sizes
+    assert many > few
+    assert second == first, sizes

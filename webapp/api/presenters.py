@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from webapp.cases.instances import task_form
+from engine import FormDefinition
 from webapp.cases.models import CaseEvent, PendingTask
 from webapp.cases.subjects import task_case
 from webapp.casework.appeals.deadlines import days_left
@@ -47,8 +47,8 @@ def case_event(item: CaseEvent) -> dict[str, Any]:
     }
 
 
-def task(item: PendingTask) -> dict[str, Any]:
-    form = task_form(item)
+def task(item: PendingTask, form: FormDefinition) -> dict[str, Any]:
+    """A waiting task as the API shows it, with its form (``task_forms`` reads them for a list)."""
     fields = []
     for field in form.fields:
         data = field.as_dict()

@@ -26,7 +26,7 @@ from webapp.api.schemas import (
     WithdrawalIn,
 )
 from webapp.cases.assignment.service import held_by_other, may_complete_condition
-from webapp.cases.instances import was_completed
+from webapp.cases.instances import task_forms, was_completed
 from webapp.cases.models import APPEAL
 from webapp.cases.subjects import subject_kind, task_case
 from webapp.cases.task_views import tasks_viewed
@@ -242,7 +242,8 @@ def list_tasks() -> Any:
     number = query(TaskListArgs).appeal
     tasks = inbox_of_appeal(g.api_user, number) if number else inbox(g.api_user)
     tasks_viewed(g.api_user, tasks, "api", listed=True)
-    return jsonify({"tasks": [presenters.task(t) for t in tasks]})
+    forms = task_forms(tasks)
+    return jsonify({"tasks": [presenters.task(t, forms[t.id]) for t in tasks]})
 
 
 @blueprint.route("/tasks/<task_id>/complete", methods=["POST"])

@@ -19,6 +19,7 @@ from webapp.cases.models import CaseEvent
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import utcnow
+from webapp.platform.write_batch import insert_rows
 
 
 class Recorded(Protocol):
@@ -68,7 +69,7 @@ class EventLog:
 
     def write(self) -> None:
         if self.rows:
-            db.session.execute(insert(CaseEvent.__table__), self.rows)
+            insert_rows(CaseEvent.__table__, self.rows)
             announce_events(self.rows)
             self.rows = []
 

@@ -9,7 +9,7 @@ the same for all of them. SQL only; callers own the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -323,12 +323,25 @@ def was_completed(task_id: str) -> CaseEvent | None:
     return db.session.scalar(select(CaseEvent).where(CaseEvent.task_id == task_id, CaseEvent.kind == "task_completed"))
 
 
-def task_form(pending: PendingTask) -> FormDefinition:
-    """The form definition of a pending task, from its case's own process version."""
-    row = db.session.execute(
-        select(ProcessVersion.content_hash, ProcessVersion.id)
-        .join(ProcessInstance, ProcessInstance.process_version_id == ProcessVersion.id)
-        .where(ProcessInstance.id == pending.instance_id)
-    ).one_or_none()
-    info = library_by_hash(row[0], row[1]).user_task(pending.name) if row is not None else None
-    return info.form if info is not None else FormDefinition(key="")
+def task_forms(tasks: Sequence[PendingTask]) -> dict[str, FormDefinition]:
+    """The form definition of each pending task (by its id), from its case's own process version:
+    one query for the whole list, the parsed versions cached per process."""
+    instance_ids = {task.instance_id for task in tasks}
+    versions = (
+        {
+            instance_id: (content_hash, version_id)
+            for instance_id, content_hash, version_id in db.session.execute(
+                select(ProcessInstance.id, ProcessVersion.content_hash, ProcessVersion.id)
+                .join(ProcessInstance, ProcessInstance.process_version_id == ProcessVersion.id)
+                .where(ProcessInstance.id.in_(instance_ids))
+            )
+        }
+        if instance_ids
+        else {}
+    )
+    forms = {}
+    for task in tasks:
+        version = versions.get(task.instance_id)
+        info = library_by_hash(*version).user_task(task.name) if version is not None else None
+        forms[task.id] = info.form if info is not None else FormDefinition(key="")
+    return forms

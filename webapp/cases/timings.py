@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert
-
 from webapp.analytics.bottlenecks.models import TaskTiming
 from webapp.cases.models import APPEAL, PendingTask
-from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import as_utc, utcnow
+from webapp.platform.write_batch import insert_rows
 
 
 def record_timing(
@@ -45,7 +43,7 @@ def record_timing(
         "seconds": max((completed - as_utc(ready)).total_seconds(), 0.0),
         "actor_id": actor.id if actor else None,
     }
-    db.session.execute(insert(TaskTiming.__table__).values(**values))
+    insert_rows(TaskTiming.__table__, [values])
 
 
 def record_task_timing(task: PendingTask, version_id: int, actor: User | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy.orm.attributes import set_committed_value
@@ -15,12 +15,13 @@ from webapp.platform.auth.models import User
 from webapp.platform.timeutil import utcnow
 
 
-def choose_assignees(rows: Sequence[dict[str, Any]]) -> None:
+def choose_assignees(rows: Sequence[dict[str, Any]], finished: Collection[str] = ()) -> None:
     """Fill ``assignee_id`` / ``assigned_at`` of new pending-task rows before they are inserted
-    (the chosen users stay in the session, so announcing the assignments reads nothing again)."""
+    (the chosen users stay in the session, so announcing the assignments reads nothing again).
+    ``finished``: the tasks the same step finishes, not counted in anyone's workload."""
     now = utcnow()
     for row in rows:
-        assignee = auto_assignee(row["role"], row["mahalla_id"], row["district_id"])
+        assignee = auto_assignee(row["role"], row["mahalla_id"], row["district_id"], finished=finished)
         row["assignee_id"] = assignee.id if assignee else None
         row["assigned_at"] = now if assignee else None
 

@@ -14,6 +14,7 @@ from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.notifications.service import queue_message
 from webapp.platform.timeutil import utcnow
+from webapp.platform.write_batch import insert_rows
 
 
 def _task_link(task_id: str) -> str:
@@ -37,9 +38,8 @@ def notify_assignee(task: PendingTask, user: User, actor: User | None) -> None:
         subject = _("New task: %(title)s", title=_(task.title))
     link = _task_link(task.id)
     params = {"title": task.title, "number": task_ref(task), "due": task.due_date.isoformat()}
-    db.session.add(
-        Notification(user_id=user.id, appeal_id=task.appeal_id, kind="assigned", params=params, text=text, link=link)
-    )
+    row = {"user_id": user.id, "appeal_id": task.appeal_id, "kind": "assigned", "params": params, "text": text}
+    insert_rows(Notification.__table__, [{**row, "link": link}])
     if user.email:
         queue_message(task.appeal, "email", user.email, text, subject=subject)
 

@@ -9,7 +9,7 @@ Every change is a case event and the new assignee is notified (in the app and by
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,16 +100,20 @@ def is_absent(user: User, today: dt.date | None = None) -> bool:
     return bool(db.session.scalar(select(func.count()).where(UserAbsence.user_id == user.id, running(day))))
 
 
-def auto_assignee(role: str, mahalla_id: int, district_id: int, today: dt.date | None = None) -> User | None:
-    """The mahalla's responsible inspector: serving it, not absent today, fewest open tasks.
+def auto_assignee(
+    role: str, mahalla_id: int, district_id: int, today: dt.date | None = None, finished: Collection[str] = ()
+) -> User | None:
+    """The mahalla's responsible inspector: serving it, not absent today, fewest open tasks (not
+    counting ``finished``: the tasks the same step finishes, whose rows are still there).
 
     Supervisor tasks are not assigned automatically: any supervisor of the territory claims them.
     """
     if role != Role.INSPECTOR.value:
         return None
-    open_tasks = (
-        select(func.count(PendingTask.id)).where(PendingTask.assignee_id == User.id).correlate(User).scalar_subquery()
-    )
+    counted = PendingTask.assignee_id == User.id
+    if finished:
+        counted = counted & PendingTask.id.not_in(list(finished))
+    open_tasks = select(func.count(PendingTask.id)).where(counted).correlate(User).scalar_subquery()
     query = (
         select(User)
         .where(serves(role, mahalla_id, district_id), User.id.not_in(_absent_ids(today or local_today())))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import EngineError, Suggestion, suggest_categorisation
@@ -19,7 +18,7 @@ from webapp.cases.models import APPEAL
 from webapp.cases.versions import APPEAL_PROCESS, current_version
 from webapp.casework.appeals.models import CATEGORIES, URGENCIES, Appeal
 from webapp.casework.categoriser.service import predict
-from webapp.extensions import db
+from webapp.platform.write_batch import update_row
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +69,7 @@ def record_override(completion: TaskCompletion) -> None:
     chosen = {name: str(completion.data.get(name) or getattr(appeal, name)) for name in suggested}
     if chosen == suggested:
         return
-    db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(categorisation_overridden=True))
+    update_row(Appeal.__table__, appeal.id, {"categorisation_overridden": True})
     set_committed_value(appeal, "categorisation_overridden", True)  # written above: no second UPDATE
     completion.events.add(
         appeal,

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from engine import Instance, ReadyTask
 from webapp.cases.assignment.auto import announce_assignments, choose_assignees
@@ -21,6 +21,7 @@ from webapp.casework.appeals.reminders import ESCALATION_TASK
 from webapp.casework.appeals.task_routing import organisation_for
 from webapp.extensions import db
 from webapp.platform.timeutil import local_today, utcnow
+from webapp.platform.write_batch import insert_rows, write
 
 
 def case_changes(appeal: Appeal, instance: Instance) -> dict[str, Any]:
@@ -63,11 +64,15 @@ def project_tasks(
     ready = instance.ready_user_tasks()
     after = {task.id for task in ready}
     finished = before - after
-    if finished:
-        db.session.execute(delete(PendingTask.__table__).where(PendingTask.id.in_(finished)))
     kept = before & after
-    if kept and deadline_changed:
-        created_dates = _created_dates(kept)
+    # Everything this needs to read first, then the writes (they join the completion's batch).
+    created_dates = _created_dates(kept) if kept and deadline_changed else {}
+    created = without_duplicate_escalations(appeal, [task for task in ready if task.id not in before], kept)
+    rows = _new_rows(record_id, appeal, created)
+    choose_assignees(rows, finished)
+    if finished:
+        write(delete(PendingTask.__table__).where(PendingTask.id.in_(finished)))
+    if created_dates:
         by_due: dict[Any, list[str]] = {}
         for task in ready:
             if task.id in kept:
@@ -80,46 +85,50 @@ def project_tasks(
                 )
                 by_due.setdefault(due, []).append(task.id)
         for due, ids in by_due.items():
-            db.session.execute(update(PendingTask.__table__).where(PendingTask.id.in_(ids)).values(due_date=due))
-    created = without_duplicate_escalations(appeal, [task for task in ready if task.id not in before], kept)
-    if created:
-        now = utcnow()
-        today = local_today(now)
-        # Norms run from the registration day (an appeal that came after hours is registered on the
-        # next working day); a norm in working days (a partner's referral) runs from the day it was
-        # sent, as the referral's own dues do.
-        created_on = max(today, appeal.registered_on)
-        rows = [
-            {
-                "id": task.id,
-                "instance_id": record_id,
-                "subject_kind": APPEAL,
-                "subject_id": appeal.id,
-                "appeal_id": appeal.id,
-                "name": task.name,
-                "title": task.title,
-                "role": task.lane or "",
-                "mahalla_id": appeal.mahalla_id,
-                "district_id": appeal.district_id,
-                "assignee_id": None,
-                "organisation_id": organisation_for(task.lane, appeal, task.variables),
-                "due_date": task_due_date(
-                    task.name,
-                    appeal,
-                    norm=task.properties.get("norm"),
-                    created_on=today if task.properties.get("norm_working_days") else created_on,
-                    working_days=task.properties.get("norm_working_days"),
-                ),
-                "created_at": now,
-            }
-            for task in created
-        ]
-        choose_assignees(rows)
-        db.session.execute(insert(PendingTask.__table__), rows)
+            write(update(PendingTask.__table__).where(PendingTask.id.in_(ids)).values(due_date=due))
+    if rows:
+        insert_rows(PendingTask.__table__, rows)
         for task in created:
             events.add(appeal, "task_created", None, task=task)
         announce_assignments(appeal, rows, events)
     return created
+
+
+def _new_rows(record_id: int, appeal: Appeal, created: list[ReadyTask]) -> list[dict[str, Any]]:
+    """The pending-task rows of the newly ready tasks, with their due dates (assignees chosen later)."""
+    if not created:
+        return []
+    now = utcnow()
+    today = local_today(now)
+    # Norms run from the registration day (an appeal that came after hours is registered on the
+    # next working day); a norm in working days (a partner's referral) runs from the day it was
+    # sent, as the referral's own dues do.
+    created_on = max(today, appeal.registered_on)
+    return [
+        {
+            "id": task.id,
+            "instance_id": record_id,
+            "subject_kind": APPEAL,
+            "subject_id": appeal.id,
+            "appeal_id": appeal.id,
+            "name": task.name,
+            "title": task.title,
+            "role": task.lane or "",
+            "mahalla_id": appeal.mahalla_id,
+            "district_id": appeal.district_id,
+            "assignee_id": None,
+            "organisation_id": organisation_for(task.lane, appeal, task.variables),
+            "due_date": task_due_date(
+                task.name,
+                appeal,
+                norm=task.properties.get("norm"),
+                created_on=today if task.properties.get("norm_working_days") else created_on,
+                working_days=task.properties.get("norm_working_days"),
+            ),
+            "created_at": now,
+        }
+        for task in created
+    ]
 
 
 def without_duplicate_escalations(appeal: Appeal, created: list[ReadyTask], kept: set[str]) -> list[ReadyTask]:

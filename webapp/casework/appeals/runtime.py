@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -51,6 +51,7 @@ from webapp.platform.auth.models import User
 from webapp.platform.observability.metrics import TASK_COMPLETIONS
 from webapp.platform.timeutil import local_today, utcnow
 from webapp.platform.transaction import rolled_back_on_error, transaction
+from webapp.platform.write_batch import batched_writes, update_row
 
 
 class FileSource(Protocol):
@@ -191,7 +192,7 @@ def _write_case(
     save_state(record, instance, progress=progress, queue_thrown_signals=False)  # queued below, by district
     if changes:
         changes["updated_at"] = utcnow()
-        db.session.execute(update(Appeal.__table__).where(Appeal.id == appeal.id).values(**changes))
+        update_row(Appeal.__table__, appeal.id, changes)
         for name, value in changes.items():
             set_committed_value(appeal, name, value)
     if moved:
@@ -308,24 +309,26 @@ def _complete(
                 data=clean,
                 elements=instance.elements_completed(qualified=True),
             )
-            _write_case(record, appeal, instance, before, events, actor)  # raises Conflict if another won
-            _record_timing(task, appeal, record.process_version_id, actor, task.ready_at)
-            if record.status == INCIDENT:
-                clear_incident(record.id)
-            run_hooks(
-                TaskCompletion(
-                    appeal.case_subject,
-                    appeal,
-                    task.name,
-                    actor,
-                    clean,
-                    instance.current_data(),
-                    events,
-                    variables,
-                    case_completed=instance.is_completed,
+            # The writes after the guarded state go out together (one statement on PostgreSQL).
+            with batched_writes():
+                _write_case(record, appeal, instance, before, events, actor)  # raises Conflict if another won
+                _record_timing(task, appeal, record.process_version_id, actor, task.ready_at)
+                if record.status == INCIDENT:
+                    clear_incident(record.id)
+                run_hooks(
+                    TaskCompletion(
+                        appeal.case_subject,
+                        appeal,
+                        task.name,
+                        actor,
+                        clean,
+                        instance.current_data(),
+                        events,
+                        variables,
+                        case_completed=instance.is_completed,
+                    )
                 )
-            )
-            events.write()
+                events.write()
     except StepFailed as failed:
         record_incident(record.id, appeal, actor, task, submitted, failed.failure)
         raise

@@ -32,6 +32,7 @@ from webapp.platform.territory.models import District, Mahalla
 from webapp.platform.territory.service import appeal_scope
 from webapp.platform.timeutil import TASHKENT, local_today, utcnow
 from webapp.platform.transaction import transaction
+from webapp.platform.write_batch import update_row
 
 
 @dataclass(frozen=True)
@@ -196,11 +197,7 @@ def register_appeal(
 
 def index_reply(appeal: Appeal, reply_text: str) -> None:
     """Make the reply findable: the appeal's search text now includes it (in the caller's transaction)."""
-    db.session.execute(
-        update(Appeal.__table__)
-        .where(Appeal.id == appeal.id)
-        .values(search_text=appeal_search_text(appeal, reply_text))
-    )
+    update_row(Appeal.__table__, appeal.id, {"search_text": appeal_search_text(appeal, reply_text)})
 
 
 def appeal_for(user: User, number: str) -> Appeal | None:

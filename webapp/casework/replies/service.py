@@ -32,6 +32,7 @@ from webapp.platform.notifications.service import notify_applicant
 from webapp.platform.territory.models import District, Mahalla, Region
 from webapp.platform.territory.service import appeal_scope
 from webapp.platform.timeutil import as_utc, local_today, utcnow
+from webapp.platform.write_batch import insert_rows
 
 REPLY_LETTER = "reply_letter"
 PREPARING = DocumentStatus.PREPARING
@@ -111,13 +112,14 @@ def draft_reply(appeal: Appeal, inspector: User, values: Mapping[str, Any]) -> s
     return render_letter(letter_data(appeal, inspector, case_data), detect_language(appeal.text))
 
 
-def store_reply_letter(appeal: Appeal, text: str, actor: User) -> Document | None:
+def store_reply_letter(appeal: Appeal, text: str, actor: User) -> bool:
     """Keep the final letter's text on the case; its PDF and the message to the applicant follow.
 
     Runs inside the caller's transaction and does no more than one insert: the document waits as
     ``preparing`` until the background job (``preparation.prepare_documents``) renders the PDF and
     queues it to the applicant, after the transaction has committed. Idempotent: the same text as
-    the latest letter is not stored again (None then).
+    the latest letter is not stored again (False then). The insert joins the completion's batch
+    (webapp.platform.write_batch).
     """
     latest = db.session.scalar(
         select(Document.text)
@@ -126,20 +128,21 @@ def store_reply_letter(appeal: Appeal, text: str, actor: User) -> Document | Non
         .limit(1)
     )
     if latest is not None and latest.strip() == text.strip():
-        return None
-    document = Document(
-        appeal_id=appeal.id,
-        kind=REPLY_LETTER,
-        language=detect_language(text),
-        text=text,
-        pdf=None,
-        created_by_id=actor.id,
-        status=PREPARING,
-        next_attempt_at=utcnow(),
-    )
-    db.session.add(document)
+        return False
+    now = utcnow()
+    row = {
+        "appeal_id": appeal.id,
+        "kind": REPLY_LETTER,
+        "language": detect_language(text),
+        "text": text,
+        "pdf": None,
+        "created_by_id": actor.id,
+        "status": PREPARING,
+        "next_attempt_at": now,
+    }
+    insert_rows(Document.__table__, [row])
     index_reply(appeal, text)
-    return document
+    return True
 
 
 def letter_pdf(appeal: Appeal, text: str) -> bytes:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from webapp.cases.hooks import on_case_events
 from webapp.casework.appeals.models import Appeal
@@ -28,6 +28,7 @@ from webapp.platform.territory.models import Mahalla
 from webapp.platform.timeutil import as_utc, utcnow
 from webapp.platform.webhooks.models import WebhookSubscription
 from webapp.platform.webhooks.signing import HEADER, signature
+from webapp.platform.write_batch import insert_rows
 
 EVENT_TYPES = (
     "appeal.registered",
@@ -195,7 +196,7 @@ def queue_deliveries(rows: list[dict[str, Any]]) -> None:
                 }
             )
     if messages:
-        db.session.execute(insert(OutboxMessage.__table__), messages)
+        insert_rows(OutboxMessage.__table__, messages)
 
 
 # --- sending ----------------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""Writes sent together (webapp.platform.write_batch): one statement on PostgreSQL, the same effect
+as the writes one by one on every database, reads that see what the block wrote, nothing left after
+a rollback. Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, event, func, select, update
+
+from tests.conftest import World
+from webapp.cases.models import Notification
+from webapp.extensions import db
+from webapp.platform.auth.models import User
+from webapp.platform.transaction import transaction
+from webapp.platform.write_batch import batched_writes, insert_rows, pending, update_row, write
+
+TABLE = Notification.__table__
+
+
+@contextmanager
+def counted() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def texts(user: User) -> list[str]:
+    return list(db.session.scalars(select(Notification.text).where(Notification.user_id == user.id).order_by("id")))
+
+
+def note(user: User, text: str) -> dict[str, Any]:
+    return {"user_id": user.id, "appeal_id": None, "kind": "assigned", "params": {}, "text": text}
+
+
+def test_the_writes_of_a_block_go_out_together_at_its_end(world: World) -> None:
+    db.session.commit()
+    with counted() as statements, transaction():
+        with batched_writes():
+            insert_rows(TABLE, [note(world.inspector, "one"), note(world.inspector, "two")])
+            insert_rows(TABLE, [note(world.supervisor, "three")])
+            update_row(User.__table__, world.inspector.id, {"full_name": "Renamed"})
+            assert pending() == 3
+            assert statements == []  # nothing sent yet
+        assert pending() == 0
+    writes = [s for s in statements if not s.startswith(("COMMIT", "BEGIN"))]
+    assert len(writes) == (1 if postgres() else 3), writes
+    if postgres():
+        assert writes[0].startswith("WITH ")
+    db.session.expire_all()
+    assert texts(world.inspector) == ["one", "two"]
+    assert texts(world.supervisor) == ["three"]
+    # serial keys follow the order the rows were written in (the case history sorts by them)
+    assert list(db.session.scalars(select(Notification.text).order_by(Notification.id))) == ["one", "two", "three"]
+    assert db.session.get(User, world.inspector.id).full_name == "Renamed"  # type: ignore[union-attr]
+
+
+def test_the_python_side_defaults_are_filled_in(world: World) -> None:
+    with transaction(), batched_writes():
+        insert_rows(TABLE, [note(world.inspector, "a"), note(world.inspector, "b")])
+    found = db.session.execute(
+        select(Notification.link, Notification.created_at).where(Notification.user_id == world.inspector.id)
+    ).all()
+    assert len(found) == 2 and all(link == "" and created is not None for link, created in found)
+
+
+def test_a_read_of_a_written_table_sees_the_writes_and_a_read_of_another_does_not_send_them(world: World) -> None:
+    db.session.commit()
+    with transaction(), batched_writes():
+        insert_rows(TABLE, [note(world.inspector, "seen")])
+        assert db.session.scalar(select(func.count()).select_from(User)) >= 1  # another table: still waiting
+        assert pending() == 1
+        assert texts(world.inspector) == ["seen"]  # this table: sent first
+        assert pending() == 0
+        # a correlated subquery counts as reading its table too
+        insert_rows(TABLE, [note(world.inspector, "again")])
+        counts = select(func.count(Notification.id)).where(Notification.user_id == User.id).correlate(User)
+        assert db.session.scalar(select(counts.scalar_subquery()).where(User.id == world.inspector.id)) == 2
+
+
+def test_changes_of_one_row_merge_and_a_second_change_of_a_written_table_goes_after_the_first(world: World) -> None:
+    db.session.commit()
+    with transaction(), batched_writes():
+        update_row(User.__table__, world.inspector.id, {"full_name": "First"})
+        update_row(User.__table__, world.inspector.id, {"email": "first@example.uz"})
+        assert pending() == 1
+        insert_rows(TABLE, [note(world.inspector, "x"), note(world.inspector, "y")])
+        # a DELETE of a table the batch writes cannot share its statement: the batch goes first
+        write(delete(TABLE).where(Notification.text == "x"))
+        write(update(TABLE).where(Notification.text == "y").values(text="z"))
+    db.session.expire_all()
+    user = db.session.get(User, world.inspector.id)
+    assert user is not None and (user.full_name, user.email) == ("First", "first@example.uz")
+    assert texts(world.inspector) == ["z"]
+
+
+def test_a_rollback_drops_what_waits_and_an_error_in_the_block_sends_nothing(world: World) -> None:
+    db.session.commit()
+    with pytest.raises(RuntimeError), transaction(), batched_writes():
+        insert_rows(TABLE, [note(world.inspector, "lost")])
+        raise RuntimeError("the action failed")
+    assert pending() == 0
+    assert texts(world.inspector) == []
+    with transaction(), batched_writes():
+        insert_rows(TABLE, [note(world.inspector, "kept")])
+    assert texts(world.inspector) == ["kept"]
+
+
+def test_outside_a_block_a_write_goes_out_at_once(world: World) -> None:
+    db.session.commit()
+    with counted() as statements:
+        insert_rows(TABLE, [note(world.inspector, "now")])
+        assert [s for s in statements if s.startswith("INSERT")]
+    assert pending() == 0
+    db.session.commit()
+    assert texts(world.inspector) == ["now"]

@@ -1,0 +1,230 @@
+"""Writes sent together: a user action's inserts, updates and deletes go to the database in as few
+statements as it allows (issue 16: a task completion's state, task rows, event, timing and
+notification in one round trip).
+
+Inside ``with batched_writes():`` (a completion's writes), ``write(statement)`` does not send the
+statement at once: it joins the session's batch. The batch goes out before anything that must see
+it — a read of a table it writes (read-your-writes, like the ORM's autoflush), any statement sent
+directly, a flush of ORM objects, the commit, the end of the block — and is dropped with a
+rollback. Outside such a block ``write`` sends the statement at once. No savepoint inside a block.
+
+On PostgreSQL a batch of several statements is one statement (each a data-modifying ``WITH`` of a
+``SELECT``; PostgreSQL runs every one of them exactly once); other databases get them one by one,
+in order.
+
+What a batch may hold, so that one statement does what the sequence would: statements on different
+rows. Within one ``WITH`` no part sees another's effect, so an UPDATE or DELETE of a table the batch
+already writes sends the batch first; ``update_row`` merges the changes of one row instead (two
+updates of the same row in one statement would keep only one). An INSERT may follow a DELETE of the
+same table as long as it does not re-create a key the DELETE removes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnDefault, Delete, Insert, Table, Update, event, insert, literal, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import TableClause
+
+from webapp.extensions import db
+
+_KEY = "write_batch"
+
+
+@dataclass
+class _Batch:
+    statements: list[Any] = field(default_factory=list)
+    tables: set[str] = field(default_factory=set)  # tables the statements write
+    changed: set[str] = field(default_factory=set)  # tables with an UPDATE or DELETE among them
+    rows: dict[tuple[str, Any], dict[str, Any]] = field(default_factory=dict)  # update_row's merged values
+    sending: bool = False
+    depth: int = 0  # open batched_writes blocks
+
+
+def _batch(session: Session) -> _Batch:
+    found = session.info.get(_KEY)
+    if found is None:
+        found = session.info[_KEY] = _Batch()
+    return found
+
+
+@contextmanager
+def batched_writes() -> Iterator[None]:
+    """Collect the block's ``write``/``update_row`` statements and send them together (at the latest
+    when the block ends). An exception drops what still waits: the caller rolls back."""
+    session = db.session()
+    _batch(session).depth += 1
+    try:
+        yield
+    except BaseException:
+        session.info[_KEY] = _Batch(depth=_batch(session).depth - 1)  # the caller rolls back
+        raise
+    batch = _batch(session)
+    batch.depth -= 1
+    if batch.depth == 0:
+        send(session)
+
+
+def _batching(session: Session) -> _Batch | None:
+    found = session.info.get(_KEY)
+    return found if found is not None and found.depth > 0 else None
+
+
+def write(statement: Insert | Update | Delete) -> None:
+    """Add an INSERT, UPDATE or DELETE to the session's batch (see the module's note). An INSERT
+    must name every column that has a Python-side default (``insert_rows`` does it)."""
+    session = db.session()
+    batch = _batching(session)
+    if batch is None:
+        session.execute(statement)
+        return
+    table = statement.table.name  # type: ignore[union-attr]
+    if not isinstance(statement, Insert) and table in batch.tables:
+        send(session)
+        batch = _batch(session)
+    batch.statements.append(statement)
+    batch.tables.add(table)
+    if not isinstance(statement, Insert):
+        batch.changed.add(table)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Rows to insert into one table: each row its own INSERT inside a ``WITH`` (a single-row INSERT
+    is a cached statement, a many-rows VALUES is compiled anew each time), else one executemany."""
+
+    table: Table
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _RowUpdate:
+    table: Table
+    row_id: Any
+    values: dict[str, Any]
+
+
+def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows through the batch. The columns' Python-side defaults are filled in here: inside
+    a ``WITH`` the database gets only what the statement says."""
+    if not rows:
+        return
+    full = [_with_defaults(table, row) for row in rows]
+    session = db.session()
+    batch = _batching(session)
+    if batch is None:
+        session.execute(insert(table), full)
+        return
+    batch.statements.append(_Rows(table, full))
+    batch.tables.add(table.name)
+
+
+def _with_defaults(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    full = dict(row)
+    for column in table.columns:
+        default = column.default
+        if column.name in full or default is None or not isinstance(default, ColumnDefault):
+            continue
+        full[column.name] = default.arg(None) if default.is_callable else default.arg  # type: ignore[operator]
+    return full
+
+
+def update_row(table: Table, row_id: Any, values: dict[str, Any]) -> None:
+    """Change columns of one row (by its ``id``) in the session's batch; changes of the same row merge."""
+    session = db.session()
+    batch = _batching(session)
+    if batch is None:
+        session.execute(update(table).where(table.c.id == row_id).values(**values))
+        return
+    key = (table.name, row_id)
+    if key in batch.rows:
+        batch.rows[key].update(values)
+        return
+    if table.name in batch.tables:
+        send(session)
+        batch = _batch(session)
+    merged = dict(values)
+    batch.rows[key] = merged
+    batch.statements.append(_RowUpdate(table, row_id, merged))
+    batch.tables.add(table.name)
+    batch.changed.add(table.name)
+
+
+def pending(session: Session | None = None) -> int:
+    """How many statements wait in the session's batch."""
+    found = (session or db.session()).info.get(_KEY)
+    return len(found.statements) if found is not None else 0
+
+
+def send(session: Session | None = None) -> None:
+    """Send the session's batch now (a no-op when it is empty)."""
+    session = session or db.session()
+    batch = session.info.get(_KEY)
+    if batch is None or not batch.statements or batch.sending:
+        return
+    items = batch.statements
+    session.info[_KEY] = _Batch(sending=True, depth=batch.depth)
+    try:
+        parts = [part for item in items for part in _parts(item)]
+        if len(parts) > 1 and session.get_bind().dialect.name == "postgresql":
+            # PostgreSQL runs the data-modifying parts of a WITH last-listed first (ExecPostprocessPlan
+            # over es_auxmodifytables, built with lcons): listed in reverse, they run in the order
+            # written, so serial keys follow it (test_write_batch checks it).
+            combined = select(literal(len(parts)))
+            for index, part in enumerate(reversed(parts)):
+                combined = combined.add_cte(part.cte(f"w{index}"))
+            session.execute(combined)
+        else:
+            for item in items:
+                if isinstance(item, _Rows):
+                    session.execute(insert(item.table), item.rows)
+                else:
+                    session.execute(_parts(item)[0])
+    finally:
+        session.info[_KEY] = _Batch(depth=batch.depth)
+
+
+def _parts(item: Any) -> list[Any]:
+    """The statements of one batch item."""
+    if isinstance(item, _Rows):
+        return [insert(item.table).values(**row) for row in item.rows]
+    if isinstance(item, _RowUpdate):
+        return [update(item.table).where(item.table.c.id == item.row_id).values(**item.values)]
+    return [item]
+
+
+def _reads_written(state: ORMExecuteState, batch: _Batch) -> bool:
+    if not state.is_select:
+        return True
+    statement: Any = state.statement
+    read = {element.name for element in visitors.iterate(statement) if isinstance(element, TableClause)}
+    return not read or bool(read & batch.tables)  # no table seen (text SQL): send, to be safe
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_execute(state: ORMExecuteState) -> None:
+    batch = state.session.info.get(_KEY)
+    if batch is not None and batch.statements and not batch.sending and _reads_written(state, batch):
+        send(state.session)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    send(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    send(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, _previous: Any) -> None:
+    batch = session.info.get(_KEY)
+    if batch is not None:
+        session.info[_KEY] = _Batch(depth=batch.depth)
