@@ -12,9 +12,12 @@ import pytest
 from sqlalchemy import delete, event, func, select, update
 
 from tests.conftest import World
+from tests.webapp.cases import register
 from webapp.cases.models import Notification
+from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
+from webapp.platform.timeutil import as_utc
 from webapp.platform.transaction import transaction
 from webapp.platform.write_batch import batched_writes, insert_rows, pending, update_row, write
 
@@ -128,3 +131,18 @@ def test_outside_a_block_a_write_goes_out_at_once(world: World) -> None:
     assert pending() == 0
     db.session.commit()
     assert texts(world.inspector) == ["now"]
+
+
+def test_a_columns_update_default_is_set_as_the_orm_would(world: World) -> None:
+    """``updated_at`` (onupdate) is filled in by the batch: inside a WITH nobody else would."""
+    appeal = register(world, kind="shikoyat")
+    before = appeal.updated_at
+    db.session.commit()
+    with transaction(), batched_writes():
+        insert_rows(TABLE, [note(world.inspector, "before")])  # so that PostgreSQL gets one WITH
+        update_row(Appeal.__table__, appeal.id, {"categorisation_overridden": True})
+        insert_rows(TABLE, [note(world.inspector, "after")])
+    db.session.expire_all()
+    found = db.session.get(Appeal, appeal.id)
+    assert found is not None and found.categorisation_overridden
+    assert found.updated_at is not None and as_utc(found.updated_at) >= as_utc(before)

@@ -124,11 +124,12 @@ def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     batch.tables.add(table.name)
 
 
-def _with_defaults(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+def _with_defaults(table: Table, row: Mapping[str, Any], *, on_update: bool = False) -> dict[str, Any]:
+    """The row with the Python-side defaults (``on_update``: the ``onupdate`` ones) of the columns it lacks."""
     full = dict(row)
     for column in table.columns:
-        default = column.default
-        if column.name in full or default is None or not isinstance(default, ColumnDefault):
+        default = column.onupdate if on_update else column.default
+        if column.name in full or not isinstance(default, ColumnDefault):
             continue
         full[column.name] = default.arg(None) if default.is_callable else default.arg  # type: ignore[operator]
     return full
@@ -194,7 +195,16 @@ def _parts(item: Any) -> list[Any]:
     if isinstance(item, _Rows):
         return [insert(item.table).values(**row) for row in item.rows]
     if isinstance(item, _RowUpdate):
-        return [update(item.table).where(item.table.c.id == item.row_id).values(**item.values)]
+        values = _with_defaults(item.table, item.values, on_update=True)
+        return [update(item.table).where(item.table.c.id == item.row_id).values(**values)]
+    if isinstance(item, Update):
+        table = item.table
+        if not isinstance(table, Table):
+            return [item]
+        named = {str(getattr(key, "key", key)) for key in (item._values or {})}  # what it sets
+        full = _with_defaults(table, dict.fromkeys(named), on_update=True)
+        missing = {name: value for name, value in full.items() if name not in named}
+        return [item.values(**missing)] if missing else [item]
     return [item]
 
 
