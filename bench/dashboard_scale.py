@@ -60,12 +60,14 @@ def _app(url: str) -> Any:
     )
 
 
-def _generate(url: str, appeals: int) -> None:
+def _generate(url: str, appeals: int, mahallas: int | None = None) -> None:
     ensure_database(url)
     env = {"DATABASE_URL": url.replace("postgresql://", "postgresql+psycopg://", 1), "MAHALLA_DEMO": "1"}
     command = [sys.executable, "-c", "from webapp.cli import main; main()"]
     subprocess.run([*command, "db", "upgrade"], check=True, cwd=ROOT, env={**os.environ, **env})
-    subprocess.run([*command, "generate", "--appeals", str(appeals)], check=True, cwd=ROOT, env={**os.environ, **env})
+    territory = ["--mahallas", str(mahallas)] if mahallas else []
+    generate = [*command, "generate", "--appeals", str(appeals), *territory]
+    subprocess.run(generate, check=True, cwd=ROOT, env={**os.environ, **env})
 
 
 def _methodologist() -> Any:
@@ -333,6 +335,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", action="append", help="a database (repeat for several sizes)")
     parser.add_argument("--generate", type=int, default=0, help="create, migrate and generate N appeals first")
+    parser.add_argument(
+        "--mahallas",
+        type=int,
+        default=None,
+        help="with --generate: the same territory at every size (default: it grows with N, 1,000 mahallas "
+        "up to 500,000 appeals, then N/500)",
+    )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "dashboard_scale.json")
@@ -340,7 +349,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     urls = args.url or [DEFAULT_URL]
     if args.generate:
         for url in urls:
-            _generate(url, args.generate)
+            _generate(url, args.generate, args.mahallas)
     sizes = [run_database(url, args.runs, args.warmup) for url in urls]
     rows = growth(sizes)
     if len(sizes) > 1:

@@ -13,7 +13,8 @@ reported by status. Reports, per client count:
 - server CPU ms per completion: every process of the deployment but PostgreSQL and the load client —
   the gunicorn master and workers, their sandbox processes and ``mahalla worker`` (with its own
   children), from /proc (utime + stime, plus cutime + cstime of children that ended), measured until
-  the letters of the walked appeals are ready; split into web and jobs;
+  the letters of the walked appeals are ready; split into the web (its own processes and their
+  isolated engine processes) and the jobs; requests per completion (the task lookups count too);
 - database CPU ms per completion: the PostgreSQL backends connected to the benchmark's database;
 - SQL statements per completion: the same walk through the same app in this process (Flask's test
   client on the same database), every statement counted by a SQLAlchemy event; the letter job's
@@ -84,20 +85,25 @@ def cpu_of(pids: list[int]) -> float:
     return total
 
 
-def process_tree_cpu_seconds(root: int) -> float:
-    """CPU of a process and all its descendants, including children that ended and were waited for."""
-    total = 0.0
+ENGINE_PROCESS = b"engine.sandbox_worker"
+
+
+def process_tree_cpu_seconds(root: int) -> dict[str, float]:
+    """CPU of a process and all its descendants, including children that ended and were waited for:
+    ``engine`` for the isolated engine processes (engine.sandbox_worker), ``app`` for the rest."""
+    totals = {"app": 0.0, "engine": 0.0}
     pending = [root]
     while pending:
         pid = pending.pop()
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += sum(int(x) for x in fields[11:15]) / CLOCK_TICKS  # utime stime cutime cstime
+            part = "engine" if ENGINE_PROCESS in Path(f"/proc/{pid}/cmdline").read_bytes() else "app"
+            totals[part] += sum(int(x) for x in fields[11:15]) / CLOCK_TICKS  # utime stime cutime cstime
             for task in Path(f"/proc/{pid}/task").iterdir():
                 pending += [int(p) for p in (task / "children").read_text().split()]
         except OSError:
             continue  # ended meanwhile: its time is in its parent's cutime now
-    return total
+    return totals
 
 
 def database_backend_pids(url: str) -> list[int]:
@@ -151,6 +157,7 @@ class Tally:
     """What the clients saw: completions that answered 200, their latencies, every other answer by status."""
 
     completions: int = 0
+    requests: int = 0  # every answered request: the task lookups (GET) and the completions (POST)
     latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     walked: int = 0
@@ -170,6 +177,8 @@ def next_task(api: Api, number: str, tally: Tally) -> tuple[dict[str, Any], str]
     """The appeal's next waiting task and the role that does it; None when the case waits for nobody."""
     for role in ROLES:
         status, body = api.call("GET", f"/api/v1/tasks?appeal={number}", role)
+        with tally.lock:
+            tally.requests += 1
         if status != 200:
             tally.error("GET /tasks", status)
             raise WalkFailed
@@ -197,6 +206,7 @@ def walk(api: Api, number: str, tally: Tally) -> None:
             tally.error(f"POST complete ({task['name']})", status)
             return
         with tally.lock:
+            tally.requests += 1
             tally.completions += 1
             tally.latencies.append(elapsed)
         steps += 1
@@ -304,8 +314,9 @@ class Deployment:
     worker: subprocess.Popen[bytes]
     port: int
 
-    def cpu(self) -> tuple[float, float]:
-        return process_tree_cpu_seconds(self.server.pid), process_tree_cpu_seconds(self.worker.pid)
+    def cpu(self) -> tuple[dict[str, float], float]:
+        """The web's CPU seconds (gunicorn's processes, their engine processes) and the jobs' (all)."""
+        return process_tree_cpu_seconds(self.server.pid), sum(process_tree_cpu_seconds(self.worker.pid).values())
 
     def stop(self) -> None:
         for process in (self.server, self.worker):
@@ -359,7 +370,8 @@ def measure(
     db_after = cpu_of(databases)  # backends opened during the run are not counted (pools keep theirs)
     done = max(tally.completions, 1)
     ms = [x * 1000 for x in tally.latencies]
-    web, jobs = (web_after - web_before) * 1000 / done, (jobs_after - jobs_before) * 1000 / done
+    split = {part: (web_after[part] - web_before[part]) * 1000 / done for part in web_before}
+    web, jobs = sum(split.values()), (jobs_after - jobs_before) * 1000 / done
     return {
         "clients": clients,
         "appeals": len(numbers),
@@ -373,6 +385,9 @@ def measure(
         "latency_p95_ms": round(percentile(ms, 0.95), 2),
         "server_cpu_ms_per_completion": round(web + jobs, 2),
         "web_cpu_ms_per_completion": round(web, 2),
+        "web_app_cpu_ms_per_completion": round(split["app"], 2),
+        "web_engine_cpu_ms_per_completion": round(split["engine"], 2),
+        "requests_per_completion": round(tally.requests / done, 2),
         "jobs_cpu_ms_per_completion": round(jobs, 2),
         "database_cpu_ms_per_completion": round((db_after - db_before) * 1000 / done, 2),
         "client_cpu_ms_per_completion": round((client_after - client_before) * 1000 / done, 2),

@@ -83,6 +83,11 @@ def _http_throughput_figures(result: dict[str, Any]) -> None:
         assert run["server_cpu_ms_per_completion"] == pytest.approx(
             run["web_cpu_ms_per_completion"] + run["jobs_cpu_ms_per_completion"], abs=0.02
         )
+        assert run["web_cpu_ms_per_completion"] == pytest.approx(
+            run["web_app_cpu_ms_per_completion"] + run["web_engine_cpu_ms_per_completion"], abs=0.02
+        )
+        assert run["web_engine_cpu_ms_per_completion"] > 0, run  # every step runs in an engine process
+        assert run["requests_per_completion"] >= 2, run  # each completion looks its task up first
         assert run["reply_letters_ready"] == run["appeals_walked"], run  # made by the worker, not lost
     statements = result["statements"]
     assert statements["completions"] >= 1 and statements["per_completion_mean"] >= 1, statements
