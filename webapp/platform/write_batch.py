@@ -171,8 +171,9 @@ def send(session: Session | None = None) -> None:
     items = batch.statements
     session.info[_KEY] = _Batch(sending=True, depth=batch.depth)
     try:
-        parts = [part for item in items for part in _parts(item)]
-        if len(parts) > 1 and session.get_bind().dialect.name == "postgresql":
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        parts = [part for item in items for part in _parts(item)] if postgresql else []
+        if len(parts) > 1:
             # PostgreSQL runs the data-modifying parts of a WITH last-listed first (ExecPostprocessPlan
             # over es_auxmodifytables, built with lcons): listed in reverse, they run in the order
             # written, so serial keys follow it (test_write_batch checks it).
@@ -211,9 +212,25 @@ def _parts(item: Any) -> list[Any]:
 def _reads_written(state: ORMExecuteState, batch: _Batch) -> bool:
     if not state.is_select:
         return True
-    statement: Any = state.statement
-    read = {element.name for element in visitors.iterate(statement) if isinstance(element, TableClause)}
+    read = _tables_read(state.statement)
     return not read or bool(read & batch.tables)  # no table seen (text SQL): send, to be safe
+
+
+_TABLES_BY_SHAPE: dict[Any, frozenset[str]] = {}
+
+
+def _tables_read(statement: Any) -> frozenset[str]:
+    """The tables a statement reads, subqueries included; remembered per statement shape (its cache
+    key, which SQLAlchemy computes for the statement anyway and keeps on it)."""
+    key = statement._generate_cache_key()
+    found = _TABLES_BY_SHAPE.get(key.key) if key is not None else None
+    if found is None:
+        found = frozenset(e.name for e in visitors.iterate(statement) if isinstance(e, TableClause))
+        if key is not None:
+            if len(_TABLES_BY_SHAPE) > 2000:
+                _TABLES_BY_SHAPE.clear()
+            _TABLES_BY_SHAPE[key.key] = found
+    return found
 
 
 @event.listens_for(Session, "do_orm_execute")
