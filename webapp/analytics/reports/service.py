@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from webapp.analytics.reports.models import MonthlyReport
 from webapp.analytics.reports.pdf import report_pdf
@@ -164,7 +164,8 @@ def _movers(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict
 
 def _repeated_addresses(place: Territory, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
     """The addresses with the most repeated appeals in the month (ties: by address)."""
-    where = [Appeal.is_repeated.is_(True), Appeal.registered_on >= first, Appeal.registered_on <= last]
+    # "= true", not "IS true": PostgreSQL matches the partial index of repeated appeals only with the former.
+    where = [Appeal.is_repeated == true(), Appeal.registered_on >= first, Appeal.registered_on <= last]
     if place.district is not None:
         where.append(Appeal.district_id == place.district.id)
     else:

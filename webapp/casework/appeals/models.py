@@ -98,6 +98,16 @@ class Appeal(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_appeals_mahalla_registered", "mahalla_id", "registered_on"),
         Index("ix_appeals_registered_on", "registered_on"),
         Index("ix_appeals_district_open_deadline", "district_id", "is_open", "deadline"),
+        # The monthly report's repeated addresses: a district's repeated appeals of the month, not
+        # every appeal of the month in the country (the registration-day index) nor of the district.
+        Index(
+            "ix_appeals_repeated_district_registered",
+            "district_id",
+            "registered_on",
+            postgresql_where=text("is_repeated"),
+            sqlite_where=text("is_repeated"),
+            postgresql_include=["mahalla_id", "address"],
+        ),
         # Open past the deadline in the whole country (the figures' overdue_open): the open appeals
         # only, so the count follows the appeals open now, not every appeal of the period.
         Index(
