@@ -40,7 +40,6 @@ _KEY = "write_batch"
 class _Batch:
     statements: list[Any] = field(default_factory=list)
     tables: set[str] = field(default_factory=set)  # tables the statements write
-    changed: set[str] = field(default_factory=set)  # tables with an UPDATE or DELETE among them
     rows: dict[tuple[str, Any], dict[str, Any]] = field(default_factory=dict)  # update_row's merged values
     sending: bool = False
     depth: int = 0  # open batched_writes blocks
@@ -89,8 +88,6 @@ def write(statement: Insert | Update | Delete) -> None:
         batch = _batch(session)
     batch.statements.append(statement)
     batch.tables.add(table)
-    if not isinstance(statement, Insert):
-        batch.changed.add(table)
 
 
 @dataclass(frozen=True)
@@ -153,7 +150,6 @@ def update_row(table: Table, row_id: Any, values: dict[str, Any]) -> None:
     batch.rows[key] = merged
     batch.statements.append(_RowUpdate(table, row_id, merged))
     batch.tables.add(table.name)
-    batch.changed.add(table.name)
 
 
 def pending(session: Session | None = None) -> int:
