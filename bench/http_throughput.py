@@ -1,12 +1,14 @@
 """Task completions per second over HTTP through gunicorn on PostgreSQL, whole appeals at a time.
 
 Creates complaints waiting at their first task, starts gunicorn (the production server), and lets
-1, then 4 concurrent clients walk each appeal through every stage over the JSON API: ask for the
-appeal's next task (``GET /api/v1/tasks?appeal=<number>``, as the inspector, then the supervisor),
-complete it (``POST /api/v1/tasks/<id>/complete``), until no task waits — registration, analysis,
-measures, the reply (drafted, approved, the result recorded, which queues the reply letter) and
-monitoring. ``mahalla worker`` runs beside gunicorn, as in production: it renders the reply letters'
-PDFs after the completions commit. Only completions answered 200 count; every other answer is
+1, then 4 concurrent clients walk each appeal through every stage over the JSON API, as a mobile
+client would: ask for the appeal's next task (``GET /api/v1/tasks?appeal=<number>``, as the
+inspector, then the supervisor), complete it (``POST /api/v1/tasks/<id>/complete?include=next_tasks``,
+whose answer lists the caller's next tasks of the case), and ask the task list again only when the
+case passes to the other role, until no task waits — registration, analysis, measures, the reply
+(drafted, approved, the result recorded, which queues the reply letter) and monitoring.
+``mahalla worker`` runs beside gunicorn, as in production: it renders the reply letters' PDFs after
+the completions commit. Only completions answered 200 count; every other answer is
 reported by status. Reports, per client count:
 
 - completions per second (200 answers over the wall time), median and p95 latency;
@@ -17,8 +19,9 @@ reported by status. Reports, per client count:
   isolated engine processes) and the jobs; requests per completion (the task lookups count too);
 - database CPU ms per completion: the PostgreSQL backends connected to the benchmark's database;
 - SQL statements per completion: the same walk through the same app in this process (Flask's test
-  client on the same database), every statement counted by a SQLAlchemy event; the letter job's
-  statements per letter separately.
+  client on the same database), every statement counted by a SQLAlchemy event — the completion
+  requests' own and those of every request per completion (the task lookups included); the letter
+  job's statements per letter separately.
 
     .venv/bin/python bench/http_throughput.py [--appeals 150] [--clients 1,4] [--workers 3]
 """
@@ -173,9 +176,10 @@ class WalkFailed(Exception):
     """An answer other than 200 (already counted in the tally): the walk of this appeal stops."""
 
 
-def next_task(api: Api, number: str, tally: Tally) -> tuple[dict[str, Any], str] | None:
-    """The appeal's next waiting task and the role that does it; None when the case waits for nobody."""
-    for role in ROLES:
+def next_task(api: Api, number: str, tally: Tally, roles: tuple[str, ...] = ROLES) -> tuple[dict[str, Any], str] | None:
+    """The appeal's next waiting task and the role that does it, asking each of ``roles`` in turn;
+    None when the case waits for none of them."""
+    for role in roles:
         status, body = api.call("GET", f"/api/v1/tasks?appeal={number}", role)
         with tally.lock:
             tally.requests += 1
@@ -188,28 +192,32 @@ def next_task(api: Api, number: str, tally: Tally) -> tuple[dict[str, Any], str]
 
 
 def walk(api: Api, number: str, tally: Tally) -> None:
-    """Complete every task of one appeal, stage by stage, until none waits (or one fails)."""
+    """Complete every task of one appeal, stage by stage, until none waits (or one fails). A
+    completion answers the caller's next tasks of the case (``?include=next_tasks``), so the task
+    list is asked only when the case passes to the other role."""
     steps = 0
-    while steps < MAX_STEPS:
-        try:
-            found = next_task(api, number, tally)
-        except WalkFailed:
-            return
-        if found is None:
-            break
-        task, role = found
-        started = time.perf_counter()
-        body = json.dumps(scenario.WALK_ANSWERS[task["name"]])
-        status, _answer = api.call("POST", f"/api/v1/tasks/{task['id']}/complete", role, body)
-        elapsed = time.perf_counter() - started
-        if status != 200:
-            tally.error(f"POST complete ({task['name']})", status)
-            return
-        with tally.lock:
-            tally.requests += 1
-            tally.completions += 1
-            tally.latencies.append(elapsed)
-        steps += 1
+    try:
+        found = next_task(api, number, tally)
+        while found is not None and steps < MAX_STEPS:
+            task, role = found
+            started = time.perf_counter()
+            body = json.dumps(scenario.WALK_ANSWERS[task["name"]])
+            path = f"/api/v1/tasks/{task['id']}/complete?include=next_tasks"
+            status, answer = api.call("POST", path, role, body)
+            elapsed = time.perf_counter() - started
+            if status != 200:
+                tally.error(f"POST complete ({task['name']})", status)
+                return
+            with tally.lock:
+                tally.requests += 1
+                tally.completions += 1
+                tally.latencies.append(elapsed)
+            steps += 1
+            following = answer["next_tasks"]
+            others = tuple(other for other in ROLES if other != role)
+            found = (following[0], role) if following else next_task(api, number, tally, others)
+    except WalkFailed:
+        return
     with tally.lock:
         tally.walked += 1
 
@@ -244,12 +252,14 @@ class InProcessApi:
     def __init__(self, app: Any, tokens: dict[str, str]) -> None:
         self.client = app.test_client()
         self.tokens = tokens
-        self.per_completion: list[int] = []
+        self.per_completion: list[int] = []  # the completion requests' own statements
+        self.all_requests = 0  # every request's statements, the task lookups included
 
     def call(self, method: str, path: str, role: str, body: str | None = None) -> tuple[int, Any]:
         headers = {"Authorization": f"Bearer {self.tokens[role]}", "Content-Type": "application/json"}
         with scenario.counted_statements() as statements:
             response = self.client.open(path, method=method, data=body, headers=headers)
+        self.all_requests += len(statements)
         if method == "POST" and response.status_code == 200:
             self.per_completion.append(len(statements))
         return response.status_code, (response.get_json() if response.status_code == 200 else None)
@@ -271,6 +281,7 @@ def count_statements_of_walks(app: Any, numbers: list[str], tokens: dict[str, st
         "completions": len(api.per_completion),
         "per_completion_mean": round(statistics.mean(counts), 2),
         "per_completion_max": max(counts),
+        "all_requests_per_completion": round(api.all_requests / max(len(api.per_completion), 1), 2),
         "per_completion": counts[: len(counts) // max(len(numbers), 1)],  # one walk, task by task
         "letter_job_per_letter": round(len(statements) / max(letters, 1), 2),
         "errors": sum(tally.errors.values()),

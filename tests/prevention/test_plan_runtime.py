@@ -46,9 +46,10 @@ def test_the_inbox_api_lists_plan_and_appeal_tasks_and_completes_a_plan_task(
     assert all(t["case"]["kind"] == "appeal" for t in other("GET", "/tasks").get_json()["tasks"])
     assert other("POST", f"/tasks/{draft['id']}/complete", json=PLAN_ANSWERS["draft_plan"]).status_code == 404
 
-    done = call("POST", f"/tasks/{draft['id']}/complete", json=PLAN_ANSWERS["draft_plan"])
+    done = call("POST", f"/tasks/{draft['id']}/complete?include=next_tasks", json=PLAN_ANSWERS["draft_plan"])
     assert done.status_code == 200, done.get_json()
     assert done.get_json()["case"] == {"kind": "prevention_plan", "ref": f"plan-{plan.id}"}
+    assert done.get_json()["next_tasks"] == []  # the supervisor approves it next; the appeal's task is not listed
     assert the_task(plan).name == "approve_plan"
     again = call("POST", f"/tasks/{draft['id']}/complete", json=PLAN_ANSWERS["draft_plan"])
     assert again.status_code == 404

@@ -458,6 +458,52 @@ def test_complete_task(api: Callable[[User], Api], world: World) -> None:
     assert [(t["appeal_number"], t["name"]) for t in listed] == [(appeal.number, "analyse_appeal")]
 
 
+def test_completion_answers_the_callers_next_tasks_of_the_case_when_asked(
+    api: Callable[[User], Api], world: World
+) -> None:
+    appeal, other = register(world), register(world)
+    [pending] = pending_tasks(appeal)
+    call = api(world.inspector)
+
+    response = call("POST", f"/tasks/{pending.id}/complete?include=next_tasks", json=answers("check_registration"))
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = CompletedOut.model_validate(response.get_json())
+    assert [t.name for t in body.next_tasks or []] == ["analyse_appeal"]  # not the other appeal's task
+    listed = call("GET", f"/tasks?appeal={appeal.number}").get_json()["tasks"]
+    assert response.get_json()["next_tasks"] == listed  # the same tasks, forms and all, as the list
+    assert other.number not in {t["appeal_number"] for t in response.get_json()["next_tasks"]}
+    assert (
+        "next_tasks"
+        not in call("POST", f"/tasks/{listed[0]['id']}/complete", json=answers("analyse_appeal")).get_json()
+    )  # only when asked
+
+
+def test_next_tasks_are_empty_when_the_case_waits_for_someone_else(api: Callable[[User], Api], world: World) -> None:
+    appeal = register(world)
+    pending = drive_to(world, appeal, "prepare_reply", {"check_registration": {"kind": "shikoyat"}})
+
+    response = api(world.inspector)(
+        "POST", f"/tasks/{pending.id}/complete?include=next_tasks", json=answers("prepare_reply")
+    )
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["next_tasks"] == []  # a complaint's reply is approved by the supervisor
+    assert pending_names(appeal) == ["approve_reply"]
+
+
+def test_an_unknown_include_is_400_naming_it_and_completes_nothing(api: Callable[[User], Api], world: World) -> None:
+    appeal = register(world)
+    [pending] = pending_tasks(appeal)
+
+    response = api(world.inspector)(
+        "POST", f"/tasks/{pending.id}/complete?include=everything", json=answers("check_registration")
+    )
+
+    assert {f["field"] for f in error_of(response, 400)["fields"]} == {"include"}
+    assert pending_names(appeal) == ["check_registration"]
+
+
 def test_complete_supervisor_task(api: Callable[[User], Api], world: World) -> None:
     appeal = register(world, anonymous=True, applicant_name="")
     pending = drive_to(world, appeal, "approve_conclusion")

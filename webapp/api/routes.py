@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
@@ -27,10 +27,10 @@ from webapp.api.schemas import (
 )
 from webapp.cases.assignment.service import held_by_other, may_complete_condition
 from webapp.cases.instances import task_forms, was_completed
-from webapp.cases.models import APPEAL
+from webapp.cases.models import APPEAL, PendingTask
 from webapp.cases.subjects import subject_kind, task_case
 from webapp.cases.task_views import tasks_viewed
-from webapp.cases.tasks.service import inbox, task_for
+from webapp.cases.tasks.service import inbox, inbox_of_case, task_for
 from webapp.casework.appeals.deadlines import ExtensionRefused
 from webapp.casework.appeals.models import Channel
 from webapp.casework.appeals.runtime import Conflict, StepFailed, complete_task_in_scope
@@ -44,7 +44,7 @@ from webapp.intake.attachments.form_files import FormFiles
 from webapp.intake.public.limits import tracking_limits
 from webapp.intake.public.service import reply_letter_pdf, tracked_appeal, tracking_view
 from webapp.intake.public.withdrawal import withdraw_appeal
-from webapp.platform.auth.models import Role
+from webapp.platform.auth.models import Role, User
 from webapp.platform.auth.tokens import token_for
 from webapp.platform.query_params import QueryModel, query
 from webapp.platform.territory.service import mahallas_for_registration, task_scope
@@ -241,15 +241,36 @@ class TaskListArgs(QueryModel):
 def list_tasks() -> Any:
     number = query(TaskListArgs).appeal
     tasks = inbox_of_appeal(g.api_user, number) if number else inbox(g.api_user)
-    tasks_viewed(g.api_user, tasks, "api", listed=True)
+    return jsonify({"tasks": _listed(g.api_user, tasks)})
+
+
+def _listed(user: User, tasks: list[PendingTask]) -> list[dict[str, Any]]:
+    """Tasks as the API lists them, each with its form (the listing is recorded as seen)."""
+    tasks_viewed(user, tasks, "api", listed=True)
     forms = task_forms(tasks)
-    return jsonify({"tasks": [presenters.task(t, forms[t.id]) for t in tasks]})
+    return [presenters.task(t, forms[t.id]) for t in tasks]
+
+
+class CompleteArgs(QueryModel):
+    include: Literal["", "next_tasks"] = ""
+
+
+def _completed(
+    user: User, task_id: str, case: dict[str, str], subject: tuple[str, int], next_tasks: bool, **extra: Any
+) -> Any:
+    """The completion's answer; with ?include=next_tasks also the caller's tasks of the case now
+    waiting (what a client does next, without asking again)."""
+    body = {"task_id": task_id, "case": case, **extra}
+    if next_tasks:
+        body["next_tasks"] = _listed(user, inbox_of_case(user, *subject))
+    return jsonify(body)
 
 
 @blueprint.route("/tasks/<task_id>/complete", methods=["POST"])
 @operation(
     summary="Complete a task with its form data",
     tag="tasks",
+    query={"include": ("next_tasks: the answer also lists the caller's tasks of the case now waiting", False)},
     free_form_request=True,
     free_form_multipart=True,
     request_description=(
@@ -273,6 +294,7 @@ def list_tasks() -> Any:
 )
 def complete(task_id: str) -> Any:
     user = g.api_user
+    next_tasks = query(CompleteArgs).include == "next_tasks"  # a malformed parameter: 400 before any change
     files: FormFiles | None = None
     if request.mimetype == "multipart/form-data":
         body: Any = request.form.to_dict()
@@ -292,9 +314,10 @@ def complete(task_id: str) -> Any:
             if files is not None and files.by_field:
                 refused = [FieldError(name, "unknown_field") for name in files.by_field]
                 return error(422, _("Files can be given on the tasks of appeals only."), _field_errors(refused))
+            case, subject = task_case(other), (other.subject_kind, other.subject_id)
             if not kind.complete(user, other, body):
                 raise NotFoundError()
-            return jsonify({"task_id": task_id, "case": task_case(other)})
+            return _completed(user, task_id, case, subject, next_tasks)
     except FormInvalid as invalid:
         return error(422, _("Some fields are not valid."), _field_errors(invalid.errors))
     if result is None:
@@ -305,9 +328,10 @@ def complete(task_id: str) -> Any:
             return error(409, _("This task has already been completed."))
         raise NotFoundError()
     case = {"kind": APPEAL, "ref": result.appeal.number}
+    subject = (APPEAL, result.appeal.id)
     if user.role in NEED_TO_KNOW_ROLES:  # a partner learns nothing of the appeal beyond the task's form
-        return jsonify({"task_id": task_id, "case": case})
-    return jsonify({"task_id": task_id, "case": case, "appeal": presenters.appeal(result.appeal)})
+        return _completed(user, task_id, case, subject, next_tasks)
+    return _completed(user, task_id, case, subject, next_tasks, appeal=presenters.appeal(result.appeal))
 
 
 ACCESS_CODE_PARAMETERS = {

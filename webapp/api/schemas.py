@@ -199,6 +199,7 @@ class CompletedOut(BaseModel):
     task_id: str
     case: CaseRefOut
     appeal: AppealOut | None = None  # for appeal tasks
+    next_tasks: list[TaskOut] | None = None  # with ?include=next_tasks: the caller's tasks of the case now
 
 
 class FieldErrorOut(BaseModel):

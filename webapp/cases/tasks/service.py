@@ -61,6 +61,12 @@ def inbox_page(user: User, *, page: int = 1, show: str = "all", sort: str = "due
     return paginate(inbox_query(user, show, sort, (APPEAL,)), page, INBOX_PAGE_SIZE)
 
 
+def inbox_of_case(user: User, kind: str, subject_id: int) -> list[PendingTask]:
+    """The user's waiting tasks on one case (its subject kind and id), nearest deadline first."""
+    query = inbox_query(user, "all", "due", (kind,)).where(PendingTask.subject_id == subject_id)
+    return list(db.session.scalars(query))
+
+
 def task_for(user: User, task_id: str) -> PendingTask | None:
     """The pending task if the user may work on it; None otherwise (callers answer 404)."""
     if len(task_id) > 36:
