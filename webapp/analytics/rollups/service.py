@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Connection, String, and_, cast, func, or_,
 from webapp.analytics.rollups import ddl
 from webapp.analytics.rollups.models import AppealRollup, TaskRollup
 from webapp.analytics.rollups.percentiles import percentile
+from webapp.analytics.stats.sqlfuncs import month_of, week_start
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 
@@ -71,14 +72,6 @@ def _period(table: Any, pieces: Sequence[tuple[str, dt.date, dt.date]]) -> Colum
     return or_(*(and_(table.grain == g, table.period_start.between(a, b)) for g, a, b in pieces))
 
 
-def _time_key(by: str | None, start: dt.date) -> Any:
-    if by == "week":
-        return (start - dt.timedelta(days=start.weekday())).isoformat()
-    if by == "month":
-        return start.strftime("%Y-%m")
-    return None
-
-
 def appeal_counts(
     scope: Scope, by: str | None, date_from: dt.date, date_to: dt.date
 ) -> dict[Any, dict[str, Any]] | None:
@@ -88,7 +81,7 @@ def appeal_counts(
     if dim is None:
         return None
     r = AppealRollup
-    key: Any = r.period_start if by in ("week", "month") else r.value
+    key: Any = _time_key_column(by, r.period_start) if by in ("week", "month") else r.value
     sums = [func.sum(getattr(r, m)).label(m) for m in ddl.APPEAL_MEASURES]
     conditions = [
         r.scope == scope.level,
@@ -101,35 +94,45 @@ def appeal_counts(
         conditions.append(r.value.in_(inspectors))
     rows = db.session.execute(
         select(key.label("group_key"), r.bucket, *sums).where(*conditions).group_by(key, r.bucket)
-    ).mappings()
-    result: dict[Any, dict[str, Any]] = {}
+    )
+    # Rows are (group, bucket, *measures): one per group and duration bucket, summed here.
+    answered = 2 + ddl.APPEAL_MEASURES.index("answered")
+    sums_by_group: dict[Any, list[int]] = {}
     histograms: dict[Any, dict[int, int]] = {}
     for row in rows:
-        group = _group(by, row["group_key"])
-        totals = result.setdefault(group, dict.fromkeys(ddl.APPEAL_MEASURES, 0))
-        for measure in ddl.APPEAL_MEASURES:
-            totals[measure] += int(row[measure] or 0)
-        if row["bucket"] >= 0 and row["answered"]:
-            histogram = histograms.setdefault(group, {})
-            histogram[row["bucket"]] = histogram.get(row["bucket"], 0) + int(row["answered"])
-    for group, totals in list(result.items()):
+        group = _group(by, row[0])
+        before = sums_by_group.get(group)
+        values = [value or 0 for value in row[2:]]
+        sums_by_group[group] = values if before is None else [a + b for a, b in zip(before, values, strict=True)]
+        if row[1] >= 0 and row[answered]:
+            histograms.setdefault(group, {})[row[1]] = int(row[answered])
+    result: dict[Any, dict[str, Any]] = {}
+    for group, values in sums_by_group.items():
+        totals: dict[str, Any] = {
+            measure: int(value) for measure, value in zip(ddl.APPEAL_MEASURES, values, strict=True)
+        }
         if not totals["received"] and not totals["ratings"]:
-            del result[group]  # every appeal of the group moved away: no group, as the raw query
-            continue
+            continue  # every appeal of the group moved away: no group, as the raw query
         histogram = histograms.get(group, {})
         median, p90 = percentile(histogram, 0.5), percentile(histogram, 0.9)
         totals["median_days"] = None if median is None else median / DAY
         totals["p90_days"] = None if p90 is None else p90 / DAY
         totals["rating_total"] = totals["rating_total"] if totals["ratings"] else None
+        result[group] = totals
     return result
+
+
+def _time_key_column(by: str, day: Any) -> Any:
+    """The week (its Monday) or month of a period's first day, as the database's text: the rows of a
+    week or month are summed by the database, not here."""
+    return week_start(day) if by == "week" else month_of(day)
 
 
 def _group(by: str | None, raw: Any) -> Any:
     if by is None:
         return None
     if by in ("week", "month"):
-        start = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
-        return _time_key(by, start)
+        return str(raw)  # already the key (_time_key_column)
     if by in ("mahalla", "district", "region", "inspector"):
         return int(raw)
     return raw
