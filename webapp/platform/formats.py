@@ -16,6 +16,7 @@ Times are 24-hour ``HH:mm`` in Asia/Tashkent. Durations come from ISO 8601 terms
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -83,19 +84,35 @@ def iso_date(value: Any) -> str:
 def number(value: float | int | None, digits: int = 0) -> str:
     if value is None:
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return babel_numbers.format_decimal(value, pattern, locale=locale_name())
+    return _number_pattern(digits).apply(value, _locale(locale_name()))
 
 
 def percent(share: float | None, digits: int = 0) -> str:
     """A share (0.56) as the locale writes a percentage: ``56%`` / ``56 %``."""
     if share is None:
         return "—"
-    locale = locale_name()
-    pattern = Locale.parse(locale).percent_formats[None].pattern  # the locale's own spacing: 56% / 56 %
+    locale = _locale(locale_name())
+    return _percent_pattern(locale, digits).apply(share, locale)
+
+
+# Parsed once per locale and pattern: a dashboard or report formats hundreds of figures, and Babel
+# parses a pattern string (and a locale name) again on every call.
+@functools.cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@functools.cache
+def _number_pattern(digits: int) -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+
+
+@functools.cache
+def _percent_pattern(locale: Locale, digits: int) -> babel_numbers.NumberPattern:
+    pattern = locale.percent_formats[None].pattern  # the locale's own spacing: 56% / 56 %
     if digits:
         pattern = re.sub(r"0(?=[^0#,.]*$)", "0." + "0" * digits, pattern, count=1)
-    return babel_numbers.format_percent(share, pattern, locale=locale)
+    return babel_numbers.parse_pattern(pattern)
 
 
 def duration(term: Any) -> str:
