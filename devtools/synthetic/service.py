@@ -616,7 +616,15 @@ def generate(options: Options, echo: Callable[[str], None] = print) -> Summary:
         # VACUUM sets the visibility map, without which no index-only scan is used on fresh rows.
         echo("vacuuming and analysing tables ...")
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            for table in (*BIG_TABLES, "appeal_rollups", "task_rollups", "appeal_handlers", "mahallas", "users"):
+            for table in (
+                *BIG_TABLES,
+                "appeal_rollups",
+                "task_rollups",
+                "appeal_handlers",
+                "waiting_task_counts",
+                "mahallas",
+                "users",
+            ):
                 connection.execute(text(f"VACUUM (ANALYZE) {table}"))
     summary.seconds = time.monotonic() - started
     return summary

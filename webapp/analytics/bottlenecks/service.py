@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, and_, func, select, text, true
 
 from webapp.analytics.bottlenecks.models import TaskTiming
 from webapp.analytics.rollups import service as rollups
+from webapp.analytics.rollups.models import WaitingTaskCount
 from webapp.analytics.stats.sqlfuncs import interpolated_percentile, percentile_cont
 from webapp.cases.models import PendingTask, ProcessInstance, ProcessVersion
 from webapp.cases.versions import APPEAL_PROCESS, library_for
@@ -387,8 +388,24 @@ def _float(value: Any) -> float | None:
 
 
 def _waiting(user: User, query: Query) -> dict[str, int]:
+    """Tasks waiting now per task: from the counts the triggers keep per version and district
+    (a few rows per task, however many tasks wait); for a mahalla, counted from its tasks."""
+    if query.territory.mahalla is None:
+        counts = WaitingTaskCount
+        total = func.sum(counts.n)
+        rows = db.session.execute(
+            select(counts.task_name, total)
+            .where(
+                counts.process_version_id == query.version.id,
+                scope_condition(user, counts.district_id),
+                query.territory.condition(counts.district_id, None),
+            )
+            .group_by(counts.task_name)
+            .having(total > 0)
+        )
+        return {name: int(count) for name, count in rows}
     # The version of each waiting task's case, looked up by its key (a correlated subquery, not a
-    # join): the cost follows the tasks waiting now, not every case there ever was.
+    # join): the cost follows the mahalla's waiting tasks, not every case there ever was.
     version = (
         select(ProcessInstance.process_version_id)
         .where(ProcessInstance.id == PendingTask.instance_id)

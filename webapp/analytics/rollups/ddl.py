@@ -504,4 +504,92 @@ def inspector_drop(dialect: str) -> list[str]:
 
 
 def all_triggers(dialect: str) -> list[str]:
-    return [*triggers(dialect), *inspector_triggers(dialect)]
+    return [*triggers(dialect), *inspector_triggers(dialect), *waiting_triggers(dialect)]
+
+
+# --- the tasks waiting now (the bottleneck page's "waiting" column) ----------------------------
+#
+# Per process version, district and task: how many pending tasks there
+# are. Kept by triggers on ``pending_tasks`` (a task appears, goes, or moves to another district or
+# case) and on ``process_instances`` (a case moved to another version takes its waiting tasks with
+# it), so the page reads a few rows per task instead of counting the tasks waiting across the country.
+
+WAITING = "waiting_task_counts"
+_WAITING_UPSERT = f"ON CONFLICT (process_version_id, district_id, task_name) DO UPDATE SET n = {WAITING}.n + excluded.n"
+
+
+def _waiting_task(record: str, sign: int) -> str:
+    """A pending task appearing (+1) or going (-1), at its case's version."""
+    return (
+        f"INSERT INTO {WAITING} (process_version_id, district_id, task_name, n) "
+        f"SELECT pi.process_version_id, {record}.district_id, {record}.name, {sign} "
+        f"FROM process_instances pi WHERE pi.id = {record}.instance_id {_WAITING_UPSERT}"
+    )
+
+
+def _waiting_case(record: str, sign: int) -> str:
+    """A case's waiting tasks leaving (-1, OLD) or joining (+1, NEW) its version's counts."""
+    return (
+        f"INSERT INTO {WAITING} (process_version_id, district_id, task_name, n) "
+        f"SELECT {record}.process_version_id, t.district_id, t.name, {sign} * COUNT(*) "
+        f"FROM pending_tasks t WHERE t.instance_id = {record}.id GROUP BY t.district_id, t.name "
+        f"{_WAITING_UPSERT}"
+    )
+
+
+def waiting_rebuild() -> list[str]:
+    return [
+        f"DELETE FROM {WAITING}",
+        f"INSERT INTO {WAITING} (process_version_id, district_id, task_name, n) "
+        "SELECT pi.process_version_id, t.district_id, t.name, COUNT(*) FROM pending_tasks t "
+        "JOIN process_instances pi ON pi.id = t.instance_id GROUP BY 1, 2, 3",
+    ]
+
+
+# (table, trigger name, event, statements, condition)
+_WAITING_TRIGGERS = (
+    ("pending_tasks", "waiting_tasks_insert", "INSERT", [_waiting_task("NEW", 1)], ""),
+    ("pending_tasks", "waiting_tasks_delete", "DELETE", [_waiting_task("OLD", -1)], ""),
+    (
+        "pending_tasks",
+        "waiting_tasks_update",
+        "UPDATE",
+        [_waiting_task("OLD", -1), _waiting_task("NEW", 1)],
+        ("instance_id", "district_id", "name"),
+    ),
+    (
+        "process_instances",
+        "waiting_versions_update",
+        "UPDATE",
+        [_waiting_case("OLD", -1), _waiting_case("NEW", 1)],
+        ("process_version_id",),
+    ),
+)
+
+
+def waiting_triggers(dialect: str) -> list[str]:
+    pg = dialect == "postgresql"
+    statements = []
+    for table, name, event, body, columns in _WAITING_TRIGGERS:
+        when = f" WHEN ({_changed(columns, pg)})" if columns else ""
+        statements.append(f"DROP TRIGGER IF EXISTS {name}{' ON ' + table if pg else ''}")
+        if pg:
+            statements.append(
+                f"CREATE OR REPLACE FUNCTION {name}_apply() RETURNS trigger LANGUAGE plpgsql AS $body$ "
+                f"BEGIN {_block(body)} RETURN NULL; END $body$"
+            )
+            action = f"EXECUTE FUNCTION {name}_apply()"
+        else:
+            action = f"BEGIN {_block(body)} END"
+        statements.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} {action}")
+    return statements
+
+
+def waiting_drop(dialect: str) -> list[str]:
+    pg = dialect == "postgresql"
+    statements = []
+    for table, name, _event, _body, _columns in _WAITING_TRIGGERS:
+        statements.append(f"DROP TRIGGER IF EXISTS {name}{' ON ' + table if pg else ''}")
+        if pg:
+            statements.append(f"DROP FUNCTION IF EXISTS {name}_apply()")
+    return statements

@@ -75,11 +75,26 @@ class AppealHandler(db.Model):  # type: ignore[name-defined,misc]
     n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class WaitingTaskCount(db.Model):  # type: ignore[name-defined,misc]
+    """How many tasks wait now, per process version, district and task.
+    Kept by triggers on ``pending_tasks`` and ``process_instances`` (``ddl``); rows at 0 stay."""
+
+    __tablename__ = "waiting_task_counts"
+
+    process_version_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    district_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    task_name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 @event.listens_for(db.metadata, "after_create")
 def _install_triggers(_target: Any, connection: Connection, **_kw: Any) -> None:
     """``create_all`` (the tests, a fresh SQLite database) gets the triggers the migration creates."""
     tables = set(inspect(connection).get_table_names())
     needed = {"appeals", "appeal_ratings", "task_timings", "districts", "appeal_rollups", "task_rollups"}
-    if needed | {"appeal_handlers", "case_events", "pending_tasks"} <= tables:
+    if (
+        needed | {"appeal_handlers", "case_events", "pending_tasks", "process_instances", "waiting_task_counts"}
+        <= tables
+    ):
         for statement in ddl.all_triggers(connection.dialect.name):
             connection.execute(text(statement))

@@ -189,9 +189,12 @@ def install_triggers(connection: Connection) -> None:
 
 
 def rebuild(connection: Connection | None = None) -> tuple[int, int]:
-    """Recompute both rollup tables from the raw rows (after a bulk load that bypassed the triggers).
+    """Recompute the rollup tables (and the waiting task counts) from the raw rows (after a bulk load
+    that bypassed the triggers).
     Returns the rows written (appeal rollups, task rollups); the caller commits."""
     connection = connection or db.session.connection()
     counts = [connection.execute(text(statement)).rowcount for statement in ddl.rebuild(connection.dialect.name)]
     people = [connection.execute(text(s)).rowcount for s in ddl.inspector_rebuild(connection.dialect.name)]
+    for statement in ddl.waiting_rebuild():
+        connection.execute(text(statement))
     return int(counts[-2] or 0) + int(people[-1] or 0), int(counts[-1] or 0)
