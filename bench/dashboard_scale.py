@@ -12,7 +12,7 @@ of each page's median from one size to the next is shown too. For a page over it
 slowest SQL statements of one request are shown with the head of their EXPLAIN ANALYZE.
 
     .venv/bin/python bench/dashboard_scale.py [--url postgresql://postgres@127.0.0.1:5432/mahalla_scale ...]
-        [--generate 1000000] [--runs 20] [--warmup 3]
+        [--generate 1000000] [--runs 20] [--warmup 3] [--rounds 4]
 """
 
 from __future__ import annotations
@@ -294,7 +294,16 @@ def run_database(url: str, runs: int, warmup: int) -> dict[str, Any]:
             goal = f"< {target.target_ms:g}" if target.target_ms else ""
             sql, cpu = statistics.median(measured.sql), statistics.median(measured.cpu)
             print(f"{target.name:<32} {median:>9.1f} {p90:>8.1f} {sql:>7.1f} {cpu:>7.1f} {goal:>7}  {verdict}")
-            result["pages"].append({"page": target.name, "median_ms": median, "p90_ms": p90, "verdict": verdict})
+            result["pages"].append(
+                {
+                    "page": target.name,
+                    "median_ms": median,
+                    "p90_ms": p90,
+                    "target_ms": target.target_ms,
+                    "verdict": verdict,
+                    "wall_ms": timings,
+                }
+            )
             result["completed"] += 1
             if target.target_ms and median >= target.target_ms:
                 slow.append(target)
@@ -304,6 +313,33 @@ def run_database(url: str, runs: int, warmup: int) -> dict[str, Any]:
         db.session.remove()
         db.engine.dispose()
     return result
+
+
+def measure_sizes(urls: list[str], runs: int, warmup: int, rounds: int = 1) -> list[dict[str, Any]]:
+    """Every database, ``rounds`` times in turn; each page's median and 90th percentile over the
+    requests of all rounds (a page that failed in any round is left out)."""
+    rounds = max(1, min(rounds, runs))
+    per_round = [run_database(url, max(1, runs // rounds), warmup) for _ in range(rounds) for url in urls]
+    sizes = []
+    for index in range(len(urls)):
+        measured = per_round[index :: len(urls)]
+        merged = dict(measured[0])
+        merged["completed"] = sum(size["completed"] for size in measured)
+        merged["errors"] = sum(size["errors"] for size in measured)
+        pages = []
+        for page in measured[0]["pages"]:
+            found = [next((p for p in size["pages"] if p["page"] == page["page"]), None) for size in measured]
+            if any(p is None for p in found):
+                continue
+            timings = [ms for p in found if p is not None for ms in p["wall_ms"]]
+            median = statistics.median(timings)
+            p90 = statistics.quantiles(timings, n=10)[-1] if len(timings) > 1 else median
+            target = page["target_ms"]
+            verdict = "—" if not target else ("ok" if median < target else "OVER")
+            pages.append({**page, "median_ms": median, "p90_ms": p90, "verdict": verdict, "wall_ms": timings})
+        merged["pages"] = pages
+        sizes.append(merged)
+    return sizes
 
 
 def growth(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -343,6 +379,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "up to 500,000 appeals, then N/500)",
     )
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure the databases in turn this many times (runs/rounds requests per page each time), so "
+        "that a slow spell of the machine falls on every size alike; medians over all rounds",
+    )
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "dashboard_scale.json")
     args = parser.parse_args(argv)
@@ -350,7 +393,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.generate:
         for url in urls:
             _generate(url, args.generate, args.mahallas)
-    sizes = [run_database(url, args.runs, args.warmup) for url in urls]
+    sizes = measure_sizes(urls, args.runs, args.warmup, args.rounds)
     rows = growth(sizes)
     if len(sizes) > 1:
         _print_growth(sizes, rows)

@@ -92,10 +92,10 @@ BENCHMARKS = (
     ),
     Benchmark(
         "dashboard_scale.py",
-        ("--generate", "60", "--runs", "1", "--warmup", "0"),
+        ("--generate", "60", "--runs", "2", "--warmup", "0", "--rounds", "2"),
         postgres_only=True,
         database_option="--url",
-        full=("--generate", "1000000"),
+        full=("--generate", "1000000", "--rounds", "4"),
     ),
 )
 

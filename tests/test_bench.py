@@ -96,9 +96,19 @@ def _http_throughput_figures(result: dict[str, Any]) -> None:
     assert statements["letter_job_per_letter"] >= 1, statements
 
 
+def _dashboard_scale_figures(result: dict[str, Any]) -> None:
+    """Every page measured in each round (the sizes in turn), its median over all of them."""
+    for size in result["sizes"]:
+        for page in size["pages"]:
+            assert len(page["wall_ms"]) == 2, page  # --runs 2 over --rounds 2
+            assert page["median_ms"] == pytest.approx(sum(page["wall_ms"]) / 2), page
+            assert page["verdict"] in ("ok", "OVER"), page
+
+
 FIGURES: dict[str, Callable[[dict[str, Any]], None]] = {
     "completion_cost.py": _completion_cost_figures,
     "http_throughput.py": _http_throughput_figures,
+    "dashboard_scale.py": _dashboard_scale_figures,
 }
 
 
