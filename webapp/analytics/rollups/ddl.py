@@ -10,7 +10,8 @@ An appeal contributes to 16 rows per grain: its district's (all, mahalla, catego
 channel), its region's (all, district, category, kind, channel) and the country's (all, region,
 district, category, kind, channel), and 6 more (dim ``inspector``: district, region, country) for each
 person who completed or holds one of its tasks (``appeal_handlers``, see the end of this module).
-A completed task contributes one row per grain and territory.
+A completed task contributes one row per grain and territory. The tasks waiting now are counted
+per process version, district and task (``waiting_task_counts``, the end of this module).
 Durations are bucketed on a log scale (``percentiles.bucket_of``), so the percentiles read from the
 rollups are within one bucket (10 %) of the exact ones.
 """
