@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, String, and_, cast, func, or_, select, text
+from sqlalchemy import ColumnElement, Connection, String, and_, case, cast, func, or_, select, text
 
 from webapp.analytics.rollups import ddl
 from webapp.analytics.rollups.models import AppealRollup, TaskRollup
 from webapp.analytics.rollups.percentiles import percentile
-from webapp.analytics.stats.sqlfuncs import month_of, week_start
+from webapp.analytics.stats.sqlfuncs import month_of, pairs_text, week_start
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 
@@ -92,34 +92,42 @@ def appeal_counts(
     if dim == ddl.INSPECTOR_DIM:  # everyone who worked on an appeal is kept: the inspectors of today
         inspectors = select(cast(User.id, String)).where(User.role == Role.INSPECTOR.value)
         conditions.append(r.value.in_(inspectors))
+    # Summed per group and duration bucket by the database, then per group with the group's
+    # histogram of answered appeals as text: one row per group reaches Python, however many of
+    # the buckets the appeals fill.
+    by_bucket = (
+        select(key.label("group_key"), r.bucket.label("bucket"), *sums).where(*conditions).group_by(key, r.bucket)
+    ).subquery("by_bucket")
+    answered = case((by_bucket.c.bucket >= 0, by_bucket.c.answered), else_=0)
     rows = db.session.execute(
-        select(key.label("group_key"), r.bucket, *sums).where(*conditions).group_by(key, r.bucket)
+        select(
+            by_bucket.c.group_key,
+            *(func.sum(by_bucket.c[m]) for m in ddl.APPEAL_MEASURES),
+            pairs_text(by_bucket.c.bucket, answered),
+        ).group_by(by_bucket.c.group_key)
     )
-    # Rows are (group, bucket, *measures): one per group and duration bucket, summed here.
-    answered = 2 + ddl.APPEAL_MEASURES.index("answered")
-    sums_by_group: dict[Any, list[int]] = {}
-    histograms: dict[Any, dict[int, int]] = {}
-    for row in rows:
-        group = _group(by, row[0])
-        before = sums_by_group.get(group)
-        values = [value or 0 for value in row[2:]]
-        sums_by_group[group] = values if before is None else [a + b for a, b in zip(before, values, strict=True)]
-        if row[1] >= 0 and row[answered]:
-            histograms.setdefault(group, {})[row[1]] = int(row[answered])
     result: dict[Any, dict[str, Any]] = {}
-    for group, values in sums_by_group.items():
-        totals: dict[str, Any] = {
-            measure: int(value) for measure, value in zip(ddl.APPEAL_MEASURES, values, strict=True)
-        }
+    for row in rows:
+        totals: dict[str, Any] = {m: int(v or 0) for m, v in zip(ddl.APPEAL_MEASURES, row[1:-1], strict=True)}
         if not totals["received"] and not totals["ratings"]:
             continue  # every appeal of the group moved away: no group, as the raw query
-        histogram = histograms.get(group, {})
+        histogram = _histogram(row[-1])
         median, p90 = percentile(histogram, 0.5), percentile(histogram, 0.9)
         totals["median_days"] = None if median is None else median / DAY
         totals["p90_days"] = None if p90 is None else p90 / DAY
         totals["rating_total"] = totals["rating_total"] if totals["ratings"] else None
-        result[group] = totals
+        result[_group(by, row[0])] = totals
     return result
+
+
+def _histogram(pairs: str | None) -> dict[int, int]:
+    """``bucket:count,…`` (pairs_text) as {bucket: count}, empty buckets left out."""
+    histogram: dict[int, int] = {}
+    for pair in (pairs or "").split(","):
+        bucket, _sep, count = pair.partition(":")
+        if count and int(count):
+            histogram[int(bucket)] = int(count)
+    return histogram
 
 
 def _time_key_column(by: str, day: Any) -> Any:

@@ -105,3 +105,23 @@ def interpolated_percentile(ordered: list[float], fraction: float) -> float | No
     lower = int(position)
     upper = min(lower + 1, len(ordered) - 1)
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+class pairs_text(FunctionElement[Any]):
+    """An aggregate: the group's (key, value) integer pairs as text ``k:v,k:v`` (in no set order)."""
+
+    type = String()
+    inherit_cache = True
+    name = "pairs_text"
+
+
+@compiles(pairs_text, "postgresql")
+def _pairs_text_pg(element: pairs_text, compiler: Any, **kw: Any) -> str:
+    key, value = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"string_agg(CAST({key} AS TEXT) || ':' || CAST({value} AS TEXT), ',')"
+
+
+@compiles(pairs_text)
+def _pairs_text_sqlite(element: pairs_text, compiler: Any, **kw: Any) -> str:
+    key, value = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"group_concat(CAST({key} AS TEXT) || ':' || CAST({value} AS TEXT), ',')"
