@@ -33,7 +33,7 @@ def inbox_loads(option: Callable[[], Any]) -> None:
 def inbox_query(user: User, show: str, sort: str, kinds: tuple[str, ...] | None) -> Any:
     query = (
         select(PendingTask)
-        .where(task_scope(user), inbox_filter(user, show))
+        .where(task_scope(user, resolved=True), inbox_filter(user, show))
         .options(
             *(load() for load in _LOADS),
             joinedload(PendingTask.mahalla),

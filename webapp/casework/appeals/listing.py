@@ -31,7 +31,7 @@ class AppealPage:
 
 def appeal_page(user: User, filters: AppealFilters, *, limit: int, cursor: str = "") -> AppealPage:
     """One page of matching appeals in the user's scope; BadCursor for a cursor not made here."""
-    query = select(Appeal).where(appeal_scope(user), filters.condition())
+    query = select(Appeal).where(appeal_scope(user, resolved=True), filters.condition())
     if filters.q:
         offset = int(decode_cursor(cursor, length=1)[0]) if cursor else 0
         if not 0 <= offset <= MAX_OFFSET:

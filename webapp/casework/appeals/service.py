@@ -206,7 +206,7 @@ def appeal_for(user: User, number: str) -> Appeal | None:
 
 
 def recent_appeals(user: User, *, limit: int = 50, open_only: bool = False) -> list[Appeal]:
-    query = select(Appeal).where(appeal_scope(user))
+    query = select(Appeal).where(appeal_scope(user, resolved=True))
     if open_only:
         query = query.where(Appeal.is_open.is_(True))
     return list(db.session.scalars(query.order_by(Appeal.received_at.desc()).limit(limit)))
@@ -316,12 +316,12 @@ def appeal_list_query(user: User, filters: AppealFilters) -> Any:
     if filters.q:
         candidates = (
             select(Appeal.id)
-            .where(appeal_scope(user), filters.condition())
+            .where(appeal_scope(user, resolved=True), filters.condition())
             .order_by(Appeal.id.desc())  # newest registered first: the primary key, no sort of all matches
             .limit(SEARCH_CANDIDATES)
         )
         return query.where(Appeal.id.in_(candidates)).order_by(*appeal_order(filters))
-    return query.where(appeal_scope(user), filters.condition()).order_by(*appeal_order(filters))
+    return query.where(appeal_scope(user, resolved=True), filters.condition()).order_by(*appeal_order(filters))
 
 
 def appeal_order(filters: AppealFilters) -> tuple[Any, ...]:

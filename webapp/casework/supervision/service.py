@@ -149,7 +149,7 @@ def _case_query(user: User, filters: Filters, condition: ColumnElement[bool], or
         )
         .join(ProcessInstance, ProcessInstance.appeal_id == Appeal.id)
         # "is_open = true" (not "IS true") lets the (district_id, is_open, deadline) index serve it.
-        .where(appeal_scope(user), filters.condition(), Appeal.is_open == true(), condition)
+        .where(appeal_scope(user, resolved=True), filters.condition(), Appeal.is_open == true(), condition)
         .order_by(*order)
     )
 
@@ -266,7 +266,7 @@ def incident_scope(user: User) -> ColumnElement[bool]:
     """Methodologists fix diagrams for everyone: they see every incident; others their territory."""
     if user.role in (Role.METHODOLOGIST.value, Role.ADMIN.value):
         return true()
-    return appeal_scope(user)
+    return appeal_scope(user, resolved=True)
 
 
 def incidents(user: User, filters: Filters | None = None) -> list[CaseLine]:
