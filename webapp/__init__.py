@@ -75,23 +75,6 @@ def configure_engine(app: Flask) -> None:
     )
 
 
-def _postgresql_sessions(app: Flask) -> None:
-    """PostgreSQL sessions without JIT compilation (a startup option: no round trip). Its planner
-    compiles a query whose estimated cost passes jit_above_cost, which the dashboards' counts over a
-    million appeals do: the country's overdue count took 76 ms with JIT, 48 ms without (12 ms of
-    compiling per request), and the choice followed the table sizes, so pages grew with the data."""
-    from sqlalchemy.engine import make_url
-
-    if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
-        return
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    connect_args = dict(options.get("connect_args") or {})
-    own = str(connect_args.get("options", ""))
-    if "jit" not in own:  # an operator's own jit setting wins
-        connect_args["options"] = f"{own} -c jit=off".strip()
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
-
-
 def register_security(app: Flask) -> None:
     from webapp.platform.security import database_loss, headers, startup
 
@@ -122,11 +105,12 @@ def current_app_languages() -> tuple[str, ...]:
 def register_extensions(app: Flask) -> None:
     from pathlib import Path
 
-    _postgresql_sessions(app)
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+        elif db.engine.dialect.name == "postgresql":
+            event.listen(db.engine, "connect", _postgresql_session)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -161,6 +145,19 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _postgresql_session(connection: Any, _record: Any) -> None:
+    """No JIT compilation (once per pooled connection, outside any transaction, beside whatever
+    PGOPTIONS or the URL set). The planner compiles a query whose estimated cost passes
+    jit_above_cost, which the dashboards' counts over a million appeals do: the country's overdue
+    count took 76 ms with JIT, 48 ms without, and the choice followed the table sizes."""
+    autocommit = connection.autocommit
+    connection.autocommit = True
+    try:
+        connection.execute("SET jit = off")
+    finally:
+        connection.autocommit = autocommit
 
 
 def register_blueprints(app: Flask) -> None:
