@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, String, and_, case, cast, func
 from webapp.analytics.rollups import ddl
 from webapp.analytics.rollups.models import AppealRollup, TaskRollup
 from webapp.analytics.rollups.percentiles import percentile
-from webapp.analytics.stats.sqlfuncs import month_of, pairs_text, week_start
+from webapp.analytics.stats.sqlfuncs import literal_date, month_of, pairs_text, week_start
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 
@@ -69,7 +69,9 @@ def segments(date_from: dt.date, date_to: dt.date, days_only: bool = False) -> l
 
 
 def _period(table: Any, pieces: Sequence[tuple[str, dt.date, dt.date]]) -> ColumnElement[bool]:
-    return or_(*(and_(table.grain == g, table.period_start.between(a, b)) for g, a, b in pieces))
+    return or_(
+        *(and_(table.grain == g, table.period_start.between(literal_date(a), literal_date(b))) for g, a, b in pieces)
+    )
 
 
 def appeal_counts(

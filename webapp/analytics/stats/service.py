@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import has_request_context
-from sqlalchemy import Date, Select, and_, bindparam, case, func, select, true, union
+from sqlalchemy import Select, and_, case, func, select, true, union
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -37,6 +37,7 @@ from webapp.analytics.rollups.models import AppealHandler
 from webapp.analytics.stats.sqlfuncs import (
     days_between,
     interpolated_percentile,
+    literal_date,
     local_date,
     month_of,
     percentile_cont,
@@ -44,7 +45,7 @@ from webapp.analytics.stats.sqlfuncs import (
 )
 from webapp.cases.models import CaseEvent, PendingTask
 from webapp.casework.appeals.models import Appeal, AppealRating, AppealStatus
-from webapp.casework.overdue import overdue_condition
+from webapp.casework.overdue import overdue_count
 from webapp.extensions import db
 from webapp.platform import labels
 from webapp.platform.auth.models import Role, User
@@ -242,11 +243,6 @@ def _territory(flt: StatsFilter) -> list[ColumnElement[bool]]:
     return []
 
 
-def _literal(value: dt.date) -> Any:
-    """A date written into the statement: the planner sees it even for a prepared statement."""
-    return bindparam(None, value, type_=Date, literal_execute=True)
-
-
 def _conditions(flt: StatsFilter, literal_dates: bool = False) -> list[ColumnElement[bool]]:
     """WHERE conditions on Appeal: territory, registration period, category / kind / channel.
 
@@ -254,7 +250,7 @@ def _conditions(flt: StatsFilter, literal_dates: bool = False) -> list[ColumnEle
     best plan depends on them: a generic plan of a prepared statement would not know them)."""
     conditions = _territory(flt)
     if literal_dates:
-        conditions.append(Appeal.registered_on.between(_literal(flt.date_from), _literal(flt.date_to)))
+        conditions.append(Appeal.registered_on.between(literal_date(flt.date_from), literal_date(flt.date_to)))
     else:
         conditions.append(Appeal.registered_on.between(flt.date_from, flt.date_to))
     for column, value in ((Appeal.category, flt.category), (Appeal.kind, flt.kind), (Appeal.channel, flt.channel)):
@@ -373,7 +369,7 @@ def _overdue_open(flt: StatsFilter, by: str | None, today: dt.date) -> dict[Any,
     query = (
         select(func.count().label("n"))
         .select_from(Appeal)
-        .where(*_conditions(flt, literal_dates=True), Appeal.is_open == true(), Appeal.deadline < _literal(today))
+        .where(*_conditions(flt, literal_dates=True), Appeal.is_open == true(), Appeal.deadline < literal_date(today))
     )
     if by == "inspector":  # the links the triggers keep, not the case events of the whole period
         key: ColumnElement[Any] | None = AppealHandler.user_id.expression
@@ -536,8 +532,7 @@ def overdue_now(flt: StatsFilter, today: dt.date | None = None) -> int:
     """Appeals overdue today in the filter's territory, any registration date (the one definition:
     ``webapp.casework.overdue``; the supervision console lists the same cases)."""
     today = today or local_today()
-    query = select(func.count()).select_from(Appeal).where(*_territory(flt), overdue_condition(today))
-    return int(db.session.scalar(query) or 0)
+    return int(db.session.scalar(overdue_count(*_territory(flt), today=today)) or 0)
 
 
 # --- territory and periods ---------------------------------------------------------------------

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Date, Float, String
+from sqlalchemy import Date, Float, String, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 TASHKENT_OFFSET_HOURS = 5
+
+
+def literal_date(value: Any) -> Any:
+    """A date written into the statement's text, not sent as a parameter: the planner sees it even
+    when psycopg has prepared the statement (after five runs), whose generic plan would not know
+    the period — it read every appeal of the period by the registration index, and summed the
+    country's rollups of two years by sorting them (94 ms instead of 37 at a million appeals)."""
+    return bindparam(None, value, type_=Date, literal_execute=True)
 
 
 class local_date(FunctionElement[Any]):
