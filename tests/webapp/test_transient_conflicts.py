@@ -131,10 +131,11 @@ def test_a_second_clash_answers_409_and_saves_nothing(
     assert _version(appeal) == version
 
 
-def test_a_form_with_a_file_is_run_again_with_the_whole_file(
+def test_a_form_with_files_is_run_again_with_the_whole_files(
     world: World, as_user: AsUser, clash: Callable[[int], int], app: Flask, tmp_path: Path
 ) -> None:
-    """The uploaded file is read again from its start; the first run's stored copy is removed."""
+    """The uploaded files (two in one field) are read again from their start; the first run's stored
+    copies are removed."""
     previous = app.config["ATTACHMENTS_DIR"]
     store = tmp_path / "attachments"
     app.config["ATTACHMENTS_DIR"] = str(store)
@@ -146,16 +147,19 @@ def test_a_form_with_a_file_is_run_again_with_the_whole_file(
         url = f"/tasks/{the_task(appeal, 'report_referral_outcome').id}"
         data = browser_form(answers("report_referral_outcome"))
         data["csrf_token"] = csrf_token(police.get(url).get_data(as_text=True))
-        data["referral_attachments"] = [FileStorage(io.BytesIO(PDF), filename="Dalolatnoma.pdf")]
+        second = PDF + b"% the second file\n"
+        data["referral_attachments"] = [
+            FileStorage(io.BytesIO(PDF), filename="Dalolatnoma.pdf"),
+            FileStorage(io.BytesIO(second), filename="Ilova.pdf"),
+        ]
         boundary, body = encode_multipart(MultiDict(data))
         clash(1)
         done = police.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
         assert done.status_code == 302
         assert pending_names(appeal) == ["take_measures"]
-        (row,) = db.session.scalars(select(Attachment))
-        assert row.size == len(PDF)
-        [path] = stored_files(store)
-        assert path.read_bytes() == PDF
+        rows = list(db.session.scalars(select(Attachment).order_by(Attachment.filename)))
+        assert [(row.filename, row.size) for row in rows] == [("Dalolatnoma.pdf", len(PDF)), ("Ilova.pdf", len(second))]
+        assert sorted(path.read_bytes() for path in stored_files(store)) == sorted([PDF, second])
     finally:
         app.config["ATTACHMENTS_DIR"] = previous
 

@@ -54,8 +54,10 @@ def _commits() -> int:
 
 
 def _rewind_uploads() -> None:
-    for upload in request.files.values():
-        upload.stream.seek(0)
+    """Every uploaded file back to its start (several files may share a field's name)."""
+    for uploads in request.files.listvalues():
+        for upload in uploads:
+            upload.stream.seek(0)
 
 
 def _forget_connection() -> None:
