@@ -17,9 +17,10 @@ from webapp.cases.models import Notification
 from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
+from webapp.platform.statements import built_count
 from webapp.platform.timeutil import as_utc
 from webapp.platform.transaction import transaction
-from webapp.platform.write_batch import batched_writes, insert_rows, pending, update_row, write
+from webapp.platform.write_batch import batched_writes, delete_rows, insert_rows, pending, update_row, write
 
 TABLE = Notification.__table__
 
@@ -146,3 +147,50 @@ def test_a_columns_update_default_is_set_as_the_orm_would(world: World) -> None:
     found = db.session.get(Appeal, appeal.id)
     assert found is not None and found.categorisation_overridden
     assert found.updated_at is not None and as_utc(found.updated_at) >= as_utc(before)
+
+
+def ids_of(user: User) -> list[int]:
+    return list(db.session.scalars(select(Notification.id).where(Notification.user_id == user.id).order_by("id")))
+
+
+def test_rows_deleted_by_id_go_with_the_other_writes_in_order(world: World) -> None:
+    with transaction():
+        insert_rows(TABLE, [note(world.inspector, t) for t in ("old", "older", "kept")])
+    old, older, _kept = ids_of(world.inspector)
+    with counted() as statements, transaction(), batched_writes():
+        delete_rows(TABLE, [old, older])
+        insert_rows(TABLE, [note(world.inspector, "new")])
+        delete_rows(User.__table__, [])  # nothing to delete: nothing joins the batch
+        assert pending() == 2
+    writes = [s for s in statements if not s.startswith(("COMMIT", "BEGIN"))]
+    assert len(writes) == (1 if postgres() else 2), writes
+    assert texts(world.inspector) == ["kept", "new"]
+    # a deletion from a table the batch already writes goes after what waits (it could meet its rows)
+    with transaction(), batched_writes():
+        insert_rows(TABLE, [note(world.inspector, "brief")])
+        delete_rows(TABLE, ids_of(world.inspector)[:1])
+    assert texts(world.inspector) == ["new", "brief"]
+
+
+def test_a_shape_of_writes_is_built_once_and_sent_with_each_time_its_own_values(world: World) -> None:
+    """The same writes with other values: the same statements (SQLAlchemy neither builds nor keys them
+    again); each time the values of that time, types converted (a JSON column, a datetime)."""
+
+    def block(text: str, name: str) -> list[str]:
+        with counted() as statements, transaction(), batched_writes():
+            insert_rows(TABLE, [{**note(world.inspector, text), "params": {"n": text}}])
+            update_row(User.__table__, world.inspector.id, {"full_name": name})
+            insert_rows(TABLE, [note(world.supervisor, text)])
+        return [s for s in statements if not s.startswith(("COMMIT", "BEGIN"))]
+
+    first = block("one", "First")
+    built = built_count()
+    second = block("two", "Second")
+    assert second == first  # the same statement texts, values as parameters
+    assert built_count() == built  # nothing built the second time
+    db.session.expire_all()
+    assert texts(world.inspector) == ["one", "two"] and texts(world.supervisor) == ["one", "two"]
+    params = db.session.scalars(select(Notification.params).where(Notification.user_id == world.inspector.id))
+    assert list(params) == [{"n": "one"}, {"n": "two"}]
+    user = db.session.get(User, world.inspector.id)
+    assert user is not None and user.full_name == "Second"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from engine import EngineStepFailed, FormDefinition, Instance, ProcessLibrary, ReadyTask, migrate_state
@@ -22,6 +22,7 @@ from webapp.cases.signal_queue import MAX_ROUNDS, queue_thrown
 from webapp.cases.versions import library_by_hash
 from webapp.extensions import db
 from webapp.platform.auth.models import User
+from webapp.platform.statements import built_once
 from webapp.platform.timeutil import utcnow
 
 
@@ -185,25 +186,34 @@ def save_state(
     them itself (the appeal runtime knows its district without asking).
     """
     now = utcnow()
-    progressed: dict[str, Any] = {"last_progress_at": now} if progress else {}
+    values: dict[str, Any] = {
+        "state": instance.serialize(),
+        "version": record.version + 1,
+        "is_completed": instance.is_completed,
+        "updated_at": now,
+        "next_timer_at": instance.next_timer_due(),
+    }
+    if progress:
+        values["last_progress_at"] = now
     if process_version_id is not None:
-        progressed["process_version_id"] = process_version_id
-    result = db.session.execute(
-        update(ProcessInstance.__table__)
-        .where(ProcessInstance.id == record.id, ProcessInstance.version == record.version)
-        .values(
-            state=instance.serialize(),
-            version=record.version + 1,
-            is_completed=instance.is_completed,
-            updated_at=now,
-            next_timer_at=instance.next_timer_due(),
-            **progressed,
-        )
-    )
+        values["process_version_id"] = process_version_id
+    statement = built_once(("save_state", tuple(values)), lambda: _guarded_update(tuple(values)))
+    params = {f"v_{name}": value for name, value in values.items()}
+    result = db.session.execute(statement, {**params, "record_id": record.id, "read_version": record.version})
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("the case was changed by someone else")
     if queue_thrown_signals and instance.thrown:
         queue_thrown(record.id, instance.thrown, actor_id, rounds=signal_rounds)
+
+
+def _guarded_update(columns: tuple[str, ...]) -> Any:
+    """The state's update, only if its version is still the one read (values ``v_<column>``)."""
+    table = ProcessInstance.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("record_id"), table.c.version == bindparam("read_version"))
+        .values({table.c[name]: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns})
+    )
 
 
 def set_status(record_id: int, status: str) -> None:

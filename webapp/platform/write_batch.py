@@ -12,6 +12,12 @@ On PostgreSQL a batch of several statements is one statement (each a data-modify
 ``SELECT``; PostgreSQL runs every one of them exactly once); other databases get them one by one,
 in order.
 
+The batch's own items (``insert_rows``, ``update_row``, ``delete_rows``) are sent through statements
+built once per shape — the table and the columns written — with their values as parameters, and a
+whole ``WITH`` once per sequence of shapes: SQLAlchemy then neither builds nor keys the statement
+again (a completion's writes are the same few shapes every time). A statement given to ``write`` is
+sent as it is.
+
 What a batch may hold, so that one statement does what the sequence would: statements on different
 rows. Within one ``WITH`` no part sees another's effect, so an UPDATE or DELETE of a table the batch
 already writes sends the batch first; ``update_row`` merges the changes of one row instead (two
@@ -26,12 +32,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnDefault, Delete, Insert, Table, Update, event, insert, literal, select, update
+from sqlalchemy import (
+    ColumnDefault,
+    Delete,
+    Insert,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    event,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.expression import TableClause
 
 from webapp.extensions import db
+from webapp.platform.statements import built_once
 
 _KEY = "write_batch"
 
@@ -152,6 +172,28 @@ def update_row(table: Table, row_id: Any, values: dict[str, Any]) -> None:
     batch.tables.add(table.name)
 
 
+@dataclass(frozen=True)
+class _RowsDelete:
+    table: Table
+    ids: list[Any]
+
+
+def delete_rows(table: Table, ids: Sequence[Any]) -> None:
+    """Delete rows by their ``id`` through the batch (it is sent first when it writes the table)."""
+    if not ids:
+        return
+    session = db.session()
+    batch = _batching(session)
+    if batch is None:
+        session.execute(delete(table).where(table.c.id.in_(list(ids))))
+        return
+    if table.name in batch.tables:
+        send(session)
+        batch = _batch(session)
+    batch.statements.append(_RowsDelete(table, list(ids)))
+    batch.tables.add(table.name)
+
+
 def pending(session: Session | None = None) -> int:
     """How many statements wait in the session's batch."""
     found = (session or db.session()).info.get(_KEY)
@@ -167,24 +209,99 @@ def send(session: Session | None = None) -> None:
     items = batch.statements
     session.info[_KEY] = _Batch(sending=True, depth=batch.depth)
     try:
-        postgresql = session.get_bind().dialect.name == "postgresql"
-        parts = [part for item in items for part in _parts(item)] if postgresql else []
-        if len(parts) > 1:
-            # PostgreSQL runs the data-modifying parts of a WITH last-listed first (ExecPostprocessPlan
-            # over es_auxmodifytables, built with lcons): listed in reverse, they run in the order
-            # written, so serial keys follow it (test_write_batch checks it).
-            combined = select(literal(len(parts)))
-            for index, part in enumerate(reversed(parts)):
-                combined = combined.add_cte(part.cte(f"w{index}"))
-            session.execute(combined)
+        if session.get_bind().dialect.name == "postgresql":
+            _send_together(session, items)
         else:
-            for item in items:
-                if isinstance(item, _Rows):
-                    session.execute(insert(item.table), item.rows)
-                else:
-                    session.execute(_parts(item)[0])
+            _send_in_turn(session, items)
     finally:
         session.info[_KEY] = _Batch(depth=batch.depth)
+
+
+def _send_together(session: Session, items: list[Any]) -> None:
+    """PostgreSQL: the items as one statement (a data-modifying ``WITH`` part each)."""
+    shaped = [part for item in items for part in _shaped(item)] if all(_is_own(i) for i in items) else None
+    if shaped is not None:
+        if len(shaped) == 1:
+            shape, values = shaped[0]
+            session.execute(_template(shape, ""), _named(values, ""))
+            return
+        shapes = tuple(shape for shape, _values in shaped)
+        params: dict[str, Any] = {}
+        for index, (_shape, values) in enumerate(reversed(shaped)):
+            params.update(_named(values, f"w{index}_"))
+        session.execute(built_once(("write_batch", shapes), lambda: _combined(shapes)), params)
+        return
+    parts = [part for item in items for part in _parts(item)]
+    if len(parts) == 1:
+        session.execute(parts[0])
+        return
+    combined = select(literal(len(parts)))
+    for index, part in enumerate(reversed(parts)):
+        combined = combined.add_cte(part.cte(f"w{index}"))
+    session.execute(combined)
+
+
+def _combined(shapes: tuple[Any, ...]) -> Any:
+    # PostgreSQL runs the data-modifying parts of a WITH last-listed first (ExecPostprocessPlan over
+    # es_auxmodifytables, built with lcons): listed in reverse, they run in the order written, so
+    # serial keys follow it (test_write_batch checks it).
+    combined = select(literal(len(shapes)))
+    for index, shape in enumerate(reversed(shapes)):
+        combined = combined.add_cte(_template(shape, f"w{index}_").cte(f"w{index}"))
+    return combined
+
+
+def _send_in_turn(session: Session, items: list[Any]) -> None:
+    """Other databases: the items one after the other, in order (several rows of a table at once)."""
+    for item in items:
+        if isinstance(item, _Rows) and len(item.rows) > 1:
+            session.execute(insert(item.table), item.rows)
+        elif _is_own(item):
+            for shape, values in _shaped(item):
+                session.execute(_template(shape, ""), _named(values, ""))
+        else:
+            session.execute(_parts(item)[0])
+
+
+def _is_own(item: Any) -> bool:
+    return isinstance(item, (_Rows, _RowUpdate, _RowsDelete))
+
+
+# A part's shape: (kind, table, columns). Its values: the columns' values, and the key ("k").
+_Shape = tuple[str, Table, tuple[str, ...]]
+
+
+def _shaped(item: Any) -> list[tuple[_Shape, dict[str, Any]]]:
+    if isinstance(item, _Rows):
+        return [(("insert", item.table, tuple(row)), row) for row in item.rows]
+    if isinstance(item, _RowUpdate):
+        values = _with_defaults(item.table, item.values, on_update=True)
+        return [(("update", item.table, tuple(values)), {**values, _KEY_PARAM: item.row_id})]
+    return [(("delete", item.table, ()), {_KEY_PARAM: item.ids})]
+
+
+_KEY_PARAM = "k"  # the parameter of a row's id (or of the ids deleted); column values are "v_<name>"
+
+
+def _named(values: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    return {f"{prefix}{name if name == _KEY_PARAM else 'v_' + name}": value for name, value in values.items()}
+
+
+def _template(shape: _Shape, prefix: str) -> Any:
+    """The statement of a part's shape, with parameters named after its columns (and ``prefix``)."""
+    return built_once(("write_batch", shape, prefix), lambda: _build_template(shape, prefix))
+
+
+def _build_template(shape: _Shape, prefix: str) -> Any:
+    kind, table, columns = shape
+    values = {table.c[name]: bindparam(f"{prefix}v_{name}", type_=table.c[name].type) for name in columns}
+    if kind == "insert":
+        return insert(table).values(values)
+    if kind == "update":
+        return (
+            update(table).where(table.c.id == bindparam(f"{prefix}{_KEY_PARAM}", type_=table.c.id.type)).values(values)
+        )
+    return delete(table).where(table.c.id.in_(bindparam(f"{prefix}{_KEY_PARAM}", expanding=True)))
 
 
 def _parts(item: Any) -> list[Any]:
@@ -194,6 +311,8 @@ def _parts(item: Any) -> list[Any]:
     if isinstance(item, _RowUpdate):
         values = _with_defaults(item.table, item.values, on_update=True)
         return [update(item.table).where(item.table.c.id == item.row_id).values(**values)]
+    if isinstance(item, _RowsDelete):
+        return [delete(item.table).where(item.table.c.id.in_(item.ids))]
     if isinstance(item, Update):
         table = item.table
         if not isinstance(table, Table):

@@ -30,10 +30,12 @@ def inbox_loads(option: Callable[[], Any]) -> None:
         _LOADS.append(option)
 
 
-def inbox_query(user: User, show: str, sort: str, kinds: tuple[str, ...] | None) -> Any:
+def inbox_query(user: User, show: str, sort: str, kinds: tuple[str, ...] | None, *, resolved: bool = True) -> Any:
+    """``resolved``: the territory as ids (a list over the territory); False for a case's few tasks,
+    found by the case's index (the territory a subquery: no extra round trip)."""
     query = (
         select(PendingTask)
-        .where(task_scope(user, resolved=True), inbox_filter(user, show))
+        .where(task_scope(user, resolved=resolved), inbox_filter(user, show))
         .options(
             *(load() for load in _LOADS),
             joinedload(PendingTask.mahalla),
@@ -63,7 +65,7 @@ def inbox_page(user: User, *, page: int = 1, show: str = "all", sort: str = "due
 
 def inbox_of_case(user: User, kind: str, subject_id: int) -> list[PendingTask]:
     """The user's waiting tasks on one case (its subject kind and id), nearest deadline first."""
-    query = inbox_query(user, "all", "due", (kind,)).where(PendingTask.subject_id == subject_id)
+    query = inbox_query(user, "all", "due", (kind,), resolved=False).where(PendingTask.subject_id == subject_id)
     return list(db.session.scalars(query))
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from engine import Instance, ReadyTask
 from webapp.cases.assignment.auto import announce_assignments, choose_assignees
@@ -21,7 +21,7 @@ from webapp.casework.appeals.reminders import ESCALATION_TASK
 from webapp.casework.appeals.task_routing import organisation_for
 from webapp.extensions import db
 from webapp.platform.timeutil import local_today, utcnow
-from webapp.platform.write_batch import insert_rows, write
+from webapp.platform.write_batch import delete_rows, insert_rows, write
 
 
 def case_changes(appeal: Appeal, instance: Instance) -> dict[str, Any]:
@@ -71,7 +71,7 @@ def project_tasks(
     rows = _new_rows(record_id, appeal, created)
     choose_assignees(rows, finished)
     if finished:
-        write(delete(PendingTask.__table__).where(PendingTask.id.in_(finished)))
+        delete_rows(PendingTask.__table__, sorted(finished))
     if created_dates:
         by_due: dict[Any, list[str]] = {}
         for task in ready:

@@ -34,7 +34,7 @@ def inbox_of_appeal(user: User, number: str) -> list[PendingTask]:
     """The user's waiting tasks on one appeal (by its number): what an API client does next on a case."""
     return list(
         db.session.scalars(
-            inbox_query(user, "all", "due", (APPEAL,))
+            inbox_query(user, "all", "due", (APPEAL,), resolved=False)
             .join(Appeal, Appeal.id == PendingTask.appeal_id)
             .where(Appeal.number == number)
         )

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from webapp.extensions import db
 from webapp.platform.audit.service import record
@@ -81,8 +81,18 @@ def revoke(token: ApiToken, actor: User) -> None:
         db.session.commit()
 
 
-def _usable(now: dt.datetime) -> object:
-    return ApiToken.revoked_at.is_(None) & (ApiToken.expires_at.is_(None) | (ApiToken.expires_at > now))
+# Every API request looks its token up: the statement is built once (SQLAlchemy keeps its cache key
+# on it), the hash and the time are its parameters.
+_TOKEN_LOOKUP = (
+    select(User, ApiToken)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at.is_(None) | (ApiToken.expires_at > bindparam("now", type_=ApiToken.expires_at.type)),
+        User.active.is_(True),
+    )
+)
 
 
 def token_for(token: str) -> tuple[User, ApiToken] | None:
@@ -90,11 +100,7 @@ def token_for(token: str) -> tuple[User, ApiToken] | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     now = utcnow()
-    row = db.session.execute(
-        select(User, ApiToken)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == digest(token), _usable(now), User.active.is_(True))  # type: ignore[arg-type]
-    ).one_or_none()
+    row = db.session.execute(_TOKEN_LOOKUP, {"token_hash": digest(token), "now": now}).one_or_none()
     if row is None:
         return None
     user, api_token = row
