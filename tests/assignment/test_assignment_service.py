@@ -11,7 +11,7 @@ from tests.conftest import World
 from tests.webapp.cases import drive_to, register, the_task
 from webapp.cases.assignment import service
 from webapp.cases.assignment.service import AssignmentRefused
-from webapp.cases.models import PendingTask
+from webapp.cases.models import PendingTask, UserAbsence
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.timeutil import local_today
@@ -192,3 +192,40 @@ def test_held_tasks_may_be_completed_only_by_their_assignee(world: World, collea
     other = colleague if holder is world.inspector else world.inspector
     assert service.may_complete(holder, fresh(task)) and not service.may_complete(other, fresh(task))
     assert service.held_by_other(other, task.id) and not service.held_by_other(holder, task.id)
+
+
+def test_automatic_choice_leaves_out_finished_tasks_and_follows_the_day_of_a_cover(
+    world: World, colleague: User
+) -> None:
+    """auto_assignee directly: the open tasks counted (but not those the same step finishes), the
+    absences and covers of the day asked for (a cover that starts tomorrow counts tomorrow only)."""
+    mine = [the_task(register(world), "check_registration") for _ in range(3)]
+    for task in mine:
+        if assignee_of(task) != "inspector1":
+            service.reassign(world.supervisor, fresh(task), world.inspector, "test")
+    today, tomorrow = local_today(), local_today() + dt.timedelta(days=1)
+
+    def chosen(day: dt.date = today, finished: tuple[str, ...] = ()) -> str | None:
+        user = service.auto_assignee("inspector", world.mahalla.id, world.district.id, day, finished)
+        return user.username if user is not None else None
+
+    assert chosen() == "inspector1b"  # three open tasks against none
+    assert chosen(finished=tuple(t.id for t in mine)) == "inspector1"  # finishing now: none counted
+    assert chosen(finished=(mine[0].id,)) == "inspector1b"
+    for user in (world.inspector, colleague):  # both away tomorrow; inspector2 covers inspector1
+        db.session.add(
+            UserAbsence(
+                user_id=user.id,
+                starts_on=tomorrow,
+                ends_on=tomorrow + dt.timedelta(days=2),
+                kind="leave",
+                reason="",
+                substitute_id=world.inspector2.id if user is world.inspector else None,
+                return_tasks=False,
+                created_by_id=world.supervisor.id,
+            )
+        )
+    db.session.commit()
+    assert chosen(today) == "inspector1b"
+    assert chosen(tomorrow) == "inspector2"  # serves another mahalla, covers this one tomorrow
+    assert service.auto_assignee("supervisor", world.mahalla.id, world.district.id) is None

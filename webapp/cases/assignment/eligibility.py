@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, select
 
@@ -36,13 +37,16 @@ class Eligibility:
         return self.code if self.allowed else ""
 
 
-def serves(role: str, mahalla_id: int, district_id: int) -> ColumnElement[bool]:
+def serves(role: str, mahalla_id: Any, district_id: Any, today: Any = None) -> ColumnElement[bool]:
     """Condition on User: active users of the lane's role serving this mahalla (or covering
-    someone who does) / heading this district or its region."""
+    someone who does on ``today``, by default the local day) / heading this district or its region.
+    The territory and the day may be values or statement parameters."""
     active = User.active.is_(True) & (User.role == role)
     if role == Role.INSPECTOR.value:
         serving = select(user_mahallas.c.user_id).where(user_mahallas.c.mahalla_id == mahalla_id)
-        return active & (User.id.in_(serving) | User.id.in_(covering_substitutes(serving, local_today())))
+        return active & (
+            User.id.in_(serving) | User.id.in_(covering_substitutes(serving, local_today() if today is None else today))
+        )
     if role == Role.SUPERVISOR.value:
         region = select(District.region_id).where(District.id == district_id).scalar_subquery()
         return active & (

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select, update
+from sqlalchemy import ColumnElement, Date, Integer, bindparam, false, func, select, update
 from sqlalchemy.orm import joinedload
 
 from webapp.cases.assignment.eligibility import candidates as candidates
@@ -25,6 +25,7 @@ from webapp.cases.instances import Subject, log_subject_event
 from webapp.cases.models import PendingTask, UserAbsence
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User, user_mahallas
+from webapp.platform.statements import built_once
 from webapp.platform.territory.models import District
 from webapp.platform.territory.service import task_scope
 from webapp.platform.timeutil import local_today, utcnow
@@ -110,17 +111,23 @@ def auto_assignee(
     """
     if role != Role.INSPECTOR.value:
         return None
-    counted = PendingTask.assignee_id == User.id
-    if finished:
-        counted = counted & PendingTask.id.not_in(list(finished))
+    values = {"mahalla_id": mahalla_id, "today": today or local_today(), "finished": sorted(finished)}
+    return db.session.scalar(built_once(("auto_assignee",), _auto_assignee_query), values)
+
+
+def _auto_assignee_query() -> Any:
+    """The inspector query of auto_assignee, its values parameters (built once: every completion
+    that creates an inspector's task asks it)."""
+    today = bindparam("today", type_=Date)
+    counted = (PendingTask.assignee_id == User.id) & PendingTask.id.not_in(bindparam("finished", expanding=True))
     open_tasks = select(func.count(PendingTask.id)).where(counted).correlate(User).scalar_subquery()
-    query = (
+    mahalla = bindparam("mahalla_id", type_=Integer)
+    return (
         select(User)
-        .where(serves(role, mahalla_id, district_id), User.id.not_in(_absent_ids(today or local_today())))
+        .where(serves(Role.INSPECTOR.value, mahalla, None, today), User.id.not_in(absent_user_ids(today)))
         .order_by(open_tasks, User.id)
         .limit(1)
     )
-    return db.session.scalar(query)
 
 
 # --- changes -----------------------------------------------------------------------------------
