@@ -42,6 +42,7 @@ from engine.steps import (
     fire_timers,
     new_workflow,
     run,
+    step_path,
     take_outgoing,
 )
 from engine.submission import clean_submission, ready_task
@@ -193,8 +194,9 @@ class Worker:
             # Timer data the caller sets after the step (engine Instance.complete's ``timers``).
             if "timers" in request and apply_timer_data(workflow, _SERIALIZER.loads_data(request["timers"])):
                 fire_timers(workflow, library, now)
-        result["path"] = completed_since(workflow, since)
-        result["thrown"] = take_outgoing(workflow, since)
+        completed = completed_since(workflow, since)
+        result["path"] = step_path(completed)
+        result["thrown"] = take_outgoing(workflow, completed)
         check_data(workflow, DataLimits(**request.get("data_limits", {})), self.element)
         delivering = op in ("message", "signal")
         if not delivering or result["delivered"]:

@@ -133,16 +133,21 @@ def completed_tasks(workflow: BpmnWorkflow) -> list[Any]:
     return [t for t in tasks if t.state == TaskState.COMPLETED]
 
 
-def take_outgoing(workflow: BpmnWorkflow, since: float) -> list[dict[str, str]]:
+def completed_since(workflow: BpmnWorkflow, since: float) -> list[Any]:
+    """The tasks completed since ``since`` (one walk over the tree: the step's path and what it threw
+    are both read from them)."""
+    return [t for t in completed_tasks(workflow) if t.last_state_change >= since]
+
+
+def take_outgoing(workflow: BpmnWorkflow, completed: list[Any]) -> list[dict[str, str]]:
     """What the step threw for the world outside the case: every signal (a signal is broadcast, so it
     goes on to the other cases even when this case caught it too) and the messages nothing in the
-    case caught (for a partner outside; only recorded). Uncaught ones are removed from the state."""
+    case caught (for a partner outside; only recorded). Uncaught ones are removed from the state.
+    ``completed``: the tasks the step completed (completed_since)."""
     thrown = [
         {"kind": "signal", "name": str(t.task_spec.event_definition.name)}
-        for t in completed_tasks(workflow)
-        if t.last_state_change >= since
-        and isinstance(t.task_spec, ThrowingEvent)
-        and isinstance(t.task_spec.event_definition, SignalEventDefinition)
+        for t in completed
+        if isinstance(t.task_spec, ThrowingEvent) and isinstance(t.task_spec.event_definition, SignalEventDefinition)
     ]
     for event in list(workflow.bpmn_events):
         definition = event.event_definition
@@ -154,11 +159,9 @@ def take_outgoing(workflow: BpmnWorkflow, since: float) -> list[dict[str, str]]:
     return thrown
 
 
-def completed_since(workflow: BpmnWorkflow, since: float) -> list[tuple[str, str]]:
-    """(process id, BPMN id) of the tasks completed since ``since``, oldest first."""
-    tasks = [
-        t for t in completed_tasks(workflow) if t.last_state_change >= since and getattr(t.task_spec, "bpmn_id", None)
-    ]
+def step_path(completed: list[Any]) -> list[tuple[str, str]]:
+    """(process id, BPMN id) of the tasks the step completed (completed_since), oldest first."""
+    tasks = [t for t in completed if getattr(t.task_spec, "bpmn_id", None)]
     tasks.sort(key=lambda t: t.last_state_change)
     return [(t.workflow.spec.name, t.task_spec.bpmn_id) for t in tasks]
 
