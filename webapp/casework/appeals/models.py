@@ -188,7 +188,9 @@ class Appeal(db.Model):  # type: ignore[name-defined,misc]
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)
     open311_client_id: Mapped[int | None] = mapped_column(ForeignKey("open311_clients.id"))
     # Number, applicant, phone, address, text and reply, normalised (webapp.casework.appeals.normalise).
-    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Only searched in SQL, never read: deferred, so that a loaded appeal (every list, every completion)
+    # does not carry a second copy of its text.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
 
     # Set only on the object returned by registration: the tracking code to show the citizen once.
     issued_access_code = None
