@@ -8,26 +8,125 @@ data, subprocesses and pending events. Restoring takes the spec from the loaded 
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.task_spec import MultiInstanceTaskConverter
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnSubWorkflowConverter,
+    BpmnWorkflowConverter,
+    TaskConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.specs.defaults import NoneTask
 from SpiffWorkflow.bpmn.specs.defaults import ParallelMultiInstanceTask as StandardParallelMI
 from SpiffWorkflow.bpmn.specs.defaults import SequentialMultiInstanceTask as StandardSequentialMI
 from SpiffWorkflow.bpmn.specs.event_definitions.conditional import ConditionalEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.deep_merge import DeepMerge
+from SpiffWorkflow.util.task import TaskState
 
 from engine.parser import EngineMessage, PassingServiceTask, WaitingCondition
 
 STATE_FORMAT = "mahalla-state-1"
 
 
-class SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
+class _RestoredIds(threading.local):
+    """The task ids met so far while one state is restored (None outside a restore)."""
+
+    table: dict[str, UUID] | None = None
+
+
+_RESTORED_IDS = _RestoredIds()
+
+
+def _task_id(text: str) -> UUID:
+    """The id written as ``text``: within one restore, the same object wherever the id appears.
+
+    A task refers to its parent and children by id and SpiffWorkflow finds them in the task table
+    on every walk of the tree; with one object per id a lookup matches on identity, without calling
+    UUID's comparison (written in Python) — and each id is parsed once, not once per mention."""
+    table = _RESTORED_IDS.table
+    if table is None:
+        return UUID(text)
+    found = table.get(text)
+    if found is None:
+        found = table[text] = UUID(text)
+    return found
+
+
+class _IdKeyedMappings:
+    """Task tables restored with the shared ids of ``_task_id``."""
+
+    def mapping_from_dict(self, mapping: dict[str, Any], key_class: Any = None, **kwargs: Any) -> dict[Any, Any]:
+        return super().mapping_from_dict(mapping, _task_id if key_class is UUID else key_class, **kwargs)  # type: ignore[misc, no-any-return]
+
+
+class SharedIdTaskConverter(TaskConverter):  # type: ignore[misc]
+    """SpiffWorkflow's task converter (the same dictionaries, the same data rules) with the ids of
+    ``_task_id``, the task's parent looked up once, and nothing converted where nothing is."""
+
+    def to_dict(self, task: Task) -> dict[str, Any]:
+        parent = task.parent
+        if parent is None:
+            data, delta = task.data, {}
+        else:  # only the task's own changes against its parent's data
+            data = {}
+            delta = {
+                "updates": DeepMerge.get_updated_keys(parent.data, task.data),
+                "deletions": DeepMerge.get_deleted_keys(parent.data, task.data),
+            }
+        return {
+            "id": str(task.id),
+            "parent": str(task._parent) if parent is not None else None,
+            "children": [str(child) for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": self.registry.convert(task.internal_data) if task.internal_data else {},
+            "data": data,
+            "delta": delta,
+        }
+
+    def from_dict(self, dct: dict[str, Any], workflow: Any) -> Task:
+        task_spec = workflow.spec.task_specs.get(dct["task_spec"])
+        task = self.target_class(workflow, task_spec, state=dct["state"], id=_task_id(dct["id"]))
+        task._parent = _task_id(dct["parent"]) if dct["parent"] is not None else None
+        task._children = [_task_id(child) for child in dct["children"]]
+        task.last_state_change = dct["last_state_change"]
+        task.triggered = dct["triggered"]
+        internal = dct["internal_data"]
+        task.internal_data = self.registry.restore(internal) if internal else {}
+        if isinstance(task_spec, CatchingEvent) and task.has_state(TaskState.WAITING):
+            task.workflow.top_workflow.event_manager.add_task(task)
+        delta: dict[str, Any] = dct.get("delta") or {}
+        parent = task.parent if delta else None  # restored before its children: they follow it
+        if parent is not None:
+            data = DeepMerge.merge({}, parent.data)
+            updates = delta.get("updates")
+            if updates:
+                data.update(self.registry.restore(updates))
+            for key in delta.get("deletions", ()):
+                data.pop(key, None)
+        else:
+            data = self.registry.restore(dct["data"])
+        task.data = data
+        return task
+
+
+class SharedIdSubWorkflowConverter(_IdKeyedMappings, BpmnSubWorkflowConverter):  # type: ignore[misc]
+    """A call activity's workflow, its task table keyed by the shared ids."""
+
+
+class SpeclessWorkflowConverter(_IdKeyedMappings, BpmnWorkflowConverter):  # type: ignore[misc]
     """Converts a top-level workflow without its spec and subprocess specs."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -66,7 +165,9 @@ ENGINE_CONFIG: dict[Any, Any] = {
 
 
 def _registry() -> Any:
-    registry = BpmnWorkflowSerializer.configure(ENGINE_CONFIG)
+    registry = BpmnWorkflowSerializer.configure(
+        {**ENGINE_CONFIG, Task: SharedIdTaskConverter, BpmnSubWorkflow: SharedIdSubWorkflowConverter}
+    )
     SpeclessWorkflowConverter(BpmnWorkflow, registry)
     return registry
 
@@ -101,7 +202,11 @@ class StateSerializer:
         dct = json.loads(state)
         if dct.pop("format", None) != STATE_FORMAT:
             raise ValueError("unknown workflow state format")
-        return self._converter.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)
+        _RESTORED_IDS.table = {}
+        try:
+            return self._converter.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)
+        finally:
+            _RESTORED_IDS.table = None
 
     def dumps_data(self, value: Any) -> str:
         """Case data (dates, datetimes, decimals…) as JSON, the way the state stores it."""

@@ -235,3 +235,68 @@ def test_a_change_made_on_this_side_is_serialized_again(library, case):
     changed = case.serialize()
     assert changed is not state
     assert Instance.restore(library, changed).current_data()["deadline_at"] == "2099-01-02T00:00:00+05:00"
+
+
+# --- restoring: SpiffWorkflow's task converter, with one object per task id ----------------------
+
+
+def _states(library, start_data) -> dict[str, str]:
+    """States of a new case, one inside a call activity with its timers armed, and a finished one."""
+    new = Instance.start(library, {**start_data, "tags": {"a", "b"}})
+    waiting = Instance.restore(library, new.serialize())
+    waiting.complete(waiting.ready_user_tasks()[0].id, REGISTRATION)
+    finished = Instance.start(library, start_data)
+    finished.complete(finished.ready_user_tasks()[0].id, {**REGISTRATION, "within_competence": "false"})
+    finished.complete(
+        finished.ready_user_tasks()[0].id,
+        {"competent_body": "Hokimlik", "forward_date": "2026-01-12", "forward_letter": "Kuzatuv xati matni"},
+    )
+    assert finished.is_completed
+    return {"new": new.serialize(), "waiting": waiting.serialize(), "finished": finished.serialize()}
+
+
+def _workflows(workflow) -> list:
+    return [workflow, *workflow.subprocesses.values()]
+
+
+def test_a_restored_state_refers_to_each_task_by_one_id_object(library, start_data):
+    """Parents and children are found on every walk of the tree: by identity, not by comparing ids."""
+    for name, state in _states(library, start_data).items():
+        workflow = StateSerializer().loads(state, library.spec, library.subprocess_specs)
+        ids = {id(key) for sub in _workflows(workflow) for key in sub.tasks}
+        for sub in _workflows(workflow):
+            for key, task in sub.tasks.items():
+                assert task.id is key, name
+                assert task._parent is None or id(task._parent) in ids, name
+                assert all(id(child) in ids for child in task._children), name
+        assert len(ids) == sum(len(sub.tasks) for sub in _workflows(workflow))
+
+
+def test_restore_and_serialization_are_spiffworkflows_own(library, start_data):
+    """The same workflow as SpiffWorkflow's converters restore, and the same dictionaries they write."""
+    spiff = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(ENGINE_CONFIG))
+    ours = StateSerializer()
+    for name, state in _states(library, start_data).items():
+        restored = ours.loads(state, library.spec, library.subprocess_specs)
+        reference = spiff.deserialize_json(spiff_full_json(library, state))
+        assert ours.dumps(reference) == state == ours.dumps(restored), name
+        assert restored.data == reference.data and restored.last_task.id == reference.last_task.id, name
+        assert restored.subprocesses.keys() == reference.subprocesses.keys(), name
+        for mine, theirs in zip(_workflows(restored), _workflows(reference), strict=True):
+            assert mine.tasks.keys() == theirs.tasks.keys(), name
+            assert [t.id for t in mine.get_tasks()] == [t.id for t in theirs.get_tasks()], name
+            for task_id, task in mine.tasks.items():
+                other = theirs.tasks[task_id]
+                assert (task.data, task.internal_data, task.state, task._parent, task._children) == (
+                    other.data,
+                    other.internal_data,
+                    other.state,
+                    other._parent,
+                    other._children,
+                ), (name, task.task_spec.name)
+                assert list(ours._serializer.registry.convert(task).items()) == list(
+                    spiff.registry.convert(task).items()
+                ), (name, task.task_spec.name)
+        assert {str(t.id) for t in restored.event_manager.tasks.values()} == {
+            str(t.id) for t in reference.event_manager.tasks.values()
+        }, name
