@@ -34,6 +34,7 @@ from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
 from engine.parser import EngineMessage, PassingServiceTask, WaitingCondition
+from engine.workflows import EngineSubWorkflow, EngineWorkflow
 
 STATE_FORMAT = "mahalla-state-1"
 
@@ -165,10 +166,10 @@ ENGINE_CONFIG: dict[Any, Any] = {
 
 
 def _registry() -> Any:
-    registry = BpmnWorkflowSerializer.configure(
-        {**ENGINE_CONFIG, Task: SharedIdTaskConverter, BpmnSubWorkflow: SharedIdSubWorkflowConverter}
-    )
-    SpeclessWorkflowConverter(BpmnWorkflow, registry)
+    registry = BpmnWorkflowSerializer.configure({**ENGINE_CONFIG, Task: SharedIdTaskConverter})
+    # Restored as the engine's classes, written under SpiffWorkflow's names (the state is SpiffWorkflow's).
+    SharedIdSubWorkflowConverter(EngineSubWorkflow, registry, typename=BpmnSubWorkflow.__name__)
+    SpeclessWorkflowConverter(EngineWorkflow, registry, typename=BpmnWorkflow.__name__)
     return registry
 
 
@@ -177,7 +178,9 @@ class StateSerializer:
 
     def __init__(self) -> None:
         self._serializer = BpmnWorkflowSerializer(_registry())
-        self._converter = SpeclessWorkflowConverter(BpmnWorkflow, self._serializer.registry)
+        self._converter = SpeclessWorkflowConverter(
+            EngineWorkflow, self._serializer.registry, typename=BpmnWorkflow.__name__
+        )
         base = self._serializer._encoder_cls
 
         class DataEncoder(base):  # type: ignore[misc, valid-type]

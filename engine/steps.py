@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine import walk
 from engine.clock import frozen_at
 from engine.data_limits import DataLimits, data_problem
 from engine.errors import EngineError, EngineStepFailed
@@ -27,6 +28,7 @@ from engine.library import ProcessLibrary
 from engine.parser import EngineMessage
 from engine.submission import ready_task
 from engine.thrown_events import interrupt, keep_answers_in_item, uncaught_failure
+from engine.workflows import EngineWorkflow
 
 _STEP_ERRORS = (
     SpiffWorkflowException,
@@ -42,10 +44,10 @@ _STEP_ERRORS = (
 
 
 def new_workflow(library: ProcessLibrary, data: Mapping[str, Any], script_engine: Any) -> BpmnWorkflow:
-    workflow = BpmnWorkflow(library.spec, library.subprocess_specs, script_engine=script_engine)
+    workflow = EngineWorkflow(library.spec, library.subprocess_specs, script_engine=script_engine)
     workflow.set_data(**dict(data))
     workflow.task_tree.data.update(dict(data))
-    for task in workflow.get_tasks(state=TaskState.READY):
+    for task in walk.tasks(workflow, TaskState.READY):
         task.data.update(dict(data))
     return workflow
 
@@ -129,7 +131,7 @@ def deliver_signal(workflow: BpmnWorkflow, library: ProcessLibrary, name: str, n
 def completed_tasks(workflow: BpmnWorkflow) -> list[Any]:
     """The completed tasks, those below a running multi-instance activity too: SpiffWorkflow's
     COMPLETED filter does not descend below a task still running (the instances' parent)."""
-    tasks = workflow.get_tasks(state=TaskState.COMPLETED | TaskState.STARTED)
+    tasks = walk.tasks(workflow, TaskState.COMPLETED | TaskState.STARTED)
     return [t for t in tasks if t.state == TaskState.COMPLETED]
 
 
@@ -182,6 +184,6 @@ def _live_data(workflow: BpmnWorkflow) -> list[dict[str, Any]]:
     found = [workflow.data]
     for wf in [workflow, *workflow.subprocesses.values()]:
         found.extend(t.data for t in wf.tasks.values() if not t.has_state(TaskState.FINISHED_MASK))
-    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.name == "End"]
+    ends = [t for t in walk.tasks(workflow, TaskState.COMPLETED) if t.task_spec.name == "End"]
     found.extend(t.data for t in ends)
     return found

@@ -26,6 +26,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent as StartEventMixin
 from SpiffWorkflow.util.task import TaskState
 
+from engine import walk
 from engine.errors import EngineStepFailed
 
 _BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -74,7 +75,7 @@ def _has_started(workflow: Any, task: Any) -> bool:
     if subprocess is None:
         return False
     return any(
-        isinstance(t.task_spec, StartEventMixin) and t.has_state(TaskState.COMPLETED) for t in subprocess.get_tasks()
+        isinstance(t.task_spec, StartEventMixin) and t.has_state(TaskState.COMPLETED) for t in walk.tasks(subprocess)
     )
 
 
@@ -89,7 +90,7 @@ def _is_end(task_spec: Any) -> bool:
 
 def _reconsider_end_joins(workflow: Any) -> None:
     """End joins waiting for branches that were just cancelled may go on now."""
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in walk.tasks(workflow, TaskState.WAITING):
         if isinstance(task.task_spec, _EndJoin):
             task.task_spec._update(task)
 
@@ -101,7 +102,7 @@ def interrupt(workflow: Any, armed: frozenset[str], interrupting: frozenset[str]
     once nothing else of its process is left to run.
     """
     cancelled = False
-    for task in workflow.get_tasks():
+    for task in walk.tasks(workflow):
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
         if bpmn_id not in armed or task.parent is None or task.has_state(TaskState.CANCELLED):
             continue
@@ -124,7 +125,7 @@ def _thrower(workflow: Any, definition: Any) -> str | None:
     """The element that threw ``definition`` most recently (a throw or end event)."""
     candidates = [
         task
-        for task in workflow.get_tasks(state=TaskState.COMPLETED)
+        for task in walk.tasks(workflow, TaskState.COMPLETED)
         if isinstance(task.task_spec, ThrowingEvent)
         and type(task.task_spec.event_definition) is type(definition)
         and task.task_spec.event_definition.code == definition.code

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDef
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from engine import walk
 from engine.clock import parse_timer_value
 from engine.library import PERSON_TASKS, ProcessLibrary
 from engine.serialization import StateSerializer
@@ -38,7 +39,7 @@ def live_tasks(workflow: BpmnWorkflow) -> list[Any]:
 
 def ready_person_tasks(workflow: BpmnWorkflow) -> list[Any]:
     """The READY tasks waiting for a person, in SpiffWorkflow's order."""
-    return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if isinstance(t.task_spec, PERSON_TASKS)]
+    return [t for t in walk.tasks(workflow, TaskState.READY, manual=True) if isinstance(t.task_spec, PERSON_TASKS)]
 
 
 def current_data(workflow: BpmnWorkflow, ready: list[Any]) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def current_data(workflow: BpmnWorkflow, ready: list[Any]) -> dict[str, Any]:
     if ready:
         return dict(ready[0].data)
     if workflow.is_completed():
-        ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.name == "End"]
+        ends = [t for t in walk.tasks(workflow, TaskState.COMPLETED) if t.task_spec.name == "End"]
         if ends:
             return dict(ends[-1].data)
     return dict(workflow.data)
