@@ -14,6 +14,7 @@ from tests.webapp.conftest import Api
 from webapp.cases.cover.service import run_covers
 from webapp.cases.models import CaseEvent, PendingTask
 from webapp.extensions import db
+from webapp.platform.statements import built_count
 from webapp.platform.timeutil import local_today
 
 ApiFor = Callable[..., Api]
@@ -142,3 +143,33 @@ def test_bulk_reassignment_offers_any_inspector_of_the_district_with_a_warning(a
     assert event is not None and event.data["warning"] == "not_serving" and event.data["reason"] == "yordam"
     # inspector2 does not serve M1 but works the task given to them (and its case).
     assert api(world.inspector2)("GET", f"/appeals/{task.appeal.number}").status_code == 200
+
+
+def test_a_cases_task_list_is_built_once_per_user_and_follows_the_covers_as_they_change(
+    api: ApiFor, world: World
+) -> None:
+    """The statement of a case's tasks (the API's next step, asked after every completion) is kept
+    per user and day; the covers and mahallas in it are read when it runs, not when it was built."""
+    first, second = register(world), register(world)
+    task = the_task(first, "check_registration")
+    inspector2 = api(world.inspector2)
+
+    def listed(number: str) -> list[str]:
+        response = inspector2("GET", f"/tasks?appeal={number}")
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return [t["id"] for t in response.get_json()["tasks"]]
+
+    before = built_count()
+    assert listed(first.number) == []
+    built = built_count()
+    assert built == before + 1  # built once …
+    assert listed(second.number) == [] and built_count() == built  # … and used for every case
+
+    created = api(world.supervisor)("POST", "/absences", json=body())
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert listed(first.number) == [task.id]  # the cover counts from the moment it runs
+    assert built_count() == built
+
+    assert api(world.supervisor)("DELETE", f"/absences/{created.get_json()['id']}").status_code == 200
+    assert listed(first.number) == []
+    assert api(world.inspector)("GET", f"/tasks?appeal={first.number}").get_json()["tasks"][0]["id"] == task.id

@@ -9,25 +9,46 @@ SQLAlchemy keeps its cache key on it and each execution passes only the values.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_BUILT: dict[Hashable, Any] = {}
-_BOUND = 2000  # shapes are few; a bound all the same (keys may come from data)
+
+class _Kept:
+    """Statements by key, the least recently used dropped beyond ``bound``."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self.statements: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        found = self.statements.get(key)
+        if found is None:
+            found = self.statements[key] = build()
+            if len(self.statements) > self.bound:
+                self.statements.popitem(last=False)
+        else:
+            self.statements.move_to_end(key)
+        return found  # type: ignore[no-any-return]
+
+
+_SHAPES = _Kept(2000)  # shapes are few; a bound all the same (keys may come from data)
+_PER_USER = _Kept(500)  # the users working on this process today, a few statements each
 
 
 def built_once(key: Hashable, build: Callable[[], T]) -> T:
     """The statement built for ``key``, built by ``build`` the first time."""
-    found = _BUILT.get(key)
-    if found is None:
-        if len(_BUILT) >= _BOUND:
-            _BUILT.clear()
-        found = _BUILT[key] = build()
-    return found  # type: ignore[no-any-return]
+    return _SHAPES.get(key, build)
+
+
+def built_for_user(key: Hashable, build: Callable[[], T]) -> T:
+    """A statement that holds one user's scope (their id, territory and the day: the key must name
+    everything ``build`` reads), built once while the user keeps working on this process."""
+    return _PER_USER.get(key, build)
 
 
 def built_count() -> int:
     """How many statements are kept (tests check that a repeated shape builds nothing)."""
-    return len(_BUILT)
+    return len(_SHAPES.statements) + len(_PER_USER.statements)

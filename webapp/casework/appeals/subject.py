@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from webapp.cases.models import APPEAL, PendingTask
 from webapp.cases.subjects import SubjectKind, districts, register_subject
-from webapp.cases.tasks.service import inbox_loads, inbox_query
+from webapp.cases.tasks.service import case_inbox, inbox_loads
 from webapp.casework.appeals.models import Appeal
 from webapp.casework.appeals.runtime import deliver_signal, fire_timers
 from webapp.casework.appeals.task_page import task_page
@@ -32,12 +33,14 @@ def _task_url(task: PendingTask) -> str:
 
 def inbox_of_appeal(user: User, number: str) -> list[PendingTask]:
     """The user's waiting tasks on one appeal (by its number): what an API client does next on a case."""
-    return list(
-        db.session.scalars(
-            inbox_query(user, "all", "due", (APPEAL,), resolved=False)
-            .join(Appeal, Appeal.id == PendingTask.appeal_id)
-            .where(Appeal.number == number)
-        )
+    return case_inbox(
+        user,
+        APPEAL,
+        "appeal number",
+        lambda query: query.join(Appeal, Appeal.id == PendingTask.appeal_id).where(
+            Appeal.number == bindparam("case_appeal_number")
+        ),
+        {"case_appeal_number": number},
     )
 
 
