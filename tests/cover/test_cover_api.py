@@ -14,7 +14,7 @@ from tests.webapp.conftest import Api
 from webapp.cases.cover.service import run_covers
 from webapp.cases.models import CaseEvent, PendingTask
 from webapp.extensions import db
-from webapp.platform.statements import built_count
+from webapp.platform.statements import built_for_users_count, forget_built
 from webapp.platform.timeutil import local_today
 
 ApiFor = Callable[..., Api]
@@ -145,13 +145,12 @@ def test_bulk_reassignment_offers_any_inspector_of_the_district_with_a_warning(a
     assert api(world.inspector2)("GET", f"/appeals/{task.appeal.number}").status_code == 200
 
 
-def test_a_cases_task_list_is_built_once_per_user_and_follows_the_covers_as_they_change(
-    api: ApiFor, world: World
-) -> None:
-    """The statement of a case's tasks (the API's next step, asked after every completion) is kept
-    per user and day; the covers and mahallas in it are read when it runs, not when it was built."""
+def test_a_users_hot_statements_are_built_once_and_follow_the_covers_as_they_change(api: ApiFor, world: World) -> None:
+    """The statements of a case's tasks (the API's next step, asked after every completion) and of
+    a completion's lookup are kept per user and day; the covers and mahallas in them are read when
+    they run, not when they were built."""
     first, second = register(world), register(world)
-    task = the_task(first, "check_registration")
+    task, other = the_task(first, "check_registration"), the_task(second, "check_registration")
     inspector2 = api(world.inspector2)
 
     def listed(number: str) -> list[str]:
@@ -159,17 +158,25 @@ def test_a_cases_task_list_is_built_once_per_user_and_follows_the_covers_as_they
         assert response.status_code == 200, response.get_data(as_text=True)
         return [t["id"] for t in response.get_json()["tasks"]]
 
-    before = built_count()
+    def completed(task_id: str) -> int:
+        return inspector2("POST", f"/tasks/{task_id}/complete", json=answers("check_registration")).status_code
+
+    forget_built()
+    before = built_for_users_count()
     assert listed(first.number) == []
-    built = built_count()
-    assert built == before + 1  # built once …
-    assert listed(second.number) == [] and built_count() == built  # … and used for every case
+    assert built_for_users_count() == before + 1  # built once …
+    assert listed(second.number) == [] and built_for_users_count() == before + 1  # … and used for every case
+    assert completed(other.id) == 404
+    built = built_for_users_count()
+    assert built == before + 2
 
     created = api(world.supervisor)("POST", "/absences", json=body())
     assert created.status_code == 201, created.get_data(as_text=True)
     assert listed(first.number) == [task.id]  # the cover counts from the moment it runs
-    assert built_count() == built
+    assert completed(other.id) == 200
+    assert built_for_users_count() == built
 
     assert api(world.supervisor)("DELETE", f"/absences/{created.get_json()['id']}").status_code == 200
     assert listed(first.number) == []
+    assert completed(task.id) == 404
     assert api(world.inspector)("GET", f"/tasks?appeal={first.number}").get_json()["tasks"][0]["id"] == task.id

@@ -30,10 +30,10 @@ from webapp.cases.instances import task_forms, was_completed
 from webapp.cases.models import APPEAL, PendingTask
 from webapp.cases.subjects import subject_kind, task_case
 from webapp.cases.task_views import tasks_viewed
-from webapp.cases.tasks.service import inbox, inbox_of_case, task_for
+from webapp.cases.tasks.service import inbox, inbox_of_case, scoped_statement, task_for
 from webapp.casework.appeals.deadlines import ExtensionRefused
 from webapp.casework.appeals.models import Channel
-from webapp.casework.appeals.runtime import Conflict, StepFailed, complete_task_in_scope
+from webapp.casework.appeals.runtime import Conflict, StepFailed, complete_task_in_scope, task_case_lookup
 from webapp.casework.appeals.service import NewAppeal, appeal_for, register_appeal, visible_appeal
 from webapp.casework.appeals.subject import inbox_of_appeal
 from webapp.casework.legal_terms.forms import refusal_message
@@ -306,8 +306,10 @@ def complete(task_id: str) -> Any:
     try:
         # The appeal's task, its case and its version in one query (the hot path); a task of
         # another subject kind is looked up only when that finds nothing.
-        scope = task_scope(user) & may_complete_condition(user)
-        result = complete_task_in_scope(user, task_id, body, scope, files)
+        lookup = scoped_statement(
+            user, "completion lookup", lambda: task_case_lookup(task_scope(user) & may_complete_condition(user))
+        )
+        result = complete_task_in_scope(user, task_id, body, lookup, files)
         other = task_for(user, task_id) if result is None else None
         kind = subject_kind(other.subject_kind) if other is not None and other.subject_kind != APPEAL else None
         if other is not None and kind is not None and kind.complete is not None:

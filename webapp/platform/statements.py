@@ -52,3 +52,14 @@ def built_for_user(key: Hashable, build: Callable[[], T]) -> T:
 def built_count() -> int:
     """How many statements are kept (tests check that a repeated shape builds nothing)."""
     return len(_SHAPES.statements) + len(_PER_USER.statements)
+
+
+def built_for_users_count() -> int:
+    """How many statements holding a user's scope are kept."""
+    return len(_PER_USER.statements)
+
+
+def forget_built() -> None:
+    """Drop every kept statement (a test that counts what is built starts from nothing)."""
+    _SHAPES.statements.clear()
+    _PER_USER.statements.clear()

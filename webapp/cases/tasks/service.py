@@ -66,26 +66,30 @@ def inbox_page(user: User, *, page: int = 1, show: str = "all", sort: str = "due
 
 
 # Roles whose task scope is made of the user's own columns and today's date only (their territory
-# and covers are subqueries, read when the statement runs): a case's inbox is built once per user
-# and day for them. The scopes of other roles read the database while they are built.
+# and covers are subqueries, read when the statement runs): statements holding it are built once
+# per user and day for them. The scopes of other roles read the database while they are built.
 _SCOPE_FROM_USER = (Role.INSPECTOR.value, Role.SUPERVISOR.value)
+
+
+def scoped_statement(user: User, name: str, build: Callable[[], Any]) -> Any:
+    """The statement ``build`` makes with the user's task scope in it (its values as bind
+    parameters), built once per user, day and ``name`` where the scope allows it: the hot paths of
+    an API client (a completion's lookup, a case's next tasks) send the same statement every time."""
+    if user.role not in _SCOPE_FROM_USER:
+        return build()
+    return built_for_user((name, user.id, user.role, user.district_id, user.region_id, local_today()), build)
 
 
 def case_inbox(
     user: User, kind: str, lookup: str, narrow: Callable[[Any], Any], values: Mapping[str, Any]
 ) -> list[PendingTask]:
     """The user's waiting tasks on one case, nearest deadline first: ``narrow`` adds the case's
-    condition (written with bind parameters, ``lookup`` names it), ``values`` are their values.
-    Asked after every completion and by every API client's next step, so the statement is built
-    once per user, day and lookup where the scope allows it."""
+    condition (written with bind parameters, ``lookup`` names it), ``values`` are their values."""
 
     def build() -> Any:
         return narrow(inbox_query(user, "all", "due", (kind,), resolved=False))
 
-    if user.role not in _SCOPE_FROM_USER:
-        return list(db.session.scalars(build(), dict(values)))
-    key = ("case inbox", kind, lookup, user.id, user.role, user.district_id, user.region_id, local_today())
-    return list(db.session.scalars(built_for_user(key, build), dict(values)))
+    return list(db.session.scalars(scoped_statement(user, f"case inbox: {kind}, {lookup}", build), dict(values)))
 
 
 def inbox_of_case(user: User, kind: str, subject_id: int) -> list[PendingTask]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -233,22 +233,29 @@ def complete_task(
     return _complete(task, case, actor, submitted, expected_version, extra_data, files)
 
 
-def complete_task_in_scope(
-    actor: User, task_id: str, submitted: Mapping[str, Any], scope: Any, files: FileSource | None = None
-) -> CompletedTask | None:
-    """Like complete_task, for a task id the actor may work on (``scope``); None when there is none.
+def task_case_lookup(scope: Any) -> Any:
+    """The statement complete_task_in_scope reads a task and its case with: the tasks of ``scope``
+    (a condition on PendingTask), the task's id given when it runs."""
+    return (
+        _case_query()
+        .add_columns(PendingTask.name, PendingTask.title, PendingTask.created_at)
+        .join(PendingTask, PendingTask.instance_id == ProcessInstance.id)
+        .where(PendingTask.id == bindparam("lookup_task_id"), scope)
+    )
 
-    The task, its case and its version are read in one query: the API's hot path.
+
+def complete_task_in_scope(
+    actor: User, task_id: str, submitted: Mapping[str, Any], lookup: Any, files: FileSource | None = None
+) -> CompletedTask | None:
+    """Like complete_task, for a task id the actor may work on; None when there is none.
+
+    The task, its case and its version are read in one query (``lookup``, a task_case_lookup of the
+    actor's scope): the API's hot path.
     """
     if len(task_id) > 36:
         return None
     with rolled_back_on_error():
-        row = db.session.execute(
-            _case_query()
-            .add_columns(PendingTask.name, PendingTask.title, PendingTask.created_at)
-            .join(PendingTask, PendingTask.instance_id == ProcessInstance.id)
-            .where(PendingTask.id == task_id, scope)
-        ).one_or_none()
+        row = db.session.execute(lookup, {"lookup_task_id": task_id}).one_or_none()
     if row is None:
         return None
     *case_columns, name, title, ready_at = row
