@@ -162,6 +162,8 @@ ENGINE_CONFIG: dict[Any, Any] = {
     PassingServiceTask: CAMUNDA_CONFIG[NoneTask],  # no attributes beyond a task's
     StandardParallelMI: MultiInstanceTaskConverter,
     StandardSequentialMI: MultiInstanceTaskConverter,
+    EngineWorkflow: BpmnWorkflowConverter,  # a case as SpiffWorkflow's own serializer writes it (tests)
+    EngineSubWorkflow: BpmnSubWorkflowConverter,
 }
 
 
