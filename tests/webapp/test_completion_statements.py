@@ -8,6 +8,7 @@ not creep back up, and it must not grow with the history of a case.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -146,3 +147,37 @@ def test_the_task_list_reads_its_forms_in_one_query_however_long_it_is(
     (few, first), (many, second) = sizes
     assert many > few
     assert second == first, sizes
+
+
+def test_a_cases_task_list_reads_what_the_listing_shows_in_one_query(
+    world: World, bearer_api: Callable[[User], Api]
+) -> None:
+    """Asked by every API client after every completion (``?appeal=``, ``include=next_tasks``): the
+    tasks with their appeal's number, mahalla's code and assignee's names — not the applicant's
+    text and contacts or the assignee's password hash — and nothing read afterwards, one by one."""
+    appeal = register(world)
+    number, mahalla = appeal.number, appeal.mahalla.code
+    call = bearer_api(world.inspector)
+    assert call("GET", "/tasks").status_code == 200  # the token's first use stamps it: not counted
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    db.session.expire_all()
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        listed = call("GET", f"/tasks?appeal={number}")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert listed.status_code == 200
+    [task] = listed.get_json()["tasks"]
+    assert (task["appeal_number"], task["mahalla"], task["name"]) == (number, mahalla, "check_registration")
+    assert task["assignee"] == {"username": "inspector1", "full_name": world.inspector.full_name}
+    [listing] = [s for s in sent if "FROM pending_tasks" in s]
+    assert re.search(r"appeals(_\d+)?\.number", listing)
+    for unread in ("text", "applicant_phone", "address"):
+        assert not re.search(rf"appeals(_\d+)?\.{unread}\b", listing), unread
+    assert "password_hash" not in listing
+    # the token's user, the tasks, their forms: nothing loaded lazily afterwards
+    assert len(sent) == 3, [" ".join(s.split())[:300] for s in sent]

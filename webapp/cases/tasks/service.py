@@ -14,6 +14,7 @@ from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.pagination import Page, paginate
 from webapp.platform.statements import built_for_user
+from webapp.platform.territory.models import Mahalla
 from webapp.platform.territory.service import task_scope
 from webapp.platform.timeutil import local_today
 
@@ -22,27 +23,52 @@ INBOX_PAGE_SIZE = 25
 
 
 # What the inbox loads with its tasks besides their mahalla and assignee (an appeal's own row and
-# its mahalla), registered by the subject kinds: factories of loader options on PendingTask.
+# its mahalla), registered by the subject kinds: factories of loader options on PendingTask; and
+# what an API listing of tasks needs of them (the columns its case reference reads).
 _LOADS: list[Callable[[], Any]] = []
+_LISTING_LOADS: list[Callable[[], Any]] = []
 
 
-def inbox_loads(option: Callable[[], Any]) -> None:
-    """Register a loader option the inbox adds to its query (e.g. a subject's row, eagerly)."""
+def inbox_loads(option: Callable[[], Any], *, listed: Callable[[], Any] | None = None) -> None:
+    """Register a loader option the inbox adds to its query (e.g. a subject's row, eagerly) and the
+    narrower one of an API listing (``listed``: only the columns the listing shows)."""
     if option not in _LOADS:
         _LOADS.append(option)
+    if listed is not None and listed not in _LISTING_LOADS:
+        _LISTING_LOADS.append(listed)
 
 
-def inbox_query(user: User, show: str, sort: str, kinds: tuple[str, ...] | None, *, resolved: bool = True) -> Any:
+def _listing_loads() -> list[Any]:
+    """What the API shows of a task's mahalla, assignee and subject (presenters.task): a case's task
+    list is asked after every completion, so it reads those columns, not the whole rows."""
+    return [
+        *(load() for load in _LISTING_LOADS),
+        joinedload(PendingTask.mahalla).load_only(Mahalla.code),
+        joinedload(PendingTask.assignee).load_only(User.username, User.full_name),
+    ]
+
+
+def inbox_query(
+    user: User,
+    show: str,
+    sort: str,
+    kinds: tuple[str, ...] | None,
+    *,
+    resolved: bool = True,
+    listing: bool = False,
+) -> Any:
     """``resolved``: the territory as ids (a list over the territory); False for a case's few tasks,
-    found by the case's index (the territory a subquery: no extra round trip)."""
+    found by the case's index (the territory a subquery: no extra round trip). ``listing``: the
+    related rows only as far as an API listing shows them."""
+    loads = (
+        _listing_loads()
+        if listing
+        else [*(load() for load in _LOADS), joinedload(PendingTask.mahalla), joinedload(PendingTask.assignee)]
+    )
     query = (
         select(PendingTask)
         .where(task_scope(user, resolved=resolved), inbox_filter(user, show))
-        .options(
-            *(load() for load in _LOADS),
-            joinedload(PendingTask.mahalla),
-            joinedload(PendingTask.assignee),
-        )
+        .options(*loads)
         .order_by(*inbox_order(sort), PendingTask.due_date, PendingTask.created_at, PendingTask.id)
     )
     return query.where(PendingTask.subject_kind.in_(kinds)) if kinds is not None else query
@@ -83,11 +109,12 @@ def scoped_statement(user: User, name: str, build: Callable[[], Any]) -> Any:
 def case_inbox(
     user: User, kind: str, lookup: str, narrow: Callable[[Any], Any], values: Mapping[str, Any]
 ) -> list[PendingTask]:
-    """The user's waiting tasks on one case, nearest deadline first: ``narrow`` adds the case's
-    condition (written with bind parameters, ``lookup`` names it), ``values`` are their values."""
+    """The user's waiting tasks on one case, nearest deadline first, as the API lists them:
+    ``narrow`` adds the case's condition (written with bind parameters, ``lookup`` names it),
+    ``values`` are their values."""
 
     def build() -> Any:
-        return narrow(inbox_query(user, "all", "due", (kind,), resolved=False))
+        return narrow(inbox_query(user, "all", "due", (kind,), resolved=False, listing=True))
 
     return list(db.session.scalars(scoped_statement(user, f"case inbox: {kind}, {lookup}", build), dict(values)))
 

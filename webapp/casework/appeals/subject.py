@@ -44,7 +44,7 @@ def inbox_of_appeal(user: User, number: str) -> list[PendingTask]:
     )
 
 
-inbox_loads(_appeal_load)
+inbox_loads(_appeal_load, listed=lambda: joinedload(PendingTask.appeal).load_only(Appeal.number))
 register_subject(
     SubjectKind(
         kind=APPEAL,
