@@ -84,7 +84,8 @@ def test_restore_with_a_freshly_loaded_copy_of_the_library(process_files, librar
     assert [t.name for t in restored.ready_user_tasks()] == ["take_measures"]
 
 
-def test_completed_case_round_trip(library, start_data):
+def forwarded(library, start_data) -> Instance:
+    """A case outside the inspectors' competence, forwarded: finished."""
     instance = Instance.start(library, start_data)
     instance.complete(instance.ready_user_tasks()[0].id, {**REGISTRATION, "within_competence": "false"})
     instance.complete(
@@ -92,6 +93,11 @@ def test_completed_case_round_trip(library, start_data):
         {"competent_body": "Hokimlik", "forward_date": "2026-01-12", "forward_letter": "Kuzatuv xati matni"},
     )
     assert instance.is_completed
+    return instance
+
+
+def test_completed_case_round_trip(library, start_data):
+    instance = forwarded(library, start_data)
     restored = Instance.restore(library, instance.serialize())
     assert restored.is_completed
     assert restored.ready_user_tasks() == []
@@ -245,13 +251,7 @@ def _states(library, start_data) -> dict[str, str]:
     new = Instance.start(library, {**start_data, "tags": {"a", "b"}})
     waiting = Instance.restore(library, new.serialize())
     waiting.complete(waiting.ready_user_tasks()[0].id, REGISTRATION)
-    finished = Instance.start(library, start_data)
-    finished.complete(finished.ready_user_tasks()[0].id, {**REGISTRATION, "within_competence": "false"})
-    finished.complete(
-        finished.ready_user_tasks()[0].id,
-        {"competent_body": "Hokimlik", "forward_date": "2026-01-12", "forward_letter": "Kuzatuv xati matni"},
-    )
-    assert finished.is_completed
+    finished = forwarded(library, start_data)
     return {"new": new.serialize(), "waiting": waiting.serialize(), "finished": finished.serialize()}
 
 
