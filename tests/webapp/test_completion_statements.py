@@ -153,8 +153,9 @@ def test_a_cases_task_list_reads_what_the_listing_shows_in_one_query(
     world: World, bearer_api: Callable[[User], Api]
 ) -> None:
     """Asked by every API client after every completion (``?appeal=``, ``include=next_tasks``): the
-    tasks with their appeal's number, mahalla's code and assignee's names — not the applicant's
-    text and contacts or the assignee's password hash — and nothing read afterwards, one by one."""
+    tasks with their appeal's number, mahalla's code, assignee's names and the version their forms
+    come from — not the applicant's text and contacts or the assignee's password hash — and nothing
+    read afterwards, one by one."""
     appeal = register(world)
     number, mahalla = appeal.number, appeal.mahalla.code
     call = bearer_api(world.inspector)
@@ -179,5 +180,7 @@ def test_a_cases_task_list_reads_what_the_listing_shows_in_one_query(
     for unread in ("text", "applicant_phone", "address"):
         assert not re.search(rf"appeals(_\d+)?\.{unread}\b", listing), unread
     assert "password_hash" not in listing
-    # the token's user, the tasks, their forms: nothing loaded lazily afterwards
-    assert len(sent) == 3, [" ".join(s.split())[:300] for s in sent]
+    assert [field["id"] for field in task["form"]["fields"]][:1] == ["kind"]
+    assert re.search(r"process_versions(_\d+)?\.content_hash", listing)  # the forms' version, joined
+    # the token's user, the tasks with their forms' version: nothing loaded lazily afterwards
+    assert len(sent) == 2, [" ".join(s.split())[:300] for s in sent]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, inspect, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from engine import EngineStepFailed, FormDefinition, Instance, ProcessLibrary, ReadyTask, migrate_state
@@ -335,20 +335,23 @@ def was_completed(task_id: str) -> CaseEvent | None:
 
 def task_forms(tasks: Sequence[PendingTask]) -> dict[str, FormDefinition]:
     """The form definition of each pending task (by its id), from its case's own process version:
-    one query for the whole list, the parsed versions cached per process."""
-    instance_ids = {task.instance_id for task in tasks}
-    versions = (
-        {
-            instance_id: (content_hash, version_id)
+    the version loaded with the tasks (an API listing's ``PendingTask.version``), the others' in one
+    query for the whole list; the parsed versions cached per process."""
+    versions = {
+        task.instance_id: (task.version.content_hash, task.version.id)
+        for task in tasks
+        if "version" not in inspect(task).unloaded and task.version is not None
+    }
+    missing = {task.instance_id for task in tasks} - versions.keys()
+    if missing:
+        versions.update(
+            (instance_id, (content_hash, version_id))
             for instance_id, content_hash, version_id in db.session.execute(
                 select(ProcessInstance.id, ProcessVersion.content_hash, ProcessVersion.id)
                 .join(ProcessInstance, ProcessInstance.process_version_id == ProcessVersion.id)
-                .where(ProcessInstance.id.in_(instance_ids))
+                .where(ProcessInstance.id.in_(missing))
             )
-        }
-        if instance_ids
-        else {}
-    )
+        )
     forms = {}
     for task in tasks:
         version = versions.get(task.instance_id)

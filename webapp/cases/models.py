@@ -147,6 +147,16 @@ class PendingTask(db.Model):  # type: ignore[name-defined,misc]
     appeal = relationship("Appeal")
     mahalla = relationship("Mahalla")
     assignee = relationship("User", foreign_keys=[assignee_id])
+    # The process version the task's case runs (its form comes from it): read through the case's
+    # row, never written from here. An API listing loads it with the tasks (tasks.service).
+    version: Mapped[ProcessVersion] = relationship(
+        ProcessVersion,
+        secondary="process_instances",
+        primaryjoin="PendingTask.instance_id == ProcessInstance.id",
+        secondaryjoin="ProcessInstance.process_version_id == ProcessVersion.id",
+        viewonly=True,
+        uselist=False,
+    )
 
 
 class CaseEvent(db.Model):  # type: ignore[name-defined,misc]

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from webapp.cases.assignment.inbox import inbox_filter, inbox_order
-from webapp.cases.models import APPEAL, PendingTask
+from webapp.cases.models import APPEAL, PendingTask, ProcessVersion
 from webapp.extensions import db
 from webapp.platform.auth.models import Role, User
 from webapp.platform.pagination import Page, paginate
@@ -45,6 +45,7 @@ def _listing_loads() -> list[Any]:
         *(load() for load in _LISTING_LOADS),
         joinedload(PendingTask.mahalla).load_only(Mahalla.code),
         joinedload(PendingTask.assignee).load_only(User.username, User.full_name),
+        joinedload(PendingTask.version).load_only(ProcessVersion.content_hash),  # the tasks' forms
     ]
 
 
