@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-
 from engine import FormDefinition
 from webapp.cases.models import CaseEvent, PendingTask
 from webapp.cases.subjects import task_case
@@ -13,6 +11,7 @@ from webapp.casework.appeals.deadlines import days_left
 from webapp.casework.appeals.models import Appeal
 from webapp.intake.public.service import TrackingView
 from webapp.platform.timeutil import as_utc, local_today
+from webapp.templating import request_translations
 
 
 def appeal(item: Appeal) -> dict[str, Any]:
@@ -49,18 +48,19 @@ def case_event(item: CaseEvent) -> dict[str, Any]:
 
 def task(item: PendingTask, form: FormDefinition) -> dict[str, Any]:
     """A waiting task as the API shows it, with its form (``task_forms`` reads them for a list)."""
+    translate = request_translations().ugettext  # the request's catalogue, once for the whole form
     fields = []
     for field in form.fields:
         data = field.as_dict()
-        data["label"] = _(field.label)
-        data["options"] = [{"id": o.id, "label": _(o.label)} for o in field.options]
+        data["label"] = translate(field.label)
+        data["options"] = [{"id": o.id, "label": translate(o.label)} for o in field.options]
         fields.append(data)
     return {
         "id": item.id,
         "case": task_case(item),
         "appeal_number": item.appeal.number if item.appeal is not None else None,
         "name": item.name,
-        "title": _(item.title),
+        "title": translate(item.title),
         "role": item.role,
         "mahalla": item.mahalla.code,
         "due": item.due_date.isoformat(),
