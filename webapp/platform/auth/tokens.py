@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
 
@@ -81,10 +82,19 @@ def revoke(token: ApiToken, actor: User) -> None:
         db.session.commit()
 
 
+@dataclass(frozen=True)
+class TokenInUse:
+    """What a request needs of its bearer token (not the whole row)."""
+
+    id: int
+    scope: str
+    last_used_at: dt.datetime | None
+
+
 # Every API request looks its token up: the statement is built once (SQLAlchemy keeps its cache key
-# on it), the hash and the time are its parameters.
+# on it), the hash and the time are its parameters; of the token it reads the columns a request uses.
 _TOKEN_LOOKUP = (
-    select(User, ApiToken)
+    select(User, ApiToken.id, ApiToken.scope, ApiToken.last_used_at)
     .join(ApiToken, ApiToken.user_id == User.id)
     .where(
         ApiToken.token_hash == bindparam("token_hash"),
@@ -95,7 +105,7 @@ _TOKEN_LOOKUP = (
 )
 
 
-def token_for(token: str) -> tuple[User, ApiToken] | None:
+def token_for(token: str) -> tuple[User, TokenInUse] | None:
     """The active user and the usable token (not revoked, not expired) for a bearer token."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
@@ -103,8 +113,8 @@ def token_for(token: str) -> tuple[User, ApiToken] | None:
     row = db.session.execute(_TOKEN_LOOKUP, {"token_hash": digest(token), "now": now}).one_or_none()
     if row is None:
         return None
-    user, api_token = row
-    if api_token.last_used_at is None or now - as_utc(api_token.last_used_at) > LAST_USE_RESOLUTION:
-        db.session.execute(update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now))
+    user, token_id, scope, last_used_at = row
+    if last_used_at is None or now - as_utc(last_used_at) > LAST_USE_RESOLUTION:
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
-    return user, api_token
+    return user, TokenInUse(token_id, scope, last_used_at)
