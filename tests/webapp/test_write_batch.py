@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import delete, event, func, insert, select, update
 
 from tests.conftest import World
 from tests.webapp.cases import register
@@ -18,9 +18,17 @@ from webapp.casework.appeals.models import Appeal
 from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.statements import built_count
-from webapp.platform.timeutil import as_utc
+from webapp.platform.timeutil import as_utc, utcnow
 from webapp.platform.transaction import transaction
-from webapp.platform.write_batch import batched_writes, delete_rows, insert_rows, pending, update_row, write
+from webapp.platform.write_batch import (
+    batched_writes,
+    delete_rows,
+    insert_rows,
+    pending,
+    update_guarded,
+    update_row,
+    write,
+)
 
 TABLE = Notification.__table__
 
@@ -122,6 +130,81 @@ def test_a_rollback_drops_what_waits_and_an_error_in_the_block_sends_nothing(wor
     with transaction(), batched_writes():
         insert_rows(TABLE, [note(world.inspector, "kept")])
     assert texts(world.inspector) == ["kept"]
+
+
+class ChangedMeanwhile(Exception):
+    """The test's refusal of a guarded update."""
+
+
+def guarded_email(user: User, name_read: str, email: str) -> None:
+    """The user's e-mail changed only if their name is still the one read."""
+    update_guarded(User.__table__, user.id, {"full_name": name_read}, {"email": email}, ChangedMeanwhile)
+
+
+def test_a_guarded_update_goes_out_with_the_other_writes_when_its_row_still_matches(world: World) -> None:
+    db.session.commit()
+    name = world.inspector.full_name
+    with counted() as statements, transaction(), batched_writes():
+        insert_rows(TABLE, [note(world.inspector, "before")])
+        guarded_email(world.inspector, name, "guarded@example.uz")
+        insert_rows(TABLE, [note(world.inspector, "after"), note(world.supervisor, "third")])
+        assert statements == []
+    writes = [s for s in statements if not s.startswith(("COMMIT", "BEGIN"))]
+    assert len(writes) == (1 if postgres() else 3), writes
+    db.session.expire_all()
+    assert db.session.get(User, world.inspector.id).email == "guarded@example.uz"  # type: ignore[union-attr]
+    assert list(db.session.scalars(select(Notification.text).order_by(Notification.id))) == ["before", "after", "third"]
+
+
+def test_a_guarded_update_whose_row_changed_refuses_and_the_rest_of_its_statement_writes_nothing(
+    world: World,
+) -> None:
+    """A racing action's rows would collide with the winner's (a duplicate key here): on PostgreSQL
+    the parts of the same statement run only if the guard matched, so the refusal is what is seen."""
+    db.session.commit()
+    email, taken = world.inspector.email, world.supervisor.username
+    with pytest.raises(ChangedMeanwhile), transaction(), batched_writes():
+        insert_rows(TABLE, [note(world.inspector, "lost")])
+        guarded_email(world.inspector, "a name read before someone renamed them", "lost@example.uz")
+        insert_rows(User.__table__, [{"username": taken, "full_name": "A duplicate", "password_hash": "x"}])
+        assert pending() == 3  # nothing refused yet: the batch has not gone out
+    assert pending() == 0
+    db.session.expire_all()
+    assert db.session.get(User, world.inspector.id).email == email  # type: ignore[union-attr]
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.username == taken)) == 1
+    assert texts(world.inspector) == []
+
+
+def test_with_a_statement_sent_as_it_is_the_guard_goes_first_on_its_own(world: World) -> None:
+    db.session.commit()
+    with counted() as statements, pytest.raises(ChangedMeanwhile), transaction(), batched_writes():
+        guarded_email(world.inspector, "someone else", "x@example.uz")
+        write(insert(TABLE).values(note(world.supervisor, "never") | {"link": "", "created_at": utcnow()}))
+    assert [s for s in statements if s.startswith("INSERT")] == []
+    assert texts(world.supervisor) == []
+    with transaction(), batched_writes():
+        guarded_email(world.inspector, world.inspector.full_name, "y@example.uz")
+        write(insert(TABLE).values(note(world.supervisor, "kept") | {"link": "", "created_at": utcnow()}))
+    assert texts(world.supervisor) == ["kept"]
+
+
+def test_a_guarded_update_refuses_at_the_read_that_sends_its_batch(world: World) -> None:
+    db.session.commit()
+    with pytest.raises(ChangedMeanwhile), transaction(), batched_writes():
+        guarded_email(world.inspector, "someone else", "x@example.uz")
+        db.session.scalar(select(User.email).where(User.id == world.inspector.id))  # reads the row: sent first
+
+
+def test_outside_a_block_a_guarded_update_goes_out_and_refuses_at_once(world: World) -> None:
+    db.session.commit()
+    with counted() as statements:
+        guarded_email(world.inspector, world.inspector.full_name, "now@example.uz")
+        assert len([s for s in statements if s.startswith("UPDATE")]) == 1
+        with pytest.raises(ChangedMeanwhile):
+            guarded_email(world.inspector, "someone else", "never@example.uz")
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(User, world.inspector.id).email == "now@example.uz"  # type: ignore[union-attr]
 
 
 def test_outside_a_block_a_write_goes_out_at_once(world: World) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, inspect, or_, select, update
+from sqlalchemy import delete, insert, inspect, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from engine import EngineStepFailed, FormDefinition, Instance, ProcessLibrary, ReadyTask, migrate_state
@@ -22,8 +22,8 @@ from webapp.cases.signal_queue import MAX_ROUNDS, queue_thrown
 from webapp.cases.versions import library_by_hash
 from webapp.extensions import db
 from webapp.platform.auth.models import User
-from webapp.platform.statements import built_once
 from webapp.platform.timeutil import utcnow
+from webapp.platform.write_batch import update_guarded
 
 
 class Conflict(Exception):
@@ -176,8 +176,9 @@ def save_state(
     signal_rounds: int = MAX_ROUNDS,
     queue_thrown_signals: bool = True,
 ) -> None:
-    """Write the new state if nobody else has since we read it (optimistic lock), else Conflict;
-    and queue the BPMN signals the step threw for the other cases of its subject's district.
+    """Write the new state if nobody else has since we read it (optimistic lock), else Conflict —
+    raised at once, or inside ``batched_writes`` when the batch is sent; and queue the BPMN signals
+    the step threw for the other cases of its subject's district.
 
     ``progress``: a person moved the case on (not only a timer), which sets last_progress_at.
     ``process_version_id``: the state now runs on another version (a migration, a new phase).
@@ -197,23 +198,14 @@ def save_state(
         values["last_progress_at"] = now
     if process_version_id is not None:
         values["process_version_id"] = process_version_id
-    statement = built_once(("save_state", tuple(values)), lambda: _guarded_update(tuple(values)))
-    params = {f"v_{name}": value for name, value in values.items()}
-    result = db.session.execute(statement, {**params, "record_id": record.id, "read_version": record.version})
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("the case was changed by someone else")
+    # Inside batched writes (a completion) it goes out with them: one statement on PostgreSQL.
+    update_guarded(ProcessInstance.__table__, record.id, {"version": record.version}, values, _changed_meanwhile)
     if queue_thrown_signals and instance.thrown:
         queue_thrown(record.id, instance.thrown, actor_id, rounds=signal_rounds)
 
 
-def _guarded_update(columns: tuple[str, ...]) -> Any:
-    """The state's update, only if its version is still the one read (values ``v_<column>``)."""
-    table = ProcessInstance.__table__
-    return (
-        update(table)
-        .where(table.c.id == bindparam("record_id"), table.c.version == bindparam("read_version"))
-        .values({table.c[name]: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns})
-    )
+def _changed_meanwhile() -> Conflict:
+    return Conflict("the case was changed by someone else")
 
 
 def set_status(record_id: int, status: str) -> None:

@@ -12,7 +12,15 @@ On PostgreSQL a batch of several statements is one statement (each a data-modify
 ``SELECT``; PostgreSQL runs every one of them exactly once); other databases get them one by one,
 in order.
 
-The batch's own items (``insert_rows``, ``update_row``, ``delete_rows``) are sent through statements
+A guarded update (``update_guarded``: one row, only if some of its columns still hold what was read —
+an optimistic lock) joins the batch too, and the caller's exception is raised when the batch is sent
+and the row no longer matched. On PostgreSQL the guard is a part of the same statement, run before the
+others, and every other part is conditional on it: when the row did not match, nothing else is
+written either (the writes of a racing action — a second completion of the same task — would
+otherwise collide with the winner's rows before the refusal could be seen). A batch holding
+statements given to ``write`` sends its guarded updates first, on their own.
+
+The batch's own items (``insert_rows``, ``update_row``, ``update_guarded``, ``delete_rows``) are sent through statements
 built once per shape — the table and the columns written — with their values as parameters, and a
 whole ``WITH`` once per sequence of shapes: SQLAlchemy then neither builds nor keys the statement
 again (a completion's writes are the same few shapes every time). A statement given to ``write`` is
@@ -27,7 +35,7 @@ same table as long as it does not re-create a key the DELETE removes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +49,8 @@ from sqlalchemy import (
     bindparam,
     delete,
     event,
+    exists,
+    func,
     insert,
     literal,
     select,
@@ -173,6 +183,35 @@ def update_row(table: Table, row_id: Any, values: dict[str, Any]) -> None:
 
 
 @dataclass(frozen=True)
+class _GuardedUpdate:
+    table: Table
+    row_id: Any
+    guard: dict[str, Any]  # column: the value the row must still hold
+    values: dict[str, Any]
+    refused: Callable[[], BaseException]
+
+
+def update_guarded(
+    table: Table, row_id: Any, guard: Mapping[str, Any], values: Mapping[str, Any], refused: Callable[[], BaseException]
+) -> None:
+    """Change columns of one row (by its ``id``) only if its ``guard`` columns still hold the given
+    values (an optimistic lock), through the session's batch; ``refused()`` is raised when the row no
+    longer matched — at once without a batch, else when the batch is sent. ``values`` are the whole
+    change (no Python-side ``onupdate`` defaults are added)."""
+    item = _GuardedUpdate(table, row_id, dict(guard), dict(values), refused)
+    session = db.session()
+    batch = _batching(session)
+    if batch is None:
+        _send_in_turn(session, [item])
+        return
+    if table.name in batch.tables:
+        send(session)
+        batch = _batch(session)
+    batch.statements.append(item)
+    batch.tables.add(table.name)
+
+
+@dataclass(frozen=True)
 class _RowsDelete:
     table: Table
     ids: list[Any]
@@ -219,36 +258,68 @@ def send(session: Session | None = None) -> None:
 
 def _send_together(session: Session, items: list[Any]) -> None:
     """PostgreSQL: the items as one statement (a data-modifying ``WITH`` part each)."""
-    shaped = [part for item in items for part in _shaped(item)] if all(_is_own(i) for i in items) else None
-    if shaped is not None:
-        if len(shaped) == 1:
-            shape, values = shaped[0]
-            session.execute(_template(shape, ""), _named(values, ""))
+    guarded = [item for item in items if isinstance(item, _GuardedUpdate)]
+    if not all(_is_own(item) for item in items):
+        if guarded:  # a statement sent as it is cannot be made conditional: the guards go first
+            _send_in_turn(session, guarded)
+            items = [item for item in items if not isinstance(item, _GuardedUpdate)]
+        parts = [part for item in items for part in _parts(item)]
+        if len(parts) == 1:
+            session.execute(parts[0])
             return
-        shapes = tuple(shape for shape, _values in shaped)
-        params: dict[str, Any] = {}
-        for index, (_shape, values) in enumerate(reversed(shaped)):
-            params.update(_named(values, f"w{index}_"))
-        session.execute(built_once(("write_batch", shapes), lambda: _combined(shapes)), params)
+        combined = select(literal(len(parts)))
+        for index, part in enumerate(reversed(parts)):
+            combined = combined.add_cte(part.cte(f"w{index}"))
+        session.execute(combined)
         return
-    parts = [part for item in items for part in _parts(item)]
-    if len(parts) == 1:
-        session.execute(parts[0])
+    shaped = [part for item in items for part in _shaped(item)]
+    if len(shaped) == 1 and not guarded:
+        shape, values = shaped[0]
+        session.execute(_template(shape, ""), _named(values, ""))
         return
-    combined = select(literal(len(parts)))
-    for index, part in enumerate(reversed(parts)):
-        combined = combined.add_cte(part.cte(f"w{index}"))
-    session.execute(combined)
+    shapes = tuple(shape for shape, _values in shaped)
+    params: dict[str, Any] = {}
+    for index, (_shape, values) in enumerate(reversed(shaped)):
+        params.update(_named(values, f"w{index}_"))
+    answer = session.execute(built_once(("write_batch", shapes), lambda: _combined(shapes)), params).one()
+    for item, changed in zip(guarded, answer[1:], strict=True):
+        if changed != 1:
+            raise item.refused()
 
 
-def _combined(shapes: tuple[Any, ...]) -> Any:
-    # PostgreSQL runs the data-modifying parts of a WITH last-listed first (ExecPostprocessPlan over
-    # es_auxmodifytables, built with lcons): listed in reverse, they run in the order written, so
-    # serial keys follow it (test_write_batch checks it).
-    combined = select(literal(len(shapes)))
+def _combined(shapes: tuple[_Shape, ...]) -> Any:
+    """The shapes as one statement. It answers one row: the number of parts, then how many rows each
+    guarded update changed (0 or 1). The guarded updates come first and every other part runs only
+    if all of them changed their row.
+
+    PostgreSQL runs the data-modifying parts of a WITH last-listed first (ExecPostprocessPlan over
+    es_auxmodifytables, built with lcons): listed in reverse, they run in the order written, so
+    serial keys follow it (test_write_batch checks it). A guard is read by the statement's own
+    answer, which runs before those parts: the guard's update runs first, whatever its place."""
+    count = len(shapes)
+    guards = [
+        _template(shape, f"w{count - 1 - index}_").cte(f"w{count - 1 - index}")
+        for index, shape in enumerate(shapes)
+        if shape[0] == "guarded"
+    ]
+    matched = [exists(select(literal(1)).select_from(guard)) for guard in guards]
+    combined = select(literal(count), *(select(func.count()).select_from(guard).scalar_subquery() for guard in guards))
+    for guard in guards:
+        combined = combined.add_cte(guard)
     for index, shape in enumerate(reversed(shapes)):
-        combined = combined.add_cte(_template(shape, f"w{index}_").cte(f"w{index}"))
+        if shape[0] != "guarded":
+            part = _conditional(shape, f"w{index}_", matched) if matched else _template(shape, f"w{index}_")
+            combined = combined.add_cte(part.cte(f"w{index}"))
     return combined
+
+
+def _conditional(shape: _Shape, prefix: str, conditions: list[Any]) -> Any:
+    """The part of ``shape`` written only when every one of ``conditions`` holds."""
+    kind, table, columns = shape[:3]
+    if kind == "insert":
+        values = [bindparam(f"{prefix}v_{name}", type_=table.c[name].type) for name in columns]
+        return insert(table).from_select(list(columns), select(*values).where(*conditions))
+    return _build_template(shape, prefix).where(*conditions)
 
 
 def _send_in_turn(session: Session, items: list[Any]) -> None:
@@ -258,17 +329,22 @@ def _send_in_turn(session: Session, items: list[Any]) -> None:
             session.execute(insert(item.table), item.rows)
         elif _is_own(item):
             for shape, values in _shaped(item):
-                session.execute(_template(shape, ""), _named(values, ""))
+                result = session.execute(_template(shape, ""), _named(values, ""))
+                if isinstance(item, _GuardedUpdate) and len(result.all()) != 1:
+                    raise item.refused()
         else:
             session.execute(_parts(item)[0])
 
 
 def _is_own(item: Any) -> bool:
-    return isinstance(item, (_Rows, _RowUpdate, _RowsDelete))
+    return isinstance(item, (_Rows, _RowUpdate, _GuardedUpdate, _RowsDelete))
 
 
-# A part's shape: (kind, table, columns). Its values: the columns' values, and the key ("k").
-_Shape = tuple[str, Table, tuple[str, ...]]
+# A part's shape: (kind, table, columns[, guard columns]). Its values: the columns' values, the
+# row's key ("k") and the guard's values (named _GUARD + column).
+_Shape = tuple[Any, ...]
+_KEY_PARAM = "k"  # the parameter of a row's id (or of the ids deleted); column values are "v_<name>"
+_GUARD = "guard:"  # never a column's name: a guard's value, sent as "g_<name>"
 
 
 def _shaped(item: Any) -> list[tuple[_Shape, dict[str, Any]]]:
@@ -277,14 +353,23 @@ def _shaped(item: Any) -> list[tuple[_Shape, dict[str, Any]]]:
     if isinstance(item, _RowUpdate):
         values = _with_defaults(item.table, item.values, on_update=True)
         return [(("update", item.table, tuple(values)), {**values, _KEY_PARAM: item.row_id})]
+    if isinstance(item, _GuardedUpdate):
+        guard = {_GUARD + name: value for name, value in item.guard.items()}
+        shape = ("guarded", item.table, tuple(item.values), tuple(item.guard))
+        return [(shape, {**item.values, **guard, _KEY_PARAM: item.row_id})]
     return [(("delete", item.table, ()), {_KEY_PARAM: item.ids})]
 
 
-_KEY_PARAM = "k"  # the parameter of a row's id (or of the ids deleted); column values are "v_<name>"
-
-
 def _named(values: Mapping[str, Any], prefix: str) -> dict[str, Any]:
-    return {f"{prefix}{name if name == _KEY_PARAM else 'v_' + name}": value for name, value in values.items()}
+    named = {}
+    for name, value in values.items():
+        if name == _KEY_PARAM:
+            named[prefix + name] = value
+        elif name.startswith(_GUARD):
+            named[f"{prefix}g_{name[len(_GUARD) :]}"] = value
+        else:
+            named[f"{prefix}v_{name}"] = value
+    return named
 
 
 def _template(shape: _Shape, prefix: str) -> Any:
@@ -293,14 +378,16 @@ def _template(shape: _Shape, prefix: str) -> Any:
 
 
 def _build_template(shape: _Shape, prefix: str) -> Any:
-    kind, table, columns = shape
+    kind, table, columns = shape[:3]
     values = {table.c[name]: bindparam(f"{prefix}v_{name}", type_=table.c[name].type) for name in columns}
     if kind == "insert":
         return insert(table).values(values)
+    key = table.c.id == bindparam(f"{prefix}{_KEY_PARAM}", type_=table.c.id.type)
     if kind == "update":
-        return (
-            update(table).where(table.c.id == bindparam(f"{prefix}{_KEY_PARAM}", type_=table.c.id.type)).values(values)
-        )
+        return update(table).where(key).values(values)
+    if kind == "guarded":  # it returns the row it changed: the batch counts them
+        guard = [table.c[name] == bindparam(f"{prefix}g_{name}", type_=table.c[name].type) for name in shape[3]]
+        return update(table).where(key, *guard).values(values).returning(table.c.id)
     return delete(table).where(table.c.id.in_(bindparam(f"{prefix}{_KEY_PARAM}", expanding=True)))
 
 
