@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from tests.conftest import World
 from tests.webapp.cases import parse, register
@@ -34,3 +35,30 @@ def test_the_inbox_pages_through_every_waiting_task(world: World, as_user: AsUse
     assert len(second) == 3 and not second & first_links
     past_the_end = set(_task_links(client.get("/tasks?page=9").get_data(as_text=True)))
     assert past_the_end == second  # a page past the end shows the last page
+
+
+def _statements_of(client: FlaskClient, path: str) -> int:
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+def test_the_inbox_names_its_tasks_without_a_statement_per_case(world: World, as_user: AsUser) -> None:
+    """Each task is named from its case's diagram version (a diagram may name it per language): the
+    version is read with the page's tasks, not once per case — a full page was 25 statements more."""
+    register(world)
+    client = as_user(world.inspector)
+    client.get("/tasks")  # the session's first page reads what later pages keep
+    with_one = _statements_of(client, "/tasks")
+    for _ in range(5):
+        register(world)
+    with_six = _statements_of(client, "/tasks")
+    assert with_six == with_one, (with_one, with_six)

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import g, has_request_context
 from flask_babel import get_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from engine.names import element_lanes, element_names, localized_diagram, pick_name
 from webapp.cases.models import ProcessInstance, ProcessVersion
@@ -58,6 +58,15 @@ def _version_of(column: Any, key: int | None) -> int | None:
     return found
 
 
+def _task_version(task: Any) -> int | None:
+    """The process version of a pending task's case: from the task list's row when the list loaded
+    it (``PendingTask.version``; a page of tasks is one statement, not one per case), else read."""
+    state = inspect(task, raiseerr=False)
+    if state is not None and "version" not in state.unloaded:
+        return task.version.id if task.version is not None else None
+    return _version_of(ProcessInstance.id, task.instance_id)
+
+
 def element_label(element_id: str | None, default: str | None, version_id: int | None) -> str:
     """An element's name in the reader's language; ``default`` (through the catalogues) otherwise."""
     names = dict(_names(version_id)[0].get(element_id or "", {}))
@@ -68,7 +77,7 @@ def element_label(element_id: str | None, default: str | None, version_id: int |
 
 def task_label(task: Any) -> str:
     """A pending task (``name``, ``title``, ``instance_id``) by its name in the reader's language."""
-    return element_label(task.name, task.title, _version_of(ProcessInstance.id, task.instance_id))
+    return element_label(task.name, task.title, _task_version(task))
 
 
 def event_task_label(event: Any) -> str:
@@ -89,7 +98,7 @@ def lane_label(code: str | None, version_id: int | None = None, element_id: str 
 
 def task_lane_label(task: Any) -> str:
     """A pending task's (``name``, ``role``, ``instance_id``) lane in the reader's language."""
-    return lane_label(task.role, _version_of(ProcessInstance.id, task.instance_id), task.name)
+    return lane_label(task.role, _task_version(task), task.name)
 
 
 def viewer_document(document: str) -> str:

@@ -64,7 +64,12 @@ def inbox_query(
     loads = (
         _listing_loads()
         if listing
-        else [*(load() for load in _LOADS), joinedload(PendingTask.mahalla), joinedload(PendingTask.assignee)]
+        else [
+            *(load() for load in _LOADS),
+            joinedload(PendingTask.mahalla),
+            joinedload(PendingTask.assignee),
+            joinedload(PendingTask.version).load_only(ProcessVersion.content_hash),  # the tasks' names
+        ]
     )
     query = (
         select(PendingTask)
