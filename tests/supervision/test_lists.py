@@ -10,9 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import World
+from tests.sql_statements import sent_statements
 from tests.supervision.conftest import Api, due_in, idle_for
 from tests.webapp.cases import complete, register
 from webapp.casework.supervision.service import Filters, due_soon, overdue_cases, stuck_cases, workload
+from webapp.extensions import db
 from webapp.platform.auth.models import User
 from webapp.platform.query_params import BadParameter
 
@@ -199,3 +201,24 @@ def test_openapi_document_lists_the_supervision_api(world: World, client: FlaskC
     assert "get" in paths["/api/v1/supervision/overdue"]
     for action in ("suspend", "resume", "cancel"):
         assert set(paths[f"/api/v1/appeals/{{number}}/{action}"]["post"]["responses"]) >= {"403", "404", "409", "422"}
+
+
+def test_the_lists_read_the_cases_mahallas_with_the_cases(
+    world: World, three: dict[str, Any], api: Callable[[User], Api]
+) -> None:
+    """Every list names each case's mahalla: the mahallas come with the cases, not one statement
+    each afterwards (a district's list of stuck cases spans dozens of mahallas)."""
+    call = api(world.supervisor)
+
+    def listed(days: int) -> tuple[int, list[str]]:
+        db.session.expire_all()  # what earlier requests left in the session is read again
+        with sent_statements() as seen:
+            cases = call("GET", f"/supervision/stuck?days={days}").get_json()["cases"]
+        return len(seen), [case["mahalla"] for case in cases]
+
+    listed(5)  # the first request also records the token's first use
+    one, mahallas = listed(5)
+    assert mahallas == ["M1"]
+    two, mahallas = listed(2)
+    assert mahallas == ["M1", "M2"]
+    assert two == one, (one, two)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from tests.conftest import World
+from tests.sql_statements import sent_statements
 from tests.webapp.cases import parse, register
 from webapp.cases.tasks.service import INBOX_PAGE_SIZE
 from webapp.extensions import db
@@ -38,16 +38,8 @@ def test_the_inbox_pages_through_every_waiting_task(world: World, as_user: AsUse
 
 
 def _statements_of(client: FlaskClient, path: str) -> int:
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with sent_statements() as seen:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return len(seen)
 
 

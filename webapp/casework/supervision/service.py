@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.orm import joinedload
 
 from webapp.cases.assignment.service import changing, eligible_assignees, reassign_checked
 from webapp.cases.incidents import CANCELLED, INCIDENT
@@ -134,6 +135,10 @@ def _earliest_task_due() -> Any:
     )
 
 
+# Every list shows each case's mahalla: read with the cases, not once per mahalla afterwards.
+_WITH_MAHALLA = joinedload(Appeal.mahalla)
+
+
 def _case_query(user: User, filters: Filters, condition: ColumnElement[bool], order: Any) -> Any:
     due = _earliest_task_due()
     return (
@@ -150,6 +155,7 @@ def _case_query(user: User, filters: Filters, condition: ColumnElement[bool], or
         .join(ProcessInstance, ProcessInstance.appeal_id == Appeal.id)
         # "is_open = true" (not "IS true") lets the (district_id, is_open, deadline) index serve it.
         .where(appeal_scope(user, resolved=True), filters.condition(), Appeal.is_open == true(), condition)
+        .options(_WITH_MAHALLA)
         .order_by(*order)
     )
 
@@ -275,6 +281,7 @@ def incidents(user: User, filters: Filters | None = None) -> list[CaseLine]:
         select(Appeal, ProcessInstance)
         .join(ProcessInstance, ProcessInstance.appeal_id == Appeal.id)
         .where(incident_scope(user), (filters or Filters()).condition(), ProcessInstance.status == INCIDENT)
+        .options(_WITH_MAHALLA)
         .order_by(ProcessInstance.updated_at.desc(), Appeal.id)
         .limit(LIST_LIMIT)
     ).all()
