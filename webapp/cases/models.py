@@ -120,6 +120,17 @@ class PendingTask(db.Model):  # type: ignore[name-defined,misc]
         # What waits now in a district, by task (the bottlenecks page).
         Index("ix_pending_tasks_district_name", "district_id", "name"),
         Index("ix_pending_tasks_subject", "subject_kind", "subject_id"),
+        # The appeals' late tasks with their appeal (the overdue-now count, ``casework.overdue``;
+        # its match to the appeal implies the predicate). Partial, so that an inbox, which lists
+        # tasks of every kind, cannot walk it in due-date order: a whole index on the due date
+        # made the planner do so, 2 → 12 ms at a million appeals.
+        Index(
+            "ix_pending_tasks_late",
+            "due_date",
+            postgresql_include=["appeal_id"],
+            postgresql_where=text("appeal_id IS NOT NULL"),
+            sqlite_where=text("appeal_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
