@@ -35,6 +35,8 @@ PERIODS = (
     (dt.date(2026, 7, 1), dt.date(2026, 8, 31)),  # whole months only
     (dt.date(2026, 6, 3), dt.date(2026, 6, 21)),  # days only
     (dt.date(2026, 5, 1), dt.date(2026, 11, 3)),  # beyond the data at both ends
+    (dt.date(2026, 6, 3), dt.date(2026, 9, 28)),  # months less days at both ends
+    (dt.date(2026, 6, 12), dt.date(2026, 10, 9)),  # a month less days, whole months, days
 )
 STATUSES = ("registered", "under_review", "resolved", "answered", "answered", "answered", "forwarded", "rejected")
 
@@ -225,18 +227,33 @@ def test_task_rollups_give_the_bottleneck_figures(world: World) -> None:
 
 def test_segments_cover_the_period_with_whole_months_and_edge_days() -> None:
     assert rollups.segments(dt.date(2026, 6, 14), dt.date(2026, 10, 9)) == [
-        ("m", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
-        ("d", dt.date(2026, 6, 14), dt.date(2026, 6, 30)),
-        ("d", dt.date(2026, 10, 1), dt.date(2026, 10, 9)),
+        ("m", dt.date(2026, 7, 1), dt.date(2026, 9, 30), 1),
+        ("d", dt.date(2026, 6, 14), dt.date(2026, 6, 30), 1),
+        ("d", dt.date(2026, 10, 1), dt.date(2026, 10, 9), 1),
     ]
     assert rollups.segments(dt.date(2026, 7, 1), dt.date(2026, 8, 31)) == [
-        ("m", dt.date(2026, 7, 1), dt.date(2026, 8, 31))
+        ("m", dt.date(2026, 7, 1), dt.date(2026, 8, 31), 1)
     ]
     assert rollups.segments(dt.date(2026, 6, 3), dt.date(2026, 6, 30)) == [
-        ("d", dt.date(2026, 6, 3), dt.date(2026, 6, 30))
+        ("d", dt.date(2026, 6, 3), dt.date(2026, 6, 30), 1)
     ]
     assert rollups.segments(dt.date(2026, 7, 1), dt.date(2026, 8, 31), days_only=True) == [
-        ("d", dt.date(2026, 7, 1), dt.date(2026, 8, 31))
+        ("d", dt.date(2026, 7, 1), dt.date(2026, 8, 31), 1)
+    ]
+
+
+def test_a_long_edge_is_its_month_less_the_other_days() -> None:
+    """Two years back from a 5th: the first month's 26 days are its month less 4 days; this
+    month's 5 days stay days."""
+    assert rollups.segments(dt.date(2024, 12, 6), dt.date(2026, 12, 5)) == [
+        ("m", dt.date(2024, 12, 1), dt.date(2026, 11, 30), 1),
+        ("d", dt.date(2024, 12, 1), dt.date(2024, 12, 5), -1),
+        ("d", dt.date(2026, 12, 1), dt.date(2026, 12, 5), 1),
+    ]
+    assert rollups.segments(dt.date(2026, 6, 3), dt.date(2026, 9, 28)) == [
+        ("m", dt.date(2026, 6, 1), dt.date(2026, 9, 1), 1),
+        ("d", dt.date(2026, 6, 1), dt.date(2026, 6, 2), -1),
+        ("d", dt.date(2026, 9, 29), dt.date(2026, 9, 30), -1),
     ]
 
 
