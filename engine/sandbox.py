@@ -7,7 +7,8 @@ So each step runs in a worker process (``python -m engine.sandbox_worker``) unde
 code cannot lift — processor time (RLIMIT_CPU), address space (RLIMIT_AS) — and a wall-clock
 deadline after which this side kills it. State goes in and out as JSON. A killed or failed worker
 is replaced; the caller gets a coded EngineStepFailed (``sandbox.time_limit``,
-``sandbox.memory_limit``, ``sandbox.crashed``) naming the element that was running.
+``sandbox.memory_limit``, ``sandbox.crashed``) naming the element that was running (the worker
+keeps its id in a file this side reads then: engine.running_element).
 
 Workers are plain child processes started with subprocess (not multiprocessing), so this works
 the same in gunicorn workers, the development server's threads, the in-process job thread and
@@ -25,6 +26,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -33,6 +35,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from engine import running_element
 from engine.data_limits import DataLimits
 from engine.errors import (
     DiagramError,
@@ -83,8 +86,12 @@ class _Worker:
     def __init__(self, limits: SandboxLimits) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH", "")) if p)
+        # the element running now (engine.running_element); closed with the worker (kill)
+        self._where = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115
+        where = self._where.fileno()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "engine.sandbox_worker", str(limits.memory_mb)],
+            [sys.executable, "-m", "engine.sandbox_worker", str(limits.memory_mb), str(where)],
+            pass_fds=(where,),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -93,7 +100,6 @@ class _Worker:
             start_new_session=True,
         )
         self.loaded: set[str] = set()
-        self.element: str | None = None  # the element whose code runs now, as the worker reports
         self.served = 0  # requests answered (a fresh worker's verdict on memory is final)
         self._buffer = bytearray()
         self.ready = False
@@ -121,23 +127,23 @@ class _Worker:
             self._line(time.monotonic() + _START_TIMEOUT)
             self.ready = True
 
-    def call(self, request: dict[str, Any], wall_seconds: float) -> tuple[dict[str, Any], str | None]:
-        """Send a request; the answer and the last element reported. Raises TimeoutError or _Died."""
+    def call(self, request: dict[str, Any], wall_seconds: float) -> dict[str, Any]:
+        """Send a request; its answer. Raises TimeoutError or _Died."""
         self.wait_ready()
         data = json.dumps(request, separators=(",", ":")).encode("utf-8") + b"\n"
+        running_element.write(self._where.fileno(), None)  # the worker waits for the request: no race
         try:
             self.proc.stdin.write(data)  # type: ignore[union-attr]
             self.proc.stdin.flush()  # type: ignore[union-attr]
         except (BrokenPipeError, OSError):
             raise _Died from None
-        deadline = time.monotonic() + wall_seconds
-        self.element = None
-        while True:
-            message = self._line(deadline)
-            if "at" in message:
-                self.element = message["at"]
-                continue
-            return message, self.element
+        return self._line(time.monotonic() + wall_seconds)
+
+    def element(self) -> str | None:
+        """The element whose code the worker ran last in this request (read once it has stopped)."""
+        if self._where.closed:
+            return None
+        return running_element.read(self._where.fileno())
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -146,7 +152,7 @@ class _Worker:
             except (ProcessLookupError, PermissionError):
                 self.proc.kill()
         self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (self.proc.stdin, self.proc.stdout, self._where):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
@@ -238,7 +244,8 @@ def shutdown() -> None:
 atexit.register(shutdown)
 
 
-def _breach(worker: _Worker, pool: _Pool, element: str | None, timed_out: bool) -> SandboxBreach:
+def _breach(worker: _Worker, pool: _Pool, timed_out: bool) -> SandboxBreach:
+    element = worker.element()
     pool.replace(worker)
     signal_number = worker.signal_of_death()
     if timed_out or signal_number == signal.SIGXCPU:
@@ -255,18 +262,19 @@ def _seconds(limits: SandboxLimits) -> str:
 
 def _exchange(worker: _Worker, pool: _Pool, request: dict[str, Any], wall: float) -> dict[str, Any]:
     try:
-        message, element = worker.call(request, wall)
+        message = worker.call(request, wall)
     except TimeoutError:
-        raise _breach(worker, pool, worker.element, timed_out=True) from None
+        raise _breach(worker, pool, timed_out=True) from None
     except _Died:
-        raise _breach(worker, pool, worker.element, timed_out=False) from None
+        raise _breach(worker, pool, timed_out=False) from None
     with _state_lock:
         STATS["worker_cpu_seconds"] += float(message.get("cpu", 0.0))
         STATS["requests"] += 1
     error = message.get("error")
     if error and error.get("kind") == "limit":
+        element = error.get("element_id") or worker.element()
         pool.replace(worker)
-        raise SandboxBreach(error.get("element_id") or element, error["code"], error.get("params") or {})
+        raise SandboxBreach(element, error["code"], error.get("params") or {})
     return message
 
 

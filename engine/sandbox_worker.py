@@ -1,8 +1,9 @@
-"""The isolated engine process: ``python -m engine.sandbox_worker MEMORY_MB``.
+"""The isolated engine process: ``python -m engine.sandbox_worker MEMORY_MB [ELEMENT_FD]``.
 
 It reads one JSON request per line on stdin and answers one JSON line on stdout. Before each
-script, condition or decision it writes ``{"at": element}`` so that the parent can name the
-element when it has to kill this process. Limits that diagram code cannot disable:
+script, condition or decision it writes the element's id to the file ELEMENT_FD
+(engine.running_element), so that the parent can name the element when it has to kill this
+process. Limits that diagram code cannot disable:
 
 * address space (RLIMIT_AS): set once at start-up, the memory budget above what the process
   needs after its imports; an allocation past it fails with MemoryError;
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from engine import running_element
 from engine.compaction import compact
 from engine.data_limits import DataLimits, data_problem
 from engine.decisions import DecisionFailed, evaluate_rows, parse_tables
@@ -242,7 +244,8 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr  # nothing but protocol lines on the pipe
     sys.setrecursionlimit(5000)
     _limit_memory(int(argv[1]) if len(argv) > 1 else 256)
-    worker = Worker(lambda element: _write(out, {"at": element}))
+    where = int(argv[2]) if len(argv) > 2 else None
+    worker = Worker(None if where is None else lambda element: running_element.write(where, element))
     _write(out, {"ready": True})
     for line in sys.stdin.buffer:
         try:
