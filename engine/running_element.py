@@ -12,9 +12,19 @@ from __future__ import annotations
 
 import os
 import struct
+import tempfile
 
 _LENGTH = struct.Struct("<I")
 MAX_BYTES = 4096  # an id longer than this is cut (ids are names in a diagram, far shorter)
+
+
+def shared_file() -> int:
+    """A new file for one engine process: in memory where the system offers it (Linux), else an
+    unlinked temporary file. Not inherited by other children (the caller passes it to its own)."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("mahalla-running-element", os.MFD_CLOEXEC)
+    with tempfile.TemporaryFile(buffering=0) as handle:
+        return os.dup(handle.fileno())
 
 
 def write(fd: int, element: str | None) -> None:

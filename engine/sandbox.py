@@ -26,7 +26,6 @@ import select
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -86,19 +85,22 @@ class _Worker:
     def __init__(self, limits: SandboxLimits) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH", "")) if p)
-        # the element running now (engine.running_element); closed with the worker (kill)
-        self._where = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115
-        where = self._where.fileno()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "engine.sandbox_worker", str(limits.memory_mb), str(where)],
-            pass_fds=(where,),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            cwd=_ROOT,
-            start_new_session=True,
-        )
+        where = running_element.shared_file()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "engine.sandbox_worker", str(limits.memory_mb), str(where)],
+                pass_fds=(where,),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                cwd=_ROOT,
+                start_new_session=True,
+            )
+        except BaseException:
+            os.close(where)
+            raise
+        self._where: int | None = where  # closed with the worker (kill)
         self.loaded: set[str] = set()
         self.served = 0  # requests answered (a fresh worker's verdict on memory is final)
         self._buffer = bytearray()
@@ -131,7 +133,8 @@ class _Worker:
         """Send a request; its answer. Raises TimeoutError or _Died."""
         self.wait_ready()
         data = json.dumps(request, separators=(",", ":")).encode("utf-8") + b"\n"
-        running_element.write(self._where.fileno(), None)  # the worker waits for the request: no race
+        if self._where is not None:  # the worker waits for the request: no race
+            running_element.write(self._where, None)
         try:
             self.proc.stdin.write(data)  # type: ignore[union-attr]
             self.proc.stdin.flush()  # type: ignore[union-attr]
@@ -141,9 +144,7 @@ class _Worker:
 
     def element(self) -> str | None:
         """The element whose code the worker ran last in this request (read once it has stopped)."""
-        if self._where.closed:
-            return None
-        return running_element.read(self._where.fileno())
+        return None if self._where is None else running_element.read(self._where)
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -152,10 +153,13 @@ class _Worker:
             except (ProcessLookupError, PermissionError):
                 self.proc.kill()
         self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout, self._where):
+        for stream in (self.proc.stdin, self.proc.stdout):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+        where, self._where = self._where, None
+        if where is not None:
+            os.close(where)
 
     def signal_of_death(self) -> int | None:
         code = self.proc.wait()

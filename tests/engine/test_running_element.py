@@ -4,7 +4,7 @@ named by its element (tests/attacks/test_engine_corpus.py stops scripts by every
 
 from __future__ import annotations
 
-import tempfile
+import os
 from typing import Any
 
 import pytest
@@ -14,8 +14,8 @@ from tests.attacks.diagrams import PROCESS_ID, script_bpmn
 
 
 def test_the_file_keeps_the_last_element_written() -> None:
-    with tempfile.TemporaryFile(buffering=0) as where:
-        fd = where.fileno()
+    fd = running_element.shared_file()
+    try:
         assert running_element.read(fd) is None  # an empty file: none yet
         running_element.write(fd, "a_rather_long_script_task_id")
         running_element.write(fd, "gw_ä")
@@ -24,6 +24,8 @@ def test_the_file_keeps_the_last_element_written() -> None:
         assert running_element.read(fd) is None  # cleared before each request
         running_element.write(fd, "x" * 10_000)
         assert running_element.read(fd) == "x" * running_element.MAX_BYTES
+    finally:
+        os.close(fd)
 
 
 def test_a_step_answers_in_one_line_however_many_elements_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
