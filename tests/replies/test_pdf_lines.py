@@ -1,15 +1,17 @@
 """A letter's lines are wrapped by ``wrapped_lines``, word by word, as fpdf2's ``multi_cell`` wraps
-them; only the cost differs (multi_cell measures each line again after every character)."""
+them; only the cost differs (multi_cell measures each line again after every character). A text
+with characters multi_cell treats specially (other spaces, the soft hyphen, …) is left to it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
-from webapp.casework.replies.pdf import DEFAULT_FONT_PATH, LINE_HEIGHT, render_pdf, wrapped_lines
+from webapp.casework.replies.pdf import DEFAULT_FONT_PATH, LINE_HEIGHT, SET_BY_MULTI_CELL, render_pdf, wrapped_lines
 from webapp.platform import pdf_fonts
 
 LETTER = (
@@ -52,6 +54,7 @@ def _multi_cell_lines(text: str) -> list[str]:
 @pytest.mark.parametrize("name", sorted(TEXTS))
 def test_the_lines_are_those_multi_cell_sets(name: str) -> None:
     text = TEXTS[name]
+    assert SET_BY_MULTI_CELL.isdisjoint(text)
     pdf = _pdf(text)
     ours = list(wrapped_lines(text, pdf.get_string_width, pdf.epw - 2 * pdf.c_margin))
     assert ours == _multi_cell_lines(text)
@@ -72,11 +75,42 @@ def test_a_long_letter_runs_onto_the_next_pages_with_every_line(pdf_text: Callab
     assert " ".join(extracted.split()) == " ".join(text.split())
 
 
+def _multi_cell_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    original = FPDF.multi_cell
+
+    def counted(self: FPDF, *args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs["text"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FPDF, "multi_cell", counted)
+    return calls
+
+
 def test_the_letter_is_not_wrapped_by_multi_cell(monkeypatch: pytest.MonkeyPatch) -> None:
-    """multi_cell's cost grows with the square of a line's length; the letter does not use it."""
+    """multi_cell's cost grows with the square of a line's length; an ordinary letter avoids it."""
+    calls = _multi_cell_calls(monkeypatch)
+    assert render_pdf(LETTER + "\r\nOxiri.\r\n", title="x").startswith(b"%PDF")
+    assert calls == []
 
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("multi_cell called")
 
-    monkeypatch.setattr(FPDF, "multi_cell", refuse)
-    assert render_pdf(LETTER, title="x").startswith(b"%PDF")
+SPECIAL = {
+    "tab": "bir\tikki",
+    "no-break space": "5\u00a0000 soʻm",
+    "soft hyphen": "profilak\u00adtika",
+    "thin space": "1\u2009000",
+    "zero-width space": "uzun\u200bsoʻz",
+    "form feed": "birinchi bet\fikkinchi bet",
+    "carriage return": "bir\rikki",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPECIAL))
+def test_a_text_with_what_multi_cell_treats_specially_is_set_by_it(
+    name: str, monkeypatch: pytest.MonkeyPatch, pdf_text: Callable[[bytes], str]
+) -> None:
+    calls = _multi_cell_calls(monkeypatch)
+    text = f"Hurmatli fuqaro! {SPECIAL[name]} " * 12
+    extracted = pdf_text(render_pdf(text, title="x"))
+    assert len(calls) == 1
+    assert "Hurmatli fuqaro!" in extracted
