@@ -58,9 +58,13 @@ def create_working_directories(app: Flask) -> None:
 
 
 def configure_engine(app: Flask) -> None:
-    """The limits of every engine step that runs diagram code (engine.sandbox)."""
+    """The limits of every engine step that runs diagram code (engine.sandbox); the database
+    driver keeps its rewrite of the long statements a completion sends (webapp.platform.statements)."""
     from engine.data_limits import DataLimits
     from engine.sandbox import SandboxLimits, configure
+    from webapp.platform.statements import keep_driver_rewrites
+
+    keep_driver_rewrites()
 
     config = app.config
     data = DataLimits(field_bytes=config["CASE_FIELD_KB"] * 1024, case_bytes=config["CASE_DATA_KB"] * 1024)

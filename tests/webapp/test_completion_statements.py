@@ -13,9 +13,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg._queries as psycopg_queries
+import pytest
+from flask import current_app
 from sqlalchemy import event
 
-from tests.conftest import World
+from tests.conftest import World, require_postgres
 from tests.webapp.cases import answers, pending_tasks, register, worker_for
 from tests.webapp.conftest import Api
 from webapp.casework.appeals.models import Appeal
@@ -124,6 +127,31 @@ def test_the_statements_of_a_completion_do_not_grow_with_the_history(
         rounds.append(one)
     assert [name for name, _ in rounds[0]] == ["prepare_reply", "approve_reply"]
     assert all(one == rounds[0] for one in rounds[1:]), rounds
+
+
+def test_the_driver_rewrites_a_completions_statements_once(
+    world: World, bearer_api: Callable[[User], Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """psycopg rewrites each statement's placeholders and keeps the rewrite of short ones only: the
+    completion's single write statement (~6,000 characters, ~100 parameters) is kept too
+    (webapp.platform.statements.keep_driver_rewrites), so a warm completion rewrites nothing."""
+    require_postgres(current_app)
+    rewritten: list[bytes] = []
+    rewrite = psycopg_queries._query2pg_nocache
+
+    def spy(query: bytes, encoding: str) -> Any:
+        rewritten.append(query)
+        return rewrite(query, encoding)
+
+    appeal = register(world, kind="shikoyat")
+    walker = Walker(world, bearer_api)
+    first = walker.complete_next(appeal)  # the statements' first rewrite
+    monkeypatch.setattr(psycopg_queries, "_query2pg_nocache", spy)
+    later = [walker.complete_next(appeal) for _ in range(3)]
+    assert first is not None and all(done is not None for done in later)
+    writes = [s for done in later if done is not None for s in done[1] if s.startswith("WITH w")]
+    assert writes, "a completion's writes go as one WITH statement"
+    assert [len(query) for query in rewritten] == []
 
 
 def test_the_task_list_reads_its_forms_in_one_query_however_long_it_is(

@@ -13,6 +13,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+import psycopg._queries as psycopg_queries
+
 T = TypeVar("T")
 
 
@@ -32,6 +34,26 @@ class _Kept:
         else:
             self.statements.move_to_end(key)
         return found  # type: ignore[no-any-return]
+
+
+# psycopg rewrites a statement's ``%(name)s`` placeholders into ``$1``… on every execution and keeps
+# the rewrite only for statements up to 4,096 characters and 50 parameters (to spare its cache the
+# ever-new many-rows INSERTs of other ORMs). A completion's writes are one built-once statement of
+# about 6,000 characters and 100 parameters (webapp.platform.write_batch): rewritten every time it
+# cost ~0.16 ms. Its cache keeps 128 statements, the least recently used dropped, so the larger
+# bounds keep at most ~2 MB; a statement longer still is rewritten as before.
+DRIVER_CACHED_STATEMENT_CHARS = 16_384
+DRIVER_CACHED_STATEMENT_PARAMETERS = 256
+
+
+def keep_driver_rewrites() -> None:
+    """Let psycopg keep its rewrite of the long statements built here (see above)."""
+    psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = max(
+        psycopg_queries.MAX_CACHED_STATEMENT_LENGTH, DRIVER_CACHED_STATEMENT_CHARS
+    )
+    psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(
+        psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, DRIVER_CACHED_STATEMENT_PARAMETERS
+    )
 
 
 _SHAPES = _Kept(2000)  # shapes are few; a bound all the same (keys may come from data)
