@@ -50,7 +50,9 @@ class Target:
 
 def _app(url: str) -> Any:
     from webapp import create_app
+    from webapp.platform.garbage_collection import collect_less_often
 
+    collect_less_often()  # as the served app's processes do (webapp/wsgi.py)
     return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
